@@ -1,0 +1,131 @@
+"""Python API: `load_scenario(path)` and `plan(scenario)` -> Plan (tidy frames + summary)."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import baseline as bl
+from . import sbti
+from .config import Scenario, load_scenario
+from .errors import InfeasibleError, SolverError
+from .inputs import build_inputs
+from .library import load_library
+from .model import build_model
+from .results import extract
+from .solve import SolveInfo, solve
+from .targets import TargetYear, describe, target_years
+
+__all__ = ["Plan", "load_scenario", "plan", "diagnose"]
+
+
+@dataclass
+class Plan:
+    """Result of a solved scenario; every frame is tidy with units in its column names."""
+
+    scenario: Scenario
+    summary: dict
+    inventory: pd.DataFrame
+    bau: pd.DataFrame
+    roadmap: pd.DataFrame
+    emissions: pd.DataFrame
+    abatement: pd.DataFrame
+    costs: pd.DataFrame
+    measure_costs: pd.DataFrame
+    targets: pd.DataFrame
+    sbti: pd.DataFrame
+    files: list[Path] = field(default_factory=list)
+
+    FRAMES = ("roadmap", "emissions", "abatement", "costs", "measure_costs", "targets", "sbti", "inventory", "bau")
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write every frame as CSV and summary.json into out_dir."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        files = []
+        for name in self.FRAMES:
+            p = out / f"{name}.csv"
+            getattr(self, name).to_csv(p, index=False)
+            files.append(p)
+        p = out / "summary.json"
+        p.write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+        files.append(p)
+        self.files = files
+        return files
+
+
+def _shortfall_text(r: TargetYear, slack_kt: float, sc: Scenario) -> str:
+    t = r.target
+    if t.type == "renewable_share":
+        return f"{describe(t, sc)} (year {r.year}): cannot be reached"
+    full = r.limit / (1 - t.reduction * r.frac) if t.reduction * r.frac < 1 else r.base_tco2e
+    best = 1 - (r.limit + slack_kt * 1e3) / full if full > 0 else 0.0
+    year = "" if r.year == t.year else f" (pathway year {r.year}, requires -{t.reduction * r.frac:.0%})"
+    return f"{describe(t, sc)}{year}: best achievable -{best:.0%}"
+
+
+def diagnose(sc: Scenario, inp, rows: list[TargetYear]) -> list[str]:
+    """Solve the elastic model and name each target that cannot be met, with the best achievable level."""
+    b = build_model(inp, rows, elastic=True)
+    info = solve(b, sc.solver)
+    if not info.has_solution:
+        return ["constraints other than targets (budgets, adoption limits, prerequisites) cannot all be met"]
+    slack = {k: b.m.target_slack[k].value or 0.0 for k in b.m.K}
+    worst: dict[str, tuple[float, TargetYear]] = {}
+    for r in rows:
+        s = slack[r.key]
+        base = max(r.base_tco2e * 1e-3, 1e-9) if r.target.type != "renewable_share" else 1.0
+        if s / base > 1e-6:
+            cur = worst.get(r.target.id)
+            if cur is None or r.year == r.target.year or (cur[1].year != r.target.year and s > cur[0]):
+                worst[r.target.id] = (s, r)
+    return [_shortfall_text(r, s, sc) for s, r in worst.values()]
+
+
+def plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None) -> Plan:
+    """Build, solve and read the roadmap of a scenario. Raises InfeasibleError or SolverError."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    lib = load_library()
+    t0 = time.perf_counter()
+    drv = bl.drivers(sc, lib)
+    bau = bl.bau_emissions(sc, drv, lib)
+    inv = bl.inventory(sc, lib)
+    inp = build_inputs(sc, lib, drv)
+    rows = target_years(sc, bau, drv)
+    built = build_model(inp, rows)
+    build_s = time.perf_counter() - t0
+    info: SolveInfo = solve(built, sc.solver)
+    if info.status == "infeasible":
+        raise InfeasibleError(sc.name, diagnose(sc, inp, rows))
+    if not info.has_solution:
+        raise SolverError(f"{sc.name}: solver stopped without a solution ({info.termination}); "
+                          f"raise solver.time_limit (now {sc.solver.time_limit} s)")
+    fr = extract(built, bau)
+    checks = sbti.check(sc, bau, drv)
+    ok = sbti.summary(checks)
+    tg = fr.targets.copy()
+    tg["sbti_ok"] = tg.target.map(ok)
+    summary = {
+        "scenario": sc.name, "company": sc.company, "currency": sc.currency,
+        "status": info.status, "optimal": info.status == "optimal", "termination": info.termination,
+        "npv_cny": None if info.objective_mcny is None else info.objective_mcny * 1e6,
+        "best_bound_cny": None if info.bound_mcny is None else info.bound_mcny * 1e6,
+        "gap": info.gap, "build_seconds": build_s, "solve_seconds": info.solve_seconds,
+        "model": {"variables": info.n_variables, "binaries": info.n_binaries, "constraints": info.n_constraints},
+        "horizon": [sc.horizon.start, sc.horizon.end], "base_year": sc.base_year,
+        "discount_rate": sc.discount_rate, "gwp": sc.gwp, "consolidation": sc.organisation.approach,
+        "targets_met": bool(tg.met.all()) if len(tg) else True,
+        "sbti": ok,
+        "total_capex_cny": float(fr.roadmap.capex_cny.mul(fr.roadmap.share).sum()),
+        "base_year_tco2e": {s: float(bau[(bau.year == sc.base_year) & (bau.scope == s)].tco2e.sum())
+                            for s in bl.SCOPES},
+        "solver": sc.solver.model_dump(),
+    }
+    p = Plan(sc, summary, inv, bau, fr.roadmap, fr.emissions, fr.abatement, fr.costs, fr.measure_costs, tg, checks)
+    if out_dir is not None:
+        p.write(out_dir)
+    return p

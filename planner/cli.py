@@ -1,0 +1,106 @@
+"""Command line: `planner run|validate|baseline FILE`. Errors are one line on stderr with an exit code:
+2 bad input, 3 targets cannot be met, 4 solver stopped without a solution."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from .errors import PlannerError
+
+
+def _fail(exc: PlannerError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _out_dir(out: str | None, name: str) -> Path:
+    return Path(out) if out else Path("reports") / name
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="planner")
+def main() -> None:
+    """Decarbonisation roadmap planner: scenario YAML -> optimal, costed roadmap."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate(file: str) -> None:
+    """Check a scenario file without solving."""
+    from .config import load_scenario
+
+    try:
+        sc = load_scenario(file)
+    except PlannerError as exc:
+        _fail(exc)
+    click.echo(f"{file}: valid scenario {sc.name!r}: {len(sc.sites)} sites, {len(sc.measures)} measures, "
+               f"{len(sc.targets)} targets, horizon {sc.horizon.start}-{sc.horizon.end}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
+def baseline(file: str, out: str | None) -> None:
+    """Print and write the base-year inventory and the BAU projection."""
+    from . import baseline as bl
+    from .config import load_scenario
+
+    try:
+        sc = load_scenario(file)
+    except PlannerError as exc:
+        _fail(exc)
+    inv = bl.inventory(sc)
+    bau = bl.bau_emissions(sc)
+    d = _out_dir(out, sc.name)
+    d.mkdir(parents=True, exist_ok=True)
+    inv.to_csv(d / "inventory.csv", index=False)
+    bau.to_csv(d / "bau.csv", index=False)
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.1f}".format):
+        click.echo(f"{sc.company}: base year {sc.base_year} inventory ({sc.organisation.approach}, GWP {sc.gwp})")
+        click.echo(inv.to_string(index=False))
+        click.echo("\nBAU projection, tCO2e (consolidated):")
+        tot = bl.scope_totals(bau)
+        click.echo(tot.loc[[y for y in tot.index if y == sc.base_year or y % 5 == 0 or y == sc.horizon.end]]
+                   .to_string())
+    click.echo(f"\nwrote {d / 'inventory.csv'} and {d / 'bau.csv'}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
+@click.option("--time-limit", type=float, help="override solver.time_limit (seconds)")
+def run(file: str, out: str | None, time_limit: float | None) -> None:
+    """Solve a scenario and write roadmap, emissions, abatement, costs, targets and summary."""
+    from .api import plan
+    from .config import load_scenario
+
+    try:
+        sc = load_scenario(file)
+        if time_limit is not None:
+            sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"time_limit": time_limit})})
+        d = _out_dir(out, sc.name)
+        p = plan(sc, out_dir=d)
+    except PlannerError as exc:
+        _fail(exc)
+    s = p.summary
+    gap = f"{s['gap']:.2e}" if s["gap"] is not None else "n/a"
+    click.echo(f"{sc.company} [{sc.name}]: status {s['status']}, NPV {s['npv_cny'] / 1e6:,.1f} MCNY "
+               f"(bound {s['best_bound_cny'] / 1e6:,.1f}, gap {gap}), solve {s['solve_seconds']:.1f} s, "
+               f"{s['model']['binaries']} binaries")
+    if s["status"] != "optimal":
+        click.echo(f"warning: not proven optimal ({s['status']}); the roadmap is the best found, gap {gap}",
+                   err=True)
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.0f}".format):
+        r = p.roadmap[p.roadmap.action == "build"][["year", "site", "measure", "size", "unit", "capex_cny"]]
+        click.echo("\nRoadmap (builds):")
+        click.echo(r.to_string(index=False) if len(r) else "  (no builds)")
+        tg = p.targets[p.targets.year == p.targets.target.map(
+            {t.id: t.year for t in sc.targets})][["target", "year", "required", "achieved", "offsets_used", "met",
+                                                  "sbti_ok"]]
+        click.echo("\nTargets (milestone years):")
+        click.echo(tg.to_string(index=False))
+    click.echo(f"\nwrote {len(p.files)} files to {d}")

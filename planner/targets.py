@@ -1,0 +1,98 @@
+"""Target arithmetic before the model: which years each target constrains and the allowed level.
+
+Pure pandas/python. A target's coverage is summed from the consolidated BAU frame in the base year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .baseline import Drivers
+from .config.schema import Scenario, Target
+
+
+def coverage_cats(t: Target, sc: Scenario) -> list[int]:
+    """Scope-3 categories a target covers (only those with a baseline)."""
+    cats = t.coverage.scope3
+    return sorted(sc.scope3.categories) if cats == "all" else sorted(cats)
+
+
+def describe(t: Target, sc: Scenario) -> str:
+    """Business wording, e.g. '2030 target, scopes 1+2 market-based -42%'."""
+    cov = t.coverage
+    parts = (["1"] if cov.scope1 else []) + (["2"] if cov.scope2 != "none" else [])
+    cats = coverage_cats(t, sc)
+    scope = "scopes " + "+".join(parts) if len(parts) > 1 else ("scope " + parts[0] if parts else "")
+    if cov.scope2 != "none":
+        scope += f" {cov.scope2}-based"
+    if cats:
+        all3 = cats == sorted(sc.scope3.categories)
+        s3 = "scope 3" + ("" if all3 else " cat. " + ",".join(str(c) for c in cats))
+        scope = f"{scope} + {s3}" if scope else s3
+    name = f"{t.year} target{' ' + repr(t.name) if t.name else ''}"
+    if t.type == "renewable_share":
+        return f"{name}, renewable electricity share {t.share:.0%}"
+    kind = "" if t.type == "absolute" else f" intensity per {t.intensity_per}"
+    return f"{name}, {scope}{kind} -{t.reduction:.0%}"
+
+
+def coverage_emissions(bau: pd.DataFrame, t: Target, sc: Scenario, year: int) -> float:
+    """Consolidated tCO2e of a target's coverage in one year of a BAU/plan emissions frame."""
+    d = bau[bau.year == year]
+    tot = 0.0
+    if t.coverage.scope1:
+        tot += d.loc[d.scope == "scope1", "tco2e"].sum()
+    if t.coverage.scope2 != "none":
+        tot += d.loc[d.scope == f"scope2_{t.coverage.scope2}", "tco2e"].sum()
+    cats = {f"cat{c:02d}" for c in coverage_cats(t, sc)}
+    tot += d.loc[(d.scope == "scope3") & d.source.isin(cats), "tco2e"].sum()
+    return float(tot)
+
+
+def denominator(t: Target, drv: Drivers, year: int) -> float:
+    """Intensity denominator: consolidated output or revenue (MCNY)."""
+    if t.intensity_per == "revenue":
+        return drv.revenue[year]
+    return sum(v * drv.site_share[s] for (s, y), v in drv.output.items() if y == year)
+
+
+@dataclass(frozen=True)
+class TargetYear:
+    """One constrained year of a target. Levels in tCO2e (RE share: a fraction)."""
+
+    target: Target
+    year: int
+    frac: float  # share of the full reduction required in this year
+    base_tco2e: float  # coverage emissions in the base year
+    limit: float  # allowed net emissions (or required RE share)
+    real_limit: float | None  # net-zero residual rule: allowed gross emissions
+
+    @property
+    def key(self) -> str:
+        return f"{self.target.id}@{self.year}"
+
+
+def target_years(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> list[TargetYear]:
+    """Every constrained (target, year) with its allowed level."""
+    out: list[TargetYear] = []
+    by, years = sc.base_year, sc.years
+    for t in sc.targets:
+        span = t.year - by
+        ys = list(range(years[0], t.year + 1)) if t.pathway == "linear" else [t.year]
+        if t.maintain:
+            ys += [y for y in years if y > t.year]
+        base = coverage_emissions(bau, t, sc, by) if t.type != "renewable_share" else 0.0
+        for y in ys:
+            frac = min(1.0, (y - by) / span) if t.pathway == "linear" else 1.0
+            if t.type == "renewable_share":
+                out.append(TargetYear(t, y, frac, 0.0, t.share * frac, None))
+                continue
+            scale = 1.0 if t.type == "absolute" else denominator(t, drv, y) / denominator(t, drv, by)
+            limit = (1 - t.reduction * frac) * base * scale
+            real = None
+            if t.offsets == "net_zero_residual":
+                real = (1 - t.min_real_reduction * frac) * base * scale
+            out.append(TargetYear(t, y, frac, base, limit, real))
+    return out
