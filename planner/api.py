@@ -18,7 +18,7 @@ from .library import load_library
 from .model import build_model
 from .results import extract
 from .solve import SolveInfo, solve
-from .targets import TargetYear, describe, target_years
+from .targets import TargetYear, describe, pct_change, target_years
 
 __all__ = ["Plan", "load_scenario", "plan", "diagnose"]
 
@@ -61,11 +61,11 @@ class Plan:
 def _shortfall_text(r: TargetYear, slack_kt: float, sc: Scenario) -> str:
     t = r.target
     if t.type == "renewable_share":
-        return f"{describe(t, sc)} (year {r.year}): cannot be reached"
+        return f"{describe(t, sc)} (year {r.year}): short by {slack_kt * 1e3:,.0f} MWh of renewable electricity"
     full = r.limit / (1 - t.reduction * r.frac) if t.reduction * r.frac < 1 else r.base_tco2e
     best = 1 - (r.limit + slack_kt * 1e3) / full if full > 0 else 0.0
-    year = "" if r.year == t.year else f" (pathway year {r.year}, requires -{t.reduction * r.frac:.0%})"
-    return f"{describe(t, sc)}{year}: best achievable -{best:.0%}"
+    year = "" if r.year == t.year else f" (pathway year {r.year}, requires {pct_change(t.reduction * r.frac)})"
+    return f"{describe(t, sc)}{year}: best achievable {pct_change(best)}"
 
 
 def diagnose(sc: Scenario, inp, rows: list[TargetYear]) -> list[str]:

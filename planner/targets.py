@@ -19,6 +19,13 @@ def coverage_cats(t: Target, sc: Scenario) -> list[int]:
     return sorted(sc.scope3.categories) if cats == "all" else sorted(cats)
 
 
+def pct_change(reduction: float) -> str:
+    """A reduction as a signed change: 0.42 -> '-42%', -0.05 -> '+5%', 0.004 -> '-0.4%'."""
+    x = -reduction * 100
+    txt = f"{abs(x):.0f}" if abs(x - round(x)) < 0.05 else f"{abs(x):.1f}"
+    return ("+" if x > 0 else "-") + txt + "%"
+
+
 def describe(t: Target, sc: Scenario) -> str:
     """Business wording, e.g. '2030 target, scopes 1+2 market-based -42%'."""
     cov = t.coverage
@@ -35,7 +42,7 @@ def describe(t: Target, sc: Scenario) -> str:
     if t.type == "renewable_share":
         return f"{name}, renewable electricity share {t.share:.0%}"
     kind = "" if t.type == "absolute" else f" intensity per {t.intensity_per}"
-    return f"{name}, {scope}{kind} -{t.reduction:.0%}"
+    return f"{name}, {scope}{kind} {pct_change(t.reduction)}"
 
 
 def coverage_emissions(bau: pd.DataFrame, t: Target, sc: Scenario, year: int) -> float:
