@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
+import highspy
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
@@ -44,11 +45,36 @@ def model_size(m: pyo.ConcreteModel) -> tuple[int, int, int]:
     return nv, nb, nc
 
 
+_scheduler_threads: int | None = None
+
+
+def _ensure_threads(threads: int) -> None:
+    """HiGHS keeps one global thread scheduler per process, sized by the first solve; a later solve with
+    another thread count fails. Reset it whenever the requested count changes."""
+    global _scheduler_threads
+    if _scheduler_threads not in (None, threads):
+        highspy.Highs.resetGlobalScheduler(True)
+    _scheduler_threads = threads
+
+
+def classify(tc: TerminationCondition, has_solution: bool) -> str:
+    """Map the solver's termination to our status; a time-limited incumbent is never 'optimal'."""
+    if tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+        return "optimal"
+    if tc in (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded):
+        return "infeasible"
+    limits = (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit)
+    if has_solution:
+        return "time_limit" if tc in limits else "feasible"
+    return "no_solution" if tc in limits else "error"
+
+
 def solve(built: BuiltModel, opts: Solver, tee: bool = False) -> SolveInfo:
     """Solve with HiGHS; load the incumbent when there is one."""
     m = built.m
     nv, nb, nc = model_size(m)
     solver = Highs()
+    _ensure_threads(opts.threads)
     t0 = time.perf_counter()
     res = solver.solve(
         m, tee=tee, load_solutions=False, raise_exception_on_nonoptimal_result=False,
@@ -61,15 +87,7 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False) -> SolveInfo:
     has = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     if has:
         res.solution_loader.load_vars()
-    if tc == TerminationCondition.convergenceCriteriaSatisfied and has:
-        status = "optimal"
-    elif tc in (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded):
-        status = "infeasible"
-    elif has:
-        status = "time_limit" if tc in (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit) \
-            else "feasible"
-    else:
-        status = "no_solution" if tc == TerminationCondition.maxTimeLimit else "error"
+    status = classify(tc, has)
     obj = float(res.incumbent_objective) if has and res.incumbent_objective is not None else None
     bound = res.objective_bound
     bound = float(bound) if bound is not None and abs(bound) != float("inf") else None
