@@ -64,7 +64,8 @@ def evaluate(inst, plan: dict[str, tuple[int, ...]]):
     for t in YEARS:
         a = {m: 1.0 if on(m, t) else 0.0 for m in ms}
         E, G, P, S = inst["E"] * g[t], inst["G"] * g[t], inst["P"] * g[t], inst["S"]
-        elec = E * (1 - ms["e_el"]["saving_share"] * a["e_el"] + ms["proc"]["carrier_change"]["electricity"] * a["proc"])
+        extra = ms["proc"]["carrier_change"]["electricity"] * a["proc"]
+        elec = E * (1 - ms["e_el"]["saving_share"] * a["e_el"] + extra)
         fuel = G * (1 - ms["e_gas"]["saving_share"] * a["e_gas"])
         s1 = fuel * EFG + P * (1 - ms["proc"]["cut_share"] * a["proc"])
         s3 = S * (1 - ms["sup"]["cut_share"] * a["sup"])

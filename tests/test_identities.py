@@ -61,8 +61,8 @@ def random_case(seed: int):
                               "reporting_entity": "p", "entities": ents},
                 sites=sites, measures=measures, scope3={"categories": {1: {"tco2e": u(100, 3000)}}},
                 prices={"ets": u(0, 300), "export_electricity": u(100, 400)}, ets={"free_allocation_share": u(0, 1)},
-                internal_carbon_price={"price_cny_per_t": u(100, 1500), "scope2": str(rng.choice(["market", "location"])),
-                                       "scope3": True},
+                internal_carbon_price={"price_cny_per_t": u(100, 1500), "scope3": True,
+                                       "scope2": str(rng.choice(["market", "location"]))},
                 targets=[{"id": "nz", "year": 2028, "coverage": {"scope1": True, "scope2": "market"},
                           "reduction": u(0, 0.3), "offsets": "share", "offset_share": 0.05}])
 
