@@ -73,13 +73,16 @@ class Core:
 
         heat2 = {(s, t): sum(m.fuel[s, c, t] * inp.ef[c] for ss, c in self.SH2 if ss == s)
                  for s in inp.sites for t in inp.years}
-        m.scope1 = pyo.Expression(m.S, m.T, rule=lambda m, s, t: (
+        m.scope1 = pyo.Var(m.S, m.T, doc="scope-1 emissions at 100% of the site, ktCO2e")
+        m.scope2_location = pyo.Var(m.S, m.T, doc="scope-2 location-based, ktCO2e")
+        m.scope2_market = pyo.Var(m.S, m.T, doc="scope-2 market-based, ktCO2e")
+        m.scope1_def = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.scope1[s, t] == (
             sum(m.fuel[s, c, t] * inp.ef[c] for ss, c in self.SH1 if ss == s)
             + sum(inp.P[s, k, g, t] - L("process_cut", (s, k, g), t) for ss, k, g in self.proc_keys if ss == s)
-            + L("scope1_other", s, t)), doc="scope-1 emissions at 100% of the site, ktCO2e")
-        m.scope2_location = pyo.Expression(m.S, m.T, rule=lambda m, s, t: (
+            + L("scope1_other", s, t)))
+        m.scope2_location_def = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.scope2_location[s, t] == (
             m.grid[s, t] * inp.gl[s, t] + heat2[s, t]))
-        m.scope2_market = pyo.Expression(m.S, m.T, rule=lambda m, s, t: (
+        m.scope2_market_def = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.scope2_market[s, t] == (
             (m.grid[s, t] - L("green_claims", s, t)) * inp.gm[s, t] + heat2[s, t]))
         m.scope3 = pyo.Expression(m.C3, m.T, rule=lambda m, c, t: inp.S3b[c, t] - L("scope3_cut", c, t))
         m.scope3_nonneg = pyo.Constraint(m.C3, m.T, rule=lambda m, c, t: m.scope3[c, t] >= 0

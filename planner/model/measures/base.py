@@ -73,18 +73,26 @@ class AssetModel(MeasureModel):
         blk.T = pyo.Set(initialize=T, ordered=True)
         blk.TB = pyo.Set(initialize=self.build_years, ordered=True)
         blk.build = pyo.Var(blk.TB, domain=pyo.Binary)
+        L = cfg.lifetime
+
+        def recursive(var, built):  # var[t] = var[t-1] + built[t] - built[t-L]: the window sum, sparsely
+            def rule(b, t):
+                prev = var[t - 1] if t > T[0] else 0
+                add = built[t] if t in self.build_years else 0
+                drop = built[t - L] if (t - L) in self.build_years else 0
+                return var[t] == prev + add - drop
+            return rule
+
         if self.sized:
             smax = self.max_size()
             self.smax = smax
             blk.size = pyo.Var(blk.TB, bounds=(0, smax))
             blk.size_max = pyo.Constraint(blk.TB, rule=lambda b, t: b.size[t] <= smax * b.build[t])
             blk.size_min = pyo.Constraint(blk.TB, rule=lambda b, t: b.size[t] >= cfg.min_size * b.build[t])
-            blk.capacity = pyo.Expression(blk.T, rule=lambda b, t: sum(b.size[x] for x in self.window(t)))
-            blk.capacity_max = pyo.Constraint(blk.T, rule=lambda b, t: b.capacity[t] <= smax
-                                              if self.window(t) else pyo.Constraint.Skip)
-        blk.in_service = pyo.Expression(blk.T, rule=lambda b, t: sum(b.build[x] for x in self.window(t)))
-        blk.one_vintage = pyo.Constraint(
-            blk.T, rule=lambda b, t: b.in_service[t] <= 1 if len(self.window(t)) > 1 else pyo.Constraint.Skip)
+            blk.capacity = pyo.Var(blk.T, bounds=(0, smax), doc="capacity in service (site potential as bound)")
+            blk.capacity_def = pyo.Constraint(blk.T, rule=recursive(blk.capacity, blk.size))
+        blk.in_service = pyo.Var(blk.T, bounds=(0, 1), doc="1 while a build is in service (one vintage at a time)")
+        blk.in_service_def = pyo.Constraint(blk.T, rule=recursive(blk.in_service, blk.build))
         if not cfg.reinvest:
             blk.once = pyo.Constraint(expr=sum(blk.build[t] for t in blk.TB) <= 1)
         idx = inp.capex_index(cfg.cost_index)
@@ -105,7 +113,7 @@ class AssetModel(MeasureModel):
                 continue
             fom = sum(cfg.fom_share * blk.capex[x] for x in win) + cfg.fom_fixed_cny * CNY * blk.in_service[t]
             self.cost(ledger, "fixed_om", t, w * fom)
-        end, L = T[-1], cfg.lifetime
+        end = T[-1]
         salvage = sum(blk.capex[x] * (x + L - 1 - end) / L for x in self.build_years if x + L - 1 > end)
         if not isinstance(salvage, int):
             self.cost(ledger, "salvage", end, -w * salvage)

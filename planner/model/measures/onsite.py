@@ -28,8 +28,11 @@ class OnsiteGenerationModel(SizedAssetModel):
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s = self.inp, self.cfg, self.cfg.site
         y = cfg.yield_mwh_per_mw * MWH
-        blk.gen = pyo.Expression(blk.T, rule=lambda b, t: sum(
-            b.size[x] * y * (1 - cfg.degradation) ** (t - x) for x in self.window(t)))
+        if cfg.degradation:  # vintage-specific output
+            blk.gen = pyo.Expression(blk.T, rule=lambda b, t: sum(
+                b.size[x] * y * (1 - cfg.degradation) ** (t - x) for x in self.window(t)))
+        else:
+            blk.gen = pyo.Expression(blk.T, rule=lambda b, t: y * b.capacity[t])
         blk.direct = pyo.Var(blk.T, domain=pyo.NonNegativeReals, doc="used on site directly, GWh")
         blk.export = pyo.Var(blk.T, domain=pyo.NonNegativeReals, doc="exported, GWh")
         blk.to_storage = pyo.Var(blk.T, domain=pyo.NonNegativeReals, doc="sent to storage, GWh")
