@@ -117,3 +117,12 @@ def test_python_api_round_trip(tmp_path):
     p = planner.plan(sc, out_dir=tmp_path)
     assert p.summary["status"] == "optimal"
     assert pd.read_csv(tmp_path / "roadmap.csv").shape == p.roadmap.shape
+
+
+def test_same_scenario_same_roadmap():
+    import planner
+    sc = planner.load_scenario(ROOT / "scenarios" / "demo_no_ccus.yaml")
+    a, b = planner.plan(sc), planner.plan(sc)
+    pd.testing.assert_frame_equal(a.roadmap, b.roadmap)
+    pd.testing.assert_frame_equal(a.emissions, b.emissions)
+    assert a.summary["npv_cny"] == b.summary["npv_cny"]
