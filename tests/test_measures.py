@@ -241,3 +241,18 @@ def test_supply_chain_programme():
     # salvage: 4 of 5 years of the launch cost remain after the 1-year horizon: -800
     assert p.summary["npv_cny"] == pytest.approx(500_000 + 200 * 50 + 1000 - 800, **ABS)
     assert p.abatement.set_index("measure").tco2e["sup"] == pytest.approx(200, **ABS)
+
+
+def test_fuel_saving_exact_when_route_change_raises_the_carrier():
+    # A process change adds 50% gas demand (1000 -> 1500 MWh fuel); a 10% burner retrofit then saves
+    # 150 MWh (not 100): the McCormick bound covers the raised demand. Scope 1: 1350 x 0.2 = 270 t.
+    site = {"id": "s1", "energy": {"electricity": 0, "natural_gas": 1000}, "process_emissions": {"CO2": 1000}}
+    p = solve(sites=[site],
+              measures=[{"id": "route", "kind": "process", "site": "s1", "cut_share": 1.0,
+                         "carrier_change": {"natural_gas": 0.5}, "lifetime": 1},
+                        {"id": "burner", "kind": "efficiency", "site": "s1", "carriers": ["natural_gas"],
+                         "saving_share": 0.1, "lifetime": 1}],
+              targets=[{"id": "t", "year": 2025, "coverage": {"scope1": True, "scope2": "none"}, "reduction": 0.775}])
+    e = p.emissions[(p.emissions.year == 2025) & (p.emissions.scope == "scope1")].set_index("source").plan_tco2e
+    assert e["combustion:natural_gas"] == pytest.approx(270, **ABS)
+    assert p.abatement.groupby("measure").tco2e.sum()["burner"] == pytest.approx(30, **ABS)

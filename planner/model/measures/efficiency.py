@@ -28,6 +28,14 @@ class EfficiencyModel(AssetModel):
                 tot += inp.Hb[s, c, t] / inp.eta[s, c] / MWH
         return tot
 
+    def max_fuel(self, c: str) -> float:
+        """Upper bound of the carrier's fuel before savings: BAU peak, raised by any route change at the
+        site that adds demand for it (so the McCormick linearisation stays exact)."""
+        inp, s = self.inp, self.cfg.site
+        rise = sum(max(0.0, m.carrier_change.get(c, 0.0)) for m in inp.scenario.measures
+                   if m.enabled and m.kind == "process" and m.site == s)
+        return max(inp.Hb[s, c, t] for t in inp.years) * (1 + rise) / inp.eta[s, c]
+
     def unit_capex(self, year: int) -> float:
         return self.cfg.capex_cny_per_mwh_saved * self.cfg.saving_share * self.base_mwh(year) * CNY
 
@@ -37,7 +45,7 @@ class EfficiencyModel(AssetModel):
         fuels = [c for c in cfg.carriers if c != "electricity"]
         blk.F = pyo.Set(initialize=fuels)
         blk.saving = pyo.Var(blk.F, blk.T, domain=pyo.NonNegativeReals, doc="fuel saved, GWh")
-        umax = {c: max(inp.Hb[s, c, t] for t in inp.years) / inp.eta[s, c] for c in fuels}
+        umax = {c: self.max_fuel(c) for c in fuels}
         blk.sav_ub_fuel = pyo.Constraint(blk.F, blk.T, rule=lambda b, c, t: (
             b.saving[c, t] <= sigma * m.useful[s, c, t] / inp.eta[s, c]))
         blk.sav_ub_active = pyo.Constraint(blk.F, blk.T, rule=lambda b, c, t: (
