@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import baseline as bl
 from . import sbti
+from .assumptions import assumptions
 from .config import Scenario, load_scenario
 from .errors import InfeasibleError, SolverError
 from .inputs import build_inputs
@@ -38,18 +39,37 @@ class Plan:
     measure_costs: pd.DataFrame
     targets: pd.DataFrame
     sbti: pd.DataFrame
+    macc: pd.DataFrame
+    assumptions: pd.DataFrame
+    macc_standalone: pd.DataFrame | None = None
     files: list[Path] = field(default_factory=list)
 
-    FRAMES = ("roadmap", "emissions", "abatement", "costs", "measure_costs", "targets", "sbti", "inventory", "bau")
+    FRAMES = ("roadmap", "emissions", "abatement", "costs", "measure_costs", "targets", "sbti", "macc",
+              "assumptions", "inventory", "bau")
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every result table by name (the stand-alone MACC only once computed)."""
+        out = {n: getattr(self, n) for n in self.FRAMES}
+        if self.macc_standalone is not None:
+            out["macc_standalone"] = self.macc_standalone
+        return out
+
+    def with_standalone_macc(self) -> Plan:
+        """Compute the stand-alone MACC (one forced solve per measure) and keep it."""
+        from .macc import standalone_macc
+
+        if self.macc_standalone is None:
+            self.macc_standalone = standalone_macc(self.scenario)
+        return self
 
     def write(self, out_dir: str | Path) -> list[Path]:
         """Write every frame as CSV and summary.json into out_dir."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         files = []
-        for name in self.FRAMES:
+        for name, frame in self.frames().items():
             p = out / f"{name}.csv"
-            getattr(self, name).to_csv(p, index=False)
+            frame.to_csv(p, index=False)
             files.append(p)
         p = out / "summary.json"
         p.write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -125,7 +145,8 @@ def plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None) -> 
                             for s in bl.SCOPES},
         "solver": sc.solver.model_dump(),
     }
-    p = Plan(sc, summary, inv, bau, fr.roadmap, fr.emissions, fr.abatement, fr.costs, fr.measure_costs, tg, checks)
+    p = Plan(sc, summary, inv, bau, fr.roadmap, fr.emissions, fr.abatement, fr.costs, fr.measure_costs, tg, checks,
+             fr.macc, assumptions(sc, lib, drv))
     if out_dir is not None:
         p.write(out_dir)
     return p

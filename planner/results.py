@@ -12,6 +12,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from .config.measures import FuelSwitch
+from .macc import plan_macc
 from .model import COST_CATEGORIES, BuiltModel
 from .model.measures import AssetModel, SizedAssetModel
 from .targets import coverage_cats, describe
@@ -114,8 +115,8 @@ def abatement(b: BuiltModel) -> pd.DataFrame:
     lib = inp.lib
     rows = []
 
-    def add(t, mid, s, scope, v):
-        rows.append((t, mid, s, scope, v))
+    def add(t, mid, s, scope, v, source=""):
+        rows.append((t, mid, s, scope, v, source))
 
     for s, t, mid, e in led.items("elec_load"):
         x = _val(e) * inp.w[s] * KT
@@ -138,13 +139,13 @@ def abatement(b: BuiltModel) -> pd.DataFrame:
         add(t, mid, s, "scope1", _val(e) * inp.w[s] * KT)
     for s, t, mid, e in led.items("scope1_other"):
         add(t, mid, s, "scope1", -_val(e) * inp.w[s] * KT)
-    for _c, t, mid, e in led.items("scope3_cut"):
-        add(t, mid, "company", "scope3", _val(e) * KT)
-    df = pd.DataFrame(rows, columns=["year", "measure", "site", "scope", "tco2e"])
+    for c, t, mid, e in led.items("scope3_cut"):
+        add(t, mid, "company", "scope3", _val(e) * KT, f"cat{c:02d}")
+    df = pd.DataFrame(rows, columns=["year", "measure", "site", "scope", "tco2e", "source"])
     fam = {mm.id: mm.cfg.family_name for mm in b.measures}
-    df = df.groupby(["year", "measure", "site", "scope"], as_index=False)["tco2e"].sum()
+    df = df.groupby(["year", "measure", "site", "scope", "source"], as_index=False)["tco2e"].sum()
     df["family"] = df.measure.map(fam)
-    return df[["year", "measure", "family", "site", "scope", "tco2e"]]
+    return df[["year", "measure", "family", "site", "scope", "source", "tco2e"]]
 
 
 def costs(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -183,8 +184,15 @@ def targets_frame(b: BuiltModel) -> pd.DataFrame:
         rows.append(dict(target=t.id, description=describe(t, sc), type=t.type, year=r.year, unit="tCO2e",
                          base=r.base_tco2e, required=r.limit, achieved=gross, offsets_used=off, net=net,
                          met=net <= r.limit + 1e-6 * max(1.0, r.base_tco2e)))
-    return pd.DataFrame(rows, columns=["target", "description", "type", "year", "unit", "base", "required",
-                                       "achieved", "offsets_used", "net", "met"])
+    cov = {t.id: t for t in sc.targets}
+    df = pd.DataFrame(rows, columns=["target", "description", "type", "year", "unit", "base", "required",
+                                     "achieved", "offsets_used", "net", "met"])
+    df["milestone"] = df.year == df.target.map(lambda k: cov[k].year)
+    df["scope1"] = df.target.map(lambda k: cov[k].coverage.scope1 and cov[k].type != "renewable_share")
+    df["scope2"] = df.target.map(lambda k: cov[k].coverage.scope2 if cov[k].type != "renewable_share" else "none")
+    df["scope3"] = df.target.map(lambda k: ",".join(str(c) for c in coverage_cats(cov[k], sc))
+                                 if cov[k].type != "renewable_share" else "")
+    return df
 
 
 @dataclass
@@ -195,8 +203,10 @@ class Frames:
     costs: pd.DataFrame
     measure_costs: pd.DataFrame
     targets: pd.DataFrame
+    macc: pd.DataFrame
 
 
 def extract(b: BuiltModel, bau: pd.DataFrame) -> Frames:
     c, mc = costs(b)
-    return Frames(roadmap(b), emissions(b, bau), abatement(b), c, mc, targets_frame(b))
+    ab = abatement(b)
+    return Frames(roadmap(b), emissions(b, bau), ab, c, mc, targets_frame(b), plan_macc(b, ab, mc))
