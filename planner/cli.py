@@ -69,11 +69,47 @@ def baseline(file: str, out: str | None) -> None:
     click.echo(f"\nwrote {d / 'inventory.csv'} and {d / 'bau.csv'}")
 
 
+LANG = click.option("--lang", type=click.Choice(["en", "zh", "both"]), default="en", show_default=True,
+                    help="language of charts and report")
+
+
+def _langs(lang: str) -> tuple[str, ...]:
+    return ("en", "zh") if lang == "both" else (lang,)
+
+
+def _write_report(p, d: Path, lang: str) -> None:
+    from .report import write_report
+
+    files = write_report(p, d, _langs(lang))
+    html = [f for f in files if f.suffix == ".html"]
+    click.echo(f"report: {', '.join(str(f) for f in html)}; workbook: {d / 'results.xlsx'}; charts: {d / 'charts'}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
+@LANG
+def report(file: str, out: str | None, lang: str) -> None:
+    """Solve a scenario and write charts, an offline HTML report and an Excel workbook."""
+    from .api import plan
+    from .config import load_scenario
+
+    try:
+        sc = load_scenario(file)
+        d = _out_dir(out, sc.name)
+        p = plan(sc)
+    except PlannerError as exc:
+        _fail(exc)
+    _write_report(p, d, lang)
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
 @click.option("--time-limit", type=float, help="override solver.time_limit (seconds)")
-def run(file: str, out: str | None, time_limit: float | None) -> None:
+@click.option("--report", "with_report", is_flag=True, help="also write charts, HTML report and Excel workbook")
+@LANG
+def run(file: str, out: str | None, time_limit: float | None, with_report: bool, lang: str) -> None:
     """Solve a scenario and write roadmap, emissions, abatement, costs, targets and summary."""
     from .api import plan
     from .config import load_scenario
@@ -104,3 +140,5 @@ def run(file: str, out: str | None, time_limit: float | None) -> None:
         click.echo("\nTargets (milestone years):")
         click.echo(tg.to_string(index=False))
     click.echo(f"\nwrote {len(p.files)} files to {d}")
+    if with_report:
+        _write_report(p, d, lang)

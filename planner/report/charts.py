@@ -1,0 +1,292 @@
+"""The roadmap charts, drawn from the tidy result frames only (names as in Plan.frames())."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from . import style
+from .i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
+
+F = dict[str, pd.DataFrame]
+
+
+def coverage_groups(fr: F) -> list[tuple[bool, str, str]]:
+    """Distinct (scope1, scope2 basis, scope-3 categories) covered by emission targets; scopes 1+2 market
+    when there is none."""
+    t = fr["targets"]
+    t = t[t.type != "renewable_share"]
+    groups = sorted({(bool(r.scope1), str(r.scope2), str(r.scope3) if isinstance(r.scope3, str) else "")
+                     for r in t.itertuples()}, key=lambda g: (not g[0], g[1], g[2]))
+    return groups or [(True, "market", "")]
+
+
+def _filter(df: pd.DataFrame, group: tuple[bool, str, str]) -> pd.DataFrame:
+    s1, s2, s3 = group
+    cats = {f"cat{int(c):02d}" for c in s3.split(",") if c}
+    keep = (df.scope == "scope1") & s1
+    if s2 != "none":
+        keep |= df.scope == f"scope2_{s2}"
+    keep |= (df.scope == "scope3") & df.source.isin(cats)
+    return df[keep]
+
+
+def _group_label(group, lang: str) -> str:
+    s1, s2, s3 = group
+    parts = [pick(SCOPE, "scope1", lang)] if s1 else []
+    if s2 != "none":
+        parts.append(pick(SCOPE, f"scope2_{s2}", lang))
+    if s3:
+        parts.append(pick(SCOPE, "scope3", lang) + f" ({s3})")
+    return " + ".join(parts)
+
+
+def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
+    """BAU, plan and targets with the abatement between BAU and plan as wedges by measure family."""
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    e = _filter(fr["emissions"], group).groupby("year")[["bau_tco2e", "plan_tco2e"]].sum() / 1e3
+    years = e.index.to_numpy()
+    ab = _filter(fr["abatement"], group).pivot_table(index="year", columns="family", values="tco2e",
+                                                      aggfunc="sum", fill_value=0.0).reindex(years, fill_value=0) / 1e3
+    pos = ab.clip(lower=0)
+    order = [f for f in style.FAMILY_COLOURS if f in pos.columns and pos[f].sum() > 0] + sorted(
+        f for f in pos.columns if f not in style.FAMILY_COLOURS and pos[f].sum() > 0)
+    bottom = e.plan_tco2e.to_numpy().copy()
+    for fam in order:
+        top = bottom + pos[fam].to_numpy()
+        ax.fill_between(years, bottom, top, color=style.family_colour(fam), alpha=0.85, lw=0,
+                        label=pick(FAMILY, fam, lang))
+        bottom = top
+    ax.plot(years, e.bau_tco2e, color=style.BAU_COLOUR, lw=2, ls="--", label=tr("bau", lang))
+    ax.plot(years, e.plan_tco2e, color=style.PLAN_COLOUR, lw=2.5, label=tr("plan", lang))
+    t = fr["targets"]
+    t = t[(t.type != "renewable_share") & (t.scope1 == group[0]) & (t.scope2 == group[1])
+          & (t.scope3.fillna("").astype(str) == group[2])]
+    if len(t):
+        off = t.groupby("year").offsets_used.max().reindex(years, fill_value=0.0) / 1e3
+        if off.sum() > 0:
+            net = e.plan_tco2e - off
+            ax.fill_between(years, net, e.plan_tco2e, facecolor="none", edgecolor=style.OFFSET_COLOUR, hatch="///",
+                            lw=0, label=tr("offsets", lang))
+            ax.plot(years, net, color=style.OFFSET_COLOUR, lw=1.5, ls=":", label=tr("net", lang))
+        for k, (tid, rows) in enumerate(t.groupby("target", sort=True)):
+            rows = rows.sort_values("year")
+            path = rows[~rows.milestone]
+            if len(path):
+                ax.plot(path.year, path.required / 1e3, color=style.TARGET_COLOUR, lw=1, ls="-.",
+                        label=tr("target_path", lang) if k == 0 else None)
+            ms = rows[rows.milestone]
+            ax.scatter(ms.year, ms.required / 1e3, marker="*", s=180, color=style.TARGET_COLOUR, zorder=5,
+                       label=tr("milestone", lang) if k == 0 else None)
+            for r in ms.itertuples():
+                ax.annotate(tid, (r.year, r.required / 1e3), textcoords="offset points", xytext=(4, 8), fontsize=8,
+                            color=style.TARGET_COLOUR)
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(years[0], years[-1])
+    ax.set_title(tr("trajectory_cov", lang, cov=_group_label(group, lang)))
+    ax.set_xlabel(tr("year", lang))
+    ax.set_ylabel(tr("emissions_kt", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return fig
+
+
+def _runs(years: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of years as (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], y)
+        else:
+            runs.append((y, y))
+    return runs
+
+
+def gantt(fr: F, lang: str, by: str = "site") -> Figure:
+    """One bar per adopted measure and site, adoption to end of life; reinvestments show as new bars."""
+    r = fr["roadmap"]
+    end = int(fr["costs"].year.max())
+    rows = r.assign(label=r.site + " · " + r.name).sort_values([by, "measure", "year"], kind="stable")
+    labels = list(dict.fromkeys(rows.label))
+    fig = style.new_figure(11, max(3.0, 0.38 * len(labels) + 1.4))
+    ax = fig.add_subplot()
+    for i, lab in enumerate(labels):
+        g = rows[rows.label == lab]
+        colour = style.family_colour(g.family.iloc[0])
+        if (g.action == "purchase").all():
+            for a, b in _runs(list(g.year)):
+                ax.barh(i, b - a + 1, left=a, height=0.35, color=colour, alpha=0.6)
+            qty = g["size"].sum()
+            ax.text(g.year.max() + 1.2, i, f"{qty:,.0f} {g.unit.iloc[0]} {tr('purchases', lang)}", va="center",
+                    fontsize=7)
+            continue
+        for b in g.itertuples():
+            ax.barh(i, b.end_year - b.year + 1, left=b.year, height=0.6, color=colour, edgecolor="white")
+            size = "" if b.unit == "adoption" else f"{b.size:,.1f} {b.unit}, "
+            ax.text(b.year + 0.2, i, f"{size}{b.capex_cny / 1e6:,.1f} {tr('mcny', lang)}", va="center", fontsize=7,
+                    color="white" if b.end_year - b.year >= 6 else "black")
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(end + 1, color="grey", lw=0.8, ls=":")
+    start = int(fr["costs"].year.min())
+    ax.set_xlim(start, max(end + 1, int(r.end_year.max()) + 1 if len(r) else end + 1))
+    ax.set_xlabel(tr("gantt_x", lang))
+    ax.set_title(tr("gantt", lang))
+    fams = list(dict.fromkeys(rows.family))
+    ax.legend(handles=[Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return fig
+
+
+def _carbon_price(fr: F) -> list[tuple[int, float]]:
+    a = fr["assumptions"]
+    p = a[(a.group == "price") & (a.item == "ets")].dropna(subset=["year"])
+    if p.empty:
+        return []
+    p = p.sort_values("year")
+    return [(int(p.year.iloc[0]), float(p.value.iloc[0])), (int(p.year.iloc[-1]), float(p.value.iloc[-1]))]
+
+
+def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
+    """Bars of width = abatement and height = cost per tCO2e, cheapest first; ETS price lines."""
+    df = fr["macc"] if kind == "plan" else fr["macc_standalone"]
+    width_col = "abatement_tco2e" if kind == "plan" else "potential_tco2e_per_yr"
+    df = df.sort_values("cost_cny_per_tco2e", kind="stable")
+    fig = style.new_figure(11, 5.5)
+    ax = fig.add_subplot()
+    x = 0.0
+    for r in df.itertuples():
+        w = getattr(r, width_col) / 1e3
+        h = r.cost_cny_per_tco2e
+        ax.add_patch(Rectangle((x, min(0, h)), w, abs(h), facecolor=style.family_colour(r.family), edgecolor="white",
+                               lw=0.5))
+        if w > 0.015 * max(df[width_col].sum() / 1e3, 1e-9):
+            name = f"{r.site}·{r.name}" if r.site != "company" else r.name
+            name = name if len(name) <= 34 else name[:33] + "…"
+            ax.text(x + w / 2, 0.98, name, rotation=90, ha="center", va="top", fontsize=6, clip_on=True,
+                    transform=ax.get_xaxis_transform())
+        x += w
+    costs = df.cost_cny_per_tco2e
+    lo, hi = (min(0.0, costs.min()), max(0.0, costs.max())) if len(df) else (0.0, 1.0)
+    for (year, price), ls in zip(_carbon_price(fr), ("--", ":"), strict=False):
+        ax.axhline(price, color="#C62828", lw=1.2, ls=ls, label=tr("carbon_price", lang, year=year, price=price))
+        hi = max(hi, price)
+    pad = 0.25 * (hi - lo or 1.0)
+    ax.set_xlim(0, max(x, 1e-6))
+    ax.set_ylim(lo - pad, hi + pad)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlabel(tr("macc_x_plan" if kind == "plan" else "macc_x_static", lang))
+    ax.set_ylabel(tr("macc_y", lang))
+    ax.set_title(tr("macc_plan" if kind == "plan" else "macc_static", lang))
+    fams = list(dict.fromkeys(df.family))
+    handles = [Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams]
+    ax.legend(handles=handles + ax.get_legend_handles_labels()[0], loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              fontsize=8)
+    return fig
+
+
+def costs(fr: F, lang: str) -> Figure:
+    """Stacked nominal costs by category (revenues below zero) and the cumulative discounted cost."""
+    c = fr["costs"].pivot_table(index="year", columns="category", values="nominal_cny", aggfunc="sum") / 1e6
+    years = c.index.to_numpy()
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    pos_b, neg_b = np.zeros(len(c)), np.zeros(len(c))
+    for cat in [k for k in style.COST_COLOURS if k in c.columns]:
+        v = c[cat].to_numpy()
+        if np.allclose(v, 0):
+            continue
+        p, n = np.clip(v, 0, None), np.clip(v, None, 0)
+        ax.bar(years, p, bottom=pos_b, color=style.COST_COLOURS[cat], label=pick(COST, cat, lang), width=0.8)
+        ax.bar(years, n, bottom=neg_b, color=style.COST_COLOURS[cat], width=0.8)
+        pos_b, neg_b = pos_b + p, neg_b + n
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlabel(tr("year", lang))
+    ax.set_ylabel(tr("costs_y", lang))
+    ax2 = ax.twinx()
+    disc = fr["costs"].groupby("year").discounted_cny.sum().cumsum() / 1e6
+    ax2.plot(disc.index, disc.to_numpy(), color="black", lw=2, label=tr("cum_disc", lang))
+    ax2.set_ylabel(tr("cum_disc", lang))
+    ax2.grid(False)
+    ax.set_title(tr("costs", lang))
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(1.08, 1.0), fontsize=8)
+    return fig
+
+
+def scopes(fr: F, lang: str) -> Figure:
+    """Scopes 1, 2 (location and market) and 3 by category: base year and each target year's plan."""
+    bau, em = fr["bau"], fr["emissions"]
+    base_year = int(bau.year.min())
+    t = fr["targets"]
+    years = sorted(set(t.loc[t.milestone, "year"])) or [int(em.year.max())]
+    cols = [(tr("base_year", lang, year=base_year), bau[bau.year == base_year].rename(columns={"tco2e": "v"}))]
+    cols += [(tr("target_year", lang, year=y), em[em.year == y].rename(columns={"plan_tco2e": "v"})) for y in years]
+    fig = style.new_figure(11, 5.5)
+    ax = fig.add_subplot()
+    bars = ["scope1", "scope2_location", "scope2_market", "scope3"]
+    width = 0.8 / len(bars)
+    cats = sorted(bau.loc[bau.scope == "scope3", "source"].unique())
+    cmap = matplotlib.colormaps["copper"]
+    seen = set()
+    for i, (_label, d) in enumerate(cols):
+        for j, sc in enumerate(bars):
+            x = i + (j - 1.5) * width
+            if sc != "scope3":
+                v = d.loc[d.scope == sc, "v"].sum() / 1e3
+                lab = pick(SCOPE, sc, lang) if sc not in seen else None
+                ax.bar(x, v, width, color=style.SCOPE_COLOURS[sc], label=lab)
+                seen.add(sc)
+                continue
+            bottom = 0.0
+            for k, cat in enumerate(cats):
+                v = d.loc[(d.scope == "scope3") & (d.source == cat), "v"].sum() / 1e3
+                n = int(cat[3:])
+                lab = f"{pick(SCOPE, 'scope3', lang)} {n}: {pick(SCOPE3_CAT, n, lang)}" if cat not in seen else None
+                ax.bar(x, v, width, bottom=bottom, color=cmap(0.25 + 0.6 * k / max(len(cats), 1)), label=lab)
+                seen.add(cat)
+                bottom += v
+    ax.set_xticks(range(len(cols)), [c[0] for c in cols])
+    ax.set_ylabel(tr("scopes_y", lang))
+    ax.set_title(tr("scopes", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return fig
+
+
+def compliance(fr: F, lang: str) -> Figure:
+    """Required vs achieved per target milestone (emission targets as % of base-year coverage; RE share in %),
+    offsets used hatched, met or not."""
+    t = fr["targets"]
+    t = t[t.milestone].sort_values(["year", "target"])
+    fig = style.new_figure(10, max(3.0, 0.7 * len(t) + 1.5))
+    ax = fig.add_subplot()
+    labels = []
+    any_off = False
+    for i, r in enumerate(t.itertuples()):
+        if r.type == "renewable_share":
+            req, ach, off = 100 * r.required, 100 * r.achieved, 0.0
+        else:
+            scale = 100 / r.base if r.base else 0.0
+            req, ach, off = r.required * scale, r.achieved * scale, r.offsets_used * scale
+        ax.barh(i - 0.18, req, 0.34, color=style.TARGET_COLOUR, alpha=0.5,
+                label=tr("required", lang) if i == 0 else None)
+        ax.barh(i + 0.18, ach, 0.34, color=style.PLAN_COLOUR, alpha=0.75,
+                label=tr("achieved", lang) if i == 0 else None)
+        if off > 0:
+            ax.barh(i + 0.18, -off, 0.34, left=ach, facecolor="none", edgecolor=style.OFFSET_COLOUR, hatch="///",
+                    label=tr("offsets", lang) if not any_off else None)
+            any_off = True
+        ok = tr("met", lang) if r.met else tr("unmet", lang)
+        ax.text(max(req, ach) + 1.5, i, ok, va="center", fontsize=9,
+                color="#2E7D32" if r.met else "#C62828")
+        labels.append(f"{r.target} ({r.year})")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(tr("compliance_x", lang))
+    ax.set_title(tr("compliance", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return fig

@@ -1,0 +1,143 @@
+"""Self-contained HTML report (charts embedded as PNG data, no network) and the Excel workbook.
+Every string from a scenario is escaped (Jinja2 autoescape)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from openpyxl import load_workbook
+
+from .. import __version__
+from .i18n import SCOPE, TEXT, pick, tr
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+COLUMNS = {  # header labels of the report tables (en, zh)
+    "year": ("Year", "年份"), "site": ("Site", "工厂"), "name": ("Measure", "措施"), "action": ("Action", "动作"),
+    "size": ("Size", "规模"), "unit": ("Unit", "单位"), "capex_cny": ("Capex (CNY)", "投资（元）"),
+    "end_year": ("End of life", "寿命结束"), "target": ("Target", "目标"), "description": ("Description", "说明"),
+    "required": ("Required", "要求"), "achieved": ("Achieved", "实际"), "offsets_used": ("Offsets (tCO2e)", "抵消量"),
+    "met": ("Met", "达成"), "sbti_ok": ("SBTi", "SBTi"), "criterion": ("Criterion", "标准"),
+    "requirement": ("Requirement", "要求"), "value": ("Value", "数值"), "ok": ("OK", "符合"),
+    "source": ("Source", "来源"), "scope": ("Scope", "范围"), "activity": ("Activity", "活动数据"),
+    "factor_tco2e_per_unit": ("Factor (tCO2e/unit)", "排放因子"), "tco2e": ("tCO2e (consolidated)", "tCO2e（合并）"),
+    "share": ("Share", "合并比例"), "group": ("Group", "类别"), "item": ("Item", "项目"),
+}
+
+
+def _cell(v, lang: str) -> dict:
+    if isinstance(v, bool):
+        return {"text": tr("yes" if v else "no", lang), "cls": "ok" if v else "bad"}
+    if isinstance(v, float):
+        if math.isnan(v):
+            return {"text": "", "cls": "n"}
+        return {"text": f"{v:,.4g}" if abs(v) < 10 else f"{v:,.0f}", "cls": "n"}
+    if isinstance(v, int):
+        return {"text": str(v), "cls": "n"}
+    return {"text": "" if v is None else str(v), "cls": ""}
+
+
+CODES = {"build": ("build", "建设"), "purchase": ("purchase", "采购"), **SCOPE}
+
+
+def _table(title: str, df: pd.DataFrame, cols: list[str], lang: str) -> dict:
+    i = 0 if lang == "en" else 1
+    df = df[cols].copy()
+    for c in ("year", "end_year"):
+        if c in df:
+            df[c] = df[c].astype("Int64").astype(str).replace("<NA>", "")
+    for c in ("scope", "action"):
+        if c in df:
+            df[c] = df[c].map(lambda v: pick(CODES, v, lang))
+    rows = [[_cell(v.item() if hasattr(v, "item") else v, lang) for v in r] for r in df.itertuples(index=False)]
+    return {"title": title, "header": [COLUMNS.get(c, (c, c))[i] for c in cols], "rows": rows}
+
+
+def embedded_font(text: str) -> str:
+    """The bundled CJK font subset to the characters of `text`, as a base64 WOFF (a few hundred kB), so
+    the report renders Chinese on machines with no CJK font and no network."""
+    import logging
+
+    from fontTools.subset import Options, Subsetter
+    from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+    from .style import FONT_FILE
+
+    font = TTFont(str(FONT_FILE), fontNumber=0)
+    opts = Options()
+    opts.flavor = "woff"
+    opts.name_IDs = ["*"]
+    sub = Subsetter(opts)
+    sub.populate(text=text + "0123456789.,%()-+ abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buf)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str) -> Path:
+    """report_<lang>.html in out."""
+    s, sc = plan.summary, plan.scenario
+    t = {k: tr(k, lang) for k in TEXT if "{" not in TEXT[k][0]}
+    t["generated"] = tr("generated", lang, version=__version__, name=sc.name)
+    gap = "n/a" if s["gap"] is None else f"{s['gap']:.2e}"
+    em = plan.emissions
+    end = sc.horizon.end
+    kpis = [
+        {"label": tr("npv", lang), "value": f"{s['npv_cny'] / 1e6:,.1f} {tr('mcny', lang)}"},
+        {"label": tr("capex", lang), "value": f"{s['total_capex_cny'] / 1e6:,.1f} {tr('mcny', lang)}"},
+        {"label": f"{tr('emissions_path', lang)} {sc.base_year}",
+         "value": f"{sum(v for k, v in s['base_year_tco2e'].items() if k != 'scope2_location'):,.0f} tCO2e"},
+        {"label": f"{tr('emissions_path', lang)} {end}",
+         "value": f"{em[(em.year == end) & (em.scope != 'scope2_location')].plan_tco2e.sum():,.0f} tCO2e"},
+        {"label": tr("targets_met", lang), "value": tr("yes" if s["targets_met"] else "no", lang)},
+        {"label": tr("status", lang), "value": f"{s['status']} (gap {gap})"},
+    ]
+    images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()}
+              for stem, files in charts.items()]
+    rm = plan.roadmap
+    ms = plan.targets[plan.targets.milestone]
+    tables = [
+        _table(tr("roadmap_table", lang), rm, ["year", "site", "name", "action", "size", "unit", "capex_cny",
+                                                "end_year"], lang),
+        _table(tr("targets_table", lang), ms, ["target", "description", "year", "required", "achieved",
+                                                "offsets_used", "met", "sbti_ok"], lang),
+        _table(tr("sbti_table", lang), plan.sbti, ["target", "criterion", "requirement", "value", "ok"], lang),
+        _table(tr("inventory", lang), plan.inventory, ["site", "scope", "source", "activity", "unit",
+                                                       "factor_tco2e_per_unit", "tco2e", "share"], lang),
+        _table(tr("assumptions", lang), plan.assumptions, ["group", "item", "year", "value", "unit", "source"],
+               lang),
+    ]
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    ctx = dict(lang=lang, t=t, company=sc.company, scenario=sc.name, description=sc.description or "", kpis=kpis,
+               charts=images, tables=tables)
+    template = env.get_template("report.html.j2")
+    text = template.render(**ctx, font="")
+    html = template.render(**ctx, font=embedded_font(text))
+    path = out / f"report_{lang}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def write_excel(plan, out: Path) -> Path:
+    """results.xlsx: one sheet per result table, the same columns (units in the names) as the CSVs."""
+    path = out / "results.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        for name, frame in plan.frames().items():
+            frame.to_excel(xw, sheet_name=name[:31], index=False)
+    wb = load_workbook(path)
+    for ws in wb.worksheets:  # text that looks like a formula stays text (no formula injection)
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    c.data_type = "s"
+    wb.save(path)
+    return path
