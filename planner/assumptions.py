@@ -1,4 +1,4 @@
-"""Key assumptions of a scenario as a tidy frame (group, item, year, value, unit, source) for reports."""
+"""Key assumptions of a scenario as a tidy frame (group, item, year, value, text, unit, source) for reports."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
     rows = [("general", "discount_rate", None, sc.discount_rate, "1/yr (real)", "scenario"),
             ("general", "gwp", None, sc.gwp, "", "IPCC; data/gwp.csv"),
             ("general", "consolidation", None, sc.organisation.approach, "", "GHG Protocol ch. 3"),
-            ("general", "base_year", None, sc.base_year, "", "scenario"),
+            ("general", "base_year", None, float(sc.base_year), "", "scenario"),
             ("general", "horizon", None, f"{y0}-{y1}", "", "scenario")]
     used = {c for s in sc.sites for c in s.energy} | {"export_electricity", "ets", "ccer", "gec", "ppa_premium"}
     for item in sorted(used & set(lib.prices.index)):
@@ -39,4 +39,8 @@ def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
     for name, traj in sorted(sc.trajectories.capex_index.items()):
         for y, v in interpolate(traj, key_years).items():
             rows.append(("capex_index", name, y, v, "index (base year 1)", "scenario"))
-    return pd.DataFrame(rows, columns=["group", "item", "year", "value", "unit", "source"])
+    df = pd.DataFrame(rows, columns=["group", "item", "year", "value", "unit", "source"])
+    text = df.value.map(lambda v: v if isinstance(v, str) else "")
+    df["value"] = pd.to_numeric(df.value.where(text == ""), errors="coerce")
+    df.insert(4, "text", text)  # non-numeric settings; `value` stays numeric for spreadsheets
+    return df

@@ -86,7 +86,8 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
                 ax.annotate(tid, (r.year, r.required / 1e3), textcoords="offset points", xytext=(4, 8), fontsize=8,
                             color=style.TARGET_COLOUR)
     ax.set_ylim(bottom=0)
-    ax.set_xlim(years[0], years[-1])
+    lo, hi = (years[0], years[-1]) if len(years) > 1 else (years[0] - 0.5, years[0] + 0.5)
+    ax.set_xlim(lo, hi)
     ax.set_title(tr("trajectory_cov", lang, cov=_group_label(group, lang)))
     ax.set_xlabel(tr("year", lang))
     ax.set_ylabel(tr("emissions_kt", lang))

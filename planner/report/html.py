@@ -113,8 +113,9 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str) -> Pat
         _table(tr("sbti_table", lang), plan.sbti, ["target", "criterion", "requirement", "value", "ok"], lang),
         _table(tr("inventory", lang), plan.inventory, ["site", "scope", "source", "activity", "unit",
                                                        "factor_tco2e_per_unit", "tco2e", "share"], lang),
-        _table(tr("assumptions", lang), plan.assumptions, ["group", "item", "year", "value", "unit", "source"],
-               lang),
+        _table(tr("assumptions", lang), plan.assumptions.assign(
+            value=[t if t else v for v, t in zip(plan.assumptions.value, plan.assumptions.text, strict=True)]),
+            ["group", "item", "year", "value", "unit", "source"], lang),
     ]
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     ctx = dict(lang=lang, t=t, company=sc.company, scenario=sc.name, description=sc.description or "", kpis=kpis,
