@@ -17,7 +17,7 @@ from .errors import InfeasibleError, SolverError
 from .inputs import build_inputs
 from .library import load_library
 from .model import build_model
-from .results import extract
+from .results import Frames, extract
 from .solve import SolveInfo, solve
 from .targets import TargetYear, describe, pct_change, target_years
 
@@ -25,22 +25,16 @@ __all__ = ["Plan", "load_scenario", "plan", "diagnose"]
 
 
 @dataclass
-class Plan:
-    """Result of a solved scenario; every frame is tidy with units in its column names."""
+class Plan(Frames):
+    """Result of a solved scenario: the result frames plus the scenario, summary and input tables; every
+    frame is tidy with units in its column names."""
 
-    scenario: Scenario
-    summary: dict
-    inventory: pd.DataFrame
-    bau: pd.DataFrame
-    roadmap: pd.DataFrame
-    emissions: pd.DataFrame
-    abatement: pd.DataFrame
-    costs: pd.DataFrame
-    measure_costs: pd.DataFrame
-    targets: pd.DataFrame
-    sbti: pd.DataFrame
-    macc: pd.DataFrame
-    assumptions: pd.DataFrame
+    scenario: Scenario | None = None
+    summary: dict = field(default_factory=dict)
+    inventory: pd.DataFrame | None = None
+    bau: pd.DataFrame | None = None
+    sbti: pd.DataFrame | None = None
+    assumptions: pd.DataFrame | None = None
     macc_standalone: pd.DataFrame | None = None
     files: list[Path] = field(default_factory=list)
 
@@ -145,8 +139,8 @@ def plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None) -> 
                             for s in bl.SCOPES},
         "solver": sc.solver.model_dump(),
     }
-    p = Plan(sc, summary, inv, bau, fr.roadmap, fr.emissions, fr.abatement, fr.costs, fr.measure_costs, tg, checks,
-             fr.macc, assumptions(sc, lib, drv))
+    p = Plan(**{**vars(fr), "targets": tg}, scenario=sc, summary=summary, inventory=inv, bau=bau, sbti=checks,
+             assumptions=assumptions(sc, lib, drv))
     if out_dir is not None:
         p.write(out_dir)
     return p

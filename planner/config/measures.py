@@ -149,24 +149,26 @@ class CCUS(SizedMeasure):
     default_family: ClassVar[str] = "ccus"
 
 
-class GreenPPA(MeasureBase):
-    """Green power purchase: MWh at a premium over the grid price, zero market-based factor."""
+class GreenPower(MeasureBase):
+    """Common fields of PPAs and certificates: claims against grid purchases, zero market-based factor."""
 
-    kind: Literal["green_ppa"]
-    premium_cny_per_mwh: Trajectory | None = None
-    max_share: Share = 1.0
-    max_mwh: Trajectory | None = None
+    max_share: Share = 1.0  # of each covered site's grid purchases
+    max_mwh: Trajectory | None = None  # over all covered sites, per year
     default_family: ClassVar[str] = "green_power"
 
 
-class GreenCertificates(MeasureBase):
+class GreenPPA(GreenPower):
+    """Green power purchase: MWh at a premium over the grid price."""
+
+    kind: Literal["green_ppa"]
+    premium_cny_per_mwh: Trajectory | None = None
+
+
+class GreenCertificates(GreenPower):
     """Unbundled certificates (1 per MWh): market-based scope 2 only."""
 
     kind: Literal["green_certificates"]
     price_cny_per_mwh: Trajectory | None = None
-    max_share: Share = 1.0
-    max_mwh: Trajectory | None = None
-    default_family: ClassVar[str] = "green_power"
 
 
 class CarbonCredits(MeasureBase):
