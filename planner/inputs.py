@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .baseline import Drivers, drivers
 from .config.schema import Scenario
+from .errors import InputError
 from .library import Library, load_library
 from .trajectory import interpolate
 
@@ -65,6 +66,29 @@ class ModelInputs:
         return interpolate(traj, self.years)
 
 
+LIMITS = {  # model units; beyond these the MILP's numerics break down (HiGHS can crash)
+    "energy": (1e7, "GWh of energy at one site in one year"),
+    "emissions": (1e7, "ktCO2e from one source in one year"),
+    "price": (1e5, "MCNY per GWh or kt"),
+}
+
+
+def check_magnitudes(inp: ModelInputs) -> None:
+    """Reject inputs whose scaled magnitudes no real company reaches (typos such as 1e9 for 1e3)."""
+    groups = {
+        "energy": [*inp.Eb.values(), *inp.Hb.values()],
+        "emissions": [*inp.P.values(), *inp.S3b.values()],
+        "price": [*inp.p_elec.values(), *inp.p_fuel.values(), *inp.p_ets.values(), *inp.p_export.values(),
+                  *inp.p_gec.values(), *inp.p_ppa.values(), *inp.p_ccer.values(), *inp.p_icp.values()],
+    }
+    for kind, vals in groups.items():
+        limit, what = LIMITS[kind]
+        worst = max((abs(v) for v in vals), default=0.0)
+        if worst > limit:
+            raise InputError(inp.scenario.name, kind, f"a value of {worst:.3g} {what} exceeds the plausible "
+                             f"limit {limit:g}; check the scenario's {kind} figures and units")
+
+
 def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None = None) -> ModelInputs:
     """Scale and key every parameter for the model."""
     lib = lib or load_library()
@@ -107,7 +131,7 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
     budget = None
     if sc.constraints.capex_budget_cny is not None:
         budget = {y: v * CNY for y, v in interpolate(sc.constraints.capex_budget_cny, years).items()}
-    return ModelInputs(
+    inp = ModelInputs(
         scenario=sc, lib=lib, drv=drv, years=years, sites=sites, w=dict(drv.site_share), df=df,
         heat_carriers=heat_carriers, Eb=Eb, Hb=Hb, eta=eta, ef=ef,
         ef_co2={c: drv.fuel_co2[c] for c in lib.carriers}, P=P,
@@ -121,3 +145,5 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
         bau_scope1=bau1, budget=budget,
         export_limit={s.id: s.export_limit_share for s in sc.sites},
     )
+    check_magnitudes(inp)
+    return inp

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .baseline import Drivers
 from .config.schema import Scenario, Target
+from .errors import InputError
 
 
 def coverage_cats(t: Target, sc: Scenario) -> list[int]:
@@ -96,7 +97,11 @@ def target_years(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> list[TargetYe
             if t.type == "renewable_share":
                 out.append(TargetYear(t, y, frac, 0.0, t.share * frac, None))
                 continue
-            scale = 1.0 if t.type == "absolute" else denominator(t, drv, y) / denominator(t, drv, by)
+            d0 = 1.0 if t.type == "absolute" else denominator(t, drv, by)
+            if d0 <= 0:
+                raise InputError(sc.name, f"targets.{t.id}.intensity_per",
+                                 f"the consolidated base-year {t.intensity_per} is 0; an intensity target needs > 0")
+            scale = 1.0 if t.type == "absolute" else denominator(t, drv, y) / d0
             limit = (1 - t.reduction * frac) * base * scale
             real = None
             if t.offsets == "net_zero_residual":

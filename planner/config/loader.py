@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from ..library import Library, load_library
+from ..trajectory import interpolate, value_at
 from .measures import SITE_KINDS
 from .schema import Scenario
 
@@ -77,7 +78,7 @@ def apply_templates(raw: dict, lib: Library, file: str) -> dict:
             raise InputError(file, f"measures[{i}]", "expected a mapping")
         tpl = m.get("template")
         if tpl is not None:
-            if tpl not in lib.templates:
+            if not isinstance(tpl, str) or tpl not in lib.templates:
                 raise InputError(file, f"measures[{i}].template",
                                  f"unknown template {tpl!r}; expected one of {sorted(lib.templates)}")
             m = {**lib.templates[tpl], **m}
@@ -232,12 +233,40 @@ def check_references(sc: Scenario, lib: Library, file: str) -> None:
         if t.type == "intensity":
             if t.intensity_per == "revenue" and sc.revenue_mcny is None:
                 raise InputError(file, f"{p}.intensity_per", "revenue intensity needs revenue_mcny")
+            if t.intensity_per == "revenue" and value_at(sc.revenue_mcny, sc.base_year) <= 0:
+                raise InputError(file, "revenue_mcny", f"expected revenue > 0 in the base year {sc.base_year}")
             if t.intensity_per == "output":
                 units = {s.output.unit for s in sc.sites if s.output is not None}
                 if len(units) != 1 or any(s.output is None for s in sc.sites):
                     raise InputError(file, f"{p}.intensity_per",
                                      "output intensity needs every site's output in one unit")
+                if sum(s.output.value for s in sc.sites) <= 0:
+                    raise InputError(file, f"{p}.intensity_per", "output intensity needs base-year output > 0")
+    _check_indices(sc, file)
     known_prices = set(lib.prices.index)
     for k in sc.prices:
         if k not in known_prices:
             raise InputError(file, f"prices.{k}", f"unknown price item; expected one of {sorted(known_prices)}")
+
+
+MAX_INDEX = 1000.0
+
+
+def _check_indices(sc: Scenario, file: str) -> None:
+    """Growth and cost indices are normalised to their base-year value: it must be positive and the index
+    must stay within 0..1000 (a larger ratio is a typo that would wreck the model's numerics)."""
+    years = [sc.base_year, *sc.years]
+    items = [(f"sites[{i}].growth", s.growth) for i, s in enumerate(sc.sites)]
+    items += [(f"scope3.categories.{c}.growth", v.growth) for c, v in sc.scope3.categories.items()]
+    items += [(f"trajectories.capex_index.{k}", v) for k, v in sc.trajectories.capex_index.items()]
+    for path, traj in items:
+        if traj is None:
+            continue
+        vals = interpolate(traj, years)
+        base = vals[sc.base_year]
+        if base <= 0:
+            raise InputError(file, path, f"expected a positive value in the base year {sc.base_year}, got {base:g}")
+        worst = max(abs(v) / base for v in vals.values())
+        if worst > MAX_INDEX or min(vals.values()) < 0:
+            raise InputError(file, path, f"expected values >= 0 within {MAX_INDEX:g}x the base-year value "
+                             f"{base:g} (got a ratio of {worst:g})")

@@ -198,7 +198,7 @@ class Solver(Strict):
     time_limit: Annotated[float, Field(gt=0)] = 60.0
     mip_rel_gap: Annotated[float, Field(ge=0, le=1)] = 1e-4
     seed: int = 0
-    threads: int = Field(1, ge=1)
+    threads: int = Field(1, ge=1, le=256)
 
 
 class Scenario(Strict):
