@@ -59,7 +59,7 @@ def baseline(file: str, out: str | None) -> None:
     d.mkdir(parents=True, exist_ok=True)
     inv.to_csv(d / "inventory.csv", index=False)
     bau.to_csv(d / "bau.csv", index=False)
-    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.1f}".format):
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.4g}".format):
         click.echo(f"{sc.company}: base year {sc.base_year} inventory ({sc.organisation.approach}, GWP {sc.gwp})")
         click.echo(inv.to_string(index=False))
         click.echo("\nBAU projection, tCO2e (consolidated):")
@@ -134,11 +134,13 @@ def run(file: str, out: str | None, time_limit: float | None, with_report: bool,
         r = p.roadmap[p.roadmap.action == "build"][["year", "site", "measure", "size", "unit", "capex_cny"]]
         click.echo("\nRoadmap (builds):")
         click.echo(r.to_string(index=False) if len(r) else "  (no builds)")
-        tg = p.targets[p.targets.year == p.targets.target.map(
-            {t.id: t.year for t in sc.targets})][["target", "year", "required", "achieved", "offsets_used", "met",
-                                                  "sbti_ok"]]
+        tg = p.targets[p.targets.milestone].copy()
+        share = tg.unit == "share"
+        fmt = {True: "{:.1%}".format, False: "{:,.0f} t".format}
+        for col in ("required", "achieved", "net"):
+            tg[col] = [fmt[bool(sh)](v) for sh, v in zip(share, tg[col], strict=True)]
         click.echo("\nTargets (milestone years):")
-        click.echo(tg.to_string(index=False))
+        click.echo(tg[["target", "year", "required", "achieved", "net", "met", "sbti_ok"]].to_string(index=False))
     click.echo(f"\nwrote {len(p.files)} files to {d}")
     if with_report:
         _write_report(p, d, lang)

@@ -126,3 +126,26 @@ def test_same_scenario_same_roadmap():
     pd.testing.assert_frame_equal(a.roadmap, b.roadmap)
     pd.testing.assert_frame_equal(a.emissions, b.emissions)
     assert a.summary["npv_cny"] == b.summary["npv_cny"]
+
+
+def test_price_only_variant_has_the_same_model_structure(tmp_path):
+    """Sweeps: a variant changing only prices and costs builds the same sets, variables and constraints."""
+    import pyomo.environ as pyo
+
+    from planner import baseline as bl
+    from planner.inputs import build_inputs
+    from planner.model import build_model
+    from planner.targets import target_years
+
+    def structure(path):
+        sc = planner.load_scenario(path)
+        drv = bl.drivers(sc)
+        m = build_model(build_inputs(sc, None, drv), target_years(sc, bl.bau_emissions(sc, drv), drv)).m
+        return {(c.name, len(c)) for c in m.component_objects((pyo.Var, pyo.Constraint, pyo.Set), descend_into=True)}
+
+    import planner
+    f = tmp_path / "prices.yaml"
+    f.write_text(f"extends: {ROOT / 'scenarios' / 'demo.yaml'}\nname: prices\n"
+                 "prices: {ets: 400, electricity: 800, gec: 60}\ntrajectories: {capex_index: {pv: 0.5}}\n"
+                 "measures: [{id: east_pv, capex_cny_per_kw: 2000}, {id: north_ccus, opex_cny_per_t: 100}]\n")
+    assert structure(ROOT / "scenarios" / "demo.yaml") == structure(f)
