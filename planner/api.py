@@ -16,6 +16,7 @@ from .config import Scenario, load_scenario
 from .errors import InfeasibleError, SolverError
 from .inputs import build_inputs
 from .library import load_library
+from .macc import standalone_macc
 from .model import build_model
 from .results import Frames, extract
 from .solve import SolveInfo, solve
@@ -50,8 +51,6 @@ class Plan(Frames):
 
     def with_standalone_macc(self) -> Plan:
         """Compute the stand-alone MACC (one forced solve per measure) and keep it."""
-        from .macc import standalone_macc
-
         if self.macc_standalone is None:
             self.macc_standalone = standalone_macc(self.scenario)
         return self
