@@ -62,10 +62,11 @@ def plan_macc(b: BuiltModel, abatement: pd.DataFrame, measure_costs: pd.DataFram
             continue
         cost = float(own.get(mm.id, 0.0)) + float(en.loc[en.measure == mm.id, "disc"].sum())
         years = int((a.tco2e > 1e-6).sum())
-        rows.append(dict(measure=mm.id, name=mm.cfg.label, family=mm.cfg.family_name, site=mm.cfg.site or "company",
+        rows.append(dict(measure=mm.id, name=mm.cfg.label, name_zh=mm.cfg.label_zh, family=mm.cfg.family_name,
+                         site=mm.cfg.site or "company",
                          abatement_tco2e=total, abatement_tco2e_per_yr=total / max(years, 1),
                          discounted_abatement_tco2e=disc, net_cost_cny=cost, cost_cny_per_tco2e=cost / disc))
-    cols = ["measure", "name", "family", "site", "abatement_tco2e", "abatement_tco2e_per_yr",
+    cols = ["measure", "name", "name_zh", "family", "site", "abatement_tco2e", "abatement_tco2e_per_yr",
             "discounted_abatement_tco2e", "net_cost_cny", "cost_cny_per_tco2e"]
     return pd.DataFrame(rows, columns=cols).sort_values("cost_cny_per_tco2e", kind="stable").reset_index(drop=True)
 
@@ -114,7 +115,7 @@ def standalone_macc(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
 
     rows = []
     for m in sorted((m for m in sc.measures if m.enabled), key=lambda m: m.id):
-        base = dict(measure=m.id, name=m.label, family=m.family_name, site=m.site or "company")
+        base = dict(measure=m.id, name=m.label, name_zh=m.label_zh, family=m.family_name, site=m.site or "company")
         if isinstance(m, GreenPPA | GreenCertificates):
             sites = [m.site] if m.site else inp.sites
             gm = sum(inp.w[s] * inp.Eb[s, y0] * inp.gm[s, y0] for s in sites)  # kt if all grid power claimed
@@ -139,5 +140,5 @@ def standalone_macc(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
             continue
         rows.append({**base, "potential_tco2e_per_yr": sum(dab[t] for t in in_service) / len(in_service) * 1e3,
                      "cost_cny_per_tco2e": (c1 - c0) / disc * 1e3})  # MCNY/kt -> CNY/t
-    cols = ["measure", "name", "family", "site", "potential_tco2e_per_yr", "cost_cny_per_tco2e"]
+    cols = ["measure", "name", "name_zh", "family", "site", "potential_tco2e_per_yr", "cost_cny_per_tco2e"]
     return pd.DataFrame(rows, columns=cols).sort_values("cost_cny_per_tco2e", kind="stable").reset_index(drop=True)

@@ -30,7 +30,8 @@ def roadmap(b: BuiltModel) -> pd.DataFrame:
     rows = []
     for mm in b.measures:
         cfg, blk = mm.cfg, mm.block
-        base = dict(measure=cfg.id, name=cfg.label, kind=cfg.kind, family=cfg.family_name, site=cfg.site or "company")
+        base = dict(measure=cfg.id, name=cfg.label, name_zh=cfg.label_zh, kind=cfg.kind, family=cfg.family_name,
+                    site=cfg.site or "company")
         if isinstance(mm, AssetModel):
             for t in mm.build_years:
                 if _val(blk.build[t]) < 0.5:
@@ -52,8 +53,8 @@ def roadmap(b: BuiltModel) -> pd.DataFrame:
                 if vol > 1e-6:
                     rows.append({**base, "year": t, "action": "purchase", "size": vol, "unit": "tCO2e",
                                  "capex_cny": 0.0, "end_year": t, "share": 1.0})
-    cols = ["measure", "name", "kind", "family", "site", "year", "action", "size", "unit", "capex_cny", "end_year",
-            "share"]
+    cols = ["measure", "name", "name_zh", "kind", "family", "site", "year", "action", "size", "unit", "capex_cny",
+            "end_year", "share"]
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["year", "site", "measure"], kind="stable").reset_index(drop=True)
 

@@ -124,3 +124,14 @@ def test_deep_merge_properties(a, b):
     else:
         assert merged == b
     assert deep_merge(a, {}) == a if isinstance(a, dict) else True
+
+
+def test_chinese_names_from_templates_and_renames(tmp_path):
+    write(tmp_path, "s.yaml", {**BASE, "measures": [
+        {"id": "a", "template": "rooftop_pv", "site": "s1"},
+        {"id": "b", "template": "process_retrofit", "site": "s1", "name": "Route change"},
+        {"id": "c", "template": "process_retrofit", "site": "s1", "name": "Route change", "name_zh": "路线变更"}]})
+    ms = {m.id: m for m in load_scenario(tmp_path / "s.yaml").measures}
+    assert ms["a"].label_zh == "屋顶光伏"
+    assert ms["b"].label_zh == "Route change"  # the template's Chinese name described something else
+    assert ms["c"].label_zh == "路线变更"

@@ -81,7 +81,10 @@ def apply_templates(raw: dict, lib: Library, file: str) -> dict:
             if not isinstance(tpl, str) or tpl not in lib.templates:
                 raise InputError(file, f"measures[{i}].template",
                                  f"unknown template {tpl!r}; expected one of {sorted(lib.templates)}")
-            m = {**lib.templates[tpl], **m}
+            base = dict(lib.templates[tpl])
+            if "name" in m and "name_zh" not in m:
+                base.pop("name_zh", None)  # a renamed measure must not keep the template's Chinese name
+            m = {**base, **m}
         elif "kind" not in m:
             raise InputError(file, f"measures[{i}]", "expected `template` or `kind`")
         out.append(m)

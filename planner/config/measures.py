@@ -27,6 +27,7 @@ class MeasureBase(Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
     template: str | None = None
     name: str | None = None
+    name_zh: str | None = None  # Chinese name for zh charts and reports
     family: str | None = None
     site: str | None = None
     earliest_year: int | None = None
@@ -38,6 +39,10 @@ class MeasureBase(Strict):
     @property
     def label(self) -> str:
         return self.name or self.id
+
+    @property
+    def label_zh(self) -> str:
+        return self.name_zh or self.label
 
     @property
     def family_name(self) -> str:

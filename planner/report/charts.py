@@ -95,6 +95,13 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
     return fig
 
 
+def _names(df: pd.DataFrame, lang: str) -> pd.Series:
+    """Measure names in the report language (Chinese names where the library or scenario gives them)."""
+    if lang == "zh" and "name_zh" in df:
+        return df.name_zh.fillna(df.name)
+    return df.name
+
+
 def _runs(years: list[int]) -> list[tuple[int, int]]:
     """Consecutive runs of years as (first, last)."""
     runs: list[tuple[int, int]] = []
@@ -110,7 +117,7 @@ def gantt(fr: F, lang: str, by: str = "site") -> Figure:
     """One bar per adopted measure and site, adoption to end of life; reinvestments show as new bars."""
     r = fr["roadmap"]
     end = int(fr["costs"].year.max())
-    rows = r.assign(label=r.site + " · " + r.name).sort_values([by, "measure", "year"], kind="stable")
+    rows = r.assign(label=r.site + " · " + _names(r, lang)).sort_values([by, "measure", "year"], kind="stable")
     labels = list(dict.fromkeys(rows.label))
     fig = style.new_figure(11, max(3.0, 0.38 * len(labels) + 1.4))
     ax = fig.add_subplot()
@@ -158,6 +165,7 @@ def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
     df = df.sort_values("cost_cny_per_tco2e", kind="stable")
     fig = style.new_figure(11, 5.5)
     ax = fig.add_subplot()
+    df = df.assign(name=_names(df, lang))
     x = 0.0
     for r in df.itertuples():
         w = getattr(r, width_col) / 1e3

@@ -103,7 +103,7 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str) -> Pat
     ]
     images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()}
               for stem, files in charts.items()]
-    rm = plan.roadmap
+    rm = plan.roadmap.assign(name=plan.roadmap.name_zh) if lang == "zh" else plan.roadmap
     ms = plan.targets[plan.targets.milestone]
     tables = [
         _table(tr("roadmap_table", lang), rm, ["year", "site", "name", "action", "size", "unit", "capex_cny",
