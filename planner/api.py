@@ -75,9 +75,9 @@ def _shortfall_text(r: TargetYear, slack_kt: float, sc: Scenario) -> str:
     t = r.target
     if t.type == "renewable_share":
         return f"{describe(t, sc)} (year {r.year}): short by {slack_kt * 1e3:,.0f} MWh of renewable electricity"
-    full = r.limit / (1 - t.reduction * r.frac) if t.reduction * r.frac < 1 else r.base_tco2e
+    full = r.limit / (1 - r.reduction) if r.reduction < 1 else r.base_tco2e
     best = 1 - (r.limit + slack_kt * 1e3) / full if full > 0 else 0.0
-    year = "" if r.year == t.year else f" (pathway year {r.year}, requires {pct_change(t.reduction * r.frac)})"
+    year = "" if r.year == t.year else f" (pathway year {r.year}, requires {pct_change(r.reduction)})"
     return f"{describe(t, sc)}{year}: best achievable {pct_change(best)}"
 
 

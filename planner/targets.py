@@ -72,7 +72,7 @@ class TargetYear:
 
     target: Target
     year: int
-    frac: float  # share of the full reduction required in this year
+    reduction: float  # reduction (RE: share) required in this year
     base_tco2e: float  # coverage emissions in the base year
     limit: float  # allowed net emissions (or required RE share)
     real_limit: float | None  # net-zero residual rule: allowed gross emissions
@@ -82,29 +82,55 @@ class TargetYear:
         return f"{self.target.id}@{self.year}"
 
 
+def chain_key(t: Target, sc: Scenario) -> tuple:
+    """Targets with the same key form one staged series (a linear path starts at the previous milestone)."""
+    if t.type == "renewable_share":
+        return ("renewable_share",)
+    cov = t.coverage
+    return (t.type, t.intensity_per if t.type == "intensity" else "", cov.scope1, cov.scope2,
+            tuple(coverage_cats(t, sc)))
+
+
+def previous_milestone(t: Target, sc: Scenario) -> tuple[int, float, float]:
+    """(year, required level, required real reduction) of the latest earlier milestone in t's series, or the
+    base year with nothing required. Levels are reductions (RE: shares)."""
+    key = chain_key(t, sc)
+    prev = [u for u in sc.targets if u is not t and chain_key(u, sc) == key and u.year < t.year]
+    if not prev:
+        return sc.base_year, 0.0, 0.0
+    u = max(prev, key=lambda u: (u.year, u.id))
+    if u.type == "renewable_share":
+        return u.year, u.share, 0.0
+    real = u.reduction if u.offsets == "none" else (u.min_real_reduction if u.offsets == "net_zero_residual"
+                                                    else 0.0)
+    return u.year, u.reduction, real
+
+
 def target_years(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> list[TargetYear]:
-    """Every constrained (target, year) with its allowed level."""
+    """Every constrained (target, year) with its allowed level. A linear pathway runs from the previous
+    milestone of the same series (same type and coverage) to the target, or from the base year."""
     out: list[TargetYear] = []
     by, years = sc.base_year, sc.years
     for t in sc.targets:
-        span = t.year - by
-        ys = list(range(years[0], t.year + 1)) if t.pathway == "linear" else [t.year]
+        y0, r0, real0 = previous_milestone(t, sc) if t.pathway == "linear" else (by, 0.0, 0.0)
+        ys = [y for y in years if y0 < y <= t.year] if t.pathway == "linear" else [t.year]
         if t.maintain:
             ys += [y for y in years if y > t.year]
         base = coverage_emissions(bau, t, sc, by) if t.type != "renewable_share" else 0.0
+        goal = t.share if t.type == "renewable_share" else t.reduction
         for y in ys:
-            frac = min(1.0, (y - by) / span) if t.pathway == "linear" else 1.0
+            f = min(1.0, (y - y0) / (t.year - y0)) if t.pathway == "linear" else 1.0
+            req = r0 + (goal - r0) * f
             if t.type == "renewable_share":
-                out.append(TargetYear(t, y, frac, 0.0, t.share * frac, None))
+                out.append(TargetYear(t, y, req, 0.0, req, None))
                 continue
             d0 = 1.0 if t.type == "absolute" else denominator(t, drv, by)
             if d0 <= 0:
                 raise InputError(sc.name, f"targets.{t.id}.intensity_per",
                                  f"the consolidated base-year {t.intensity_per} is 0; an intensity target needs > 0")
             scale = 1.0 if t.type == "absolute" else denominator(t, drv, y) / d0
-            limit = (1 - t.reduction * frac) * base * scale
             real = None
             if t.offsets == "net_zero_residual":
-                real = (1 - t.min_real_reduction * frac) * base * scale
-            out.append(TargetYear(t, y, frac, base, limit, real))
+                real = (1 - (real0 + (t.min_real_reduction - real0) * f)) * base * scale
+            out.append(TargetYear(t, y, req, base, (1 - req) * base * scale, real))
     return out

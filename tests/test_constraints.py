@@ -151,3 +151,18 @@ def test_consolidation_share_scales_emissions_and_costs():
     p = solve(organisation=org, sites=[{"id": "s1", "entity": "jv"}])
     assert p.summary["npv_cny"] == pytest.approx(0.4 * 500_000, **ABS)
     assert p.emissions[p.emissions.scope == "scope2_location"].plan_tco2e.sum() == pytest.approx(200, **ABS)
+
+
+def test_linear_pathway_runs_from_the_previous_milestone():
+    # A series on scope 2 location: -20% milestone in 2026, then -60% by 2028 on a linear path. The path starts
+    # at the 2026 milestone, so 2027 requires -40% (from the base year it would have been -45%).
+    p = solve(horizon={"start": 2025, "end": 2028},
+              measures=[eff(f"e{i}", 0.1, capex=60_000 + i, life=1) for i in range(6)],
+              targets=[{"id": "a", "year": 2026, "coverage": S2L, "reduction": 0.2},
+                       {"id": "b", "year": 2028, "coverage": S2L, "reduction": 0.6, "pathway": "linear"}])
+    req = p.targets.set_index(["target", "year"]).required
+    assert list(req.index) == [("a", 2026), ("b", 2027), ("b", 2028)]
+    assert req["a", 2026] == pytest.approx(400, **ABS)  # -20% of 500 t
+    assert req["b", 2027] == pytest.approx(300, **ABS)  # -40%: halfway from -20% (2026) to -60% (2028)
+    assert req["b", 2028] == pytest.approx(200, **ABS)
+    assert p.roadmap.groupby("year").size().to_dict() == {2026: 2, 2027: 4, 2028: 6}
