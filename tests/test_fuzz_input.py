@@ -53,21 +53,17 @@ def test_mutations_give_valid_scenario_or_input_error(mutations):
         assert str(exc).startswith("fuzz.yaml: ") and "\n" not in str(exc)
 
 
-def _numeric_paths(node, prefix=()):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _numeric_paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _numeric_paths(v, prefix + (i,))
-    elif isinstance(node, int | float) and not isinstance(node, bool):
-        yield prefix
-
-
 SHORT = copy.deepcopy(DEMO)
 SHORT["horizon"] = {"start": 2025, "end": 2030}
 SHORT["targets"] = [t for t in SHORT["targets"] if t["year"] <= 2030]
-NUMERIC = list(_numeric_paths(SHORT))
+def _leaf(node, path):
+    for k in path:
+        node = node[k]
+    return node
+
+
+NUMERIC = [p for p in paths(SHORT) if p and isinstance(_leaf(SHORT, p), int | float)
+           and not isinstance(_leaf(SHORT, p), bool)]
 
 
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
