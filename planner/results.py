@@ -171,9 +171,7 @@ def targets_frame(b: BuiltModel) -> pd.DataFrame:
         t = r.target
         k = r.key
         if t.type == "renewable_share":
-            green = sum(inp.w[s] * _val(led.total("onsite_supply", s, r.year) + led.total("green_claims", s, r.year))
-                        for s in inp.sites)
-            use = sum(inp.w[s] * _val(m.grid[s, r.year] + led.total("onsite_supply", s, r.year)) for s in inp.sites)
+            green, use = (_val(x) for x in core.renewable_electricity(led, r.year))
             ach = green / use if use > 0 else 1.0
             rows.append(dict(target=t.id, description=describe(t, sc), type=t.type, year=r.year, unit="share",
                              base=None, required=r.limit, achieved=ach, offsets_used=0.0, net=ach,

@@ -117,6 +117,15 @@ class Core:
                     covered += sum(m.scope3[c, t] for c in self.cats)
                 ledger.add("cost", "carbon_internal", t, inp.p_icp[t] * covered)
 
+    def renewable_electricity(self, ledger: Ledger, t: int) -> tuple:
+        """(renewable electricity used, electricity used) in year t, consolidated, GWh: on-site supply and
+        PPA/certificate claims over grid purchases plus on-site supply."""
+        m, inp = self.m, self.inp
+        green = sum(inp.w[s] * (ledger.total("onsite_supply", s, t) + ledger.total("green_claims", s, t))
+                    for s in inp.sites)
+        use = sum(inp.w[s] * (m.grid[s, t] + ledger.total("onsite_supply", s, t)) for s in inp.sites)
+        return green, use
+
     def total(self, t: int, scope1: bool, scope2: str, cats: list[int]):
         """Consolidated emissions of a coverage in year t, ktCO2e."""
         m, inp = self.m, self.inp

@@ -35,9 +35,7 @@ def add_targets(m: pyo.ConcreteModel, core: Core, ledger: Ledger, inp: ModelInpu
     def rule(m, k):
         r = byk[k]
         if r.target.type == "renewable_share":
-            green = sum(inp.w[s] * (ledger.total("onsite_supply", s, r.year) + ledger.total("green_claims", s, r.year))
-                        for s in inp.sites)
-            use = sum(inp.w[s] * (m.grid[s, r.year] + ledger.total("onsite_supply", s, r.year)) for s in inp.sites)
+            green, use = core.renewable_electricity(ledger, r.year)
             return green + m.target_slack[k] >= r.limit * use  # slack in GWh of green electricity
         net = gross(r) - (m.offsets[k] if k in off_keys else 0)
         return net <= r.limit * T + m.target_slack[k]
