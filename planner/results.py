@@ -75,18 +75,15 @@ def plan_emissions(b: BuiltModel) -> pd.DataFrame:
             claims = _val(led.total("green_claims", s, t))
             rows.append((t, s, "scope2_location", "electricity", grid * inp.gl[s, t] * KT, w))
             rows.append((t, s, "scope2_market", "electricity", (grid - claims) * inp.gm[s, t] * KT, w))
-            for ss, c in core.SH:
-                if ss != s:
-                    continue
+            for c in core.h1[s] + core.h2[s]:
                 e = _val(m.fuel[s, c, t]) * inp.ef[c] * KT
                 if lib.carriers[c].scope == 2:
                     rows += [(t, s, "scope2_location", c, e, w), (t, s, "scope2_market", c, e, w)]
                 else:
                     rows.append((t, s, "scope1", f"combustion:{c}", e, w))
-            for ss, k, g in core.proc_keys:
-                if ss == s:
-                    cut = _val(led.total("process_cut", (s, k, g), t))
-                    rows.append((t, s, "scope1", f"{k}:{g}", (inp.P[s, k, g, t] - cut) * KT, w))
+            for k, g in core.proc[s]:
+                cut = _val(led.total("process_cut", (s, k, g), t))
+                rows.append((t, s, "scope1", f"{k}:{g}", (inp.P[s, k, g, t] - cut) * KT, w))
     by_id = {mm.id: mm for mm in b.measures}
     for s, t, mid, expr in led.items("scope1_other"):
         rows.append((t, s, "scope1", _scope1_source(by_id[mid]), _val(expr) * KT, inp.w[s]))

@@ -25,6 +25,10 @@ class Core:
         self.SH1 = [(s, c) for s, c in self.SH if lib.carriers[c].scope == 1]
         self.SH2 = [(s, c) for s, c in self.SH if lib.carriers[c].scope == 2]
         self.proc_keys = sorted({k[:3] for k in inp.P})
+        # the same, indexed by site (avoids scanning every site's entries for each site-year)
+        self.h1 = {s: [c for ss, c in self.SH1 if ss == s] for s in inp.sites}
+        self.h2 = {s: [c for ss, c in self.SH2 if ss == s] for s in inp.sites}
+        self.proc = {s: [(k, g) for ss, k, g in self.proc_keys if ss == s] for s in inp.sites}
         self.cats = sorted({c for c, _y in inp.S3b})
         self.ets_sites = sorted(s.id for s in inp.scenario.sites if s.ets_covered)
 
@@ -46,9 +50,9 @@ class Core:
     def capturable(self, ledger: Ledger, s: str, t: int):
         """Scope-1 CO2 at site s available for capture, ktCO2."""
         m, inp = self.m, self.inp
-        fuel = sum(m.fuel[s, c, t] * inp.ef_co2[c] for ss, c in self.SH1 if ss == s)
+        fuel = sum(m.fuel[s, c, t] * inp.ef_co2[c] for c in self.h1[s])
         proc = sum(inp.P[s, k, g, t] - ledger.total("process_cut", (s, k, g), t)
-                   for ss, k, g in self.proc_keys if ss == s and g == "CO2")
+                   for k, g in self.proc[s] if g == "CO2")
         return fuel + proc
 
     def close(self, ledger: Ledger) -> None:
@@ -71,14 +75,14 @@ class Core:
             L("captured", s, t) <= self.capturable(ledger, s, t))
             if ledger.has("captured", s, t) else pyo.Constraint.Skip)
 
-        heat2 = {(s, t): sum(m.fuel[s, c, t] * inp.ef[c] for ss, c in self.SH2 if ss == s)
+        heat2 = {(s, t): sum(m.fuel[s, c, t] * inp.ef[c] for c in self.h2[s])
                  for s in inp.sites for t in inp.years}
         m.scope1 = pyo.Var(m.S, m.T, doc="scope-1 emissions at 100% of the site, ktCO2e")
         m.scope2_location = pyo.Var(m.S, m.T, doc="scope-2 location-based, ktCO2e")
         m.scope2_market = pyo.Var(m.S, m.T, doc="scope-2 market-based, ktCO2e")
         m.scope1_def = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.scope1[s, t] == (
-            sum(m.fuel[s, c, t] * inp.ef[c] for ss, c in self.SH1 if ss == s)
-            + sum(inp.P[s, k, g, t] - L("process_cut", (s, k, g), t) for ss, k, g in self.proc_keys if ss == s)
+            sum(m.fuel[s, c, t] * inp.ef[c] for c in self.h1[s])
+            + sum(inp.P[s, k, g, t] - L("process_cut", (s, k, g), t) for k, g in self.proc[s])
             + L("scope1_other", s, t)))
         m.scope2_location_def = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.scope2_location[s, t] == (
             m.grid[s, t] * inp.gl[s, t] + heat2[s, t]))
@@ -96,7 +100,7 @@ class Core:
             for s in inp.sites:
                 w = inp.w[s]
                 elec = inp.p_elec[s, t] * m.grid[s, t]
-                fuel = sum(inp.p_fuel[c, t] * m.fuel[s, c, t] for ss, c in self.SH if ss == s)
+                fuel = sum(inp.p_fuel[c, t] * m.fuel[s, c, t] for c in self.h1[s] + self.h2[s])
                 ledger.add("cost", "energy", t, w * (elec + fuel))
         m.ets_excess = pyo.Var(self.ets_sites, m.T, domain=pyo.Reals if sc.ets.sell_surplus
                                else pyo.NonNegativeReals, doc="allowances bought (sold if negative), kt")

@@ -18,8 +18,7 @@ class ProcessModel(AssetModel):
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s = self.inp, self.cfg, self.cfg.site
-        keys = [(ss, k, g) for ss, k, g in core.proc_keys
-                if ss == s and k == cfg.target and (cfg.gases is None or g in cfg.gases)]
+        keys = [(s, k, g) for k, g in core.proc[s] if k == cfg.target and (cfg.gases is None or g in cfg.gases)]
         for t in inp.years:
             for key in keys:
                 ledger.add("process_cut", key, t, cfg.cut_share * inp.P[(*key, t)] * blk.in_service[t], self.id)
