@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _case(name: str, n_sites: int, time_limit: float, gap: float, q) -> None:
     from planner.api import plan
-    from planner.config import load_scenario
+    from planner.schemas import load_scenario
     from planner.synthetic import portfolio
 
     t0 = time.perf_counter()

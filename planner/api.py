@@ -9,18 +9,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import baseline as bl
-from . import sbti
-from .assumptions import assumptions
-from .config import Scenario, load_scenario
+from . import backend as _measure_kinds  # noqa: F401  (registers every measure kind before validation)
+from .backend import SolveInfo, build_model, solve
 from .errors import InfeasibleError, SolverError
-from .inputs import build_inputs
-from .library import load_library
-from .macc import standalone_macc
-from .model import build_model
-from .results import Frames, extract
-from .solve import SolveInfo, solve
-from .targets import TargetYear, describe, pct_change, target_years
+from .postprocess import sbti
+from .postprocess.assumptions import assumptions
+from .postprocess.results import Frames, extract
+from .preprocess import baseline as bl
+from .preprocess.inputs import ModelInputs, build_inputs
+from .preprocess.targets import TargetYear, describe, pct_change, target_years
+from .schemas import Scenario, load_scenario
+from .schemas.library import load_library
+from .studies import standalone_macc
+from .units import KT_TO_T, MCNY_TO_CNY, T_TO_KT
 
 __all__ = ["Plan", "load_scenario", "plan", "diagnose"]
 
@@ -50,7 +51,7 @@ class Plan(Frames):
         return out
 
     def with_standalone_macc(self) -> Plan:
-        """Compute the stand-alone MACC (one forced solve per measure) and keep it."""
+        """Compute the stand-alone MACC (a study: one forced solve per measure) and keep it."""
         if self.macc_standalone is None:
             self.macc_standalone = standalone_macc(self.scenario)
         return self
@@ -74,24 +75,24 @@ class Plan(Frames):
 def _shortfall_text(r: TargetYear, slack_kt: float, sc: Scenario) -> str:
     t = r.target
     if t.type == "renewable_share":
-        return f"{describe(t, sc)} (year {r.year}): short by {slack_kt * 1e3:,.0f} MWh of renewable electricity"
+        return f"{describe(t, sc)} (year {r.year}): short by {slack_kt * KT_TO_T:,.0f} MWh of renewable electricity"
     full = r.limit / (1 - r.reduction) if r.reduction < 1 else r.base_tco2e
-    best = 1 - (r.limit + slack_kt * 1e3) / full if full > 0 else 0.0
+    best = 1 - (r.limit + slack_kt * KT_TO_T) / full if full > 0 else 0.0
     year = "" if r.year == t.year else f" (pathway year {r.year}, requires {pct_change(r.reduction)})"
     return f"{describe(t, sc)}{year}: best achievable {pct_change(best)}"
 
 
-def diagnose(sc: Scenario, inp, rows: list[TargetYear]) -> list[str]:
+def diagnose(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> list[str]:
     """Solve the elastic model and name each target that cannot be met, with the best achievable level."""
     b = build_model(inp, rows, elastic=True)
     info = solve(b, sc.solver)
     if not info.has_solution:
         return ["constraints other than targets (budgets, adoption limits, prerequisites) cannot all be met"]
-    slack = {k: b.m.target_slack[k].value or 0.0 for k in b.m.K}
+    slack = {k: b.m.target_slack[k].value or 0.0 for k in b.m.target_years}
     worst: dict[str, tuple[float, TargetYear]] = {}
     for r in rows:
         s = slack[r.key]
-        base = max(r.base_tco2e * 1e-3, 1e-9) if r.target.type != "renewable_share" else 1.0
+        base = max(r.base_tco2e * T_TO_KT, 1e-9) if r.target.type != "renewable_share" else 1.0
         if s / base > 1e-6:
             cur = worst.get(r.target.id)
             if cur is None or r.year == r.target.year or (cur[1].year != r.target.year and s > cur[0]):
@@ -117,7 +118,7 @@ def plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None) -> 
     if not info.has_solution:
         raise SolverError(f"{sc.name}: solver stopped without a solution ({info.termination}); "
                           f"raise solver.time_limit (now {sc.solver.time_limit} s)")
-    fr = extract(built, bau)
+    fr = extract(built, bau, sc)
     checks = sbti.check(sc, bau, drv)
     ok = sbti.summary(checks)
     tg = fr.targets.copy()
@@ -125,8 +126,8 @@ def plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None) -> 
     summary = {
         "scenario": sc.name, "company": sc.company, "currency": sc.currency,
         "status": info.status, "optimal": info.status == "optimal", "termination": info.termination,
-        "npv_cny": None if info.objective_mcny is None else info.objective_mcny * 1e6,
-        "best_bound_cny": None if info.bound_mcny is None else info.bound_mcny * 1e6,
+        "npv_cny": None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
+        "best_bound_cny": None if info.bound_mcny is None else info.bound_mcny * MCNY_TO_CNY,
         "gap": info.gap, "build_seconds": build_s, "solve_seconds": info.solve_seconds,
         "model": {"variables": info.n_variables, "binaries": info.n_binaries, "constraints": info.n_constraints},
         "horizon": [sc.horizon.start, sc.horizon.end], "base_year": sc.base_year,

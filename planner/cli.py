@@ -31,7 +31,7 @@ def main() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def validate(file: str) -> None:
     """Check a scenario file without solving."""
-    from .config import load_scenario
+    from .schemas import load_scenario
 
     try:
         sc = load_scenario(file)
@@ -46,8 +46,8 @@ def validate(file: str) -> None:
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
 def baseline(file: str, out: str | None) -> None:
     """Print and write the base-year inventory and the BAU projection."""
-    from . import baseline as bl
-    from .config import load_scenario
+    from .preprocess import baseline as bl
+    from .schemas import load_scenario
 
     try:
         sc = load_scenario(file)
@@ -92,7 +92,7 @@ def _write_report(p, d: Path, lang: str) -> None:
 def report(file: str, out: str | None, lang: str) -> None:
     """Solve a scenario and write charts, an offline HTML report and an Excel workbook."""
     from .api import plan
-    from .config import load_scenario
+    from .schemas import load_scenario
 
     try:
         sc = load_scenario(file)
@@ -112,7 +112,7 @@ def report(file: str, out: str | None, lang: str) -> None:
 def run(file: str, out: str | None, time_limit: float | None, with_report: bool, lang: str) -> None:
     """Solve a scenario and write roadmap, emissions, abatement, costs, targets and summary."""
     from .api import plan
-    from .config import load_scenario
+    from .schemas import load_scenario
 
     try:
         sc = load_scenario(file)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .config import Scenario, validate
+from .schemas import Scenario, validate
 
 REGIONS = ["East", "North", "Southwest", "Central", "South", "Northwest", "Northeast"]
 

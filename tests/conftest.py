@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from planner.api import plan
-from planner.config.loader import deep_merge, validate
+from planner.schemas.loader import validate
+from planner.schemas.yamlio import deep_merge
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = Path(__file__).parent / "data"

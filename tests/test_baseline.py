@@ -7,11 +7,11 @@ from conftest import scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner import baseline as bl
-from planner.config.schema import Organisation
-from planner.consolidation import entity_shares
-from planner.library import load_library
-from planner.trajectory import interpolate
+from planner.preprocess import baseline as bl
+from planner.preprocess.consolidation import entity_shares
+from planner.schemas.library import load_library
+from planner.schemas.scenario import Organisation
+from planner.schemas.trajectory import interpolate
 
 
 def org(approach, entities):

@@ -12,8 +12,8 @@ import yaml
 from conftest import BASE, ROOT
 
 from planner import plan
+from planner.backend.solve import classify
 from planner.errors import InfeasibleError, SolverError
-from planner.solve import classify
 from planner.synthetic import portfolio
 
 FILES = ["roadmap.csv", "emissions.csv", "abatement.csv", "costs.csv", "targets.csv", "summary.json"]
@@ -77,7 +77,7 @@ def test_infeasible_pathway_year_is_named():
                         "saving_share": 0.5}],
              targets=[{"id": "t", "year": 2027, "coverage": {"scope1": False, "scope2": "location"},
                        "reduction": 0.3, "pathway": "linear"}])
-    from planner.config import validate
+    from planner.schemas import validate
     with pytest.raises(InfeasibleError) as exc:
         plan(validate(d))
     assert "pathway year" in str(exc.value) and "best achievable +0%" not in str(exc.value)
@@ -132,10 +132,10 @@ def test_price_only_variant_has_the_same_model_structure(tmp_path):
     """Sweeps: a variant changing only prices and costs builds the same sets, variables and constraints."""
     import pyomo.environ as pyo
 
-    from planner import baseline as bl
-    from planner.inputs import build_inputs
-    from planner.model import build_model
-    from planner.targets import target_years
+    from planner.backend import build_model
+    from planner.preprocess import baseline as bl
+    from planner.preprocess.inputs import build_inputs
+    from planner.preprocess.targets import target_years
 
     def structure(path):
         sc = planner.load_scenario(path)

@@ -9,8 +9,8 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.config.loader import validate
 from planner.errors import InputError
+from planner.schemas.loader import validate
 
 DEMO = yaml.safe_load((ROOT / "scenarios" / "demo.yaml").read_text(encoding="utf-8"))
 

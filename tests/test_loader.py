@@ -13,8 +13,9 @@ from conftest import BASE, ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.config.loader import deep_merge, load_scenario
 from planner.errors import InputError
+from planner.schemas.loader import load_scenario
+from planner.schemas.yamlio import deep_merge
 
 
 def write(tmp_path: Path, name: str, data) -> Path:

@@ -17,9 +17,9 @@ import pytest
 from conftest import BASE, ROOT
 
 import planner
-from planner.config import validate
 from planner.report import render, write_report
 from planner.report.style import FAMILY_COLOURS, family_colour
+from planner.schemas import validate
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

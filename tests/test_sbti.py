@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import scenario
 
-from planner import baseline as bl
-from planner import sbti
+from planner.postprocess import sbti
+from planner.preprocess import baseline as bl
 
 pytestmark = pytest.mark.usefixtures("testlib")
 S12 = {"scope1": True, "scope2": "market"}

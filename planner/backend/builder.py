@@ -1,0 +1,82 @@
+"""Model builder: core, then every enabled measure (build, then link), then the core balances, rules and
+targets; objective = NPV of the registered cost terms.
+
+The builder knows measure kinds only through the registry and the MeasureModel interface. Order:
+1. `core.declare()`: sets, mutable parameters, core variables;
+2. `measure.build()` for every measure (sorted by id): its variables, constraints and ledger terms;
+3. `measure.link()` for every measure: constraints that read other measures' ledger terms;
+4. `core.close()`: balances, emission definitions, core costs; then rules, targets, objective.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from ..preprocess.inputs import ModelInputs
+from ..preprocess.targets import TargetYear
+from ..units import T_TO_KT
+from .core import Core
+from .ledger import Ledger
+from .measures import REGISTRY, MeasureModel
+from .rules import add_rules
+from .targets import add_targets
+
+COST_CATEGORIES = ("capex", "fixed_om", "variable_om", "energy", "carbon_ets", "carbon_internal", "ppa_premium",
+                   "certificates", "credits", "export_revenue", "salvage")
+
+
+@dataclass
+class BuiltModel:
+    """A Pyomo model with the objects results need to read it."""
+
+    m: pyo.ConcreteModel
+    inp: ModelInputs
+    core: Core
+    ledger: Ledger
+    measures: list[MeasureModel]
+    targets: list[TargetYear]
+    elastic: bool
+
+    @staticmethod
+    def value(x) -> float:
+        """Value of a variable, parameter or expression after the solve (numbers pass through)."""
+        return float(x) if isinstance(x, int | float) else float(pyo.value(x))
+
+
+def block_name(measure_id: str) -> str:
+    return "measure_" + re.sub(r"[^A-Za-z0-9_]", "_", measure_id)
+
+
+def build_model(inp: ModelInputs, targets: list[TargetYear], elastic: bool = False) -> BuiltModel:
+    """Build the MILP. `elastic` frees target slacks and minimises relative shortfall instead of cost."""
+    m = pyo.ConcreteModel(name=inp.name)
+    ledger = Ledger()
+    core = Core(m, inp)
+    core.declare()
+    measures: list[MeasureModel] = []
+    for cfg in inp.measures:
+        mm = REGISTRY[cfg.kind](cfg, inp)
+        blk = pyo.Block(concrete=True)
+        m.add_component(block_name(cfg.id), blk)
+        mm.block = blk
+        mm.build(blk, core, ledger)
+        measures.append(mm)
+    for mm in measures:
+        mm.link(mm.block, core, ledger)
+    core.close(ledger)
+    add_rules(m, measures, inp, ledger)
+    add_targets(m, core, ledger, inp, targets, elastic)
+    m.cost = pyo.Expression(COST_CATEGORIES, m.periods, rule=lambda m, c, y: ledger.total("cost", c, y),
+                            doc="nominal cost by category and year, MCNY")
+    m.npv = pyo.Expression(expr=sum(inp.discount[y] * m.cost[c, y] for c in COST_CATEGORIES for y in inp.years))
+    if elastic:
+        weight = {r.key: 1.0 / max(r.base_tco2e * T_TO_KT, 1e-6) if r.target.type != "renewable_share" else 1.0
+                  for r in targets}
+        m.objective = pyo.Objective(expr=sum(weight[k] * m.target_slack[k] for k in m.target_years) * 1e3
+                                    + 1e-6 * m.npv)
+    else:
+        m.objective = pyo.Objective(expr=m.npv, sense=pyo.minimize)
+    return BuiltModel(m, inp, core, ledger, measures, targets, elastic)

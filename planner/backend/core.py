@@ -1,0 +1,194 @@
+"""Core of the model: sets, mutable price parameters, site energy and emission balances, energy and carbon
+costs (docs/model.md §2-5).
+
+`declare` creates the sets, parameters and the core variables measures refer to; after every measure has
+built and linked, `close` sums the measures' ledger terms into the balance constraints and defines the
+emissions and the core cost terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+import pyomo.environ as pyo
+
+from ..preprocess.inputs import ModelInputs
+from .ledger import Ledger
+
+
+def _weighted(weight: float, expr):
+    return expr if weight == 1.0 else weight * expr
+
+
+class Core:
+    """Owns the core sets, parameters, variables and balances of model `m`."""
+
+    def __init__(self, m: pyo.ConcreteModel, inp: ModelInputs):
+        self.m, self.inp = m, inp
+        self.time = inp.time
+        self.site_fuel_pairs = sorted((s, c) for s in inp.sites for c in inp.site_fuels[s])
+        # per site: scope-1 fuels (combusted on site), scope-2 heat carriers, (process kind, gas) keys
+        self.scope1_fuels = {s: [c for c in inp.site_fuels[s] if inp.carrier_scope[c] == 1] for s in inp.sites}
+        self.scope2_heat = {s: [c for c in inp.site_fuels[s] if inp.carrier_scope[c] == 2] for s in inp.sites}
+        keys = sorted({k[:3] for k in inp.bau_process_kt})
+        self.process_keys = {s: [(k, g) for ss, k, g in keys if ss == s] for s in inp.sites}
+        self.scope3_categories = inp.scope3_categories
+
+    # -- phase 1 ----------------------------------------------------------------------------------------
+    def declare(self) -> None:
+        m, inp, time = self.m, self.inp, self.time
+        m.periods = pyo.Set(initialize=time.years, ordered=True, doc="model years")
+        m.slices = pyo.Set(initialize=time.slice_keys, ordered=True, doc="operational slices (annual: years)")
+        m.sites = pyo.Set(initialize=inp.sites, ordered=True)
+        m.site_fuels = pyo.Set(initialize=self.site_fuel_pairs, dimen=2, ordered=True,
+                               doc="(site, carrier) of fuels and purchased heat with BAU use")
+        m.scope3_categories = pyo.Set(initialize=self.scope3_categories, ordered=True)
+        m.carriers = pyo.Set(initialize=sorted(inp.carrier_scope), ordered=True)
+        mutable = dict(mutable=True, within=pyo.Reals)
+        m.price_elec = pyo.Param(m.sites, m.slices, initialize=lambda m, s, ts: inp.price_elec_mcny_per_gwh[
+            s, time.period_of(ts)], doc="electricity price, MCNY/GWh", **mutable)
+        m.price_fuel = pyo.Param(m.carriers, m.periods, initialize=inp.price_fuel_mcny_per_gwh,
+                                 doc="fuel or purchased-heat price, MCNY per GWh of fuel", **mutable)
+        m.price_export = pyo.Param(m.periods, initialize=inp.price_export_mcny_per_gwh,
+                                   doc="price of exported on-site generation, MCNY/GWh", **mutable)
+        m.price_ets = pyo.Param(m.periods, initialize=inp.price_ets_mcny_per_kt, doc="ETS allowance price, MCNY/kt",
+                                **mutable)
+        m.price_internal_carbon = pyo.Param(m.periods, initialize=inp.price_internal_carbon_mcny_per_kt,
+                                            doc="internal carbon price, MCNY/kt", **mutable)
+        m.free_allocation_share = pyo.Param(m.periods, initialize=inp.free_allocation_share,
+                                            doc="ETS free allocation, share of BAU scope 1", **mutable)
+        m.capex_index_names = pyo.Set(initialize=sorted(inp.capex_indices), ordered=True)
+        m.capex_index = pyo.Param(m.capex_index_names, m.periods, initialize=lambda m, n, y: inp.capex_indices[n][y],
+                                  doc="capex index, 1 in the base year", **mutable)
+        m.grid_purchase = pyo.Var(m.sites, m.slices, domain=pyo.NonNegativeReals,
+                                  doc="grid electricity purchased, GWh")
+        m.useful_heat = pyo.Var(m.site_fuels, m.slices, domain=pyo.NonNegativeReals,
+                                doc="useful heat still served by the existing carrier, GWh_th")
+        m.fuel_purchase = pyo.Var(m.site_fuels, m.slices, domain=pyo.NonNegativeReals,
+                                  doc="fuel (or purchased heat) bought, GWh")
+
+    def capex_index(self, name: str | None) -> dict[int, object]:
+        """Capex index by year: the mutable parameter of a named index, else 1 (no index, or none defined)."""
+        if not name or name not in self.inp.capex_indices:
+            return {y: 1.0 for y in self.time.years}
+        return {y: self.m.capex_index[name, y] for y in self.time.years}
+
+    def capturable(self, ledger: Ledger, s: str, ts: Hashable):
+        """Scope-1 CO2 at site s in slice ts available for capture, ktCO2 (read by capture measures in their
+        link phase, once every measure has added its process cuts)."""
+        m, inp = self.m, self.inp
+        y = self.time.period_of(ts)
+        fuel = sum(m.fuel_purchase[s, c, ts] * inp.fuel_co2_kt_per_gwh[c] for c in self.scope1_fuels[s])
+        proc = sum(inp.bau_process_kt[s, k, g, y] - ledger.total("process_cut", (s, k, g), ts)
+                   for k, g in self.process_keys[s] if g == "CO2")
+        return fuel + proc
+
+    # -- phase 2 ----------------------------------------------------------------------------------------
+    def close(self, ledger: Ledger) -> None:
+        """Balances, emission definitions and core costs, from the ledger terms every measure added."""
+        m, inp, time = self.m, self.inp, self.time
+        L = ledger.total
+        P = time.period_of
+        m.electricity_balance = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
+            m.grid_purchase[s, ts] + L("onsite_supply", s, ts) == inp.bau_elec_gwh[s, P(ts)] + L("elec_load", s, ts)))
+        m.useful_heat_balance = pyo.Constraint(m.site_fuels, m.slices, rule=lambda m, s, c, ts: (
+            m.useful_heat[s, c, ts] == inp.bau_heat_gwh[s, c, P(ts)] - L("heat_displaced", (s, c), ts)))
+        m.fuel_purchase_balance = pyo.Constraint(m.site_fuels, m.slices, rule=lambda m, s, c, ts: (
+            m.fuel_purchase[s, c, ts] == m.useful_heat[s, c, ts] / inp.heat_efficiency[s, c]
+            - L("fuel_saved", (s, c), ts)))
+        m.green_claims_grid_max = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
+            L("green_claims", s, ts) <= m.grid_purchase[s, ts]) if ledger.has("green_claims", s, ts)
+            else pyo.Constraint.Skip)
+        m.storage_charge_surplus_max = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
+            L("storage_charge", s, ts) <= L("surplus_to_storage", s, ts))
+            if ledger.has("storage_charge", s, ts) else pyo.Constraint.Skip)
+        m.captured_capturable_max = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
+            L("captured", s, ts) <= self.capturable(ledger, s, ts))
+            if ledger.has("captured", s, ts) else pyo.Constraint.Skip)
+        self._emissions(ledger)
+        self._costs(ledger)
+
+    def _over_slices(self, y: int, fn):
+        """Σ over the slices of period y of weight x fn(slice)."""
+        return sum(_weighted(s.weight, fn(s.key)) for s in self.time.slices_of(y))
+
+    def _emissions(self, ledger: Ledger) -> None:
+        m, inp = self.m, self.inp
+        L, over = ledger.total, self._over_slices
+        ef, gl, gm = inp.fuel_factor_kt_per_gwh, inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh
+
+        def heat2(s, ts):
+            return sum(m.fuel_purchase[s, c, ts] * ef[c] for c in self.scope2_heat[s])
+
+        m.scope1 = pyo.Var(m.sites, m.periods, doc="scope-1 emissions at 100% of the site, ktCO2e")
+        m.scope2_location = pyo.Var(m.sites, m.periods, doc="scope-2 location-based, ktCO2e")
+        m.scope2_market = pyo.Var(m.sites, m.periods, doc="scope-2 market-based, ktCO2e")
+        m.scope1_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: m.scope1[s, y] == over(y, lambda ts: (
+            sum(m.fuel_purchase[s, c, ts] * ef[c] for c in self.scope1_fuels[s])
+            + sum(inp.bau_process_kt[s, k, g, y] - L("process_cut", (s, k, g), ts) for k, g in self.process_keys[s])
+            + L("scope1_other", s, ts))))
+        m.scope2_location_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: (
+            m.scope2_location[s, y] == over(y, lambda ts: m.grid_purchase[s, ts] * gl[s, y] + heat2(s, ts))))
+        m.scope2_market_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: (
+            m.scope2_market[s, y] == over(y, lambda ts: (m.grid_purchase[s, ts] - L("green_claims", s, ts)) * gm[s, y]
+                                          + heat2(s, ts))))
+        m.scope3 = pyo.Expression(m.scope3_categories, m.periods, rule=lambda m, c, y: (
+            inp.bau_scope3_kt[c, y] - over(y, lambda ts: L("scope3_cut", c, ts))))
+        m.scope3_min = pyo.Constraint(m.scope3_categories, m.periods, rule=lambda m, c, y: m.scope3[c, y] >= 0
+                                      if any(ledger.has("scope3_cut", c, s.key) for s in self.time.slices_of(y))
+                                      else pyo.Constraint.Skip)
+
+    def _costs(self, ledger: Ledger) -> None:
+        m, inp = self.m, self.inp
+        w = inp.site_share
+        for y in self.time.years:
+            for s in inp.sites:
+                ledger.add("cost", "energy", y, w[s] * self._over_slices(y, lambda ts, s=s, y=y: (
+                    m.price_elec[s, ts] * m.grid_purchase[s, ts]
+                    + sum(m.price_fuel[c, y] * m.fuel_purchase[s, c, ts]
+                          for c in self.scope1_fuels[s] + self.scope2_heat[s]))))
+        ets = inp.ets_sites
+        sell = inp.ets_sell_surplus
+        m.ets_excess = pyo.Var(ets, m.periods, domain=pyo.Reals if sell else pyo.NonNegativeReals,
+                               doc="allowances bought (sold if negative), kt")
+
+        def ets_rule(m, s, y):
+            need = m.scope1[s, y] - m.free_allocation_share[y] * inp.bau_scope1_kt[s, y]
+            return m.ets_excess[s, y] == need if sell else m.ets_excess[s, y] >= need
+
+        m.ets_excess_min = pyo.Constraint(ets, m.periods, rule=ets_rule)
+        internal = any(v > 0 for v in inp.price_internal_carbon_mcny_per_kt.values())
+        for y in self.time.years:
+            if ets:
+                ledger.add("cost", "carbon_ets", y, sum(w[s] * m.price_ets[y] * m.ets_excess[s, y] for s in ets))
+            if internal:  # in every year once the scenario has an internal carbon price (a sweep may vary it)
+                scope2 = {"market": m.scope2_market, "location": m.scope2_location}.get(inp.internal_carbon_scope2)
+                covered = sum(w[s] * (m.scope1[s, y] + (scope2[s, y] if scope2 is not None else 0))
+                              for s in inp.sites)
+                if inp.internal_carbon_scope3:
+                    covered += sum(m.scope3[c, y] for c in self.scope3_categories)
+                ledger.add("cost", "carbon_internal", y, m.price_internal_carbon[y] * covered)
+
+    # -- read by targets and results --------------------------------------------------------------------
+    def renewable_electricity(self, ledger: Ledger, y: int) -> tuple:
+        """(renewable electricity used, electricity used) in year y, consolidated, GWh: on-site supply and
+        PPA/certificate claims over grid purchases plus on-site supply."""
+        m, inp, L = self.m, self.inp, ledger.total
+        green = sum(inp.site_share[s] * self._over_slices(y, lambda ts, s=s: (
+            L("onsite_supply", s, ts) + L("green_claims", s, ts))) for s in inp.sites)
+        use = sum(inp.site_share[s] * self._over_slices(y, lambda ts, s=s: (
+            m.grid_purchase[s, ts] + L("onsite_supply", s, ts))) for s in inp.sites)
+        return green, use
+
+    def total(self, y: int, scope1: bool, scope2: str, cats: list[int]):
+        """Consolidated emissions of a coverage in year y, ktCO2e."""
+        m, inp = self.m, self.inp
+        e = 0
+        for s in inp.sites:
+            part = m.scope1[s, y] if scope1 else 0
+            if scope2 == "market":
+                part = part + m.scope2_market[s, y]
+            elif scope2 == "location":
+                part = part + m.scope2_location[s, y]
+            e = e + inp.site_share[s] * part
+        return e + sum(m.scope3[c, y] for c in cats)

@@ -1,0 +1,58 @@
+"""Ledgers: named balances that measures contribute tagged terms to; the core closes them.
+
+A term is (ledger, key, time, expression, measure id), where time is a slice key of the time index for
+flows (energy, emissions) and a period (year) for money and counts (`cost`, `capex`, `adoptions`,
+`credits`). The core sums terms into its balance constraints; results evaluate the same tagged terms to
+attribute abatement and costs to measures exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+
+LEDGERS = {
+    "elec_load": "extra electricity demand at a site, GWh (negative = saving)",
+    "heat_displaced": "useful heat of a (site, carrier) taken over or removed, GWh_th",
+    "fuel_saved": "fuel input of a (site, carrier) saved, GWh",
+    "process_cut": "process/fugitive emissions of a (site, kind, gas) cut, ktCO2e",
+    "scope1_other": "other scope-1 change at a site (new fuels +, capture -), ktCO2e",
+    "captured": "CO2 captured at a site, ktCO2",
+    "onsite_supply": "on-site electricity supplied to a site's load, GWh",
+    "surplus_to_storage": "on-site generation sent to storage at a site, GWh",
+    "storage_charge": "storage charging at a site, GWh",
+    "green_claims": "PPA and certificate MWh claimed against a site's grid purchases, GWh",
+    "scope3_cut": "scope-3 category emissions cut, ktCO2e",
+    "credits": "carbon credits retired, ktCO2e (key None; per period)",
+    "cost": "nominal cost of a category, MCNY (key = category; per period)",
+    "capex": "nominal capital spending counted against the budget, MCNY (key None; per period)",
+    "adoptions": "number of builds (key None; per period)",
+}
+
+
+@dataclass
+class Ledger:
+    """Collects tagged expression terms by (ledger, key, time)."""
+
+    terms: dict[tuple[str, Hashable, Hashable], list[tuple[str | None, object]]] = field(
+        default_factory=lambda: defaultdict(list))
+
+    def add(self, ledger: str, key: Hashable, time: Hashable, expr, measure: str | None = None) -> None:
+        if ledger not in LEDGERS:
+            raise KeyError(f"unknown ledger {ledger!r}")
+        self.terms[ledger, key, time].append((measure, expr))
+
+    def total(self, ledger: str, key: Hashable, time: Hashable):
+        """Sum of the terms (0 when none)."""
+        return sum((e for _m, e in self.terms.get((ledger, key, time), ())), 0)
+
+    def has(self, ledger: str, key: Hashable, time: Hashable) -> bool:
+        return bool(self.terms.get((ledger, key, time)))
+
+    def items(self, ledger: str) -> Iterator[tuple[Hashable, Hashable, str | None, object]]:
+        """(key, time, measure, expression) of every term in a ledger, in a stable order."""
+        for (name, key, time), lst in sorted(self.terms.items(), key=lambda kv: repr(kv[0])):
+            if name == ledger:
+                for measure, expr in lst:
+                    yield key, time, measure, expr

@@ -1,0 +1,212 @@
+"""Measure base classes: the interface every measure kind implements, the registry, and the asset machinery.
+
+A measure kind is one module in this package with its config class (schemas stage types) and a model
+class naming it in `config`; defining the class registers the kind for validation and for the builder.
+
+An asset measure has, per model year t: build[t] (binary: a build or reinvestment starts in t), for sized
+assets size[t] (capacity built in t), in_service[t] and capacity[t]. Capex (with a mutable unit capex and
+the capex index), fixed O&M and salvage follow from the builds; subclasses add physics and variable costs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import ClassVar
+
+import pyomo.environ as pyo
+
+from ...preprocess.inputs import ModelInputs
+from ...schemas.measure import AssetMeasure, MeasureBase, SizedMeasure, register_kind
+from ...units import CNY_TO_MCNY, MCNY_TO_CNY
+from ..ledger import Ledger
+
+REGISTRY: dict[str, type[MeasureModel]] = {}
+
+Value = Callable[[object], float]  # evaluates a model expression or variable after the solve
+
+
+class MeasureModel(ABC):
+    """Base of every measure kind: `build` adds variables, constraints and ledger terms to its block."""
+
+    config: ClassVar[type[MeasureBase]]  # the kind's config class; set in each kind's module
+    size_unit: ClassVar[str] = ""
+    # how the stand-alone MACC values the measure: "forced_solve" (in place at its potential, solved),
+    # "closed_form" (`standalone_macc` from prices alone) or "none" (offsets are not abatement)
+    macc_method: ClassVar[str] = "forced_solve"
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if "config" in cls.__dict__:
+            register_kind(cls.config)
+            kind = cls.config.model_fields["kind"].annotation.__args__[0]
+            REGISTRY[kind] = cls
+
+    def __init__(self, cfg: MeasureBase, inp: ModelInputs):
+        self.cfg, self.inp = cfg, inp
+        self.id = cfg.id
+        self.block: pyo.Block | None = None
+
+    @property
+    def share(self) -> float:
+        """Consolidation share applied to the measure's site costs (1 for company-level measures)."""
+        return self.inp.site_share[self.cfg.site] if self.cfg.site else 1.0
+
+    @property
+    def years(self) -> list[int]:
+        """Model years within the measure's earliest..latest year."""
+        years = self.inp.years
+        lo = max(years[0], self.cfg.earliest_year or years[0])
+        hi = min(years[-1], self.cfg.latest_year or years[-1])
+        return [y for y in years if lo <= y <= hi]
+
+    @abstractmethod
+    def build(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        """Add the measure's variables, constraints and ledger terms to its block."""
+
+    def link(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        """Constraints that read other measures' ledger terms (run after every measure has built)."""
+        return None
+
+    def cost(self, ledger: Ledger, category: str, year: int, expr) -> None:
+        ledger.add("cost", category, year, expr, self.id)
+
+    # -- results ----------------------------------------------------------------------------------------
+    def scope1_source(self) -> str:
+        """Source label of the measure's `scope1_other` terms in the emissions frame."""
+        return self.cfg.kind
+
+    def roadmap_rows(self, value: Value) -> list[dict]:
+        """Rows of the roadmap frame (build or purchase actions) after the solve."""
+        return []
+
+    # -- stand-alone MACC (studies) --------------------------------------------------------------------
+    def standalone_macc(self) -> tuple[float, float] | None:
+        """(potential tCO2e/yr, CNY/tCO2e) for `macc_method = "closed_form"`; None when it has no potential."""
+        return None
+
+    def force_potential(self) -> None:
+        """Fix the decisions so that the measure is in place at its potential (stand-alone MACC)."""
+        return None
+
+
+class AssetModel(MeasureModel):
+    """Go/no-go asset: build[t] binaries, in service for `lifetime` years, optional reinvestment."""
+
+    sized: ClassVar[bool] = False
+    cfg: AssetMeasure
+
+    def unit_capex(self, year: int) -> float:
+        """Capex per unit of size in MCNY (before the cost index); go/no-go assets: per build."""
+        return 0.0
+
+    def max_size(self) -> float:
+        return 1.0
+
+    def window(self, t: int) -> list[int]:
+        """Build years whose asset is in service in year t."""
+        L = self.cfg.lifetime
+        return [tau for tau in self.build_years if tau <= t <= tau + L - 1]
+
+    def build(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        inp, cfg = self.inp, self.cfg
+        years = inp.years
+        self.build_years = self.years
+        blk.periods = pyo.Set(initialize=years, ordered=True)
+        blk.build_years = pyo.Set(initialize=self.build_years, ordered=True)
+        blk.build = pyo.Var(blk.build_years, domain=pyo.Binary, doc="a build or reinvestment starts")
+        lifetime = cfg.lifetime
+
+        def recursive(var, built):  # var[t] = var[t-1] + built[t] - built[t-L]: the window sum, sparsely
+            def rule(b, t):
+                prev = var[t - 1] if t > years[0] else 0
+                add = built[t] if t in self.build_years else 0
+                drop = built[t - lifetime] if (t - lifetime) in self.build_years else 0
+                return var[t] == prev + add - drop
+            return rule
+
+        if self.sized:
+            smax = self.max_size()
+            self.smax = smax
+            blk.size = pyo.Var(blk.build_years, bounds=(0, smax), doc=f"size built, {self.size_unit}")
+            blk.size_max = pyo.Constraint(blk.build_years, rule=lambda b, t: b.size[t] <= smax * b.build[t])
+            blk.size_min = pyo.Constraint(blk.build_years, rule=lambda b, t: b.size[t] >= cfg.min_size * b.build[t])
+            blk.capacity = pyo.Var(blk.periods, bounds=(0, smax), doc="capacity in service (site potential as bound)")
+            blk.capacity_def = pyo.Constraint(blk.periods, rule=recursive(blk.capacity, blk.size))
+        blk.in_service = pyo.Var(blk.periods, bounds=(0, 1),
+                                 doc="1 while a build is in service (one vintage at a time)")
+        blk.in_service_def = pyo.Constraint(blk.periods, rule=recursive(blk.in_service, blk.build))
+        if not cfg.reinvest:
+            blk.build_count_max = pyo.Constraint(expr=sum(blk.build[t] for t in blk.build_years) <= 1)
+        blk.unit_capex = pyo.Param(blk.build_years, initialize={t: self.unit_capex(t) for t in self.build_years},
+                                   mutable=True, within=pyo.Reals, doc="capex per unit of size (per build), MCNY")
+        index = core.capex_index(cfg.cost_index)
+        share = self.share
+        size = blk.size if self.sized else blk.build
+        fixed = cfg.capex_fixed_cny * CNY_TO_MCNY
+        blk.capex = pyo.Expression(blk.build_years, rule=lambda b, t: (  # MCNY, nominal, at 100% of the site
+            b.unit_capex[t] * index[t] * size[t] + fixed * b.build[t]), doc="capex of a build, MCNY")
+        for t in self.build_years:
+            self.cost(ledger, "capex", t, share * blk.capex[t])
+            ledger.add("capex", None, t, share * blk.capex[t], self.id)
+            ledger.add("adoptions", None, t, blk.build[t], self.id)
+        for t in years:
+            win = self.window(t)
+            if not win:
+                continue
+            fom = sum(cfg.fom_share * blk.capex[x] for x in win) + cfg.fom_fixed_cny * CNY_TO_MCNY * blk.in_service[t]
+            self.cost(ledger, "fixed_om", t, share * fom)
+        end = years[-1]
+        salvage = sum(blk.capex[x] * (x + lifetime - 1 - end) / lifetime
+                      for x in self.build_years if x + lifetime - 1 > end)
+        if not isinstance(salvage, int):
+            self.cost(ledger, "salvage", end, -share * salvage)
+        self.build_physics(blk, core, ledger)
+
+    @abstractmethod
+    def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        """The measure's effect on the ledgers and its variable costs."""
+
+    def roadmap_rows(self, value: Value) -> list[dict]:
+        rows = []
+        for t in self.build_years:
+            if value(self.block.build[t]) < 0.5:
+                continue
+            size = value(self.block.size[t]) if self.sized else 1.0
+            unit = self.size_unit if self.sized else "adoption"
+            rows.append({"year": t, "action": "build", "size": size, "unit": unit,
+                         "capex_cny": value(self.block.capex[t]) * MCNY_TO_CNY,
+                         "end_year": t + self.cfg.lifetime - 1, "share": self.share})
+        return rows
+
+    def force_potential(self) -> None:
+        if not self.build_years:
+            return
+        first = self.build_years[0]
+        for t in self.build_years:
+            self.block.build[t].fix(1 if t == first else 0)
+            if self.sized:
+                self.block.size[t].fix(self.smax if t == first else 0.0)
+
+
+class SizedAssetModel(AssetModel):
+    """Asset sized continuously (min_size..max_size per build)."""
+
+    sized = True
+    cfg: SizedMeasure
+
+    @abstractmethod
+    def natural_max(self) -> float:
+        """Largest useful size when the scenario gives none."""
+
+    def max_size(self) -> float:
+        return float(self.cfg.max_size) if self.cfg.max_size is not None else self.natural_max()
+
+
+def purchase_rows(volumes: dict[int, float], unit: str) -> list[dict]:
+    """Roadmap rows of a contract bought year by year (volumes in reporting units)."""
+    return [{"year": t, "action": "purchase", "size": v, "unit": unit, "capex_cny": 0.0, "end_year": t, "share": 1.0}
+            for t, v in volumes.items() if v > 1e-6]
+
+
+__all__ = ["REGISTRY", "AssetModel", "MeasureModel", "SizedAssetModel", "Value", "purchase_rows"]

@@ -1,0 +1,49 @@
+"""Carbon credits (kind `carbon_credits`), tCO2e retired each year (docs/model.md §6.7)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pyomo.environ as pyo
+
+from ...schemas.measure import MeasureBase
+from ...schemas.trajectory import Trajectory, interpolate
+from ...units import CNY_PER_T_TO_MCNY_PER_KT, KT_TO_T, T_TO_KT
+from ..ledger import Ledger
+from .base import MeasureModel, Value, purchase_rows
+
+
+class CarbonCredits(MeasureBase):
+    """Credits (tCO2e) retired each year; count only as each target's offset rule allows."""
+
+    kind: Literal["carbon_credits"]
+    price_cny_per_t: Trajectory | None = None
+    max_tco2e: Trajectory | None = None
+    default_family = "credits"
+
+
+class CarbonCreditsModel(MeasureModel):
+    """credits[t] <= max_tco2e; counted against targets only as their offset rule allows."""
+
+    config = CarbonCredits
+    size_unit = "tCO2e"
+    macc_method = "none"  # offsets are not abatement: shown apart in the trajectory and targets
+    cfg: CarbonCredits
+
+    def build(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        inp, cfg = self.inp, self.cfg
+        blk.periods = pyo.Set(initialize=self.years, ordered=True)
+        blk.credits = pyo.Var(blk.periods, domain=pyo.NonNegativeReals, doc="credits retired, ktCO2e")
+        if cfg.max_tco2e is not None:
+            cap = interpolate(cfg.max_tco2e, self.years)
+            for y in self.years:
+                blk.credits[y].setub(cap[y] * T_TO_KT)
+        prices = inp.price("ccer", cfg.price_cny_per_t)
+        blk.price = pyo.Param(blk.periods, initialize={y: prices[y] * CNY_PER_T_TO_MCNY_PER_KT for y in self.years},
+                              mutable=True, within=pyo.Reals, doc="credit price, MCNY/kt")
+        for y in self.years:
+            ledger.add("credits", None, y, blk.credits[y], self.id)
+            self.cost(ledger, "credits", y, blk.price[y] * blk.credits[y])
+
+    def roadmap_rows(self, value: Value) -> list[dict]:
+        return purchase_rows({y: value(self.block.credits[y]) * KT_TO_T for y in self.years}, "tCO2e")

@@ -1,0 +1,84 @@
+"""Efficiency retrofit (kind `efficiency`): go/no-go, saves a share of a site's carriers (docs/model.md §6.1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pyomo.environ as pyo
+from pydantic import Field
+
+from ...schemas.measure import AssetMeasure, CheckContext
+from ...schemas.types import NonNeg, Share
+from ...units import CNY_TO_MCNY, GWH_TO_MWH
+from ..ledger import Ledger
+from .base import AssetModel
+
+
+class Efficiency(AssetMeasure):
+    """Go/no-go retrofit saving a share of one or more carriers at a site."""
+
+    kind: Literal["efficiency"]
+    carriers: list[str] = Field(min_length=1)
+    saving_share: Share
+    capex_cny_per_mwh_saved: NonNeg = 0.0
+    default_family = "efficiency"
+    needs_site = True
+
+    def check(self, ctx: CheckContext) -> None:
+        super().check(ctx)
+        site_carriers = ctx.site_carriers(self.site)
+        for c in self.carriers:
+            if c not in site_carriers:
+                ctx.fail("carriers", f"carrier {c!r} is not used at site {self.site!r} "
+                         f"(its energy has {sorted(site_carriers)})")
+
+
+class EfficiencyModel(AssetModel):
+    """Electricity: saving = share x BAU demand x in service. Fuels: saving = share x remaining fuel x in
+    service, linearised exactly (McCormick on a binary) because the remaining fuel depends on other measures."""
+
+    config = Efficiency
+    cfg: Efficiency
+
+    def bau_mwh(self, t: int) -> float:
+        """BAU MWh of the covered carriers at the site in year t (the capex basis)."""
+        inp, s = self.inp, self.cfg.site
+        tot = 0.0
+        for c in self.cfg.carriers:
+            if c == "electricity":
+                tot += inp.bau_elec_gwh[s, t] * GWH_TO_MWH
+            elif (s, c, t) in inp.bau_heat_gwh:
+                tot += inp.bau_heat_gwh[s, c, t] / inp.heat_efficiency[s, c] * GWH_TO_MWH
+        return tot
+
+    def max_fuel(self, c: str) -> float:
+        """Upper bound of the carrier's fuel before savings, GWh: BAU peak, raised by any measure at the site
+        that adds demand for it (so the McCormick linearisation stays exact)."""
+        inp, s = self.inp, self.cfg.site
+        peak = max(inp.bau_heat_gwh[s, c, t] for t in inp.years)
+        return peak * (1 + inp.fuel_rise(s, c)) / inp.heat_efficiency[s, c]
+
+    def unit_capex(self, year: int) -> float:
+        return self.cfg.capex_cny_per_mwh_saved * self.cfg.saving_share * self.bau_mwh(year) * CNY_TO_MCNY
+
+    def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        inp, cfg, s, m = self.inp, self.cfg, self.cfg.site, core.m
+        P = inp.time.period_of
+        share = cfg.saving_share
+        eff = inp.heat_efficiency
+        fuels = [c for c in cfg.carriers if c != "electricity"]
+        blk.fuels = pyo.Set(initialize=fuels)
+        blk.saving = pyo.Var(blk.fuels, m.slices, domain=pyo.NonNegativeReals, doc="fuel saved, GWh")
+        fuel_max = {c: self.max_fuel(c) for c in fuels}
+        blk.saving_fuel_max = pyo.Constraint(blk.fuels, m.slices, rule=lambda b, c, ts: (
+            b.saving[c, ts] <= share * m.useful_heat[s, c, ts] / eff[s, c]))
+        blk.saving_in_service_max = pyo.Constraint(blk.fuels, m.slices, rule=lambda b, c, ts: (
+            b.saving[c, ts] <= share * fuel_max[c] * b.in_service[P(ts)]))
+        blk.saving_fuel_min = pyo.Constraint(blk.fuels, m.slices, rule=lambda b, c, ts: (
+            b.saving[c, ts] >= share * m.useful_heat[s, c, ts] / eff[s, c]
+            - share * fuel_max[c] * (1 - b.in_service[P(ts)])))
+        for ts in m.slices:
+            if "electricity" in cfg.carriers:
+                ledger.add("elec_load", s, ts, -share * inp.bau_elec_gwh[s, P(ts)] * blk.in_service[P(ts)], self.id)
+            for c in fuels:
+                ledger.add("fuel_saved", (s, c), ts, blk.saving[c, ts], self.id)

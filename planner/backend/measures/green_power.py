@@ -1,0 +1,88 @@
+"""Shared base of the green-power kinds bought year by year: `green_ppa` and `green_certificates`
+(docs/model.md §6.7). Not a kind itself."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pyomo.environ as pyo
+
+from ...schemas.measure import MeasureBase
+from ...schemas.trajectory import Trajectory, interpolate
+from ...schemas.types import Share
+from ...units import CNY_PER_MWH_TO_MCNY_PER_GWH, GWH_TO_MWH, KT_TO_T, MWH_TO_GWH
+from ..ledger import Ledger
+from .base import MeasureModel, Value, purchase_rows
+
+
+class GreenPower(MeasureBase):
+    """Common fields of PPAs and certificates: claims against grid purchases, zero market-based factor."""
+
+    max_share: Share = 1.0  # of each covered site's grid purchases
+    max_mwh: Trajectory | None = None  # over all covered sites, per year
+    default_family = "green_power"
+
+    def price_override(self) -> Trajectory | None:
+        """The measure's own price trajectory (CNY/MWh), if any."""
+        return None
+
+
+class GreenPowerModel(MeasureModel):
+    """claim[s,t] <= max_share x grid[s,t]; Σ_s claim <= max_mwh; cost = price x claim."""
+
+    size_unit = "MWh"
+    price_item: ClassVar[str]  # library price item
+    cost_category: ClassVar[str]
+    cfg: GreenPower
+
+    def price_mcny_per_gwh(self) -> dict[int, float]:
+        prices = self.inp.price(self.price_item, self.cfg.price_override())
+        return {t: v * CNY_PER_MWH_TO_MCNY_PER_GWH for t, v in prices.items()}
+
+    @property
+    def sites(self) -> list[str]:
+        return [self.cfg.site] if self.cfg.site else self.inp.sites
+
+    def build(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        inp, cfg, m = self.inp, self.cfg, core.m
+        years = set(self.years)
+        slices = [ts for ts in inp.time.slice_keys if inp.time.period_of(ts) in years]
+        sites = self.sites
+        blk.slices = pyo.Set(initialize=slices, ordered=True)
+        blk.sites = pyo.Set(initialize=sites, ordered=True)
+        blk.price = pyo.Param(self.years, initialize=self.price_mcny_per_gwh(), mutable=True, within=pyo.Reals,
+                              doc="price per GWh claimed, MCNY/GWh")
+        blk.claim = pyo.Var(blk.sites, blk.slices, domain=pyo.NonNegativeReals, doc="MWh claimed, GWh")
+        blk.claim_share_max = pyo.Constraint(blk.sites, blk.slices, rule=lambda b, s, ts: (
+            b.claim[s, ts] <= cfg.max_share * m.grid_purchase[s, ts]))
+        if cfg.max_mwh is not None:
+            cap = interpolate(cfg.max_mwh, self.years)
+            blk.claim_volume_max = pyo.Constraint(self.years, rule=lambda b, y: sum(
+                inp.time.weight(ts.key) * b.claim[s, ts.key] for ts in inp.time.slices_of(y) for s in sites)
+                <= cap[y] * MWH_TO_GWH)
+        for ts in slices:
+            y = inp.time.period_of(ts)
+            for s in sites:
+                ledger.add("green_claims", s, ts, blk.claim[s, ts], self.id)
+                share = inp.site_share[s] * inp.time.weight(ts)
+                self.cost(ledger, self.cost_category, y, share * blk.price[y] * blk.claim[s, ts])
+
+    def roadmap_rows(self, value: Value) -> list[dict]:
+        blk, time = self.block, self.inp.time
+        vols = {y: 0.0 for y in self.years}
+        for ts in blk.slices:
+            vols[time.period_of(ts)] += sum(time.weight(ts) * value(blk.claim[s, ts]) for s in blk.sites) * GWH_TO_MWH
+        return purchase_rows(vols, "MWh")
+
+    macc_method = "closed_form"
+
+    def standalone_macc(self) -> tuple[float, float] | None:
+        """All covered grid power claimed in the first year: potential = max_share x market-based scope 2;
+        cost = price per MWh over the market-based factor."""
+        inp, y0 = self.inp, self.inp.years[0]
+        kt = sum(inp.site_share[s] * inp.bau_elec_gwh[s, y0] * inp.grid_market_kt_per_gwh[s, y0] for s in self.sites)
+        gwh = sum(inp.site_share[s] * inp.bau_elec_gwh[s, y0] for s in self.sites)
+        if kt <= 0:
+            return None
+        price = inp.price(self.price_item, self.cfg.price_override())[y0]  # CNY/MWh
+        return self.cfg.max_share * kt * KT_TO_T, price * gwh / kt  # CNY/MWh over t/MWh

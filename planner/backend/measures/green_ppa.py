@@ -1,0 +1,24 @@
+"""Green power purchase agreement (kind `green_ppa`): MWh at a premium over the grid price (docs/model.md §6.7)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ...schemas.trajectory import Trajectory
+from .green_power import GreenPower, GreenPowerModel
+
+
+class GreenPPA(GreenPower):
+    """Green power purchase: MWh at a premium over the grid price (the energy itself is paid at the grid price)."""
+
+    kind: Literal["green_ppa"]
+    premium_cny_per_mwh: Trajectory | None = None
+
+    def price_override(self) -> Trajectory | None:
+        return self.premium_cny_per_mwh
+
+
+class GreenPPAModel(GreenPowerModel):
+    config = GreenPPA
+    price_item = "ppa_premium"
+    cost_category = "ppa_premium"

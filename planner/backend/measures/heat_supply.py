@@ -1,0 +1,66 @@
+"""Shared base of the heat-supply kinds (MW_th) that take over useful heat from a fuel: `electrification`,
+`fuel_switch` and `waste_heat_recovery` (docs/model.md §6.2). Not a kind itself."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Annotated
+
+import pyomo.environ as pyo
+from pydantic import Field
+
+from ...schemas.measure import CheckContext, SizedMeasure
+from ...schemas.types import NonNeg, Share
+from ...units import CNY_PER_KW_TO_MCNY_PER_MW, MWH_TO_GWH
+from ..ledger import Ledger
+from .base import SizedAssetModel
+
+
+class HeatSupply(SizedMeasure):
+    """Common fields of measures that take over useful heat from a fuel (MW_th)."""
+
+    target_carrier: str
+    capex_cny_per_kw: NonNeg = 0.0
+    full_load_hours: Annotated[float, Field(gt=0, le=8760)] = 6000.0
+    max_share: Share = 1.0
+    default_family = "heat"
+    needs_site = True
+
+    def check(self, ctx: CheckContext) -> None:
+        super().check(ctx)
+        site_carriers = ctx.site_carriers(self.site)
+        tc = self.target_carrier
+        if tc not in ctx.fuels or tc not in site_carriers:
+            ctx.fail("target_carrier", f"expected a fuel or heat carrier used at site {self.site!r} "
+                     f"({sorted(site_carriers - {'electricity'})}), got {tc!r}")
+
+
+class HeatSupplyModel(SizedAssetModel):
+    """heat <= capacity x full-load hours; heat <= max_share x BAU useful heat of the target carrier."""
+
+    size_unit = "MW_th"
+    cfg: HeatSupply
+
+    def unit_capex(self, year: int) -> float:
+        return self.cfg.capex_cny_per_kw * CNY_PER_KW_TO_MCNY_PER_MW
+
+    def natural_max(self) -> float:
+        inp, s, c = self.inp, self.cfg.site, self.cfg.target_carrier
+        peak = max((inp.bau_heat_gwh.get((s, c, t), 0.0) for t in inp.years), default=0.0)
+        return self.cfg.max_share * peak / (self.cfg.full_load_hours * MWH_TO_GWH)
+
+    def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        inp, cfg, s, c, m = self.inp, self.cfg, self.cfg.site, self.cfg.target_carrier, core.m
+        P = inp.time.period_of
+        hours = cfg.full_load_hours * MWH_TO_GWH  # GWh per MW
+        blk.heat = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="useful heat supplied, GWh_th")
+        blk.heat_capacity_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.heat[ts] <= hours * b.capacity[P(ts)])
+        blk.heat_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+            b.heat[ts] <= cfg.max_share * inp.bau_heat_gwh.get((s, c, P(ts)), 0.0)))
+        for ts in m.slices:
+            ledger.add("heat_displaced", (s, c), ts, blk.heat[ts], self.id)
+            self.input_energy(blk, core, ledger, ts)
+
+    @abstractmethod
+    def input_energy(self, blk: pyo.Block, core, ledger: Ledger, ts) -> None:
+        """Electricity or fuel used to make the heat in slice ts."""

@@ -1,0 +1,68 @@
+"""On-site generation (kind `onsite_generation`): rooftop PV or wind, MW (docs/model.md §6.3)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import pyomo.environ as pyo
+from pydantic import Field
+
+from ...schemas.measure import SizedMeasure
+from ...schemas.types import NonNeg, Share
+from ...units import CNY_PER_KW_TO_MCNY_PER_MW, MWH_TO_GWH
+from ..ledger import Ledger
+from .base import SizedAssetModel
+
+
+class OnsiteGeneration(SizedMeasure):
+    """On-site PV or wind (MW)."""
+
+    kind: Literal["onsite_generation"]
+    capex_cny_per_kw: NonNeg
+    yield_mwh_per_mw: Annotated[float, Field(gt=0, le=8760)]
+    self_consumption: Share = 1.0
+    degradation: Annotated[float, Field(ge=0, lt=0.2)] = 0.0
+    default_family = "renewables"
+    needs_site = True
+
+
+class OnsiteGenerationModel(SizedAssetModel):
+    """generation = Σ over vintages of size x yield x (1 - degradation)^age;
+    direct + export + to_storage <= generation; direct <= self_consumption x generation;
+    export <= export limit x generation; the rest is curtailed."""
+
+    config = OnsiteGeneration
+    size_unit = "MW"
+    cfg: OnsiteGeneration
+
+    def unit_capex(self, year: int) -> float:
+        return self.cfg.capex_cny_per_kw * CNY_PER_KW_TO_MCNY_PER_MW
+
+    def natural_max(self) -> float:
+        peak = max(self.inp.bau_elec_gwh[self.cfg.site, t] for t in self.inp.years)
+        return peak / (self.cfg.yield_mwh_per_mw * MWH_TO_GWH)
+
+    def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        inp, cfg, s, m = self.inp, self.cfg, self.cfg.site, core.m
+        P = inp.time.period_of
+        gwh_per_mw = cfg.yield_mwh_per_mw * MWH_TO_GWH
+        if cfg.degradation:  # vintage-specific output
+            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: sum(
+                b.size[x] * gwh_per_mw * (1 - cfg.degradation) ** (P(ts) - x) for x in self.window(P(ts))))
+        else:
+            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: gwh_per_mw * b.capacity[P(ts)])
+        blk.direct = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="used on site directly, GWh")
+        blk.export = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="exported, GWh")
+        blk.to_storage = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="sent to storage, GWh")
+        blk.generation_split_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+            b.direct[ts] + b.export[ts] + b.to_storage[ts] <= b.generation[ts]))
+        blk.direct_self_consumption_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+            b.direct[ts] <= cfg.self_consumption * b.generation[ts]))
+        limit = inp.export_limit_share[s]
+        blk.export_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.export[ts] <= limit * b.generation[ts])
+        for ts in m.slices:
+            y = P(ts)
+            ledger.add("onsite_supply", s, ts, blk.direct[ts], self.id)
+            ledger.add("surplus_to_storage", s, ts, blk.to_storage[ts], self.id)
+            share = self.share * inp.time.weight(ts)
+            self.cost(ledger, "export_revenue", y, -share * m.price_export[y] * blk.export[ts])

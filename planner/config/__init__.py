@@ -1,6 +1,0 @@
-"""Scenario configuration: schema, loader and measure parameter types."""
-
-from .loader import load_scenario, validate
-from .schema import Scenario
-
-__all__ = ["Scenario", "load_scenario", "validate"]

@@ -1,0 +1,46 @@
+"""Key assumptions of a scenario as a tidy frame (group, item, year, value, text, unit, source) for reports."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..preprocess.baseline import Drivers
+from ..schemas.library import Library
+from ..schemas.scenario import Scenario
+from ..schemas.trajectory import interpolate
+
+
+def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
+    """Discount rate, GWP, boundary, prices, grid factors, ETS and cost indices in key years."""
+    y0, y1 = sc.years[0], sc.years[-1]
+    key_years = sorted({y0, *(t.year for t in sc.targets), y1})
+    rows = [("general", "discount_rate", None, sc.discount_rate, "1/yr (real)", "scenario"),
+            ("general", "gwp", None, sc.gwp, "", "IPCC; data/gwp.csv"),
+            ("general", "consolidation", None, sc.organisation.approach, "", "GHG Protocol ch. 3"),
+            ("general", "base_year", None, float(sc.base_year), "", "scenario"),
+            ("general", "horizon", None, f"{y0}-{y1}", "", "scenario")]
+    used = {c for s in sc.sites for c in s.energy} | {"export_electricity", "ets", "ccer", "gec", "ppa_premium"}
+    for item in sorted(used & set(lib.prices.index)):
+        traj = sc.prices.get(item, lib.price(item))
+        src = "scenario" if item in sc.prices else str(lib.prices.loc[item, "source"])
+        for y, v in interpolate(traj, key_years).items():
+            rows.append(("price", item, y, v, str(lib.prices.loc[item, "unit"]), src))
+    for s in sc.sites:
+        src = "scenario grid.factors" if s.grid_region in sc.grid.factors else "MEE/NBS regional factor x factor_index"
+        for y in key_years:
+            rows.append(("grid_factor", f"{s.id} ({s.grid_region}) location", y, drv.grid_location[s.id, y],
+                         "tCO2/MWh", src))
+            rows.append(("grid_factor", f"{s.id} market (unclaimed)", y, drv.grid_market[s.id, y], "tCO2/MWh",
+                         "scenario" if sc.grid.residual_factor is not None else "MEE/NBS national residual"))
+    for y, v in interpolate(sc.ets.free_allocation_share, key_years).items():
+        rows.append(("ets", "free_allocation_share", y, v, "share of BAU", "scenario"))
+    for y, v in interpolate(sc.internal_carbon_price.price_cny_per_t, key_years).items():
+        rows.append(("carbon", "internal_carbon_price", y, v, "CNY/tCO2e", "scenario"))
+    for name, traj in sorted(sc.trajectories.capex_index.items()):
+        for y, v in interpolate(traj, key_years).items():
+            rows.append(("capex_index", name, y, v, "index (base year 1)", "scenario"))
+    df = pd.DataFrame(rows, columns=["group", "item", "year", "value", "unit", "source"])
+    text = df.value.map(lambda v: v if isinstance(v, str) else "")
+    df["value"] = pd.to_numeric(df.value.where(text == ""), errors="coerce")
+    df.insert(4, "text", text)  # non-numeric settings; `value` stays numeric for spreadsheets
+    return df

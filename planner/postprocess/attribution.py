@@ -1,0 +1,57 @@
+"""Attribution of every ledger term to its measure: the emissions it avoids (by scope, consolidated tCO2e)
+and the energy cost it changes (nominal CNY, + = more), read in one pass (docs/model.md §11).
+
+Every emission difference between BAU and plan flows through a ledger term, so the abatement rows sum to
+BAU minus plan for every year, site and scope; the energy rows price the same quantities.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..backend import BuiltModel
+from ..units import KT_TO_T, MCNY_TO_CNY
+
+SCOPE2 = ("scope2_location", "scope2_market")
+
+
+def attribute(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(abatement: year, measure, site, scope, source, tco2e; energy: year, measure, cny)."""
+    inp, led, time, m = b.inp, b.ledger, b.inp.time, b.m
+    w, val = inp.site_share, b.value
+    gl, gm = inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh
+    ab: list[tuple] = []
+    en: list[tuple] = []
+
+    def terms(name):
+        for key, ts, mid, expr in led.items(name):
+            y = time.period_of(ts)
+            yield key, y, mid, val(expr) * time.weight(ts), ts
+
+    for s, y, mid, x, ts in terms("elec_load"):  # extra load: more grid power
+        ab += [(y, mid, s, "scope2_location", "", -x * w[s] * KT_TO_T * gl[s, y]),
+               (y, mid, s, "scope2_market", "", -x * w[s] * KT_TO_T * gm[s, y])]
+        en.append((y, mid, x * val(m.price_elec[s, ts]) * w[s]))
+    for s, y, mid, x, ts in terms("onsite_supply"):  # on-site power replaces grid power
+        ab += [(y, mid, s, "scope2_location", "", x * w[s] * KT_TO_T * gl[s, y]),
+               (y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y])]
+        en.append((y, mid, -x * val(m.price_elec[s, ts]) * w[s]))
+    for s, y, mid, x, _ts in terms("green_claims"):
+        ab.append((y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y]))
+    for name in ("heat_displaced", "fuel_saved"):
+        for (s, c), y, mid, x, _ts in terms(name):
+            fuel = x / inp.heat_efficiency[s, c] if name == "heat_displaced" else x
+            a = fuel * inp.fuel_factor_kt_per_gwh[c] * w[s] * KT_TO_T
+            scopes = SCOPE2 if inp.carrier_scope[c] == 2 else ("scope1",)
+            ab += [(y, mid, s, sc, "", a) for sc in scopes]
+            en.append((y, mid, -fuel * val(m.price_fuel[c, y]) * w[s]))
+    for (s, _k, _g), y, mid, x, _ts in terms("process_cut"):
+        ab.append((y, mid, s, "scope1", "", x * w[s] * KT_TO_T))
+    for s, y, mid, x, _ts in terms("scope1_other"):
+        ab.append((y, mid, s, "scope1", "", -x * w[s] * KT_TO_T))
+    for c, y, mid, x, _ts in terms("scope3_cut"):
+        ab.append((y, mid, "company", "scope3", f"cat{c:02d}", x * KT_TO_T))
+    abatement = pd.DataFrame(ab, columns=["year", "measure", "site", "scope", "source", "tco2e"])
+    energy = pd.DataFrame(en, columns=["year", "measure", "cny"])
+    energy["cny"] *= MCNY_TO_CNY
+    return abatement, energy.groupby(["year", "measure"], as_index=False)["cny"].sum()

@@ -1,0 +1,143 @@
+"""Tidy result frames read off a solved model (units in column names: tco2e, cny, mwh).
+
+Abatement is attributed to measures through their tagged ledger terms (attribution.py), so by construction
+it sums to BAU minus plan for every year, site and scope (tests check this identity). Values are read
+through `BuiltModel.value`; this stage never touches Pyomo itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..backend import COST_CATEGORIES, BuiltModel
+from ..preprocess.targets import describe
+from ..units import KT_TO_T, MCNY_TO_CNY
+from .attribution import attribute
+from .macc import plan_macc
+
+ROADMAP_COLUMNS = ["measure", "name", "name_zh", "kind", "family", "site", "year", "action", "size", "unit",
+                   "capex_cny", "end_year", "share"]
+
+
+def roadmap(b: BuiltModel) -> pd.DataFrame:
+    """One row per build (assets) or per year of purchases (contracts), from each measure's own rows."""
+    rows = []
+    for mm in b.measures:
+        cfg = mm.cfg
+        base = dict(measure=cfg.id, name=cfg.label, name_zh=cfg.label_zh, kind=cfg.kind, family=cfg.family_name,
+                    site=cfg.site or "company")
+        rows += [{**base, **r} for r in mm.roadmap_rows(b.value)]
+    df = pd.DataFrame(rows, columns=ROADMAP_COLUMNS)
+    return df.sort_values(["year", "site", "measure"], kind="stable").reset_index(drop=True)
+
+
+def plan_emissions(b: BuiltModel) -> pd.DataFrame:
+    """Plan emissions by year, site, scope, source (consolidated and at 100%)."""
+    m, inp, core, led, val = b.m, b.inp, b.core, b.ledger, b.value
+    time = inp.time
+    gl, gm, ef = inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh, inp.fuel_factor_kt_per_gwh
+    rows = []
+    for s in inp.sites:
+        w = inp.site_share[s]
+        for y in inp.years:
+            slices = [(sl.key, sl.weight) for sl in time.slices_of(y)]
+            grid = sum(val(m.grid_purchase[s, ts]) * wt for ts, wt in slices)
+            claims = sum(val(led.total("green_claims", s, ts)) * wt for ts, wt in slices)
+            rows.append((y, s, "scope2_location", "electricity", grid * gl[s, y] * KT_TO_T, w))
+            rows.append((y, s, "scope2_market", "electricity", (grid - claims) * gm[s, y] * KT_TO_T, w))
+            for c in core.scope1_fuels[s] + core.scope2_heat[s]:
+                e = sum(val(m.fuel_purchase[s, c, ts]) * wt for ts, wt in slices) * ef[c] * KT_TO_T
+                if inp.carrier_scope[c] == 2:
+                    rows += [(y, s, "scope2_location", c, e, w), (y, s, "scope2_market", c, e, w)]
+                else:
+                    rows.append((y, s, "scope1", f"combustion:{c}", e, w))
+            for k, g in core.process_keys[s]:
+                cut = sum(val(led.total("process_cut", (s, k, g), ts)) * wt for ts, wt in slices)
+                rows.append((y, s, "scope1", f"{k}:{g}", (inp.bau_process_kt[s, k, g, y] - cut) * KT_TO_T, w))
+    by_id = {mm.id: mm for mm in b.measures}
+    for s, ts, mid, expr in led.items("scope1_other"):
+        rows.append((time.period_of(ts), s, "scope1", by_id[mid].scope1_source(),
+                     val(expr) * time.weight(ts) * KT_TO_T, inp.site_share[s]))
+    for c in core.scope3_categories:
+        for y in inp.years:
+            rows.append((y, "company", "scope3", f"cat{c:02d}", val(m.scope3[c, y]) * KT_TO_T, 1.0))
+    df = pd.DataFrame(rows, columns=["year", "site", "scope", "source", "tco2e_site", "share"])
+    df["tco2e"] = df.tco2e_site * df.share
+    return df.groupby(["year", "site", "scope", "source"], as_index=False).agg(
+        tco2e_site=("tco2e_site", "sum"), share=("share", "first"), tco2e=("tco2e", "sum"))
+
+
+def emissions(b: BuiltModel, bau: pd.DataFrame) -> pd.DataFrame:
+    """BAU and plan side by side (consolidated tCO2e) for every horizon year."""
+    plan = plan_emissions(b)
+    keys = ["year", "site", "scope", "source"]
+    bau_h = bau[bau.year.isin(b.inp.years)][keys + ["tco2e"]].rename(columns={"tco2e": "bau_tco2e"})
+    df = bau_h.merge(plan[keys + ["tco2e"]].rename(columns={"tco2e": "plan_tco2e"}), on=keys, how="outer")
+    df[["bau_tco2e", "plan_tco2e"]] = df[["bau_tco2e", "plan_tco2e"]].fillna(0.0)
+    df["share"] = df.site.map(b.inp.site_share).fillna(1.0)
+    return df.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def abatement(b: BuiltModel, attributed: pd.DataFrame) -> pd.DataFrame:
+    """Attributed abatement (BAU - plan), tCO2e consolidated, by year, measure, site and scope."""
+    df = attributed.groupby(["year", "measure", "site", "scope", "source"], as_index=False)["tco2e"].sum()
+    df["family"] = df.measure.map({mm.id: mm.cfg.family_name for mm in b.measures})
+    return df[["year", "measure", "family", "site", "scope", "source", "tco2e"]]
+
+
+def costs(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(costs by year and category, costs by year, measure and category), nominal and discounted CNY."""
+    m, inp, val = b.m, b.inp, b.value
+    rows = [(y, c, val(m.cost[c, y]) * MCNY_TO_CNY) for y in inp.years for c in COST_CATEGORIES]
+    df = pd.DataFrame(rows, columns=["year", "category", "nominal_cny"])
+    df["discounted_cny"] = df.nominal_cny * df.year.map(inp.discount)
+    mrows = [(y, mid or "", c, val(e) * MCNY_TO_CNY) for c, y, mid, e in b.ledger.items("cost") if mid]
+    md = pd.DataFrame(mrows, columns=["year", "measure", "category", "nominal_cny"])
+    md = md.groupby(["year", "measure", "category"], as_index=False)["nominal_cny"].sum()
+    md["discounted_cny"] = md.nominal_cny * md.year.map(inp.discount)
+    return df, md
+
+
+def targets_frame(b: BuiltModel, sc) -> pd.DataFrame:
+    """Required vs achieved for every constrained (target, year), with the coverage of each target."""
+    m, core, led, val = b.m, b.core, b.ledger, b.value
+    rows = []
+    for r in b.targets:
+        t, k = r.target, r.key
+        cov = dict(milestone=r.year == t.year, scope1=r.scope1, scope2=r.scope2,
+                   scope3=",".join(str(c) for c in r.scope3_categories))
+        head = dict(target=t.id, description=describe(t, sc), type=t.type, year=r.year)
+        if t.type == "renewable_share":
+            green, use = (val(x) for x in core.renewable_electricity(led, r.year))
+            ach = green / use if use > 0 else 1.0
+            rows.append({**head, "unit": "share", "base": None, "required": r.limit, "achieved": ach,
+                         "offsets_used": 0.0, "net": ach, "met": ach >= r.limit - 1e-6, **cov})
+            continue
+        gross = val(core.total(r.year, r.scope1, r.scope2, list(r.scope3_categories))) * KT_TO_T
+        off = val(m.offsets[k]) * KT_TO_T if k in m.offset_target_years else 0.0
+        net = gross - off
+        rows.append({**head, "unit": "tCO2e", "base": r.base_tco2e, "required": r.limit, "achieved": gross,
+                     "offsets_used": off, "net": net, "met": net <= r.limit + 1e-6 * max(1.0, r.base_tco2e), **cov})
+    return pd.DataFrame(rows, columns=["target", "description", "type", "year", "unit", "base", "required",
+                                       "achieved", "offsets_used", "net", "met", "milestone", "scope1", "scope2",
+                                       "scope3"])
+
+
+@dataclass
+class Frames:
+    roadmap: pd.DataFrame
+    emissions: pd.DataFrame
+    abatement: pd.DataFrame
+    costs: pd.DataFrame
+    measure_costs: pd.DataFrame
+    targets: pd.DataFrame
+    macc: pd.DataFrame
+
+
+def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
+    c, mc = costs(b)
+    attributed, energy = attribute(b)
+    ab = abatement(b, attributed)
+    return Frames(roadmap(b), emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy))

@@ -1,0 +1,163 @@
+"""GHG baseline inventory and business-as-usual (BAU) projection; pure pandas, no Pyomo.
+
+Activity data (per site, base year) x growth index x emission factors (GWP-weighted) give emissions by
+year, site, scope and source, at 100% and at the site's consolidation share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..schemas.library import Library, load_library
+from ..schemas.scenario import SCOPE3_CATEGORIES, Scenario
+from ..schemas.trajectory import interpolate
+from .consolidation import entity_shares
+
+SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
+
+
+def fuel_factor(lib: Library, carrier: str, gwp: str) -> tuple[float, float]:
+    """(CO2, non-CO2 CO2e) in tCO2e per MWh of fuel; fossil CH4 GWP for fossil fuels."""
+    c = lib.carriers[carrier]
+    ch4_gas = "CH4" if c.co2_t_per_mwh == 0 else "CH4_fossil"
+    other = (c.ch4_kg_per_mwh * lib.gwp_of(ch4_gas, gwp) + c.n2o_kg_per_mwh * lib.gwp_of("N2O", gwp)) / 1000
+    return c.co2_t_per_mwh, other
+
+
+def growth_index(traj, base_year: int, years: list[int]) -> dict[int, float]:
+    """Activity index normalised to 1.0 in the base year."""
+    vals = interpolate(traj, [base_year, *years], default=1.0)
+    b = vals[base_year] or 1.0
+    return {y: vals[y] / b for y in [base_year, *years]}
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Exogenous inputs by year (base year first, then the horizon): the single source for BAU and model."""
+
+    years: list[int]  # base year + horizon
+    site_share: dict[str, float]
+    elec_mwh: dict[tuple[str, int], float]  # (site, year)
+    fuel_mwh: dict[tuple[str, str, int], float]  # (site, carrier, year): fuel input, heat carrier incl.
+    efficiency: dict[tuple[str, str], float]  # (site, carrier): useful heat per MWh fuel
+    process_t: dict[tuple[str, str, str, int], float]  # (site, kind process|fugitive, gas, year) tCO2e
+    grid_location: dict[tuple[str, int], float]  # tCO2/MWh
+    grid_market: dict[tuple[str, int], float]  # tCO2/MWh for unclaimed grid power
+    fuel_co2: dict[str, float]  # tCO2 per MWh fuel
+    fuel_other: dict[str, float]  # tCO2e non-CO2 per MWh fuel
+    scope3: dict[tuple[int, int], float]  # (category, year) tCO2e, consolidated already
+    output: dict[tuple[str, int], float]  # site production output
+    revenue: dict[int, float]  # MCNY
+
+
+def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
+    """Compute every exogenous driver of the scenario."""
+    lib = lib or load_library()
+    years = [sc.base_year, *sc.years]
+    ent = entity_shares(sc.organisation)
+    share = {s.id: ent[s.entity] for s in sc.sites}
+    idx = interpolate(sc.grid.factor_index, years, default=1.0)
+    elec, fuel, eff, proc, gl, gm, out = {}, {}, {}, {}, {}, {}, {}
+    residual = (interpolate(sc.grid.residual_factor, years) if sc.grid.residual_factor is not None else
+                {y: lib.grid_factor("national_residual", y) * idx[y] for y in years})
+    for s in sc.sites:
+        g = growth_index(s.growth, sc.base_year, sc.years)
+        if s.grid_region in sc.grid.factors:
+            loc = interpolate(sc.grid.factors[s.grid_region], years)
+        else:
+            loc = {y: lib.grid_factor(s.grid_region, y) * idx[y] for y in years}
+        for y in years:
+            elec[s.id, y] = s.energy.get("electricity", 0.0) * g[y]
+            gl[s.id, y] = loc[y]
+            gm[s.id, y] = loc[y] if sc.grid.market_basis == "location" else residual[y]
+            if s.output is not None:
+                out[s.id, y] = s.output.value * g[y]
+            for c, amount in s.energy.items():
+                if c != "electricity":
+                    fuel[s.id, c, y] = amount * lib.carriers[c].mwh_per_unit * g[y]
+            for kind, table in (("process", s.process_emissions), ("fugitive", s.fugitive_emissions)):
+                for gas, t in table.items():
+                    proc[s.id, kind, gas, y] = t * lib.gwp_of(gas, sc.gwp) * g[y]
+        for c in s.energy:
+            if c != "electricity":
+                eff[s.id, c] = s.heat_efficiency.get(c, lib.carriers[c].default_efficiency)
+    fco2, foth = {}, {}
+    for c in lib.carriers:
+        fco2[c], foth[c] = fuel_factor(lib, c, sc.gwp)
+    s3 = {}
+    for cat, spec in sc.scope3.categories.items():
+        g = growth_index(spec.growth, sc.base_year, sc.years)
+        for y in years:
+            s3[cat, y] = spec.tco2e * g[y]
+    rev = interpolate(sc.revenue_mcny, years) if sc.revenue_mcny is not None else {}
+    return Drivers(years, share, elec, fuel, eff, proc, gl, gm, fco2, foth, s3, out, rev)
+
+
+def bau_emissions(sc: Scenario, drv: Drivers | None = None, lib: Library | None = None) -> pd.DataFrame:
+    """BAU emissions: year, site, scope, source, tco2e_site (100%), share, tco2e (consolidated)."""
+    lib = lib or load_library()
+    drv = drv or drivers(sc, lib)
+    rows = []
+    for s in sc.sites:
+        w = drv.site_share[s.id]
+        for y in drv.years:
+            e = drv.elec_mwh[s.id, y]
+            rows.append((y, s.id, "scope2_location", "electricity", e * drv.grid_location[s.id, y], w))
+            rows.append((y, s.id, "scope2_market", "electricity", e * drv.grid_market[s.id, y], w))
+            for c in s.energy:
+                if c == "electricity":
+                    continue
+                q = drv.fuel_mwh[s.id, c, y]
+                t = q * (drv.fuel_co2[c] + drv.fuel_other[c])
+                if lib.carriers[c].scope == 2:
+                    rows.append((y, s.id, "scope2_location", c, t, w))
+                    rows.append((y, s.id, "scope2_market", c, t, w))
+                else:
+                    rows.append((y, s.id, "scope1", f"combustion:{c}", t, w))
+            for (sid, kind, gas, yy), t in drv.process_t.items():
+                if sid == s.id and yy == y:
+                    rows.append((y, s.id, "scope1", f"{kind}:{gas}", t, w))
+    for (cat, y), t in drv.scope3.items():
+        rows.append((y, "company", "scope3", f"cat{cat:02d}", t, 1.0))
+    df = pd.DataFrame(rows, columns=["year", "site", "scope", "source", "tco2e_site", "share"])
+    df["tco2e"] = df.tco2e_site * df.share
+    return df.sort_values(["year", "site", "scope", "source"], kind="stable").reset_index(drop=True)
+
+
+def inventory(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
+    """Base-year inventory with activity data: site, scope, source, activity, unit, factor, tCO2e."""
+    lib = lib or load_library()
+    drv = drivers(sc, lib)
+    y = sc.base_year
+    rows = []
+    for s in sc.sites:
+        w = drv.site_share[s.id]
+        for c, amount in sorted(s.energy.items()):
+            if c == "electricity":
+                for scope, f in (("scope2_location", drv.grid_location), ("scope2_market", drv.grid_market)):
+                    rows.append((s.id, scope, "electricity", amount, "MWh", f[s.id, y], amount * f[s.id, y], w))
+                continue
+            car = lib.carriers[c]
+            per_unit = car.mwh_per_unit * (drv.fuel_co2[c] + drv.fuel_other[c])
+            scopes = ("scope2_location", "scope2_market") if car.scope == 2 else ("scope1",)
+            for scope in scopes:
+                src = c if car.scope == 2 else f"combustion:{c}"
+                rows.append((s.id, scope, src, amount, car.unit, per_unit, amount * per_unit, w))
+        for kind, table in (("process", s.process_emissions), ("fugitive", s.fugitive_emissions)):
+            for gas, t in sorted(table.items()):
+                g = lib.gwp_of(gas, sc.gwp)
+                rows.append((s.id, "scope1", f"{kind}:{gas}", t, f"t {gas}", g, t * g, w))
+    for cat, spec in sorted(sc.scope3.categories.items()):
+        rows.append(("company", "scope3", f"cat{cat:02d} {SCOPE3_CATEGORIES[cat]}", spec.tco2e, "tCO2e", 1.0,
+                     spec.tco2e, 1.0))
+    df = pd.DataFrame(rows, columns=["site", "scope", "source", "activity", "unit", "factor_tco2e_per_unit",
+                                     "tco2e_site", "share"])
+    df["tco2e"] = df.tco2e_site * df.share
+    return df
+
+
+def scope_totals(emissions: pd.DataFrame, value: str = "tco2e") -> pd.DataFrame:
+    """Year x scope totals (consolidated) from an emissions frame."""
+    return emissions.pivot_table(index="year", columns="scope", values=value, aggfunc="sum", fill_value=0.0)

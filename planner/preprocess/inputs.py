@@ -1,0 +1,192 @@
+"""Model inputs: every number the optimisation needs, scaled to model units (GWh, ktCO2e, MCNY) and keyed
+by sorted sets, plus the typed measure configs and the few scenario settings the model reads.
+
+Built from the validated scenario, the data library and the BAU drivers; no Pyomo. The model never sees
+the raw scenario, the library or the drivers. A variant that only changes prices or costs changes only
+these numbers (mutable model parameters), never the set structure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..errors import InputError
+from ..schemas.library import Library, load_library
+from ..schemas.measure import MeasureBase
+from ..schemas.scenario import Scenario
+from ..schemas.trajectory import Trajectory, interpolate
+from ..units import (
+    CNY_PER_MWH_TO_MCNY_PER_GWH,
+    CNY_PER_T_TO_MCNY_PER_KT,
+    CNY_TO_MCNY,
+    MWH_TO_GWH,
+    T_PER_MWH_TO_KT_PER_GWH,
+    T_TO_KT,
+)
+from .baseline import Drivers, drivers
+from .timeindex import TimeIndex
+
+
+@dataclass
+class ModelInputs:
+    """Scaled parameters. Units: energy GWh, emissions ktCO2e, money MCNY (real, base-year CNY).
+
+    Names: `bau_` = business-as-usual quantity; keys are tuples of sorted set members and years."""
+
+    name: str  # scenario name (model name, messages)
+    time: TimeIndex
+    sites: list[str]
+    site_share: dict[str, float]  # consolidation share w_s
+    site_fuels: dict[str, list[str]]  # site -> fuel/heat carriers with BAU use
+    carrier_scope: dict[str, int]  # 1 = combusted on site, 2 = purchased heat
+    bau_elec_gwh: dict[tuple[str, int], float]  # BAU electricity demand
+    bau_heat_gwh: dict[tuple[str, str, int], float]  # BAU useful heat by (site, carrier)
+    heat_efficiency: dict[tuple[str, str], float]  # useful heat per unit of fuel of the existing equipment
+    fuel_factor_kt_per_gwh: dict[str, float]  # CO2 + non-CO2 (GWP-weighted) per GWh of fuel
+    fuel_co2_kt_per_gwh: dict[str, float]  # CO2 only (capturable)
+    bau_process_kt: dict[tuple[str, str, str, int], float]  # (site, process|fugitive, gas, year)
+    grid_location_kt_per_gwh: dict[tuple[str, int], float]
+    grid_market_kt_per_gwh: dict[tuple[str, int], float]  # for unclaimed grid power (residual mix)
+    price_elec_mcny_per_gwh: dict[tuple[str, int], float]
+    price_fuel_mcny_per_gwh: dict[tuple[str, int], float]  # (carrier, year) per GWh of fuel
+    price_export_mcny_per_gwh: dict[int, float]
+    price_ets_mcny_per_kt: dict[int, float]
+    price_internal_carbon_mcny_per_kt: dict[int, float]
+    free_allocation_share: dict[int, float]
+    bau_scope3_kt: dict[tuple[int, int], float]  # (category, year), consolidated
+    bau_scope1_kt: dict[tuple[str, int], float]  # at 100% of the site (basis of free allocation)
+    capex_budget_mcny: dict[int, float] | None
+    export_limit_share: dict[str, float]
+    ets_sites: list[str]
+    ets_sell_surplus: bool
+    internal_carbon_scope2: Literal["market", "location", "none"]
+    internal_carbon_scope3: bool
+    max_adoptions_per_year: int | None
+    measures: list[MeasureBase]  # enabled measures, sorted by id
+    prices_cny: dict[str, dict[int, float]] = field(default_factory=dict)  # library price items, scenario > library
+    capex_indices: dict[str, dict[int, float]] = field(default_factory=dict)  # named indices, 1.0 in the base year
+
+    @property
+    def years(self) -> list[int]:
+        return self.time.years
+
+    @property
+    def discount(self) -> dict[int, float]:
+        return self.time.discount
+
+    @property
+    def scope3_categories(self) -> list[int]:
+        return sorted({c for c, _y in self.bau_scope3_kt})
+
+    def capex_index(self, name: str | None) -> dict[int, float]:
+        """Capex index by year (1.0 for every year when the measure names none)."""
+        return self.capex_indices[name] if name else {y: 1.0 for y in self.years}
+
+    def price(self, item: str, override: Trajectory | None = None) -> dict[int, float]:
+        """Price trajectory in CNY per the library unit: a measure's override > scenario > library."""
+        return interpolate(override, self.years) if override is not None else self.prices_cny[item]
+
+    def fuel_rise(self, site: str, carrier: str) -> float:
+        """Largest relative rise of a site's BAU demand for a carrier that its measures can cause."""
+        return sum(m.carrier_rise(carrier) for m in self.measures if m.site == site)
+
+
+LIMITS = {  # model units; beyond these the MILP's numerics break down (HiGHS can crash)
+    "energy": (1e7, "GWh of energy at one site in one year"),
+    "emissions": (1e7, "ktCO2e from one source in one year"),
+    "price": (1e5, "MCNY per GWh or kt"),
+}
+
+
+def check_magnitudes(inp: ModelInputs) -> None:
+    """Reject inputs whose scaled magnitudes no real company reaches (typos such as 1e9 for 1e3)."""
+    groups = {
+        "energy": [*inp.bau_elec_gwh.values(), *inp.bau_heat_gwh.values()],
+        "emissions": [*inp.bau_process_kt.values(), *inp.bau_scope3_kt.values()],
+        "price": [*inp.price_elec_mcny_per_gwh.values(), *inp.price_fuel_mcny_per_gwh.values(),
+                  *inp.price_ets_mcny_per_kt.values(), *inp.price_export_mcny_per_gwh.values(),
+                  *inp.price_internal_carbon_mcny_per_kt.values(),
+                  *(v * CNY_PER_MWH_TO_MCNY_PER_GWH for item in ("gec", "ppa_premium")
+                    for v in inp.prices_cny[item].values()),
+                  *(v * CNY_PER_T_TO_MCNY_PER_KT for v in inp.prices_cny["ccer"].values())],
+    }
+    for kind, vals in groups.items():
+        limit, what = LIMITS[kind]
+        worst = max((abs(v) for v in vals), default=0.0)
+        if worst > limit:
+            raise InputError(inp.name, kind, f"a value of {worst:.3g} {what} exceeds the plausible "
+                             f"limit {limit:g}; check the scenario's {kind} figures and units")
+
+
+def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None = None) -> ModelInputs:
+    """Scale and key every parameter for the model."""
+    lib = lib or load_library()
+    drv = drv or drivers(sc, lib)
+    time = TimeIndex.annual(sc.base_year, sc.years, sc.discount_rate)
+    years = time.years
+    sites = sorted(s.id for s in sc.sites)
+    site_fuels = {s.id: sorted(c for c in s.energy if c != "electricity") for s in sc.sites}
+    bau_elec = {(s, y): drv.elec_mwh[s, y] * MWH_TO_GWH for s in sites for y in years}
+    bau_heat, eff = {}, {}
+    for s in sites:
+        for c in site_fuels[s]:
+            eff[s, c] = drv.efficiency[s, c]
+            for y in years:
+                bau_heat[s, c, y] = drv.fuel_mwh[s, c, y] * eff[s, c] * MWH_TO_GWH
+    ef = {c: (drv.fuel_co2[c] + drv.fuel_other[c]) * T_PER_MWH_TO_KT_PER_GWH for c in lib.carriers}
+    prices = {item: interpolate(sc.prices.get(item, lib.price(item)), years) for item in lib.prices.index}
+
+    def scaled(item: str, factor: float) -> dict[int, float]:
+        return {y: v * factor for y, v in prices[item].items()}
+
+    price_elec = {}
+    for s in sc.sites:
+        traj = s.electricity_price if s.electricity_price is not None else sc.prices.get(
+            "electricity", lib.price("electricity"))
+        for y, v in interpolate(traj, years).items():
+            price_elec[s.id, y] = v * CNY_PER_MWH_TO_MCNY_PER_GWH
+    price_fuel = {(c, y): v for c, car in lib.carriers.items()
+                  for y, v in scaled(c, CNY_PER_MWH_TO_MCNY_PER_GWH / car.mwh_per_unit).items()}
+    bau1 = {}
+    for s in sites:
+        for y in years:
+            fuel = sum(drv.fuel_mwh[s, c, y] * (drv.fuel_co2[c] + drv.fuel_other[c])
+                       for c in site_fuels[s] if lib.carriers[c].scope == 1)
+            proc = sum(v for (ss, _k, _g, yy), v in drv.process_t.items() if ss == s and yy == y)
+            bau1[s, y] = (fuel + proc) * T_TO_KT
+    budget = None
+    if sc.constraints.capex_budget_cny is not None:
+        budget = {y: v * CNY_TO_MCNY for y, v in interpolate(sc.constraints.capex_budget_cny, years).items()}
+    icp = sc.internal_carbon_price
+    indices = {}
+    for name, traj in sc.trajectories.capex_index.items():
+        vals = interpolate(traj, [sc.base_year, *years], default=1.0)
+        base = vals[sc.base_year] or 1.0
+        indices[name] = {y: vals[y] / base for y in years}
+    grid_factor = T_PER_MWH_TO_KT_PER_GWH
+    inp = ModelInputs(
+        name=sc.name, time=time, sites=sites, site_share=dict(drv.site_share), site_fuels=site_fuels,
+        carrier_scope={c: car.scope for c, car in lib.carriers.items()},
+        bau_elec_gwh=bau_elec, bau_heat_gwh=bau_heat, heat_efficiency=eff, fuel_factor_kt_per_gwh=ef,
+        fuel_co2_kt_per_gwh={c: drv.fuel_co2[c] * T_PER_MWH_TO_KT_PER_GWH for c in lib.carriers},
+        bau_process_kt={k: v * T_TO_KT for k, v in drv.process_t.items() if k[3] in years},
+        grid_location_kt_per_gwh={k: v * grid_factor for k, v in drv.grid_location.items() if k[1] in years},
+        grid_market_kt_per_gwh={k: v * grid_factor for k, v in drv.grid_market.items() if k[1] in years},
+        price_elec_mcny_per_gwh=price_elec, price_fuel_mcny_per_gwh=price_fuel,
+        price_export_mcny_per_gwh=scaled("export_electricity", CNY_PER_MWH_TO_MCNY_PER_GWH),
+        price_ets_mcny_per_kt=scaled("ets", CNY_PER_T_TO_MCNY_PER_KT),
+        price_internal_carbon_mcny_per_kt={y: v * CNY_PER_T_TO_MCNY_PER_KT
+                                           for y, v in interpolate(icp.price_cny_per_t, years).items()},
+        free_allocation_share=interpolate(sc.ets.free_allocation_share, years),
+        bau_scope3_kt={k: v * T_TO_KT for k, v in drv.scope3.items() if k[1] in years},
+        bau_scope1_kt=bau1, capex_budget_mcny=budget,
+        export_limit_share={s.id: s.export_limit_share for s in sc.sites},
+        ets_sites=sorted(s.id for s in sc.sites if s.ets_covered), ets_sell_surplus=sc.ets.sell_surplus,
+        internal_carbon_scope2=icp.scope2, internal_carbon_scope3=icp.scope3,
+        max_adoptions_per_year=sc.constraints.max_adoptions_per_year,
+        measures=sorted((m for m in sc.measures if m.enabled), key=lambda m: m.id),
+        prices_cny=prices, capex_indices=indices,
+    )
+    check_magnitudes(inp)
+    return inp

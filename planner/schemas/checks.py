@@ -1,0 +1,112 @@
+"""Cross-field checks of a validated scenario that pydantic cannot express: ids, entities, regions, carriers,
+gases, target years and indices. Each measure kind checks its own references (`MeasureBase.check`)."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from .library import Library
+from .measure import CheckContext
+from .scenario import Scenario
+from .trajectory import interpolate, value_at
+
+
+def _unique(items: list[str], file: str, where: str) -> None:
+    seen = set()
+    for i, x in enumerate(items):
+        if x in seen:
+            raise InputError(file, f"{where}[{i}].id", f"duplicate id {x!r}")
+        seen.add(x)
+
+
+def check_references(sc: Scenario, lib: Library, file: str) -> None:
+    """Cross-field checks pydantic cannot express: ids, regions, carriers, gases, years."""
+    ents = {e.id for e in sc.organisation.entities}
+    _unique([e.id for e in sc.organisation.entities], file, "organisation.entities")
+    _unique([s.id for s in sc.sites], file, "sites")
+    _unique([m.id for m in sc.measures], file, "measures")
+    _unique([t.id for t in sc.targets], file, "targets")
+    if sc.organisation.reporting_entity not in ents:
+        raise InputError(file, "organisation.reporting_entity",
+                         f"unknown entity {sc.organisation.reporting_entity!r}")
+    for i, e in enumerate(sc.organisation.entities):
+        for j, o in enumerate(e.owners):
+            if o.entity not in ents:
+                raise InputError(file, f"organisation.entities[{i}].owners[{j}].entity",
+                                 f"unknown entity {o.entity!r}")
+        if e.financial_control not in (None, "joint") and e.financial_control not in ents:
+            raise InputError(file, f"organisation.entities[{i}].financial_control",
+                             f"expected an entity id, 'joint' or null, got {e.financial_control!r}")
+        if e.operational_control is not None and e.operational_control not in ents:
+            raise InputError(file, f"organisation.entities[{i}].operational_control",
+                             f"expected an entity id or null, got {e.operational_control!r}")
+    gases = set(lib.gwp.index)
+    carriers = set(lib.carriers) | {"electricity"}
+    regions = set(lib.regions) | set(sc.grid.factors)
+    for i, s in enumerate(sc.sites):
+        p = f"sites[{i}]"
+        if s.entity not in ents:
+            raise InputError(file, f"{p}.entity", f"unknown entity {s.entity!r}; expected one of {sorted(ents)}")
+        if s.grid_region not in regions:
+            raise InputError(file, f"{p}.grid_region", f"unknown region {s.grid_region!r}; "
+                             f"expected one of {sorted(regions)}")
+        for key in ("energy", "heat_efficiency"):
+            for c in getattr(s, key):
+                if c not in carriers or (key == "heat_efficiency" and c == "electricity"):
+                    raise InputError(file, f"{p}.{key}.{c}",
+                                     f"unknown fuel carrier; expected one of {sorted(carriers)}")
+        for key in ("process_emissions", "fugitive_emissions"):
+            for g in getattr(s, key):
+                if g not in gases:
+                    raise InputError(file, f"{p}.{key}.{g}", f"unknown gas; expected one of {sorted(gases)}")
+    for i, m in enumerate(sc.measures):
+        m.check(CheckContext(sc, lib, file, f"measures[{i}]"))
+    for i, t in enumerate(sc.targets):
+        p = f"targets[{i}]"
+        if not sc.horizon.start <= t.year <= sc.horizon.end:
+            raise InputError(file, f"{p}.year", f"expected a year within the horizon "
+                             f"{sc.horizon.start}-{sc.horizon.end}, got {t.year}")
+        cats = t.coverage.scope3
+        if cats != "all":
+            for c in cats:
+                if c not in sc.scope3.categories:
+                    raise InputError(file, f"{p}.coverage.scope3", f"category {c} has no baseline in scope3")
+        if t.type == "intensity":
+            if t.intensity_per == "revenue" and sc.revenue_mcny is None:
+                raise InputError(file, f"{p}.intensity_per", "revenue intensity needs revenue_mcny")
+            if t.intensity_per == "revenue" and value_at(sc.revenue_mcny, sc.base_year) <= 0:
+                raise InputError(file, "revenue_mcny", f"expected revenue > 0 in the base year {sc.base_year}")
+            if t.intensity_per == "output":
+                units = {s.output.unit for s in sc.sites if s.output is not None}
+                if len(units) != 1 or any(s.output is None for s in sc.sites):
+                    raise InputError(file, f"{p}.intensity_per",
+                                     "output intensity needs every site's output in one unit")
+                if sum(s.output.value for s in sc.sites) <= 0:
+                    raise InputError(file, f"{p}.intensity_per", "output intensity needs base-year output > 0")
+    _check_indices(sc, file)
+    known_prices = set(lib.prices.index)
+    for k in sc.prices:
+        if k not in known_prices:
+            raise InputError(file, f"prices.{k}", f"unknown price item; expected one of {sorted(known_prices)}")
+
+
+MAX_INDEX = 1000.0
+
+
+def _check_indices(sc: Scenario, file: str) -> None:
+    """Growth and cost indices are normalised to their base-year value: it must be positive and the index
+    must stay within 0..1000 (a larger ratio is a typo that would wreck the model's numerics)."""
+    years = [sc.base_year, *sc.years]
+    items = [(f"sites[{i}].growth", s.growth) for i, s in enumerate(sc.sites)]
+    items += [(f"scope3.categories.{c}.growth", v.growth) for c, v in sc.scope3.categories.items()]
+    items += [(f"trajectories.capex_index.{k}", v) for k, v in sc.trajectories.capex_index.items()]
+    for path, traj in items:
+        if traj is None:
+            continue
+        vals = interpolate(traj, years)
+        base = vals[sc.base_year]
+        if base <= 0:
+            raise InputError(file, path, f"expected a positive value in the base year {sc.base_year}, got {base:g}")
+        worst = max(abs(v) / base for v in vals.values())
+        if worst > MAX_INDEX or min(vals.values()) < 0:
+            raise InputError(file, path, f"expected values >= 0 within {MAX_INDEX:g}x the base-year value "
+                             f"{base:g} (got a ratio of {worst:g})")

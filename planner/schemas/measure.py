@@ -1,0 +1,139 @@
+"""Base schemas of measures and the registry of measure kinds.
+
+Each measure kind is one module in planner/backend/measures/ holding its config class (a subclass of one
+of the bases here, with `kind: Literal["<kind>"]`), its reference checks (`check`), its model and its
+result rows. Importing that module registers the config class here; the scenario schema validates
+`measures:` against exactly the registered kinds.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import Field, model_validator
+
+from ..errors import InputError
+from .types import NonNeg, Strict
+
+if TYPE_CHECKING:
+    from ..preprocess.library import Library
+    from .scenario import Scenario
+
+FAMILIES = (
+    "efficiency", "heat", "renewables", "storage", "process", "ccus", "green_power", "credits",
+    "supply_chain",
+)
+
+MEASURE_KINDS: dict[str, type[MeasureBase]] = {}
+
+
+def register_kind(cls: type[MeasureBase]) -> type[MeasureBase]:
+    """Register a config class under the single value of its `kind: Literal[...]` field."""
+    (kind,) = typing.get_args(cls.model_fields["kind"].annotation)
+    other = MEASURE_KINDS.get(kind)
+    if other is not None and other is not cls:
+        raise TypeError(f"measure kind {kind!r} registered twice ({other.__module__}, {cls.__module__})")
+    MEASURE_KINDS[kind] = cls
+    return cls
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a measure's reference check may look at: the scenario, the data library and where it sits."""
+
+    scenario: Scenario
+    lib: Library
+    file: str
+    path: str  # key path of the measure, e.g. measures[3]
+
+    def fail(self, key: str, message: str) -> None:
+        raise InputError(self.file, f"{self.path}.{key}" if key else self.path, message)
+
+    @property
+    def fuels(self) -> set[str]:
+        return set(self.lib.carriers)
+
+    @property
+    def gases(self) -> set[str]:
+        return set(self.lib.gwp.index)
+
+    def site_carriers(self, site: str | None) -> set[str]:
+        return set(self.scenario.site(site).energy) if site is not None else set()
+
+
+class MeasureBase(Strict):
+    """Fields every measure has."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
+    template: str | None = None
+    name: str | None = None
+    name_zh: str | None = None  # Chinese name for zh charts and reports
+    family: str | None = None
+    site: str | None = None
+    earliest_year: int | None = None
+    latest_year: int | None = None
+    enabled: bool = True
+
+    default_family: ClassVar[str] = "efficiency"
+    needs_site: ClassVar[bool] = False  # a plant measure (True) or a company-level one
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    @property
+    def label_zh(self) -> str:
+        return self.name_zh or self.label
+
+    @property
+    def family_name(self) -> str:
+        return self.family or self.default_family
+
+    def carrier_rise(self, carrier: str) -> float:
+        """Largest relative rise of the site's BAU demand for `carrier` this measure can cause (0 for most)."""
+        return 0.0
+
+    def check(self, ctx: CheckContext) -> None:
+        """Cross-references pydantic cannot see (sites, carriers, gases, categories); subclasses extend."""
+        sc = ctx.scenario
+        site_ids = {s.id for s in sc.sites}
+        if self.needs_site and self.site is None:
+            ctx.fail("site", f"{self.kind} measure needs a site")
+        if self.site is not None and self.site not in site_ids:
+            ctx.fail("site", f"unknown site {self.site!r}; expected one of {sorted(site_ids)}")
+
+
+class AssetMeasure(MeasureBase):
+    """A measure built in a year, in service for `lifetime` years, optionally reinvested."""
+
+    lifetime: int = Field(20, ge=1, le=80)
+    reinvest: bool = True
+    capex_fixed_cny: NonNeg = 0.0
+    fom_share: NonNeg = 0.0
+    fom_fixed_cny: NonNeg = 0.0
+    cost_index: str | None = None
+    exclusive_group: str | None = None
+    requires: list[str] = Field(default_factory=list)
+
+    def check(self, ctx: CheckContext) -> None:
+        super().check(ctx)
+        assets = {m.id for m in ctx.scenario.measures if isinstance(m, AssetMeasure)}
+        for r in self.requires:
+            if r not in assets:
+                ctx.fail("requires", f"expected the id of a built measure (efficiency, heat, generation, "
+                         f"storage, process, CCUS, supply chain), got {r!r}")
+
+
+class SizedMeasure(AssetMeasure):
+    """An asset sized continuously between min_size and max_size per build (unit in `size_unit`)."""
+
+    min_size: NonNeg = 0.0
+    max_size: NonNeg | None = None
+
+    @model_validator(mode="after")
+    def _sizes(self):
+        if self.max_size is not None and self.max_size < self.min_size:
+            raise ValueError(f"max_size {self.max_size} is below min_size {self.min_size}")
+        return self

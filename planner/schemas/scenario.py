@@ -1,0 +1,251 @@
+"""Pydantic schema of a scenario file (extra keys forbidden); the only place raw YAML becomes objects."""
+
+from __future__ import annotations
+
+import typing
+from functools import cache
+from typing import Annotated, Literal
+
+from pydantic import Field, create_model, field_validator, model_validator
+
+from .measure import MEASURE_KINDS, MeasureBase
+from .trajectory import Trajectory
+from .types import NonNeg, Share, Strict
+
+SCOPE3_CATEGORIES = {
+    1: "Purchased goods and services", 2: "Capital goods", 3: "Fuel- and energy-related activities",
+    4: "Upstream transportation and distribution", 5: "Waste generated in operations",
+    6: "Business travel", 7: "Employee commuting", 8: "Upstream leased assets",
+    9: "Downstream transportation and distribution", 10: "Processing of sold products",
+    11: "Use of sold products", 12: "End-of-life treatment of sold products",
+    13: "Downstream leased assets", 14: "Franchises", 15: "Investments",
+}
+
+
+class Horizon(Strict):
+    start: int = Field(ge=1990, le=2100)
+    end: int = Field(ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Owner(Strict):
+    entity: str
+    share: Share
+
+
+class Entity(Strict):
+    """A legal entity; `owners` give equity links, the control fields name who controls it."""
+
+    id: str
+    name: str | None = None
+    owners: list[Owner] = Field(default_factory=list)
+    financial_control: str | None = None  # entity id, "joint" or None
+    operational_control: str | None = None  # entity id or None
+
+
+class Organisation(Strict):
+    approach: Literal["equity_share", "financial_control", "operational_control"] = "operational_control"
+    reporting_entity: str
+    entities: list[Entity] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _acyclic(self):
+        cycle = find_cycle(self.entities)
+        if cycle:
+            raise ValueError(f"ownership/control cycle {' -> '.join(cycle)}")
+        return self
+
+
+def find_cycle(entities: list[Entity]) -> list[str] | None:
+    """An ownership/control cycle (list of entity ids) or None."""
+    edges: dict[str, set[str]] = {e.id: set() for e in entities}
+    for e in entities:
+        edges[e.id] |= {o.entity for o in e.owners}
+        edges[e.id] |= {c for c in (e.financial_control, e.operational_control) if c not in (None, "joint")}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(x: str) -> list[str] | None:
+        state[x] = 1
+        stack.append(x)
+        for y in sorted(edges.get(x, ())):
+            if state.get(y) == 1:
+                return stack[stack.index(y):] + [y]
+            if y not in state and (cyc := visit(y)):
+                return cyc
+        state[x] = 2
+        stack.pop()
+        return None
+
+    for x in sorted(edges):
+        if x not in state and (cyc := visit(x)):
+            return cyc
+    return None
+
+
+class Output(Strict):
+    value: NonNeg
+    unit: str = "unit"
+
+
+class Site(Strict):
+    """A plant: base-year activity data in each carrier's library unit (electricity in MWh)."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str | None = None
+    entity: str
+    grid_region: str
+    output: Output | None = None
+    growth: Trajectory | None = None  # index of activity (1.0 at the base year)
+    energy: dict[str, NonNeg] = Field(default_factory=dict)
+    heat_efficiency: dict[str, Annotated[float, Field(gt=0, le=1.5)]] = Field(default_factory=dict)
+    process_emissions: dict[str, NonNeg] = Field(default_factory=dict)  # t of gas per year
+    fugitive_emissions: dict[str, NonNeg] = Field(default_factory=dict)  # t of gas per year
+    ets_covered: bool = False
+    electricity_price: Trajectory | None = None  # CNY/MWh, overrides prices.electricity
+    export_limit_share: Share = 1.0  # share of on-site generation that may be exported
+
+
+class Scope3Category(Strict):
+    tco2e: NonNeg
+    growth: Trajectory | None = None
+
+
+class Scope3(Strict):
+    categories: dict[int, Scope3Category] = Field(default_factory=dict)
+
+    @field_validator("categories")
+    @classmethod
+    def _cats(cls, v):
+        bad = [k for k in v if k not in SCOPE3_CATEGORIES]
+        if bad:
+            raise ValueError(f"scope-3 categories must be 1-15, got {bad}")
+        return v
+
+
+class Grid(Strict):
+    factor_index: Trajectory | None = None  # multiplies every regional factor (1.0 at the data year)
+    factors: dict[str, Trajectory] = Field(default_factory=dict)  # region -> tCO2/MWh, overrides data
+    market_basis: Literal["residual", "location"] = "residual"
+    residual_factor: Trajectory | None = None  # tCO2/MWh; default national_residual x factor_index
+
+
+class ETS(Strict):
+    free_allocation_share: Trajectory = 0.0  # share of BAU covered emissions allocated free
+    sell_surplus: bool = False
+
+
+class InternalCarbonPrice(Strict):
+    price_cny_per_t: Trajectory = 0.0
+    scope2: Literal["market", "location", "none"] = "market"
+    scope3: bool = False
+
+
+class Trajectories(Strict):
+    capex_index: dict[str, Trajectory] = Field(default_factory=dict)
+
+
+class Coverage(Strict):
+    scope1: bool = True
+    scope2: Literal["market", "location", "none"] = "market"
+    scope3: list[int] | Literal["all"] = Field(default_factory=list)
+
+
+class Target(Strict):
+    """A milestone target; see docs/model.md (targets)."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str | None = None
+    type: Literal["absolute", "intensity", "renewable_share"] = "absolute"
+    year: int
+    coverage: Coverage = Coverage()
+    reduction: Share | None = None  # against the base year (absolute and intensity)
+    share: Share | None = None  # renewable_share targets
+    intensity_per: Literal["output", "revenue"] = "output"
+    pathway: Literal["milestone", "linear"] = "milestone"
+    maintain: bool = False  # keep the level in every later year
+    offsets: Literal["none", "share", "net_zero_residual"] = "none"
+    offset_share: Share = 0.0
+    min_real_reduction: Share = 0.9
+
+    @model_validator(mode="after")
+    def _fields(self):
+        if self.type == "renewable_share":
+            if self.share is None:
+                raise ValueError("renewable_share target needs `share`")
+        elif self.reduction is None:
+            raise ValueError(f"{self.type} target needs `reduction`")
+        if self.offsets == "share" and self.offset_share <= 0:
+            raise ValueError("offsets: share needs offset_share > 0")
+        return self
+
+
+class Constraints(Strict):
+    max_adoptions_per_year: int | None = Field(None, ge=0)
+    capex_budget_cny: Trajectory | None = None
+
+
+class Solver(Strict):
+    time_limit: Annotated[float, Field(gt=0)] = 60.0
+    mip_rel_gap: Annotated[float, Field(ge=0, le=1)] = 1e-4
+    seed: int = 0
+    threads: int = Field(1, ge=1, le=256)
+
+
+class Scenario(Strict):
+    """A validated scenario."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
+    description: str | None = None
+    company: str
+    currency: Literal["CNY"] = "CNY"
+    base_year: int = Field(ge=1990, le=2100)
+    horizon: Horizon
+    discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.06
+    gwp: Literal["AR4", "AR5", "AR6"] = "AR5"
+    organisation: Organisation
+    sites: list[Site] = Field(min_length=1)
+    scope3: Scope3 = Scope3()
+    revenue_mcny: Trajectory | None = None
+    prices: dict[str, Trajectory] = Field(default_factory=dict)
+    grid: Grid = Grid()
+    ets: ETS = ETS()
+    internal_carbon_price: InternalCarbonPrice = InternalCarbonPrice()
+    trajectories: Trajectories = Trajectories()
+    targets: list[Target] = Field(default_factory=list)
+    measures: list[MeasureBase] = Field(default_factory=list)  # validated as the registered kinds
+    constraints: Constraints = Constraints()
+    solver: Solver = Solver()
+
+    @model_validator(mode="after")
+    def _years(self):
+        if self.horizon.start <= self.base_year:
+            raise ValueError(f"horizon.start {self.horizon.start} must be after base_year {self.base_year}")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.horizon.start, self.horizon.end + 1))
+
+    def site(self, site_id: str) -> Site:
+        return next(s for s in self.sites if s.id == site_id)
+
+
+@cache
+def _scenario_model(kinds: tuple[str, ...]) -> type[Scenario]:
+    classes = tuple(MEASURE_KINDS[k] for k in kinds)
+    item = classes[0] if len(classes) == 1 else Annotated[typing.Union[classes], Field(discriminator="kind")]  # noqa: UP007
+    return create_model("Scenario", __base__=Scenario, __module__=__name__,
+                        measures=(list[item], Field(default_factory=list)))
+
+
+def scenario_model() -> type[Scenario]:
+    """The Scenario schema whose `measures` accept exactly the registered measure kinds."""
+    if not MEASURE_KINDS:
+        raise RuntimeError("no measure kinds registered: import planner (planner.backend.measures) first")
+    return _scenario_model(tuple(sorted(MEASURE_KINDS)))
