@@ -80,7 +80,7 @@ def _langs(lang: str) -> tuple[str, ...]:
 def _write_report(p, d: Path, lang: str) -> None:
     from .report import write_report
 
-    files = write_report(p, d, _langs(lang))
+    files = write_report(p.with_standalone_macc(), d, _langs(lang))
     html = [f for f in files if f.suffix == ".html"]
     click.echo(f"report: {', '.join(str(f) for f in html)}; workbook: {d / 'results.xlsx'}; charts: {d / 'charts'}")
 

@@ -144,7 +144,7 @@ def test_scenario_strings_are_escaped(tmp_path):
              measures=[{"id": "v", "template": "vsd_motors", "site": "s1", "name": evil, "capex_fixed_cny": 1}],
              targets=[{"id": "t", "name": evil, "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
                        "reduction": 0.05}])
-    p = planner.plan(validate(d))
+    p = planner.plan(validate(d)).with_standalone_macc()
     write_report(p, tmp_path, ("en",))
     html = (tmp_path / "report_en.html").read_text(encoding="utf-8")
     assert "<script>window.__pwned" not in html
@@ -168,7 +168,7 @@ def test_cli_report_and_run_report(tmp_path):
 
 @pytest.mark.parametrize("name", ["demo_high_carbon", "demo_no_ccus", "demo_strict"])
 def test_variants_produce_every_chart_and_both_reports(tmp_path, name):
-    p = planner.plan(ROOT / "scenarios" / f"{name}.yaml")
+    p = planner.plan(ROOT / "scenarios" / f"{name}.yaml").with_standalone_macc()
     files = write_report(p, tmp_path, ("en", "zh"))
     charts = {f.name for f in files if f.parent.name == "charts"}
     stems = {"trajectory_1", "trajectory_2", "gantt_by_site", "gantt_by_family", "macc_standalone", "macc_plan",

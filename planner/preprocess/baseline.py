@@ -7,6 +7,7 @@ year, site, scope and source, at 100% and at the site's consolidation share.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -59,15 +60,16 @@ def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
     ent = entity_shares(sc.organisation)
     share = {s.id: ent[s.entity] for s in sc.sites}
     idx = interpolate(sc.grid.factor_index, years, default=1.0)
+    grid_factor = cache(lib.grid_factor)  # many sites share a region: look each (region, year) up once
     elec, fuel, eff, proc, gl, gm, out = {}, {}, {}, {}, {}, {}, {}
     residual = (interpolate(sc.grid.residual_factor, years) if sc.grid.residual_factor is not None else
-                {y: lib.grid_factor("national_residual", y) * idx[y] for y in years})
+                {y: grid_factor("national_residual", y) * idx[y] for y in years})
     for s in sc.sites:
         g = growth_index(s.growth, sc.base_year, sc.years)
         if s.grid_region in sc.grid.factors:
             loc = interpolate(sc.grid.factors[s.grid_region], years)
         else:
-            loc = {y: lib.grid_factor(s.grid_region, y) * idx[y] for y in years}
+            loc = {y: grid_factor(s.grid_region, y) * idx[y] for y in years}
         for y in years:
             elec[s.id, y] = s.energy.get("electricity", 0.0) * g[y]
             gl[s.id, y] = loc[y]

@@ -8,6 +8,7 @@ these numbers (mutable model parameters), never the set structure.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -148,13 +149,15 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
             price_elec[s.id, y] = v * CNY_PER_MWH_TO_MCNY_PER_GWH
     price_fuel = {(c, y): v for c, car in lib.carriers.items()
                   for y, v in scaled(c, CNY_PER_MWH_TO_MCNY_PER_GWH / car.mwh_per_unit).items()}
+    process_t = defaultdict(float)  # (site, year) -> t, summed over kinds and gases
+    for (s, _k, _g, y), v in drv.process_t.items():
+        process_t[s, y] += v
     bau1 = {}
     for s in sites:
         for y in years:
             fuel = sum(drv.fuel_mwh[s, c, y] * (drv.fuel_co2[c] + drv.fuel_other[c])
                        for c in site_fuels[s] if lib.carriers[c].scope == 1)
-            proc = sum(v for (ss, _k, _g, yy), v in drv.process_t.items() if ss == s and yy == y)
-            bau1[s, y] = (fuel + proc) * T_TO_KT
+            bau1[s, y] = (fuel + process_t[s, y]) * T_TO_KT
     budget = None
     if sc.constraints.capex_budget_cny is not None:
         budget = {y: v * CNY_TO_MCNY for y, v in interpolate(sc.constraints.capex_budget_cny, years).items()}

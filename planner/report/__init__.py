@@ -1,4 +1,7 @@
-"""Charts and client reports (HTML, Excel) in English or Chinese, drawn from the tidy result frames."""
+"""Charts and client reports (HTML, Excel) in English or Chinese, drawn from the tidy result frames.
+
+The report never solves: studies (such as the stand-alone MACC, `Plan.with_standalone_macc()`) run before it,
+and a chart whose frame is absent is left out."""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ def write_report(plan, out_dir: str | Path, langs: tuple[str, ...] = ("en",)) ->
     """Charts (PNG + SVG), report_<lang>.html for each language and results.xlsx; returns the files."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    plan.with_standalone_macc()
     plan.write(out)
     files: list[Path] = []
     for lang in langs:
