@@ -29,13 +29,14 @@ def _api():
         from planner.schemas import load_scenario
         from planner.schemas.library import load_library
     else:  # before the reshaping (issue 7)
-        from planner import baseline as bl
         from planner.config import load_scenario
         from planner.inputs import build_inputs
         from planner.library import load_library
         from planner.model import build_model
         from planner.solve import solve
         from planner.targets import target_years
+
+        from planner import baseline as bl
     from planner.synthetic import portfolio
     return bl, build_inputs, target_years, build_model, solve, load_scenario, load_library, portfolio
 
@@ -71,7 +72,8 @@ def main() -> None:
     *_, load_scenario, _lib, portfolio = _api()
     cases = [("demo", load_scenario(ROOT / "scenarios" / "demo.yaml"))]
     cases += [(f"portfolio_{n}", portfolio(n)) for n in args.sites]
-    print("| case | preprocess CPU s | model build wall s | model build CPU s | HiGHS load wall s | load CPU s | repeats |")
+    print("| case | preprocess CPU s | model build wall s | model build CPU s | HiGHS load wall s | load CPU s "
+          "| repeats |")
     print("|---|---|---|---|---|---|---|")
     for name, sc in cases:
         run_once(sc, False)  # warm-up: imports, caches
