@@ -2,6 +2,6 @@
 
 from .api import Plan, plan
 from .schemas import Scenario, load_scenario
+from .version import __version__
 
-__all__ = ["Plan", "Scenario", "load_scenario", "plan"]
-__version__ = "0.1.0"
+__all__ = ["Plan", "Scenario", "__version__", "load_scenario", "plan"]

@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import solve
+from helpers import solve
 
 from planner.errors import InfeasibleError
 

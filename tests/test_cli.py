@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 import yaml
-from conftest import BASE, ROOT
+from helpers import BASE, ROOT
 
 from planner import plan
 from planner.backend.solve import classify

@@ -5,7 +5,7 @@ ETS, internal carbon price, cost indices and consolidation in the model."""
 from __future__ import annotations
 
 import pytest
-from conftest import built, solve
+from helpers import built, efficiency, solve
 
 from planner.errors import InfeasibleError
 
@@ -15,8 +15,7 @@ S2L = {"scope1": False, "scope2": "location"}
 
 
 def eff(mid, share=0.1, capex=60_000, life=10, **kw):
-    return {"id": mid, "kind": "efficiency", "site": "s1", "carriers": ["electricity"], "saving_share": share,
-            "capex_fixed_cny": capex, "lifetime": life, **kw}
+    return efficiency(mid, share, capex, life, **kw)
 
 
 def years(p, mid):

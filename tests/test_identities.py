@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import solve
+from helpers import solve
 
 pytestmark = pytest.mark.usefixtures("testlib")
 

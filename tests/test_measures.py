@@ -8,16 +8,14 @@ CCER 100 CNY/t. Discount rate 0 unless stated.
 from __future__ import annotations
 
 import pytest
-from conftest import built, solve
+from helpers import built, efficiency, solve
 
 pytestmark = pytest.mark.usefixtures("testlib")
 
 ABS = dict(abs=1e-3)
 
 
-def eff(mid="e1", share=0.1, capex=30_000, life=1, **kw):
-    return {"id": mid, "kind": "efficiency", "site": "s1", "carriers": ["electricity"], "saving_share": share,
-            "capex_fixed_cny": capex, "lifetime": life, **kw}
+eff = efficiency
 
 
 def s2loc(p, year=2025):

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import BASE, ROOT
+from helpers import BASE, ROOT
 
 import planner
 from planner.report import render, write_report

@@ -12,7 +12,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import load_workbook
 
-from .. import __version__
+from ..version import __version__
 from .i18n import SCOPE, TEXT, pick, tr
 
 TEMPLATES = Path(__file__).parent / "templates"

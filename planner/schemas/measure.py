@@ -18,7 +18,7 @@ from ..errors import InputError
 from .types import NonNeg, Strict
 
 if TYPE_CHECKING:
-    from ..preprocess.library import Library
+    from .library import Library
     from .scenario import Scenario
 
 FAMILIES = (
