@@ -10,9 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..backend import BuiltModel
+from ..preprocess.baseline import fuel_emission_rows
 from ..units import KT_TO_T, MCNY_TO_CNY
-
-SCOPE2 = ("scope2_location", "scope2_market")
 
 
 def attribute(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -42,8 +41,7 @@ def attribute(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
         for (s, c), y, mid, x, _ts in terms(name):
             fuel = x / inp.heat_efficiency[s, c] if name == "heat_displaced" else x
             a = fuel * inp.fuel_factor_kt_per_gwh[c] * w[s] * KT_TO_T
-            scopes = SCOPE2 if inp.carrier_scope[c] == 2 else ("scope1",)
-            ab += [(y, mid, s, sc, "", a) for sc in scopes]
+            ab += [(y, mid, s, scope, "", a) for scope, _src in fuel_emission_rows(c, inp.carrier_scope[c])]
             en.append((y, mid, -fuel * val(m.price_fuel[c, y]) * w[s]))
     for (s, _k, _g), y, mid, x, _ts in terms("process_cut"):
         ab.append((y, mid, s, "scope1", "", x * w[s] * KT_TO_T))

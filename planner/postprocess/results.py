@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..backend import COST_CATEGORIES, BuiltModel
+from ..preprocess.baseline import fuel_emission_rows
 from ..preprocess.targets import describe
 from ..units import KT_TO_T, MCNY_TO_CNY
 from .attribution import attribute
@@ -49,10 +50,7 @@ def plan_emissions(b: BuiltModel) -> pd.DataFrame:
             rows.append((y, s, "scope2_market", "electricity", (grid - claims) * gm[s, y] * KT_TO_T, w))
             for c in core.scope1_fuels[s] + core.scope2_heat[s]:
                 e = sum(val(m.fuel_purchase[s, c, ts]) * wt for ts, wt in slices) * ef[c] * KT_TO_T
-                if inp.carrier_scope[c] == 2:
-                    rows += [(y, s, "scope2_location", c, e, w), (y, s, "scope2_market", c, e, w)]
-                else:
-                    rows.append((y, s, "scope1", f"combustion:{c}", e, w))
+                rows += [(y, s, scope, src, e, w) for scope, src in fuel_emission_rows(c, inp.carrier_scope[c])]
             for k, g in core.process_keys[s]:
                 cut = sum(val(led.total("process_cut", (s, k, g), ts)) * wt for ts, wt in slices)
                 rows.append((y, s, "scope1", f"{k}:{g}", (inp.bau_process_kt[s, k, g, y] - cut) * KT_TO_T, w))

@@ -17,6 +17,15 @@ from ..schemas.trajectory import interpolate
 from .consolidation import entity_shares
 
 SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
+SCOPE2_BASES = ("scope2_location", "scope2_market")
+
+
+def fuel_emission_rows(carrier: str, carrier_scope: int) -> list[tuple[str, str]]:
+    """(scope, source) rows of a carrier's emissions: purchased heat (scope 2) counts under both scope-2
+    bases with the carrier as source; a fuel burned on site is scope 1, source `combustion:<carrier>`."""
+    if carrier_scope == 2:
+        return [(scope, carrier) for scope in SCOPE2_BASES]
+    return [("scope1", f"combustion:{carrier}")]
 
 
 def fuel_factor(lib: Library, carrier: str, gwp: str) -> tuple[float, float]:
@@ -102,6 +111,11 @@ def bau_emissions(sc: Scenario, drv: Drivers | None = None, lib: Library | None 
     lib = lib or load_library()
     drv = drv or drivers(sc, lib)
     rows = []
+    process_keys: dict[str, list[tuple[str, str]]] = {}  # site -> (kind, gas), in the drivers' order
+    for sid, kind, gas, _y in drv.process_t:
+        keys = process_keys.setdefault(sid, [])
+        if (kind, gas) not in keys:
+            keys.append((kind, gas))
     for s in sc.sites:
         w = drv.site_share[s.id]
         for y in drv.years:
@@ -111,16 +125,10 @@ def bau_emissions(sc: Scenario, drv: Drivers | None = None, lib: Library | None 
             for c in s.energy:
                 if c == "electricity":
                     continue
-                q = drv.fuel_mwh[s.id, c, y]
-                t = q * (drv.fuel_co2[c] + drv.fuel_other[c])
-                if lib.carriers[c].scope == 2:
-                    rows.append((y, s.id, "scope2_location", c, t, w))
-                    rows.append((y, s.id, "scope2_market", c, t, w))
-                else:
-                    rows.append((y, s.id, "scope1", f"combustion:{c}", t, w))
-            for (sid, kind, gas, yy), t in drv.process_t.items():
-                if sid == s.id and yy == y:
-                    rows.append((y, s.id, "scope1", f"{kind}:{gas}", t, w))
+                t = drv.fuel_mwh[s.id, c, y] * (drv.fuel_co2[c] + drv.fuel_other[c])
+                rows += [(y, s.id, scope, src, t, w) for scope, src in fuel_emission_rows(c, lib.carriers[c].scope)]
+            for kind, gas in process_keys.get(s.id, ()):
+                rows.append((y, s.id, "scope1", f"{kind}:{gas}", drv.process_t[s.id, kind, gas, y], w))
     for (cat, y), t in drv.scope3.items():
         rows.append((y, "company", "scope3", f"cat{cat:02d}", t, 1.0))
     df = pd.DataFrame(rows, columns=["year", "site", "scope", "source", "tco2e_site", "share"])
@@ -143,9 +151,7 @@ def inventory(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
                 continue
             car = lib.carriers[c]
             per_unit = car.mwh_per_unit * (drv.fuel_co2[c] + drv.fuel_other[c])
-            scopes = ("scope2_location", "scope2_market") if car.scope == 2 else ("scope1",)
-            for scope in scopes:
-                src = c if car.scope == 2 else f"combustion:{c}"
+            for scope, src in fuel_emission_rows(c, car.scope):
                 rows.append((s.id, scope, src, amount, car.unit, per_unit, amount * per_unit, w))
         for kind, table in (("process", s.process_emissions), ("fugitive", s.fugitive_emissions)):
             for gas, t in sorted(table.items()):
