@@ -10,6 +10,7 @@ import click
 import pandas as pd
 
 from .errors import PlannerError
+from .units import CNY_TO_MCNY
 
 
 def _fail(exc: PlannerError) -> None:
@@ -124,8 +125,8 @@ def run(file: str, out: str | None, time_limit: float | None, with_report: bool,
         _fail(exc)
     s = p.summary
     gap = f"{s['gap']:.2e}" if s["gap"] is not None else "n/a"
-    click.echo(f"{sc.company} [{sc.name}]: status {s['status']}, NPV {s['npv_cny'] / 1e6:,.1f} MCNY "
-               f"(bound {s['best_bound_cny'] / 1e6:,.1f}, gap {gap}), solve {s['solve_seconds']:.1f} s, "
+    click.echo(f"{sc.company} [{sc.name}]: status {s['status']}, NPV {s['npv_cny'] * CNY_TO_MCNY:,.1f} MCNY "
+               f"(bound {s['best_bound_cny'] * CNY_TO_MCNY:,.1f}, gap {gap}), solve {s['solve_seconds']:.1f} s, "
                f"{s['model']['binaries']} binaries")
     if s["status"] != "optimal":
         click.echo(f"warning: not proven optimal ({s['status']}); the roadmap is the best found, gap {gap}",

@@ -20,3 +20,4 @@ CNY_PER_KWH_TO_MCNY_PER_MWH = CNY_TO_MCNY * 1e3  # 1 MWh = 1000 kWh
 CNY_PER_TPA_TO_MCNY_PER_KTPA = CNY_PER_T_TO_MCNY_PER_KT  # capacity in t/yr -> kt/yr
 MWH_PER_T_TO_GWH_PER_KT = MWH_TO_GWH / T_TO_KT  # 1.0
 T_PER_MWH_TO_KT_PER_GWH = T_TO_KT / MWH_TO_GWH  # 1.0: emission factors and grid factors
+KG_TO_T = 1e-3

@@ -24,6 +24,8 @@ from .measures import REGISTRY, MeasureModel
 from .rules import add_rules
 from .targets import add_targets
 
+ELASTIC_SHORTFALL_WEIGHT = 1e3  # elastic solve: relative shortfalls first ...
+ELASTIC_COST_WEIGHT = 1e-6  # ... cost only as a tie-breaker
 COST_CATEGORIES = ("capex", "fixed_om", "variable_om", "energy", "carbon_ets", "carbon_internal", "ppa_premium",
                    "certificates", "credits", "export_revenue", "salvage")
 
@@ -75,8 +77,8 @@ def build_model(inp: ModelInputs, targets: list[TargetYear], elastic: bool = Fal
     if elastic:
         weight = {r.key: 1.0 / max(r.base_tco2e * T_TO_KT, 1e-6) if r.target.type != "renewable_share" else 1.0
                   for r in targets}
-        m.objective = pyo.Objective(expr=sum(weight[k] * m.target_slack[k] for k in m.target_years) * 1e3
-                                    + 1e-6 * m.npv)
+        m.objective = pyo.Objective(expr=sum(weight[k] * m.target_slack[k] for k in m.target_years)
+                                    * ELASTIC_SHORTFALL_WEIGHT + ELASTIC_COST_WEIGHT * m.npv)
     else:
         m.objective = pyo.Objective(expr=m.npv, sense=pyo.minimize)
     return BuiltModel(m, inp, core, ledger, measures, targets, elastic)

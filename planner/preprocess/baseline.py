@@ -14,6 +14,7 @@ import pandas as pd
 from ..schemas.library import Library, load_library
 from ..schemas.scenario import SCOPE3_CATEGORIES, Scenario
 from ..schemas.trajectory import interpolate
+from ..units import KG_TO_T
 from .consolidation import entity_shares
 
 SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
@@ -32,7 +33,7 @@ def fuel_factor(lib: Library, carrier: str, gwp: str) -> tuple[float, float]:
     """(CO2, non-CO2 CO2e) in tCO2e per MWh of fuel; fossil CH4 GWP for fossil fuels."""
     c = lib.carriers[carrier]
     ch4_gas = "CH4" if c.co2_t_per_mwh == 0 else "CH4_fossil"
-    other = (c.ch4_kg_per_mwh * lib.gwp_of(ch4_gas, gwp) + c.n2o_kg_per_mwh * lib.gwp_of("N2O", gwp)) / 1000
+    other = (c.ch4_kg_per_mwh * lib.gwp_of(ch4_gas, gwp) + c.n2o_kg_per_mwh * lib.gwp_of("N2O", gwp)) * KG_TO_T
     return c.co2_t_per_mwh, other
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from ..units import CNY_TO_MCNY, T_TO_KT
 from . import style
 from .i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
 
@@ -48,10 +49,11 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
     """BAU, plan and targets with the abatement between BAU and plan as wedges by measure family."""
     fig = style.new_figure()
     ax = fig.add_subplot()
-    e = _filter(fr["emissions"], group).groupby("year")[["bau_tco2e", "plan_tco2e"]].sum() / 1e3
+    e = _filter(fr["emissions"], group).groupby("year")[["bau_tco2e", "plan_tco2e"]].sum() * T_TO_KT
     years = e.index.to_numpy()
     ab = _filter(fr["abatement"], group).pivot_table(index="year", columns="family", values="tco2e",
-                                                      aggfunc="sum", fill_value=0.0).reindex(years, fill_value=0) / 1e3
+                                                      aggfunc="sum", fill_value=0.0).reindex(years, fill_value=0)
+    ab = ab * T_TO_KT
     pos = ab.clip(lower=0)
     order = [f for f in style.FAMILY_COLOURS if f in pos.columns and pos[f].sum() > 0] + sorted(
         f for f in pos.columns if f not in style.FAMILY_COLOURS and pos[f].sum() > 0)
@@ -67,7 +69,7 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
     t = t[(t.type != "renewable_share") & (t.scope1 == group[0]) & (t.scope2 == group[1])
           & (t.scope3.fillna("").astype(str) == group[2])]
     if len(t):
-        off = t.groupby("year").offsets_used.max().reindex(years, fill_value=0.0) / 1e3
+        off = t.groupby("year").offsets_used.max().reindex(years, fill_value=0.0) * T_TO_KT
         if off.sum() > 0:
             net = e.plan_tco2e - off
             ax.fill_between(years, net, e.plan_tco2e, facecolor="none", edgecolor=style.OFFSET_COLOUR, hatch="///",
@@ -77,13 +79,13 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
             rows = rows.sort_values("year")
             path = rows[~rows.milestone]
             if len(path):
-                ax.plot(path.year, path.required / 1e3, color=style.TARGET_COLOUR, lw=1, ls="-.",
+                ax.plot(path.year, path.required * T_TO_KT, color=style.TARGET_COLOUR, lw=1, ls="-.",
                         label=tr("target_path", lang) if k == 0 else None)
             ms = rows[rows.milestone]
-            ax.scatter(ms.year, ms.required / 1e3, marker="*", s=180, color=style.TARGET_COLOUR, zorder=5,
+            ax.scatter(ms.year, ms.required * T_TO_KT, marker="*", s=180, color=style.TARGET_COLOUR, zorder=5,
                        label=tr("milestone", lang) if k == 0 else None)
             for r in ms.itertuples():
-                ax.annotate(tid, (r.year, r.required / 1e3), textcoords="offset points", xytext=(4, 8), fontsize=8,
+                ax.annotate(tid, (r.year, r.required * T_TO_KT), textcoords="offset points", xytext=(4, 8), fontsize=8,
                             color=style.TARGET_COLOUR)
     ax.set_ylim(bottom=0)
     lo, hi = (years[0], years[-1]) if len(years) > 1 else (years[0] - 0.5, years[0] + 0.5)
@@ -134,7 +136,8 @@ def gantt(fr: F, lang: str, by: str = "site") -> Figure:
         for b in g.itertuples():
             ax.barh(i, b.end_year - b.year + 1, left=b.year, height=0.6, color=colour, edgecolor="white")
             size = "" if b.unit == "adoption" else f"{b.size:,.1f} {b.unit}, "
-            ax.text(b.year + 0.2, i, f"{size}{b.capex_cny / 1e6:,.1f} {tr('mcny', lang)}", va="center", fontsize=7,
+            label = f"{size}{b.capex_cny * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"
+            ax.text(b.year + 0.2, i, label, va="center", fontsize=7,
                     color="white" if b.end_year - b.year >= 6 else "black")
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.invert_yaxis()
@@ -168,11 +171,11 @@ def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
     df = df.assign(name=_names(df, lang))
     x = 0.0
     for r in df.itertuples():
-        w = getattr(r, width_col) / 1e3
+        w = getattr(r, width_col) * T_TO_KT
         h = r.cost_cny_per_tco2e
         ax.add_patch(Rectangle((x, min(0, h)), w, abs(h), facecolor=style.family_colour(r.family), edgecolor="white",
                                lw=0.5))
-        if w > 0.015 * max(df[width_col].sum() / 1e3, 1e-9):
+        if w > 0.015 * max(df[width_col].sum() * T_TO_KT, 1e-9):
             name = f"{r.site}·{r.name}" if r.site != "company" else r.name
             name = name if len(name) <= 34 else name[:33] + "…"
             ax.text(x + w / 2, 0.98, name, rotation=90, ha="center", va="top", fontsize=6, clip_on=True,
@@ -199,7 +202,7 @@ def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
 
 def costs(fr: F, lang: str) -> Figure:
     """Stacked nominal costs by category (revenues below zero) and the cumulative discounted cost."""
-    c = fr["costs"].pivot_table(index="year", columns="category", values="nominal_cny", aggfunc="sum") / 1e6
+    c = fr["costs"].pivot_table(index="year", columns="category", values="nominal_cny", aggfunc="sum") * CNY_TO_MCNY
     years = c.index.to_numpy()
     fig = style.new_figure()
     ax = fig.add_subplot()
@@ -216,7 +219,7 @@ def costs(fr: F, lang: str) -> Figure:
     ax.set_xlabel(tr("year", lang))
     ax.set_ylabel(tr("costs_y", lang))
     ax2 = ax.twinx()
-    disc = fr["costs"].groupby("year").discounted_cny.sum().cumsum() / 1e6
+    disc = fr["costs"].groupby("year").discounted_cny.sum().cumsum() * CNY_TO_MCNY
     ax2.plot(disc.index, disc.to_numpy(), color="black", lw=2, label=tr("cum_disc", lang))
     ax2.set_ylabel(tr("cum_disc", lang))
     ax2.grid(False)
@@ -246,14 +249,14 @@ def scopes(fr: F, lang: str) -> Figure:
         for j, sc in enumerate(bars):
             x = i + (j - 1.5) * width
             if sc != "scope3":
-                v = d.loc[d.scope == sc, "v"].sum() / 1e3
+                v = d.loc[d.scope == sc, "v"].sum() * T_TO_KT
                 lab = pick(SCOPE, sc, lang) if sc not in seen else None
                 ax.bar(x, v, width, color=style.SCOPE_COLOURS[sc], label=lab)
                 seen.add(sc)
                 continue
             bottom = 0.0
             for k, cat in enumerate(cats):
-                v = d.loc[(d.scope == "scope3") & (d.source == cat), "v"].sum() / 1e3
+                v = d.loc[(d.scope == "scope3") & (d.source == cat), "v"].sum() * T_TO_KT
                 n = int(cat[3:])
                 lab = f"{pick(SCOPE, 'scope3', lang)} {n}: {pick(SCOPE3_CAT, n, lang)}" if cat not in seen else None
                 ax.bar(x, v, width, bottom=bottom, color=cmap(0.25 + 0.6 * k / max(len(cats), 1)), label=lab)

@@ -12,6 +12,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import load_workbook
 
+from ..units import CNY_TO_MCNY
 from ..version import __version__
 from .i18n import SCOPE, TEXT, pick, tr
 
@@ -92,8 +93,8 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str) -> Pat
     em = plan.emissions
     end = sc.horizon.end
     kpis = [
-        {"label": tr("npv", lang), "value": f"{s['npv_cny'] / 1e6:,.1f} {tr('mcny', lang)}"},
-        {"label": tr("capex", lang), "value": f"{s['total_capex_cny'] / 1e6:,.1f} {tr('mcny', lang)}"},
+        {"label": tr("npv", lang), "value": f"{s['npv_cny'] * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"},
+        {"label": tr("capex", lang), "value": f"{s['total_capex_cny'] * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"},
         {"label": f"{tr('emissions_path', lang)} {sc.base_year}",
          "value": f"{sum(v for k, v in s['base_year_tco2e'].items() if k != 'scope2_location'):,.0f} tCO2e"},
         {"label": f"{tr('emissions_path', lang)} {end}",
