@@ -145,3 +145,39 @@ def run(file: str, out: str | None, time_limit: float | None, with_report: bool,
     click.echo(f"\nwrote {len(p.files)} files to {d}")
     if with_report:
         _write_report(p, d, lang)
+
+
+@main.command()
+@click.argument("items", nargs=-1, required=True)
+@click.option("--ref", help="label of the reference scenario (default: the first)")
+@click.option("--label", "labels", multiple=True, help="label of each scenario, in order (default: scenario names)")
+@click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/compare_<labels>)")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="scenarios solved in parallel")
+@LANG
+def compare(items: tuple[str, ...], ref: str | None, labels: tuple[str, ...], out: str | None, workers: int,
+            lang: str) -> None:
+    """Compare scenarios side by side: ITEMS are scenario files or result folders written by `planner run`."""
+    from .api import compare as run_compare
+    from .api import write_comparison
+
+    try:
+        c = run_compare(list(items), reference=ref, workers=workers, labels=list(labels) if labels else None)
+        d = Path(out) if out else Path("reports") / ("compare_" + "_".join(r.label for r in c.runs))[:120]
+        write_comparison(c, d, _langs(lang))
+    except PlannerError as exc:
+        _fail(exc)
+    k = c.kpis.pivot_table(index="kpi", columns="scenario", values="value", sort=False)
+    k = k.loc[[i for i in ("npv", "total_capex", "cumulative_emissions", "targets_met", "targets_total")
+               if i in k.index], [r.label for r in c.runs if r.label in k.columns]]
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.0f}".format):
+        click.echo(f"reference {c.reference}; {len(c.inputs)} input differences")
+        for r in c.runs:
+            if r.plan is None:
+                click.echo(f"{r.label}: {r.status}: {'; '.join(r.shortfalls)}")
+        click.echo(k.to_string())
+        changed = c.roadmap[(c.roadmap.verdict != "") & (c.roadmap.verdict != "same")]
+        click.echo(f"\nroadmap differences: {len(changed)}; common to all: {len(c.common)} measures")
+        for row in changed.itertuples():
+            click.echo(f"  {row.measure} ({row.site}): {row.verdict}")
+    click.echo(f"\nwrote {d}")

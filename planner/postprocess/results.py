@@ -14,8 +14,9 @@ import pandas as pd
 from ..backend import COST_CATEGORIES, BuiltModel
 from ..preprocess.baseline import fuel_emission_rows
 from ..preprocess.targets import describe
-from ..units import KT_TO_T, MCNY_TO_CNY
+from ..units import GWH_TO_MWH, KT_TO_T, MCNY_TO_CNY
 from .attribution import attribute
+from .economics import measure_economics
 from .macc import plan_macc
 
 ROADMAP_COLUMNS = ["measure", "name", "name_zh", "kind", "family", "site", "year", "action", "size", "unit",
@@ -78,6 +79,21 @@ def emissions(b: BuiltModel, bau: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+def electricity(b: BuiltModel) -> pd.DataFrame:
+    """Electricity use by year and site, MWh at 100% of the site: grid purchases, on-site supply (generation
+    and storage used on site) and green claims (PPA, certificates), with the consolidation share."""
+    m, inp, led, val, time = b.m, b.inp, b.ledger, b.value, b.inp.time
+    rows = []
+    for s in inp.sites:
+        for y in inp.years:
+            slices = [(sl.key, sl.weight) for sl in time.slices_of(y)]
+            rows.append((y, s, sum(val(m.grid_purchase[s, ts]) * w for ts, w in slices) * GWH_TO_MWH,
+                         sum(val(led.total("onsite_supply", s, ts)) * w for ts, w in slices) * GWH_TO_MWH,
+                         sum(val(led.total("green_claims", s, ts)) * w for ts, w in slices) * GWH_TO_MWH,
+                         inp.site_share[s]))
+    return pd.DataFrame(rows, columns=["year", "site", "grid_mwh", "onsite_mwh", "green_claims_mwh", "share"])
+
+
 def abatement(b: BuiltModel, attributed: pd.DataFrame) -> pd.DataFrame:
     """Attributed abatement (BAU - plan), tCO2e consolidated, by year, measure, site and scope."""
     df = attributed.groupby(["year", "measure", "site", "scope", "source"], as_index=False)["tco2e"].sum()
@@ -132,10 +148,14 @@ class Frames:
     measure_costs: pd.DataFrame
     targets: pd.DataFrame
     macc: pd.DataFrame
+    measure_economics: pd.DataFrame
+    electricity: pd.DataFrame
 
 
 def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
     c, mc = costs(b)
     attributed, energy = attribute(b)
     ab = abatement(b, attributed)
-    return Frames(roadmap(b), emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy))
+    rm = roadmap(b)
+    return Frames(rm, emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy),
+                  measure_economics(rm, mc, energy, ab, b.inp.discount), electricity(b))

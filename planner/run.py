@@ -1,0 +1,209 @@
+"""One run of the pipeline: scenario -> baseline -> inputs -> model -> solve -> tidy frames (`PlanResult`).
+
+Solves once (plus the elastic diagnosis when targets cannot be met); studies that solve many times build on
+`run_plan`. Result folders are written and read back here (`PlanResult.write`, `PlanResult.read`)."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import backend as _measure_kinds  # noqa: F401  (registers every measure kind before validation)
+from .backend import SolveInfo, build_model, solve
+from .errors import InfeasibleError, InputError, SolverError
+from .postprocess import sbti
+from .postprocess.assumptions import assumptions
+from .postprocess.results import Frames, extract
+from .preprocess import baseline as bl
+from .preprocess.inputs import ModelInputs, build_inputs
+from .preprocess.targets import TargetYear, describe, pct_change, target_years
+from .schemas import Scenario, load_scenario, validate
+from .schemas.library import load_library
+from .units import KT_TO_T, MCNY_TO_CNY, T_TO_KT
+from .version import __version__
+
+RESULT_FORMAT = 2  # version of the result folder layout (1: before scenario.yaml and result_format)
+
+__all__ = ["PlanResult", "diagnose", "dump_scenario", "read_plan", "run_plan"]
+
+
+@dataclass
+class PlanResult(Frames):
+    """Result of a solved scenario: the result frames plus the scenario, summary and input tables; every
+    frame is tidy with units in its column names."""
+
+    scenario: Scenario | None = None
+    summary: dict = field(default_factory=dict)
+    inventory: pd.DataFrame | None = None
+    bau: pd.DataFrame | None = None
+    sbti: pd.DataFrame | None = None
+    assumptions: pd.DataFrame | None = None
+    macc_standalone: pd.DataFrame | None = None
+    files: list[Path] = field(default_factory=list)
+
+    FRAMES = ("roadmap", "emissions", "abatement", "costs", "measure_costs", "targets", "sbti", "macc",
+              "measure_economics", "electricity", "assumptions", "inventory", "bau")
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every result table by name (the stand-alone MACC only once computed)."""
+        out = {n: getattr(self, n) for n in self.FRAMES}
+        if self.macc_standalone is not None:
+            out["macc_standalone"] = self.macc_standalone
+        return out
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write every frame as CSV, summary.json and the resolved scenario (scenario.yaml) into out_dir;
+        `PlanResult.read(out_dir)` reads them back (e.g. for a comparison without re-solving)."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        files = []
+        for name, frame in self.frames().items():
+            p = out / f"{name}.csv"
+            frame.to_csv(p, index=False)
+            files.append(p)
+        p = out / "summary.json"
+        p.write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+        files.append(p)
+        if self.scenario is not None:
+            p = out / "scenario.yaml"
+            p.write_text(dump_scenario(self.scenario), encoding="utf-8")
+            files.append(p)
+        self.files = files
+        return files
+
+    @classmethod
+    def read(cls, folder: str | Path):
+        """A solved plan from a result folder written by `write` (CSV frames, summary.json, scenario.yaml).
+        A folder from another result format or with files missing is an InputError (exit 2)."""
+        return read_plan(cls, Path(folder))
+
+
+def dump_scenario(sc: Scenario) -> str:
+    """The resolved scenario (extends merged, templates applied) as YAML that validates back to it."""
+    return yaml.safe_dump(sc.model_dump(mode="python"), allow_unicode=True, sort_keys=False)
+
+
+def load_dumped_scenario(text: str, where: str) -> Scenario:
+    """The scenario of `dump_scenario` text (templates were applied before the dump: every field is explicit,
+    so they are not applied again; the `template` names are kept)."""
+    raw = yaml.safe_load(text)
+    templates = {}
+    for m in raw.get("measures", []) if isinstance(raw, dict) else []:
+        if isinstance(m, dict):
+            templates[m.get("id")] = m.pop("template", None)
+    sc = validate(raw, where)
+    return sc.model_copy(update={"measures": [m.model_copy(update={"template": templates.get(m.id)})
+                                              for m in sc.measures]})
+
+
+def read_plan(cls, folder: Path):
+    """See PlanResult.read."""
+    where = str(folder)
+    if not folder.is_dir():
+        raise InputError(where, "", "expected a scenario file (.yaml) or a result folder written by `planner run`")
+    needed = [f"{n}.csv" for n in cls.FRAMES] + ["summary.json", "scenario.yaml"]
+    missing = [n for n in needed if not (folder / n).is_file()]
+    rerun = f"re-run `planner run SCENARIO --out {folder}`"
+    if "summary.json" in missing:
+        raise InputError(where, "", f"not a result folder (no summary.json); {rerun}")
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{where}/summary.json", "", f"unreadable ({type(exc).__name__}); {rerun}") from None
+    fmt = summary.get("result_format") if isinstance(summary, dict) else None
+    if fmt != RESULT_FORMAT:
+        version = summary.get("planner_version", "an older version") if isinstance(summary, dict) else "?"
+        raise InputError(where, "", f"written by planner {version} (result format {fmt or 1}, this planner reads "
+                         f"{RESULT_FORMAT}); {rerun}")
+    if missing:
+        raise InputError(where, "", f"incomplete result folder, missing {', '.join(missing)}; {rerun}")
+    frames = {}
+    for n in cls.FRAMES:
+        try:
+            frames[n] = pd.read_csv(folder / f"{n}.csv")
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise InputError(f"{where}/{n}.csv", "", f"unreadable ({type(exc).__name__}); {rerun}") from None
+    sc = load_dumped_scenario((folder / "scenario.yaml").read_text(encoding="utf-8"), f"{where}/scenario.yaml")
+    if (folder / "macc_standalone.csv").is_file():
+        frames["macc_standalone"] = pd.read_csv(folder / "macc_standalone.csv")
+    return cls(**frames, scenario=sc, summary=summary, files=sorted(folder.iterdir()))
+
+
+def _shortfall_text(r: TargetYear, slack_kt: float, sc: Scenario) -> str:
+    t = r.target
+    if t.type == "renewable_share":
+        return f"{describe(t, sc)} (year {r.year}): short by {slack_kt * KT_TO_T:,.0f} MWh of renewable electricity"
+    full = r.limit / (1 - r.reduction) if r.reduction < 1 else r.base_tco2e
+    best = 1 - (r.limit + slack_kt * KT_TO_T) / full if full > 0 else 0.0
+    year = "" if r.year == t.year else f" (pathway year {r.year}, requires {pct_change(r.reduction)})"
+    return f"{describe(t, sc)}{year}: best achievable {pct_change(best)}"
+
+
+def diagnose(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> list[str]:
+    """Solve the elastic model and name each target that cannot be met, with the best achievable level."""
+    b = build_model(inp, rows, elastic=True)
+    info = solve(b, sc.solver)
+    if not info.has_solution:
+        return ["constraints other than targets (budgets, adoption limits, prerequisites) cannot all be met"]
+    slack = {k: b.m.target_slack[k].value or 0.0 for k in b.m.target_years}
+    worst: dict[str, tuple[float, TargetYear]] = {}
+    for r in rows:
+        s = slack[r.key]
+        base = max(r.base_tco2e * T_TO_KT, 1e-9) if r.target.type != "renewable_share" else 1.0
+        if s / base > 1e-6:
+            cur = worst.get(r.target.id)
+            if cur is None or r.year == r.target.year or (cur[1].year != r.target.year and s > cur[0]):
+                worst[r.target.id] = (s, r)
+    return [_shortfall_text(r, s, sc) for s, r in worst.values()]
+
+
+def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None, cls=PlanResult):
+    """Build, solve and read the roadmap of a scenario. Raises InfeasibleError or SolverError."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    lib = load_library()
+    t0 = time.perf_counter()
+    drv = bl.drivers(sc, lib)
+    bau = bl.bau_emissions(sc, drv, lib)
+    inv = bl.inventory(sc, lib)
+    inp = build_inputs(sc, lib, drv)
+    rows = target_years(sc, bau, drv)
+    built = build_model(inp, rows)
+    build_s = time.perf_counter() - t0
+    info: SolveInfo = solve(built, sc.solver)
+    if info.status == "infeasible":
+        raise InfeasibleError(sc.name, diagnose(sc, inp, rows))
+    if not info.has_solution:
+        raise SolverError(f"{sc.name}: solver stopped without a solution ({info.termination}); "
+                          f"raise solver.time_limit (now {sc.solver.time_limit} s)")
+    fr = extract(built, bau, sc)
+    checks = sbti.check(sc, bau, drv)
+    ok = sbti.summary(checks)
+    tg = fr.targets.copy()
+    tg["sbti_ok"] = tg.target.map(ok)
+    summary = {
+        "scenario": sc.name, "company": sc.company, "currency": sc.currency,
+        "status": info.status, "optimal": info.status == "optimal", "termination": info.termination,
+        "npv_cny": None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
+        "best_bound_cny": None if info.bound_mcny is None else info.bound_mcny * MCNY_TO_CNY,
+        "gap": info.gap, "build_seconds": build_s, "solve_seconds": info.solve_seconds,
+        "model": {"variables": info.n_variables, "binaries": info.n_binaries, "constraints": info.n_constraints},
+        "horizon": [sc.horizon.start, sc.horizon.end], "base_year": sc.base_year,
+        "discount_rate": sc.discount_rate, "gwp": sc.gwp, "consolidation": sc.organisation.approach,
+        "targets_met": bool(tg.met.all()) if len(tg) else True,
+        "sbti": ok,
+        "total_capex_cny": float(fr.roadmap.capex_cny.mul(fr.roadmap.share).sum()),
+        "base_year_tco2e": {s: float(bau[(bau.year == sc.base_year) & (bau.scope == s)].tco2e.sum())
+                            for s in bl.SCOPES},
+        "solver": sc.solver.model_dump(),
+        "planner_version": __version__, "result_format": RESULT_FORMAT,
+    }
+    p = cls(**{**vars(fr), "targets": tg}, scenario=sc, summary=summary, inventory=inv, bau=bau, sbti=checks,
+             assumptions=assumptions(sc, lib, drv))
+    if out_dir is not None:
+        p.write(out_dir)
+    return p

@@ -1,0 +1,127 @@
+"""Scenario comparison: self-comparison is all zeros and "same", demo vs demo_no_ccus shows CCUS and its
+cause with KPIs equal to the single runs, result folders stand in for scenarios, infeasible scenarios stay
+in, per-measure economics by hand, and bad arguments give one line and exit 2."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from click.testing import CliRunner
+from helpers import ROOT, efficiency, scenario
+
+import planner
+from planner.cli import main
+from planner.errors import InputError
+from planner.studies.compare import compare
+
+DEMO, NO_CCUS = ROOT / "scenarios" / "demo.yaml", ROOT / "scenarios" / "demo_no_ccus.yaml"
+
+
+@pytest.fixture(scope="module")
+def demo_vs_no_ccus():
+    return compare([DEMO, NO_CCUS], workers=2)  # solved in two worker processes
+
+
+@pytest.fixture(scope="module")
+def demo_plan():
+    return planner.plan(DEMO)
+
+
+def test_comparing_a_plan_with_itself_is_all_zero_and_same(demo_plan):
+    c = compare([demo_plan, demo_plan], labels=["a", "b"])
+    assert c.inputs.empty
+    assert c.kpis.delta.fillna(0).abs().max() == 0
+    assert (c.costs.delta_cny == 0).all()
+    b = c.roadmap[c.roadmap.scenario == "b"]
+    assert len(b) and (b.verdict == "same").all()
+    assert len(c.common) == c.roadmap.measure.nunique()
+
+
+def test_demo_vs_no_ccus_shows_ccus_its_cause_and_single_run_kpis(demo_vs_no_ccus, demo_plan):
+    c = demo_vs_no_ccus
+    assert list(c.scenarios.scenario) == ["demo", "demo_no_ccus"] and c.scenarios.reference.tolist() == [True, False]
+    assert c.inputs[["path", "reference_value", "value"]].values.tolist() == [
+        ["measures[north_ccus].enabled", "true", "false"]]
+    ccus = c.roadmap[c.roadmap.measure == "north_ccus"].set_index("scenario")
+    assert ccus.loc["demo", "adopted"] and not ccus.loc["demo_no_ccus", "adopted"]
+    assert ccus.loc["demo_no_ccus", "verdict"] == "not in demo_no_ccus"
+    assert "north_ccus" not in set(c.common.measure)
+    k = c.kpis[c.kpis.scenario == "demo"].set_index("kpi").value
+    assert k["npv"] == pytest.approx(demo_plan.summary["npv_cny"], rel=1e-6)
+    assert k["total_capex"] == pytest.approx(demo_plan.summary["total_capex_cny"], rel=1e-6)
+    parts = ["npv_capex", "npv_om", "npv_energy", "npv_carbon", "npv_contracts", "npv_salvage"]
+    assert sum(k[p] for p in parts) == pytest.approx(k["npv"], rel=1e-6)
+    em = demo_plan.emissions[demo_plan.emissions.scope.isin(["scope1", "scope2_market", "scope3"])]
+    assert k["cumulative_emissions"] == pytest.approx(em.plan_tco2e.sum(), rel=1e-9)
+    assert k["targets_met"] == k["targets_total"] == demo_plan.targets.target.nunique()
+    other = c.kpis[(c.kpis.scenario == "demo_no_ccus") & (c.kpis.kpi == "npv")].iloc[0]
+    assert other.delta == pytest.approx(other.value - k["npv"])
+    fam = c.abatement.set_index(["scenario", "family"]).tco2e
+    assert fam["demo", "ccus"] > 0 and ("demo_no_ccus", "ccus") not in fam.index
+
+
+def test_result_folders_stand_in_for_scenarios_and_old_folders_are_refused(demo_plan, tmp_path):
+    demo_plan.write(tmp_path / "demo")
+    c = compare([tmp_path / "demo", demo_plan], labels=["folder", "plan"])
+    assert c.inputs.empty and c.kpis.delta.fillna(0).abs().max() < 1e-6
+    (tmp_path / "demo" / "scenario.yaml").unlink()
+    with pytest.raises(InputError, match="missing scenario.yaml"):
+        compare([tmp_path / "demo", demo_plan], labels=["folder", "plan"])
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "summary.json").write_text('{"npv_cny": 1}', encoding="utf-8")
+    with pytest.raises(InputError, match="result format 1"):
+        compare([tmp_path / "old", demo_plan])
+
+
+@pytest.mark.usefixtures("testlib")
+def test_an_infeasible_scenario_stays_in_with_its_shortfalls():
+    ok = scenario(measures=[efficiency()])
+    bad = scenario(name="impossible", measures=[efficiency()],
+                   targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
+                             "reduction": 0.5}])
+    c = compare([ok, bad])
+    s = c.scenarios.set_index("scenario")
+    assert s.loc["impossible", "status"] == "infeasible" and "best achievable -10%" in s.loc["impossible", "shortfalls"]
+    assert math.isnan(c.kpis[(c.kpis.scenario == "impossible") & (c.kpis.kpi == "npv")].value.iloc[0])
+    assert set(c.roadmap.scenario) == {"micro"}
+
+
+@pytest.mark.usefixtures("testlib")
+def test_measure_economics_by_hand():
+    # 1,000 MWh at 500 CNY/MWh, discount 10%, 2025-2027. Each retrofit saves 10% (50,000 CNY a year) for 3
+    # years from 2025; a -20% target in 2025 needs both. e1 costs 100,000: flows -50,000, 50,000, 50,000 ->
+    # NPV = -50,000/1.1 + 50,000/1.21 + 50,000/1.331 = 33,433.51; IRR: x^2 + x - 1 = 0, r = 1/x - 1 = 0.6180;
+    # payback 100,000/50,000 = 2. e2 costs 200,000: NPV = -150,000/1.1 + 41,322.31 + 37,565.74 = -57,475.58;
+    # IRR: x^2 + x - 3 = 0, r = -0.2324; payback 4.
+    p = planner.plan(scenario(horizon={"start": 2025, "end": 2027}, discount_rate=0.1,
+                              measures=[efficiency("e1", capex=100_000, life=3, reinvest=False),
+                                        efficiency("e2", capex=200_000, life=3, reinvest=False)],
+                              targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
+                                        "reduction": 0.2}]))
+    e = p.measure_economics.set_index("measure")
+    x1, x2 = (math.sqrt(5) - 1) / 2, (math.sqrt(13) - 1) / 2
+    assert e.loc["e1", "npv_vs_not_adopting_cny"] == pytest.approx(33_433.51, abs=0.01)
+    assert e.loc["e1", "irr"] == pytest.approx(1 / x1 - 1, abs=1e-6)
+    assert e.loc["e1", "payback_years"] == pytest.approx(2.0)
+    assert e.loc["e2", "npv_vs_not_adopting_cny"] == pytest.approx(-57_475.58, abs=0.01)
+    assert e.loc["e2", "irr"] == pytest.approx(1 / x2 - 1, abs=1e-6)
+    assert e.loc["e2", "payback_years"] == pytest.approx(4.0)
+    assert e.loc["e1", "discounted_cost_cny"] == pytest.approx(-33_433.51, abs=0.01)
+    assert e.loc["e1", "abatement_tco2e"] == pytest.approx(3 * 100 * 0.6)  # market factor 0.6 t/MWh
+
+
+@pytest.mark.parametrize("args, words", [
+    (["nope.yaml", "scenarios/demo.yaml"], "not found"),
+    (["scenarios/demo.yaml"], "at least two scenarios"),
+    (["scenarios/demo.yaml", "scenarios/demo.yaml"], "duplicate label"),
+    (["scenarios/demo.yaml", "scenarios/demo_strict.yaml", "--ref", "x"], "unknown reference"),
+    (["scenarios/demo.yaml", "scenarios/demo_strict.yaml", "--label", "a"], "expected 2 labels"),
+    (["scenarios", "scenarios/demo.yaml"], "not a result folder"),
+])
+def test_bad_compare_arguments_give_one_line_and_exit_2(args, words, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    r = CliRunner().invoke(main, ["compare", *args])
+    assert r.exit_code == 2, r.output
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert len(lines) == 1 and words in lines[0] and "Traceback" not in r.output
