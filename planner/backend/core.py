@@ -87,23 +87,24 @@ class Core:
     def close(self, ledger: Ledger) -> None:
         """Balances, emission definitions and core costs, from the ledger terms every measure added."""
         m, inp, time = self.m, self.inp, self.time
-        L = ledger.total
-        P = time.period_of
+        total = ledger.total
+        period = time.period_of
         m.electricity_balance = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
-            m.grid_purchase[s, ts] + L("onsite_supply", s, ts) == inp.bau_elec_gwh[s, P(ts)] + L("elec_load", s, ts)))
+            m.grid_purchase[s, ts] + total("onsite_supply", s, ts)
+            == inp.bau_elec_gwh[s, period(ts)] + total("elec_load", s, ts)))
         m.useful_heat_balance = pyo.Constraint(m.site_fuels, m.slices, rule=lambda m, s, c, ts: (
-            m.useful_heat[s, c, ts] == inp.bau_heat_gwh[s, c, P(ts)] - L("heat_displaced", (s, c), ts)))
+            m.useful_heat[s, c, ts] == inp.bau_heat_gwh[s, c, period(ts)] - total("heat_displaced", (s, c), ts)))
         m.fuel_purchase_balance = pyo.Constraint(m.site_fuels, m.slices, rule=lambda m, s, c, ts: (
             m.fuel_purchase[s, c, ts] == m.useful_heat[s, c, ts] / inp.heat_efficiency[s, c]
-            - L("fuel_saved", (s, c), ts)))
+            - total("fuel_saved", (s, c), ts)))
         m.green_claims_grid_max = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
-            L("green_claims", s, ts) <= m.grid_purchase[s, ts]) if ledger.has("green_claims", s, ts)
+            total("green_claims", s, ts) <= m.grid_purchase[s, ts]) if ledger.has("green_claims", s, ts)
             else pyo.Constraint.Skip)
         m.storage_charge_surplus_max = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
-            L("storage_charge", s, ts) <= L("surplus_to_storage", s, ts))
+            total("storage_charge", s, ts) <= total("surplus_to_storage", s, ts))
             if ledger.has("storage_charge", s, ts) else pyo.Constraint.Skip)
         m.captured_capturable_max = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
-            L("captured", s, ts) <= self.capturable(ledger, s, ts))
+            total("captured", s, ts) <= self.capturable(ledger, s, ts))
             if ledger.has("captured", s, ts) else pyo.Constraint.Skip)
         self._emissions(ledger)
         self._costs(ledger)
@@ -114,7 +115,7 @@ class Core:
 
     def _emissions(self, ledger: Ledger) -> None:
         m, inp = self.m, self.inp
-        L, over = ledger.total, self._over_slices
+        total, over = ledger.total, self._over_slices
         ef, gl, gm = inp.fuel_factor_kt_per_gwh, inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh
 
         def heat2(s, ts):
@@ -125,15 +126,15 @@ class Core:
         m.scope2_market = pyo.Var(m.sites, m.periods, doc="scope-2 market-based, ktCO2e")
         m.scope1_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: m.scope1[s, y] == over(y, lambda ts: (
             sum(m.fuel_purchase[s, c, ts] * ef[c] for c in self.scope1_fuels[s])
-            + sum(inp.bau_process_kt[s, k, g, y] - L("process_cut", (s, k, g), ts) for k, g in self.process_keys[s])
-            + L("scope1_other", s, ts))))
+            + sum(inp.bau_process_kt[s, k, g, y] - total("process_cut", (s, k, g), ts) for k, g in self.process_keys[s])
+            + total("scope1_other", s, ts))))
         m.scope2_location_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: (
             m.scope2_location[s, y] == over(y, lambda ts: m.grid_purchase[s, ts] * gl[s, y] + heat2(s, ts))))
         m.scope2_market_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: (
-            m.scope2_market[s, y] == over(y, lambda ts: (m.grid_purchase[s, ts] - L("green_claims", s, ts)) * gm[s, y]
-                                          + heat2(s, ts))))
+            m.scope2_market[s, y] == over(y, lambda ts: (
+                (m.grid_purchase[s, ts] - total("green_claims", s, ts)) * gm[s, y] + heat2(s, ts)))))
         m.scope3 = pyo.Expression(m.scope3_categories, m.periods, rule=lambda m, c, y: (
-            inp.bau_scope3_kt[c, y] - over(y, lambda ts: L("scope3_cut", c, ts))))
+            inp.bau_scope3_kt[c, y] - over(y, lambda ts: total("scope3_cut", c, ts))))
         m.scope3_min = pyo.Constraint(m.scope3_categories, m.periods, rule=lambda m, c, y: m.scope3[c, y] >= 0
                                       if any(ledger.has("scope3_cut", c, s.key) for s in self.time.slices_of(y))
                                       else pyo.Constraint.Skip)
@@ -173,11 +174,11 @@ class Core:
     def renewable_electricity(self, ledger: Ledger, y: int) -> tuple:
         """(renewable electricity used, electricity used) in year y, consolidated, GWh: on-site supply and
         PPA/certificate claims over grid purchases plus on-site supply."""
-        m, inp, L = self.m, self.inp, ledger.total
+        m, inp, total = self.m, self.inp, ledger.total
         green = sum(inp.site_share[s] * self._over_slices(y, lambda ts, s=s: (
-            L("onsite_supply", s, ts) + L("green_claims", s, ts))) for s in inp.sites)
+            total("onsite_supply", s, ts) + total("green_claims", s, ts))) for s in inp.sites)
         use = sum(inp.site_share[s] * self._over_slices(y, lambda ts, s=s: (
-            m.grid_purchase[s, ts] + L("onsite_supply", s, ts))) for s in inp.sites)
+            m.grid_purchase[s, ts] + total("onsite_supply", s, ts))) for s in inp.sites)
         return green, use
 
     def total(self, y: int, scope1: bool, scope2: str, cats: list[int]):

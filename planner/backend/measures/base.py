@@ -105,8 +105,8 @@ class AssetModel(MeasureModel):
 
     def window(self, t: int) -> list[int]:
         """Build years whose asset is in service in year t."""
-        L = self.cfg.lifetime
-        return [tau for tau in self.build_years if tau <= t <= tau + L - 1]
+        life = self.cfg.lifetime
+        return [tau for tau in self.build_years if tau <= t <= tau + life - 1]
 
     def build(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg = self.inp, self.cfg
@@ -117,7 +117,7 @@ class AssetModel(MeasureModel):
         blk.build = pyo.Var(blk.build_years, domain=pyo.Binary, doc="a build or reinvestment starts")
         lifetime = cfg.lifetime
 
-        def recursive(var, built):  # var[t] = var[t-1] + built[t] - built[t-L]: the window sum, sparsely
+        def recursive(var, built):  # var[t] = var[t-1] + built[t] - built[t-lifetime]: the window sum, sparsely
             def rule(b, t):
                 prev = var[t - 1] if t > years[0] else 0
                 add = built[t] if t in self.build_years else 0

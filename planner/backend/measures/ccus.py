@@ -40,15 +40,16 @@ class CCUSModel(SizedAssetModel):
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s, m = self.inp, self.cfg, self.cfg.site, core.m
-        P = inp.time.period_of
+        period = inp.time.period_of
         blk.captured = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="CO2 captured, kt")
-        blk.captured_capacity_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.captured[ts] <= b.capacity[P(ts)])
+        blk.captured_capacity_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+            b.captured[ts] <= b.capacity[period(ts)]))
         for ts in m.slices:
             ledger.add("captured", s, ts, blk.captured[ts], self.id)
             ledger.add("scope1_other", s, ts, -blk.captured[ts], self.id)
             ledger.add("elec_load", s, ts, cfg.elec_mwh_per_t * MWH_PER_T_TO_GWH_PER_KT * blk.captured[ts], self.id)
             share = self.share * inp.time.weight(ts)
-            self.cost(ledger, "variable_om", P(ts), share * cfg.opex_cny_per_t * CNY_PER_T_TO_MCNY_PER_KT
+            self.cost(ledger, "variable_om", period(ts), share * cfg.opex_cny_per_t * CNY_PER_T_TO_MCNY_PER_KT
                       * blk.captured[ts])
 
     def link(self, blk: pyo.Block, core, ledger: Ledger) -> None:

@@ -51,12 +51,13 @@ class HeatSupplyModel(SizedAssetModel):
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s, c, m = self.inp, self.cfg, self.cfg.site, self.cfg.target_carrier, core.m
-        P = inp.time.period_of
+        period = inp.time.period_of
         hours = cfg.full_load_hours * MWH_TO_GWH  # GWh per MW
         blk.heat = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="useful heat supplied, GWh_th")
-        blk.heat_capacity_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.heat[ts] <= hours * b.capacity[P(ts)])
+        blk.heat_capacity_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+            b.heat[ts] <= hours * b.capacity[period(ts)]))
         blk.heat_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-            b.heat[ts] <= cfg.max_share * inp.bau_heat_gwh.get((s, c, P(ts)), 0.0)))
+            b.heat[ts] <= cfg.max_share * inp.bau_heat_gwh.get((s, c, period(ts)), 0.0)))
         for ts in m.slices:
             ledger.add("heat_displaced", (s, c), ts, blk.heat[ts], self.id)
             self.input_energy(blk, core, ledger, ts)

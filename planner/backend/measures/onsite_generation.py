@@ -44,13 +44,13 @@ class OnsiteGenerationModel(SizedAssetModel):
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s, m = self.inp, self.cfg, self.cfg.site, core.m
-        P = inp.time.period_of
+        period = inp.time.period_of
         gwh_per_mw = cfg.yield_mwh_per_mw * MWH_TO_GWH
         if cfg.degradation:  # vintage-specific output
             blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: sum(
-                b.size[x] * gwh_per_mw * (1 - cfg.degradation) ** (P(ts) - x) for x in self.window(P(ts))))
+                b.size[x] * gwh_per_mw * (1 - cfg.degradation) ** (period(ts) - x) for x in self.window(period(ts))))
         else:
-            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: gwh_per_mw * b.capacity[P(ts)])
+            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: gwh_per_mw * b.capacity[period(ts)])
         blk.direct = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="used on site directly, GWh")
         blk.export = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="exported, GWh")
         blk.to_storage = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="sent to storage, GWh")
@@ -61,7 +61,7 @@ class OnsiteGenerationModel(SizedAssetModel):
         limit = inp.export_limit_share[s]
         blk.export_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.export[ts] <= limit * b.generation[ts])
         for ts in m.slices:
-            y = P(ts)
+            y = period(ts)
             ledger.add("onsite_supply", s, ts, blk.direct[ts], self.id)
             ledger.add("surplus_to_storage", s, ts, blk.to_storage[ts], self.id)
             share = self.share * inp.time.weight(ts)

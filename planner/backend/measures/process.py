@@ -47,11 +47,11 @@ class ProcessModel(AssetModel):
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s = self.inp, self.cfg, self.cfg.site
-        P = inp.time.period_of
+        period = inp.time.period_of
         keys = [(s, k, g) for k, g in core.process_keys[s]
                 if k == cfg.target and (cfg.gases is None or g in cfg.gases)]
         for ts in core.m.slices:
-            y = P(ts)
+            y = period(ts)
             for key in keys:
                 ledger.add("process_cut", key, ts, cfg.cut_share * inp.bau_process_kt[(*key, y)] * blk.in_service[y],
                            self.id)

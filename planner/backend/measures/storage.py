@@ -41,10 +41,10 @@ class StorageModel(SizedAssetModel):
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s, m = self.inp, self.cfg, self.cfg.site, core.m
-        P = inp.time.period_of
+        period = inp.time.period_of
         blk.charge = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="charged from on-site surplus, GWh")
         blk.charge_cycles_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-            b.charge[ts] <= cfg.cycles_per_year * MWH_TO_GWH * b.capacity[P(ts)]))
+            b.charge[ts] <= cfg.cycles_per_year * MWH_TO_GWH * b.capacity[period(ts)]))
         for ts in m.slices:
             ledger.add("storage_charge", s, ts, blk.charge[ts], self.id)
             ledger.add("onsite_supply", s, ts, cfg.round_trip_efficiency * blk.charge[ts], self.id)

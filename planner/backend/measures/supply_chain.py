@@ -37,9 +37,9 @@ class SupplyChainModel(AssetModel):
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg = self.inp, self.cfg
-        P = inp.time.period_of
+        period = inp.time.period_of
         for ts in core.m.slices:
-            y = P(ts)
+            y = period(ts)
             cut = cfg.cut_share * inp.bau_scope3_kt[cfg.category, y] * blk.in_service[y]
             ledger.add("scope3_cut", cfg.category, ts, cut, self.id)
             self.cost(ledger, "variable_om", y, inp.time.weight(ts) * cfg.cost_cny_per_tco2e
