@@ -1,0 +1,309 @@
+"""Scenario-comparison charts, drawn from the comparison's tidy frames only (planner/studies/compare.py makes
+them; docs/scenarios.md): trajectories overlaid, NPV waterfall, abatement by family, roadmap matrix.
+Infeasible scenarios are left out of every chart (the tables keep them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
+
+from ..units import CNY_TO_MCNY, T_TO_KT
+from . import style
+from .i18n import COST, FAMILY, pick, tr
+
+F = dict[str, pd.DataFrame]
+NOT_SOLVED = ("infeasible", "no_solution")
+REF_COLOUR = "#000000"
+COLOURS = ["#1E88E5", "#D81B60", "#43A047", "#8E24AA", "#FB8C00", "#00ACC1", "#6D4C41", "#C0CA33", "#5E35B1"]
+STYLES: list = ["--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2, 2, 2))]
+UP, DOWN, TOTAL = "#E57373", "#66BB6A", "#546E7A"
+
+
+def text(s) -> str:
+    """A scenario string as literal chart text: `$` would start mathtext, a leading `_` hides a legend entry."""
+    s = str(s).replace("$", r"\$")
+    return " " + s if s.startswith("_") else s
+
+
+def reference(fr: F) -> str:
+    sc = fr["scenarios"]
+    ref = sc[sc.reference.astype(bool)] if "reference" in sc else sc.iloc[:0]
+    return str((ref if len(ref) else sc).scenario.iloc[0])
+
+
+def all_scenarios(fr: F) -> list[str]:
+    """Every scenario label, reference first, then in the order of the scenarios frame."""
+    ref = reference(fr)
+    return [ref] + [s for s in fr["scenarios"].scenario.astype(str) if s != ref]
+
+
+def feasible(fr: F) -> list[str]:
+    sc = fr["scenarios"].assign(scenario=fr["scenarios"].scenario.astype(str)).set_index("scenario")
+    return [s for s in all_scenarios(fr) if sc.status.get(s) not in NOT_SOLVED]
+
+
+def look(fr: F, scenario: str) -> dict:
+    """Colour, line style and width of a scenario, the same in every chart (reference: black, solid, thick)."""
+    i = all_scenarios(fr).index(scenario)
+    if i == 0:
+        return {"color": REF_COLOUR, "ls": "-", "lw": 2.8}
+    return {"color": COLOURS[(i - 1) % len(COLOURS)], "ls": STYLES[(i - 1) % len(STYLES)], "lw": 1.8}
+
+
+def groups(fr: F) -> list[str]:
+    return list(dict.fromkeys(fr["trajectories"].group.astype(str)))
+
+
+def _names(df: pd.DataFrame, lang: str) -> pd.Series:
+    if lang == "zh" and "name_zh" in df:
+        return df.name_zh.where(df.name_zh.notna() & (df.name_zh.astype(str) != ""), df.name).astype(str)
+    return df.name.astype(str)
+
+
+def _empty(fig: Figure, title: str, note: str) -> Figure:
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, note, ha="center", va="center", transform=ax.transAxes, color="#616161")
+    return fig
+
+
+def trajectory(fr: F, lang: str, group: str) -> Figure:
+    """Gross emissions of every feasible scenario, its net of offsets where offsets count, its target pathway
+    and milestones, and BAU (thin grey; one line per distinct BAU)."""
+    fig = style.new_figure(11, 5.8)
+    ax = fig.add_subplot()
+    tj = fr["trajectories"]
+    tj = tj[tj.group.astype(str) == group]
+    bau_drawn: list[pd.Series] = []
+    any_net = any_path = any_ms = False
+    years_all: list[int] = []
+    for s in feasible(fr):
+        d = tj[tj.scenario.astype(str) == s].sort_values("year")
+        if d.empty:
+            continue
+        lk = look(fr, s)
+        y = d.year.to_numpy()
+        years_all += list(y)
+        bau = d.set_index("year").bau_tco2e * T_TO_KT
+        if not any(len(b) == len(bau) and np.allclose(b.to_numpy(), bau.to_numpy(), equal_nan=True)
+                   and (b.index == bau.index).all() for b in bau_drawn):
+            label = tr("bau", lang) if not bau_drawn else tr("cmp_bau", lang, scenario=text(s))
+            ax.plot(y, bau.to_numpy(), color=style.BAU_COLOUR, lw=1.0, ls=lk["ls"] if bau_drawn else "-",
+                    alpha=0.6, label=label, zorder=1)
+            bau_drawn.append(bau)
+        label = f"{text(s)} ({tr('cmp_reference', lang)})" if s == reference(fr) else text(s)
+        ax.plot(y, d.plan_tco2e * T_TO_KT, color=lk["color"], ls=lk["ls"], lw=lk["lw"], label=label, zorder=3)
+        if not np.allclose(d.net_tco2e.to_numpy(), d.plan_tco2e.to_numpy(), equal_nan=True):
+            ax.plot(y, d.net_tco2e * T_TO_KT, color=lk["color"], ls=":", lw=1.0, alpha=0.8, zorder=2)
+            any_net = True
+        req = d[d.required_tco2e.notna()]
+        path = req[~req.milestone.astype(bool)]
+        if len(req) > 1 and len(path):
+            ax.plot(req.year, req.required_tco2e * T_TO_KT, color=lk["color"], lw=1.0, alpha=0.5, zorder=2)
+            any_path = True
+        ms = req[req.milestone.astype(bool)]
+        if len(ms):
+            big = s == reference(fr)  # the reference's stars larger and below, so identical targets stay visible
+            ax.scatter(ms.year, ms.required_tco2e * T_TO_KT, marker="*", s=260 if big else 120, color=lk["color"],
+                       edgecolor="white", linewidth=0.6, zorder=4 if big else 5)
+            any_ms = True
+    extra = []
+    if any_net:
+        extra.append(Line2D([], [], color="#616161", ls=":", lw=1.0, label=tr("cmp_net", lang)))
+    if any_path:
+        extra.append(Line2D([], [], color="#616161", lw=1.0, alpha=0.5, label=tr("cmp_pathway", lang)))
+    if any_ms:
+        extra.append(Line2D([], [], color="#616161", marker="*", ms=11, ls="none", label=tr("cmp_milestones", lang)))
+    if years_all:
+        lo, hi = min(years_all), max(years_all)
+        ax.set_xlim(lo - 0.5, hi + 0.5) if lo == hi else ax.set_xlim(lo - 0.25, hi + 0.25)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0)
+    ax.set_title(tr("cmp_trajectory", lang, cov=text(group)))
+    ax.set_xlabel(tr("year", lang))
+    ax.set_ylabel(tr("emissions_kt", lang))
+    h, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=h + extra, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return fig
+
+
+def _npv(fr: F, scenario: str) -> float:
+    sc = fr["scenarios"]
+    v = sc.loc[sc.scenario.astype(str) == scenario, "npv_cny"]
+    return float(v.iloc[0]) if len(v) else float("nan")
+
+
+def waterfall(fr: F, lang: str) -> Figure:
+    """Per other feasible scenario, one panel: the reference NPV, the change of each cost category, and the
+    scenario's NPV (MCNY). A residual between the ends and the category sum shows as "other"."""
+    ref = reference(fr)
+    others = [s for s in feasible(fr) if s != ref]
+    ref_npv = _npv(fr, ref)
+    if not others or ref not in feasible(fr) or np.isnan(ref_npv):
+        return _empty(style.new_figure(10, 3.5), tr("cmp_waterfall", lang), tr("cmp_nothing", lang))
+    c = fr["costs"].assign(scenario=fr["costs"].scenario.astype(str))
+    delta = c.pivot_table(index="category", columns="scenario", values="delta_cny", aggfunc="sum", fill_value=0.0)
+    cats = [k for k in style.COST_COLOURS if k in delta.index] + sorted(k for k in delta.index
+                                                                        if k not in style.COST_COLOURS)
+    scale = max(abs(ref_npv), 1.0)
+    cats = [k for k in cats if any(abs(delta.at[k, s]) > 1e-9 * scale for s in others if s in delta.columns)]
+    fig = style.new_figure(11, 1.2 + 3.6 * len(others))
+    axes = fig.subplots(len(others), 1, squeeze=False)[:, 0]
+    for ax, s in zip(axes, others, strict=True):
+        levels = []
+        steps = [(pick(COST, k, lang), float(delta.at[k, s]) if s in delta.columns else 0.0) for k in cats]
+        end = _npv(fr, s)
+        rest = end - ref_npv - sum(v for _l, v in steps)
+        if abs(rest) > 1e-6 * scale:
+            steps.append((tr("other", lang), rest))
+        labels = [text(ref)] + [lab for lab, _v in steps] + [text(s)]
+        level = ref_npv * CNY_TO_MCNY
+        ax.bar(0, level, color=TOTAL, width=0.7)
+        ax.annotate(f"{level:,.1f}", (0, level), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=7)
+        for i, (_lab, v) in enumerate(steps, start=1):
+            v *= CNY_TO_MCNY
+            ax.bar(i, v, bottom=level, color=UP if v > 0 else DOWN, width=0.7)
+            ax.plot([i - 1.35, i + 0.35], [level, level], color="#9E9E9E", lw=0.6)
+            top = max(level, level + v)
+            ax.annotate(f"{v:+,.1f}", (i, top), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=7)
+            levels.append(level)
+            level += v
+        n = len(steps) + 1
+        ax.plot([n - 1.35, n + 0.35], [level, level], color="#9E9E9E", lw=0.6)
+        ax.bar(n, end * CNY_TO_MCNY, color=look(fr, s)["color"], width=0.7)
+        ax.annotate(f"{end * CNY_TO_MCNY:,.1f}", (n, end * CNY_TO_MCNY), xytext=(0, 3), textcoords="offset points",
+                    ha="center", fontsize=7)
+        ax.set_xticks(range(len(labels)), [lab if len(lab) <= 30 else lab[:29] + "…" for lab in labels],
+                      rotation=25, ha="right", fontsize=8)
+        levels += [level, ref_npv * CNY_TO_MCNY, end * CNY_TO_MCNY]
+        lo, hi = min(levels), max(levels)
+        pad = 0.35 * (hi - lo) or 0.05 * max(abs(hi), 1.0)
+        if lo - pad > 0:  # small changes on a large NPV: the axis starts above zero so the steps are readable
+            ax.set_ylim(lo - pad, hi + pad)
+        elif hi + pad < 0:
+            ax.set_ylim(lo - pad, hi + pad)
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_ylabel(tr("cmp_waterfall_y", lang), fontsize=8)
+        ax.set_title(f"{text(ref)} → {text(s)}", fontsize=10)
+    axes[0].legend(handles=[Patch(color=UP, label=tr("cmp_increase", lang)),
+                            Patch(color=DOWN, label=tr("cmp_decrease", lang)),
+                            Patch(color=TOTAL, label=tr("cmp_total", lang))],
+                   loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    fig.suptitle(tr("cmp_waterfall", lang))
+    return fig
+
+
+def abatement(fr: F, lang: str) -> Figure:
+    """Stacked horizon-total abatement by measure family, one bar per feasible scenario (negatives below 0)."""
+    fig = style.new_figure(10, 5.5)
+    ax = fig.add_subplot()
+    scen = feasible(fr)
+    a = fr["abatement"].assign(scenario=fr["abatement"].scenario.astype(str))
+    p = a.pivot_table(index="scenario", columns="family", values="tco2e", aggfunc="sum", fill_value=0.0)
+    p = p.reindex(scen, fill_value=0.0) * T_TO_KT
+    fams = [f for f in style.FAMILY_COLOURS if f in p.columns] + sorted(f for f in p.columns
+                                                                       if f not in style.FAMILY_COLOURS)
+    fams = [f for f in fams if not np.allclose(p[f].to_numpy(), 0)]
+    x = np.arange(len(scen))
+    pos_b, neg_b = np.zeros(len(scen)), np.zeros(len(scen))
+    for f in fams:
+        v = p[f].to_numpy()
+        lo, hi = np.clip(v, None, 0), np.clip(v, 0, None)
+        ax.bar(x, hi, bottom=pos_b, color=style.family_colour(f), width=0.6, label=pick(FAMILY, f, lang))
+        ax.bar(x, lo, bottom=neg_b, color=style.family_colour(f), width=0.6)
+        pos_b, neg_b = pos_b + hi, neg_b + lo
+    for i, tot in enumerate(p[fams].sum(axis=1).to_numpy() if fams else np.zeros(len(scen))):
+        ax.annotate(f"{tot:,.0f}", (i, pos_b[i]), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
+    ax.set_xticks(x, [text(s) if len(s) <= 30 else text(s[:29]) + "…" for s in scen], rotation=15, ha="right")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_ylabel(tr("cmp_abatement_y", lang))
+    ax.set_title(tr("cmp_abatement", lang))
+    if fams:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return fig
+
+
+def roadmap_matrix(fr: F, lang: str) -> Figure:
+    """Measures (rows, by site) x feasible scenarios: the cell colour and text are the first year of adoption,
+    hatched when not adopted; a strip in the family colour left of each row."""
+    scen = feasible(fr)
+    r = fr["roadmap"].assign(scenario=fr["roadmap"].scenario.astype(str))
+    r = r[r.scenario.isin(scen)]
+    r = r.assign(label=_names(r, lang), adopted=r.adopted.fillna(False).astype(bool))
+    keys = r[r.adopted][["site", "measure"]].drop_duplicates()
+    rows = keys.merge(r.drop_duplicates(["site", "measure"])[["site", "measure", "label", "family"]],
+                      on=["site", "measure"]).sort_values(["site", "label", "measure"], kind="stable")
+    if rows.empty:
+        return _empty(style.new_figure(10, 3.5), tr("cmp_matrix", lang), tr("cmp_none_adopted", lang))
+    first = r[r.adopted].set_index(["site", "measure", "scenario"]).first_year
+    first = first[~first.index.duplicated()]
+    years = first.dropna()
+    lo, hi = (float(years.min()), float(years.max())) if len(years) else (0.0, 1.0)
+    norm = Normalize(lo - 0.5, hi + 0.5) if lo == hi else Normalize(lo, hi)
+    cmap = matplotlib.colormaps["viridis"]
+    n, m = len(rows), len(scen)
+    fig = style.new_figure(max(7.0, 4.5 + 1.5 * m), max(3.0, 0.42 * n + 1.8))
+    ax = fig.add_subplot()
+    for i, row in enumerate(rows.itertuples()):
+        ax.add_patch(Rectangle((-0.72, i - 0.45), 0.16, 0.9, color=style.family_colour(row.family), lw=0))
+        for j, s in enumerate(scen):
+            y = first.get((row.site, row.measure, s))
+            if y is None:
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="#F5F5F5", edgecolor="#BDBDBD", hatch="///",
+                                       lw=0.5))
+                continue
+            ok = not pd.isna(y)
+            colour = cmap(norm(y)) if ok else "#BDBDBD"
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=colour, edgecolor="white", lw=1))
+            lum = np.dot(matplotlib.colors.to_rgb(colour), [0.299, 0.587, 0.114])
+            ax.text(j, i, f"{int(y)}" if ok else "?", ha="center", va="center", fontsize=8,
+                    color="black" if lum > 0.5 else "white")
+    sites = rows.site.astype(str).tolist()
+    for i in range(1, n):
+        if sites[i] != sites[i - 1]:
+            ax.axhline(i - 0.5, color="#424242", lw=1.2)
+    ax.set_xlim(-0.75, m - 0.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xticks(range(m), [text(s) if len(s) <= 24 else text(s[:23]) + "…" for s in scen], rotation=20, ha="right")
+    lab = [f"{text(s)} · {text(nm)}" for s, nm in zip(rows.site, rows.label, strict=True)]
+    ax.set_yticks(range(n), [x if len(x) <= 45 else x[:44] + "…" for x in lab], fontsize=8)
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
+    cb = fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8, pad=0.02)
+    cb.set_label(tr("cmp_matrix_cbar", lang))
+    cb.locator = MaxNLocator(integer=True)
+    cb.update_ticks()
+    fams = list(dict.fromkeys(rows.family))
+    handles = [Patch(facecolor="#F5F5F5", edgecolor="#BDBDBD", hatch="///", label=tr("cmp_not_adopted", lang))]
+    handles += [Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams]
+    fig.legend(handles=handles, loc="outside right upper", fontsize=8)
+    ax.set_title(tr("cmp_matrix", lang))
+    return fig
+
+
+def chart_specs(fr: F) -> list[tuple[str, Callable[[F, str], Figure]]]:
+    specs: list[tuple[str, Callable[[F, str], Figure]]] = [
+        (f"compare_trajectory_{i + 1}", lambda f, lang, g=g: trajectory(f, lang, g)) for i, g in enumerate(groups(fr))]
+    return specs + [("compare_cost_waterfall", waterfall), ("compare_abatement", abatement),
+                    ("compare_roadmap_matrix", roadmap_matrix)]
+
+
+def render_comparison(fr: F, out_dir: Path, lang: str) -> dict[str, list[Path]]:
+    """Draw and save every comparison chart; stem -> [png, svg]."""
+    out: dict[str, list[Path]] = {}
+    with matplotlib.rc_context(style.rc()):
+        for stem, fn in chart_specs(fr):
+            out[stem] = style.save(fn(fr, lang), Path(out_dir) / f"{stem}_{lang}")
+    return out

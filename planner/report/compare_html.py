@@ -1,0 +1,268 @@
+"""The scenario comparison as one offline HTML page per language (charts as embedded PNG, the font subset
+embedded, no scripts, no network; every string escaped by Jinja2's autoescape) and an Excel workbook with one
+sheet per comparison frame."""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from openpyxl import load_workbook
+
+from ..units import CNY_TO_MCNY
+from ..version import __version__
+from .compare_charts import NOT_SOLVED, all_scenarios, reference
+from .html import TEMPLATES, embedded_font
+from .i18n import COST, FAMILY, KPI, STATUS, TEXT, pick, tr
+
+F = dict[str, pd.DataFrame]
+DASH = "—"
+
+
+def _nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def _num(v, fmt: str = ",.0f") -> str:
+    return "" if _nan(v) else format(float(v), fmt)
+
+
+def _mcny(v, sign: bool = False) -> str:
+    return "" if _nan(v) else format(float(v) * CNY_TO_MCNY, "+,.1f" if sign else ",.1f")
+
+
+def _pct(v, digits: int = 1) -> str:
+    return "" if _nan(v) else f"{100 * float(v):,.{digits}f}%"
+
+
+def _cell(text: str = "", cls: str = "", sub: str = "", lines: list[str] | None = None) -> dict:
+    return {"text": text, "cls": cls, "sub": sub, "lines": lines or []}
+
+
+def _kpi_label(kpi: str, lang: str) -> str:
+    m = re.fullmatch(r"(emissions|renewable_share)_(\d{4})", kpi)
+    if m:
+        return pick(KPI, m.group(1), lang).format(year=m.group(2))
+    return pick(KPI, kpi, lang)
+
+
+def _kpi_value(kpi: str, unit: str, v, lang: str, delta: bool = False) -> str:
+    """A KPI value (or its delta) in display units: CNY in MCNY, shares in % (deltas in percentage points)."""
+    if _nan(v):
+        return DASH if not delta else ""
+    if unit == "CNY":
+        return _mcny(v, delta)
+    if unit == "share":
+        d = 2 if kpi == "gap" else 1
+        return f"{100 * float(v):+,.{d}f} {tr('cmp_pp', lang)}" if delta else _pct(v, d)
+    if unit == "count":
+        return f"{int(round(float(v))):+d}" if delta else f"{int(round(float(v)))}"
+    if abs(float(v)) < 10 and float(v) != 0:
+        return format(float(v), "+,.3g" if delta else ",.3g")
+    return format(float(v), "+,.0f" if delta else ",.0f")
+
+
+def _unit(unit: str, lang: str) -> str:
+    return {"CNY": tr("mcny", lang), "share": "%", "count": ""}.get(unit, unit)
+
+
+VERDICTS_ZH = [  # the study's verdict phrases (English) in Chinese; unknown phrases stay as they are
+    (r"same", "相同"), (r"only in (.+)", r"仅在 \1 中采用"), (r"not in (.+)", r"\1 中未采用"),
+    (r"(\d+) years? earlier in (.+)", r"\2 中提前 \1 年"), (r"(\d+) years? later in (.+)", r"\2 中推迟 \1 年"),
+    (r"([\d.]+)% larger in (.+)", r"\2 中规模大 \1%"), (r"([\d.]+)% smaller in (.+)", r"\2 中规模小 \1%"),
+]
+
+
+def verdict_text(v: str, lang: str) -> list[str]:
+    """A verdict as lines (one per "; "-joined part), translated in the zh page."""
+    parts = [p.strip() for p in str(v).split("; ") if p.strip()]
+    if lang != "zh":
+        return parts
+    out = []
+    for p in parts:
+        for pat, rep in VERDICTS_ZH:
+            if re.fullmatch(pat, p):
+                p = re.sub(pat, rep, p)
+                break
+        out.append(p)
+    return out
+
+
+def _names(df: pd.DataFrame, lang: str) -> list[str]:
+    if lang == "zh" and "name_zh" in df:
+        return [str(z) if not _nan(z) and str(z) else str(n) for n, z in zip(df.name, df.name_zh, strict=True)]
+    return [str(n) for n in df.name]
+
+
+def _infeasible(fr: F) -> set[str]:
+    sc = fr["scenarios"]
+    return set(sc.loc[sc.status.isin(NOT_SOLVED), "scenario"].astype(str))
+
+
+def _head(fr: F, lang: str) -> list[str]:
+    ref, bad = reference(fr), _infeasible(fr)
+    return [s + (f" ({tr('cmp_reference', lang)})" if s == ref else "") + (
+        f" ({pick(STATUS, 'infeasible', lang)})" if s in bad else "") for s in all_scenarios(fr)]
+
+
+def _scenarios(fr: F, lang: str) -> dict:
+    ref, bad = reference(fr), _infeasible(fr)
+    rows = []
+    for r in fr["scenarios"].itertuples(index=False):
+        s = str(r.scenario)
+        status = pick(STATUS, r.status, lang)
+        rows.append([
+            _cell(s, "b", tr("cmp_reference", lang) if s == ref else ""), _cell(str(r.name)), _cell(str(r.company)),
+            _cell(str(r.source)),
+            _cell(status, "bad" if s in bad else "ok", tr("cmp_infeasible", lang) if s in bad else ""),
+            _cell(_pct(r.gap, 2), "n"), _cell(_mcny(r.npv_cny), "n"),
+            _cell(lines=[x for x in str(r.shortfalls or "").split("; ") if x and x != "nan"], cls="bad")])
+    head = [tr(k, lang) for k in ("cmp_scenario", "cmp_name", "cmp_company", "cmp_source", "status", "gap",
+                                  "cmp_npv", "cmp_shortfalls")]
+    return {"title": tr("cmp_scenarios", lang), "header": head, "rows": rows}
+
+
+def _inputs(fr: F, lang: str) -> dict:
+    absent = tr("cmp_absent", lang)
+    rows = [[_cell(str(r.scenario)), _cell(str(r.path), "code"),
+             _cell(absent if str(r.reference_value) == "(absent)" else str(r.reference_value), "code"),
+             _cell(absent if str(r.value) == "(absent)" else str(r.value), "code")]
+            for r in fr["inputs"].itertuples(index=False)]
+    head = [tr(k, lang) for k in ("cmp_scenario", "cmp_path", "cmp_ref_value", "cmp_value")]
+    return {"title": tr("cmp_inputs", lang), "header": head, "rows": rows,
+            "empty": tr("cmp_no_inputs", lang) if not rows else ""}
+
+
+def _kpis(fr: F, lang: str) -> dict:
+    k = fr["kpis"].assign(scenario=fr["kpis"].scenario.astype(str))
+    scen, ref = all_scenarios(fr), reference(fr)
+    rows = []
+    for kpi in dict.fromkeys(k.kpi):
+        d = k[k.kpi == kpi].drop_duplicates("scenario").set_index("scenario")
+        unit = str(d.unit.iloc[0])
+        row = [_cell(_kpi_label(kpi, lang)), _cell(_unit(unit, lang))]
+        for s in scen:
+            if s not in d.index:
+                row.append(_cell(DASH, "n"))
+                continue
+            sub = "" if s == ref else _kpi_value(kpi, unit, d.at[s, "delta"], lang, delta=True)
+            row.append(_cell(_kpi_value(kpi, unit, d.at[s, "value"], lang), "n", sub))
+        rows.append(row)
+    head = [tr("cmp_kpi", lang), tr("cmp_unit", lang), *_head(fr, lang)]
+    return {"title": tr("cmp_kpis", lang), "note": tr("cmp_kpis_note", lang), "header": head, "rows": rows}
+
+
+def _roadmap(fr: F, lang: str) -> dict:
+    r = fr["roadmap"].assign(scenario=fr["roadmap"].scenario.astype(str))
+    scen, ref, bad = all_scenarios(fr), reference(fr), _infeasible(fr)
+    r = r.assign(label=_names(r, lang), adopted=r.adopted.fillna(False).astype(bool), verdict=r.verdict.fillna(""))
+    rows = []
+    for (site, _measure), g in r.groupby(["site", "measure"], sort=False):
+        g = g.drop_duplicates("scenario").set_index("scenario")
+        verdicts = [v for s, v in g.verdict.items() if s != ref and s not in bad and str(v) not in ("", "same")]
+        if not verdicts:
+            continue
+        row = [_cell(str(site)), _cell(str(g.label.iloc[0]))]
+        for s in scen:
+            if s in bad or s not in g.index:
+                row.append(_cell("", "muted"))
+            elif not g.at[s, "adopted"]:
+                row.append(_cell(DASH, "muted"))
+            else:
+                y, size, unit = g.at[s, "first_year"], g.at[s, "size"], g.at[s, "unit"]
+                text = "" if _nan(y) else f"{int(y)}"
+                sub = "" if _nan(size) else f"{float(size):,.4g} {'' if _nan(unit) else unit}".strip()
+                row.append(_cell(text, "n", sub))
+        row.append(_cell(lines=[x for v in verdicts for x in verdict_text(v, lang)]))
+        rows.append((str(site), str(g.label.iloc[0]), row))
+    rows.sort(key=lambda x: (x[0], x[1]))
+    head = [pick(_COLS, "site", lang), pick(_COLS, "name", lang), *_head(fr, lang), tr("cmp_verdict", lang)]
+    return {"title": tr("cmp_roadmap", lang), "note": tr("cmp_roadmap_note", lang), "header": head,
+            "rows": [x[2] for x in rows], "empty": tr("cmp_no_roadmap", lang) if not rows else ""}
+
+
+_COLS = {"site": ("Site", "工厂"), "name": ("Measure", "措施")}
+
+
+def _common(fr: F, lang: str) -> dict:
+    c = fr["common"]
+    items = sorted(f"{s} · {n}" for s, n in zip(c.site.astype(str), _names(c, lang), strict=True))
+    return {"title": tr("cmp_common", lang), "entries": items, "empty": tr("cmp_no_common", lang) if not items else ""}
+
+
+def _economics(fr: F, lang: str) -> dict:
+    e = fr["economics"]
+    rows = [[_cell(str(r.scenario)), _cell(str(r.site)), _cell(nm), _cell(pick(FAMILY, r.family, lang)),
+             _cell(_mcny(r.discounted_cost_cny), "n"), _cell(_num(r.abatement_tco2e), "n"),
+             _cell(_num(r.cost_cny_per_tco2e), "n"), _cell(_mcny(r.npv_vs_not_adopting_cny), "n"),
+             _cell(_pct(r.irr), "n"), _cell(_num(r.payback_years, ",.1f"), "n")]
+            for r, nm in zip(e.itertuples(index=False), _names(e, lang), strict=True)]
+    head = [tr("cmp_scenario", lang), pick(_COLS, "site", lang), pick(_COLS, "name", lang)] + [
+        tr(k, lang) for k in ("cmp_family", "cmp_disc_cost", "cmp_abated", "cmp_cost_t", "cmp_npv_vs", "cmp_irr",
+                              "cmp_payback")]
+    return {"title": tr("cmp_economics", lang), "header": head, "rows": rows}
+
+
+def _costs(fr: F, lang: str) -> dict:
+    c = fr["costs"].assign(scenario=fr["costs"].scenario.astype(str))
+    scen, ref = all_scenarios(fr), reference(fr)
+    rows = []
+    for cat in dict.fromkeys(c.category):
+        d = c[c.category == cat].groupby("scenario")[["discounted_cny", "delta_cny"]].sum(min_count=1)
+        row = [_cell(pick(COST, cat, lang))]
+        for s in scen:
+            if s not in d.index or _nan(d.at[s, "discounted_cny"]):
+                row.append(_cell(DASH, "n"))
+            else:
+                row.append(_cell(_mcny(d.at[s, "discounted_cny"]), "n",
+                                 "" if s == ref else _mcny(d.at[s, "delta_cny"], sign=True)))
+        rows.append(row)
+    tot = c.groupby("scenario")[["discounted_cny", "delta_cny"]].sum(min_count=1)
+    row = [_cell(tr("cmp_total", lang), "b")]
+    for s in scen:
+        ok = s in tot.index and not _nan(tot.at[s, "discounted_cny"])
+        row.append(_cell(_mcny(tot.at[s, "discounted_cny"]) if ok else DASH, "n b",
+                         "" if s == ref or not ok else _mcny(tot.at[s, "delta_cny"], sign=True)))
+    rows.append(row)
+    head = [tr("cmp_category", lang), *_head(fr, lang)]
+    return {"title": tr("cmp_costs", lang), "note": tr("cmp_costs_note", lang), "header": head, "rows": rows}
+
+
+def write_comparison_html(fr: F, charts: dict[str, list[Path]], out: Path, lang: str, title: str = "") -> Path:
+    """comparison_<lang>.html in out."""
+    t = {k: tr(k, lang) for k in TEXT if "{" not in TEXT[k][0]}
+    ref = reference(fr)
+    companies = list(dict.fromkeys(str(c) for c in fr["scenarios"].company if not _nan(c)))
+    images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()} for stem, files in charts.items()]
+    sections = [("table", _scenarios(fr, lang)), ("table", _inputs(fr, lang)), ("table", _kpis(fr, lang)),
+                ("charts", {"title": tr("charts", lang), "images": images}), ("table", _roadmap(fr, lang)),
+                ("list", _common(fr, lang)), ("table", _economics(fr, lang)), ("table", _costs(fr, lang))]
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    ctx = dict(lang=lang, t=t, title=title or tr("cmp_title", lang), company=" · ".join(companies),
+               reference=f"{tr('cmp_reference', lang)}: {ref}", sections=sections,
+               generated=tr("cmp_generated", lang, version=__version__, n=len(fr["scenarios"]), ref=ref))
+    template = env.get_template("comparison.html.j2")
+    html = template.render(**ctx, font=embedded_font(template.render(**ctx, font="")))
+    path = out / f"comparison_{lang}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def write_comparison_excel(fr: F, out: Path) -> Path:
+    """comparison.xlsx: one sheet per frame with the frame's columns; text that looks like a formula stays text."""
+    path = out / "comparison.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        for name, frame in fr.items():
+            frame.to_excel(xw, sheet_name=name[:31], index=False)
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    c.data_type = "s"
+    wb.save(path)
+    return path
