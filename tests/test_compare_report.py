@@ -282,3 +282,50 @@ def test_report_stage_imports_no_solving_stage():
                     ["planner", "report", *parts] if m.startswith(".") else parts)
                 assert not (resolved[0] == "planner" and len(resolved) > 1
                             and resolved[1] in ("backend", "studies", "api")), (name, m)
+
+
+def _only_reference(fr):
+    """The reference alone feasible: the other scenarios infeasible, nothing in common, no input differs."""
+    fr = {k: v.copy() for k, v in fr.items()}
+    fr["scenarios"]["status"] = ["optimal", "no_solution", "infeasible"]
+    fr["inputs"] = fr["inputs"].iloc[:0]
+    fr["common"] = fr["common"].iloc[:0]
+    return fr
+
+
+@pytest.mark.parametrize("case", ["only_reference", "reference_infeasible", "nothing_adopted", "reference_last"])
+def test_degenerate_comparisons_still_draw(case):
+    """Every chart and page section copes with odd comparisons (figures built, not saved, to stay fast)."""
+    import matplotlib
+
+    from planner.report import compare_charts as cc
+    from planner.report import compare_html as ch
+    fr = make_frames()
+    if case == "only_reference":
+        fr = _only_reference(fr)
+    elif case == "reference_infeasible":
+        fr["scenarios"]["status"] = ["infeasible", "optimal", "infeasible"]
+        fr["scenarios"]["npv_cny"] = [NAN, 4.54e9, NAN]
+    elif case == "nothing_adopted":
+        fr["roadmap"]["adopted"] = False
+        fr["abatement"] = fr["abatement"].iloc[:0]
+    else:  # the reference flag on the last row: it still comes first
+        fr["scenarios"] = fr["scenarios"].iloc[::-1].reset_index(drop=True)
+    assert cc.all_scenarios(fr)[0] == REF
+    with warnings.catch_warnings(), matplotlib.rc_context(cc.style.rc()):
+        warnings.simplefilter("error")
+        for _stem, fn in cc.chart_specs(fr):
+            for lang in ("en", "zh"):
+                fn(fr, lang).savefig(BytesIO(), format="png", dpi=40)
+    for lang in ("en", "zh"):
+        for make in (ch._scenarios, ch._inputs, ch._kpis, ch._roadmap, ch._common, ch._economics, ch._costs):
+            sec = make(fr, lang)
+            assert sec["title"] and (sec.get("rows") or sec.get("entries") or sec.get("empty")), (make, sec)
+
+
+def test_verdicts_in_chinese():
+    from planner.report.compare_html import verdict_text
+    assert verdict_text("3 years earlier in A; 25% smaller in A", "zh") == ["A 中提前 3 年", "A 中规模小 25%"]
+    assert verdict_text("only in B; not in B", "zh") == ["仅在 B 中采用", "B 中未采用"]
+    assert verdict_text("2 years later in C; 40% larger in C", "en") == ["2 years later in C", "40% larger in C"]
+    assert verdict_text("something new", "zh") == ["something new"]

@@ -212,6 +212,8 @@ def _costs(fr: F, lang: str) -> dict:
     scen, ref = all_scenarios(fr), reference(fr)
     rows = []
     for cat in dict.fromkeys(c.category):
+        if not (c.loc[c.category == cat, ["discounted_cny", "delta_cny"]].abs() > 0.5).any(axis=None):
+            continue  # zero in every scenario
         d = c[c.category == cat].groupby("scenario")[["discounted_cny", "delta_cny"]].sum(min_count=1)
         row = [_cell(pick(COST, cat, lang))]
         for s in scen:
@@ -243,7 +245,7 @@ def write_comparison_html(fr: F, charts: dict[str, list[Path]], out: Path, lang:
                 ("list", _common(fr, lang)), ("table", _economics(fr, lang)), ("table", _costs(fr, lang))]
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     ctx = dict(lang=lang, t=t, title=title or tr("cmp_title", lang), company=" · ".join(companies),
-               reference=f"{tr('cmp_reference', lang)}: {ref}", sections=sections,
+               reference=tr("cmp_ref_line", lang, ref=ref), sections=sections,
                generated=tr("cmp_generated", lang, version=__version__, n=len(fr["scenarios"]), ref=ref))
     template = env.get_template("comparison.html.j2")
     html = template.render(**ctx, font=embedded_font(template.render(**ctx, font="")))

@@ -113,6 +113,7 @@ def pick(table: dict, key, lang: str) -> str:
 TEXT.update({
     "cmp_title": ("Scenario comparison", "情景比较"),
     "cmp_reference": ("reference", "参照情景"),
+    "cmp_ref_line": ("Reference scenario: {ref}", "参照情景：{ref}"),
     "cmp_scenarios": ("Scenarios", "情景"),
     "cmp_inputs": ("What differs (inputs)", "输入差异"),
     "cmp_no_inputs": ("No input differs from the reference.", "与参照情景相比，输入无差异。"),
