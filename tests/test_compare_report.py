@@ -306,6 +306,8 @@ def test_degenerate_comparisons_still_draw(case):
     elif case == "reference_infeasible":
         fr["scenarios"]["status"] = ["infeasible", "optimal", "infeasible"]
         fr["scenarios"]["npv_cny"] = [NAN, 4.54e9, NAN]
+        zh = {"scopes 1+2 market-based": "范围一+二（市场法）"}  # an optional column; one group without it
+        fr["trajectories"]["group_zh"] = fr["trajectories"].group.map(zh)
     elif case == "nothing_adopted":
         fr["roadmap"]["adopted"] = False
         fr["abatement"] = fr["abatement"].iloc[:0]

@@ -129,7 +129,10 @@ def trajectory(fr: F, lang: str, group: str) -> Figure:
         ax.set_xlim(lo - 0.5, hi + 0.5) if lo == hi else ax.set_xlim(lo - 0.25, hi + 0.25)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(bottom=0)
-    ax.set_title(tr("cmp_trajectory", lang, cov=text(group)))
+    label = group
+    if lang == "zh" and "group_zh" in tj and tj.group_zh.notna().any():  # optional Chinese label of the coverage
+        label = str(tj.group_zh.dropna().iloc[0])
+    ax.set_title(tr("cmp_trajectory", lang, cov=text(label)))
     ax.set_xlabel(tr("year", lang))
     ax.set_ylabel(tr("emissions_kt", lang))
     h, _ = ax.get_legend_handles_labels()
