@@ -311,6 +311,7 @@ def test_degenerate_comparisons_still_draw(case):
     elif case == "nothing_adopted":
         fr["roadmap"]["adopted"] = False
         fr["abatement"] = fr["abatement"].iloc[:0]
+        fr["economics"] = pd.DataFrame()  # the study's frame when no run has a plan
     else:  # the reference flag on the last row: it still comes first
         fr["scenarios"] = fr["scenarios"].iloc[::-1].reset_index(drop=True)
     assert cc.all_scenarios(fr)[0] == REF

@@ -14,7 +14,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..units import CNY_TO_MCNY, T_TO_KT
 from . import style
@@ -26,6 +26,7 @@ REF_COLOUR = "#000000"
 COLOURS = ["#1E88E5", "#D81B60", "#43A047", "#8E24AA", "#FB8C00", "#00ACC1", "#6D4C41", "#C0CA33", "#5E35B1"]
 STYLES: list = ["--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2, 2, 2))]
 UP, DOWN, TOTAL = "#E57373", "#66BB6A", "#546E7A"
+THOUSANDS = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
 
 def text(s) -> str:
@@ -129,6 +130,7 @@ def trajectory(fr: F, lang: str, group: str) -> Figure:
         ax.set_xlim(lo - 0.5, hi + 0.5) if lo == hi else ax.set_xlim(lo - 0.25, hi + 0.25)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(THOUSANDS)
     label = group
     if lang == "zh" and "group_zh" in tj and tj.group_zh.notna().any():  # optional Chinese label of the coverage
         label = str(tj.group_zh.dropna().iloc[0])
@@ -196,6 +198,8 @@ def waterfall(fr: F, lang: str) -> Figure:
         elif hi + pad < 0:
             ax.set_ylim(lo - pad, hi + pad)
         ax.axhline(0, color="black", lw=0.8)
+        ax.set_axisbelow(True)
+        ax.yaxis.set_major_formatter(THOUSANDS)
         ax.set_ylabel(tr("cmp_waterfall_y", lang), fontsize=8)
         ax.set_title(f"{text(ref)} → {text(s)}", fontsize=10)
     axes[0].legend(handles=[Patch(color=UP, label=tr("cmp_increase", lang)),
@@ -229,10 +233,13 @@ def abatement(fr: F, lang: str) -> Figure:
         ax.annotate(f"{tot:,.0f}", (i, pos_b[i]), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
     ax.set_xticks(x, [text(s) if len(s) <= 30 else text(s[:29]) + "…" for s in scen], rotation=15, ha="right")
     ax.axhline(0, color="black", lw=0.8)
+    ax.set_axisbelow(True)
+    ax.yaxis.set_major_formatter(THOUSANDS)
     ax.set_ylabel(tr("cmp_abatement_y", lang))
     ax.set_title(tr("cmp_abatement", lang))
-    if fams:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    if fams:  # legend top-down in the order of the stack
+        h, lab = ax.get_legend_handles_labels()
+        ax.legend(h[::-1], lab[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return fig
 
 

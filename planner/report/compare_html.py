@@ -50,20 +50,26 @@ def _kpi_label(kpi: str, lang: str) -> str:
     return pick(KPI, kpi, lang)
 
 
+def _fixed(v: float, digits: int, sign: bool) -> str:
+    """v with thousands separators and `digits` decimals; no "-0.0" (rounded first), "+" on deltas."""
+    r = round(float(v), digits) + 0.0
+    return format(r, f"{'+' if sign else ''},.{digits}f")
+
+
 def _kpi_value(kpi: str, unit: str, v, lang: str, delta: bool = False) -> str:
     """A KPI value (or its delta) in display units: CNY in MCNY, shares in % (deltas in percentage points)."""
     if _nan(v):
         return DASH if not delta else ""
     if unit == "CNY":
-        return _mcny(v, delta)
+        return _fixed(float(v) * CNY_TO_MCNY, 1, delta)
     if unit == "share":
         d = 2 if kpi == "gap" else 1
-        return f"{100 * float(v):+,.{d}f} {tr('cmp_pp', lang)}" if delta else _pct(v, d)
-    if unit == "count":
-        return f"{int(round(float(v))):+d}" if delta else f"{int(round(float(v)))}"
-    if abs(float(v)) < 10 and float(v) != 0:
-        return format(float(v), "+,.3g" if delta else ",.3g")
-    return format(float(v), "+,.0f" if delta else ",.0f")
+        return f"{_fixed(100 * float(v), d, True)} {tr('cmp_pp', lang)}" if delta else f"{_fixed(100 * v, d, False)}%"
+    if unit in ("count", "tCO2e"):
+        return _fixed(v, 0, delta)
+    if unit.startswith("CNY/"):
+        return _fixed(v, 1, delta)
+    return format(float(v), "+,.4g" if delta else ",.4g")
 
 
 def _unit(unit: str, lang: str) -> str:
@@ -196,6 +202,12 @@ def _common(fr: F, lang: str) -> dict:
 
 def _economics(fr: F, lang: str) -> dict:
     e = fr["economics"]
+    need = {"scenario", "site", "name", "family", "discounted_cost_cny", "abatement_tco2e", "cost_cny_per_tco2e",
+            "npv_vs_not_adopting_cny", "irr", "payback_years"}
+    if e.empty or not need <= set(e.columns):
+        e = pd.DataFrame(columns=sorted(need))
+    order = {s: i for i, s in enumerate(all_scenarios(fr))}  # scenario order, then cheapest per tonne first
+    e = e.assign(_o=e.scenario.astype(str).map(order)).sort_values(["_o", "cost_cny_per_tco2e"], kind="stable")
     rows = [[_cell(str(r.scenario)), _cell(str(r.site)), _cell(nm), _cell(pick(FAMILY, r.family, lang)),
              _cell(_mcny(r.discounted_cost_cny), "n"), _cell(_num(r.abatement_tco2e), "n"),
              _cell(_num(r.cost_cny_per_tco2e), "n"), _cell(_mcny(r.npv_vs_not_adopting_cny), "n"),
@@ -204,7 +216,8 @@ def _economics(fr: F, lang: str) -> dict:
     head = [tr("cmp_scenario", lang), pick(_COLS, "site", lang), pick(_COLS, "name", lang)] + [
         tr(k, lang) for k in ("cmp_family", "cmp_disc_cost", "cmp_abated", "cmp_cost_t", "cmp_npv_vs", "cmp_irr",
                               "cmp_payback")]
-    return {"title": tr("cmp_economics", lang), "header": head, "rows": rows}
+    return {"title": tr("cmp_economics", lang), "header": head, "rows": rows,
+            "empty": tr("cmp_no_economics", lang) if not rows else ""}
 
 
 def _costs(fr: F, lang: str) -> dict:

@@ -129,6 +129,7 @@ TEXT.update({
     "cmp_common": ("Common ground: measures adopted in every feasible scenario", "共同点：所有可行情景均采用的措施"),
     "cmp_no_common": ("No measure is adopted in every feasible scenario.", "没有在所有可行情景中均被采用的措施。"),
     "cmp_economics": ("Economics per measure", "单项措施经济性"),
+    "cmp_no_economics": ("No measure adopted in any feasible scenario.", "可行情景均未采用任何措施。"),
     "cmp_costs": ("Discounted costs by category", "分类别折现成本"),
     "cmp_costs_note": ("MCNY, discounted; below each value the difference from the reference.",
                        "百万元（折现）；数值下方为与参照情景的差值。"),
