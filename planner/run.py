@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import backend as _measure_kinds  # noqa: F401  (registers every measure kind before validation)
 from .backend import SolveInfo, build_model, solve
 from .errors import InfeasibleError, InputError, SolverError
 from .postprocess import sbti
@@ -101,6 +100,15 @@ def load_dumped_scenario(text: str, where: str) -> Scenario:
                                               for m in sc.measures]})
 
 
+def _read_frame(path: Path) -> pd.DataFrame:
+    """A result CSV as written: empty text cells stay empty strings (numbers stay NaN where missing)."""
+    df = pd.read_csv(path)
+    for c in df.columns:
+        if not pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
+            df[c] = df[c].fillna("")
+    return df
+
+
 def read_plan(cls, folder: Path):
     """See PlanResult.read."""
     where = str(folder)
@@ -125,12 +133,12 @@ def read_plan(cls, folder: Path):
     frames = {}
     for n in cls.FRAMES:
         try:
-            frames[n] = pd.read_csv(folder / f"{n}.csv")
+            frames[n] = _read_frame(folder / f"{n}.csv")
         except (OSError, ValueError, pd.errors.ParserError) as exc:
             raise InputError(f"{where}/{n}.csv", "", f"unreadable ({type(exc).__name__}); {rerun}") from None
     sc = load_dumped_scenario((folder / "scenario.yaml").read_text(encoding="utf-8"), f"{where}/scenario.yaml")
     if (folder / "macc_standalone.csv").is_file():
-        frames["macc_standalone"] = pd.read_csv(folder / "macc_standalone.csv")
+        frames["macc_standalone"] = _read_frame(folder / "macc_standalone.csv")
     return cls(**frames, scenario=sc, summary=summary, files=sorted(folder.iterdir()))
 
 

@@ -19,15 +19,13 @@ from ..preprocess.inputs import ModelInputs
 from ..preprocess.targets import TargetYear
 from ..units import T_TO_KT
 from .core import Core
-from .ledger import Ledger
+from .ledger import COST_CATEGORIES, Ledger
 from .measures import REGISTRY, MeasureModel
 from .rules import add_rules
 from .targets import add_targets
 
 ELASTIC_SHORTFALL_WEIGHT = 1e3  # elastic solve: relative shortfalls first ...
 ELASTIC_COST_WEIGHT = 1e-6  # ... cost only as a tie-breaker
-COST_CATEGORIES = ("capex", "fixed_om", "variable_om", "energy", "carbon_ets", "carbon_internal", "ppa_premium",
-                   "certificates", "credits", "export_revenue", "salvage")
 
 
 @dataclass

@@ -158,17 +158,15 @@ class Core:
             return m.ets_excess[s, y] == need if sell else m.ets_excess[s, y] >= need
 
         m.ets_excess_min = pyo.Constraint(ets, m.periods, rule=ets_rule)
-        internal = any(v > 0 for v in inp.price_internal_carbon_mcny_per_kt.values())
+        scope2 = {"market": m.scope2_market, "location": m.scope2_location}.get(inp.internal_carbon_scope2)
         for y in self.time.years:
             if ets:
                 ledger.add("cost", "carbon_ets", y, sum(w[s] * m.price_ets[y] * m.ets_excess[s, y] for s in ets))
-            if internal:  # in every year once the scenario has an internal carbon price (a sweep may vary it)
-                scope2 = {"market": m.scope2_market, "location": m.scope2_location}.get(inp.internal_carbon_scope2)
-                covered = sum(w[s] * (m.scope1[s, y] + (scope2[s, y] if scope2 is not None else 0))
-                              for s in inp.sites)
-                if inp.internal_carbon_scope3:
-                    covered += sum(m.scope3[c, y] for c in self.scope3_categories)
-                ledger.add("cost", "carbon_internal", y, m.price_internal_carbon[y] * covered)
+            # in every year, also at a zero price: a study may raise m.price_internal_carbon and re-solve
+            covered = sum(w[s] * (m.scope1[s, y] + (scope2[s, y] if scope2 is not None else 0)) for s in inp.sites)
+            if inp.internal_carbon_scope3:
+                covered += sum(m.scope3[c, y] for c in self.scope3_categories)
+            ledger.add("cost", "carbon_internal", y, m.price_internal_carbon[y] * covered)
 
     # -- read by targets and results --------------------------------------------------------------------
     def renewable_electricity(self, ledger: Ledger, y: int) -> tuple:

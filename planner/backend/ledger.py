@@ -31,6 +31,10 @@ LEDGERS = {
 }
 
 
+COST_CATEGORIES = ("capex", "fixed_om", "variable_om", "energy", "carbon_ets", "carbon_internal", "ppa_premium",
+                   "certificates", "credits", "export_revenue", "salvage")  # the objective sums exactly these
+
+
 @dataclass
 class Ledger:
     """Collects tagged expression terms by (ledger, key, time)."""
@@ -41,6 +45,8 @@ class Ledger:
     def add(self, ledger: str, key: Hashable, time: Hashable, expr, measure: str | None = None) -> None:
         if ledger not in LEDGERS:
             raise KeyError(f"unknown ledger {ledger!r}")
+        if ledger == "cost" and key not in COST_CATEGORIES:
+            raise KeyError(f"unknown cost category {key!r}; expected one of {COST_CATEGORIES}")
         self.terms[ledger, key, time].append((measure, expr))
 
     def total(self, ledger: str, key: Hashable, time: Hashable):

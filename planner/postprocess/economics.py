@@ -21,9 +21,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from .macc import MARKET_BASIS
+
 COLUMNS = ["measure", "name", "name_zh", "family", "site", "kind", "discounted_cost_cny", "abatement_tco2e",
            "cost_cny_per_tco2e", "npv_vs_not_adopting_cny", "irr", "payback_years"]
-MARKET_BASIS = ("scope1", "scope2_market", "scope3")
 
 
 def irr(flows: np.ndarray, lo: float = -0.99, hi: float = 10.0) -> float:

@@ -80,10 +80,6 @@ class ModelInputs:
     def scope3_categories(self) -> list[int]:
         return sorted({c for c, _y in self.bau_scope3_kt})
 
-    def capex_index(self, name: str | None) -> dict[int, float]:
-        """Capex index by year (1.0 for every year when the measure names none)."""
-        return self.capex_indices[name] if name else {y: 1.0 for y in self.years}
-
     def price(self, item: str, override: Trajectory | None = None) -> dict[int, float]:
         """Price trajectory in CNY per the library unit: a measure's override > scenario > library."""
         return interpolate(override, self.years) if override is not None else self.prices_cny[item]

@@ -1,11 +1,13 @@
 """The model's time index: investment periods (years) and the operational slices inside them.
 
 Investment decisions (builds, capacity, in service), emissions, targets and costs are per **period**: a
-model year with its discount factor. Energy flows and dispatch are per **slice**: a part of a period with
-a weight (how many times it repeats in its period) and a duration in hours. The annual model has one
-slice per period, whose key is the year itself, weight 1 and 8760 hours. A finer mode (representative
-days and hours) adds slices without changing how measures are written: they index dispatch by slices,
-link them to their period with `period_of` and sum them into a period with `slices_of` and `weight`.
+model year with its discount factor. Energy flows and dispatch are per **slice**: a part of a period with a
+`weight`, its share of the period (the weights of a period's slices sum to 1). Quantities in a slice are
+annual rates (GWh per year while the slice lasts), so they compare directly with annual BAU figures and a
+period's amount is the weighted sum over its slices. The annual model has one slice per period, whose key is
+the year itself, weight 1. A finer mode (representative days and hours) adds slices without changing how
+measures are written: they index dispatch by slices, link them to their period with `period_of` and sum them
+into a period with `slices_of` and `weight`.
 """
 
 from __future__ import annotations
@@ -14,27 +16,23 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cached_property
 
-HOURS_PER_YEAR = 8760.0
-
 
 @dataclass(frozen=True)
 class Period:
-    """A model year: the discount factor (1 + r)^-(year - base year) and the years it stands for."""
+    """A model year and its discount factor (1 + r)^-(year - base year)."""
 
     year: int
     discount: float
-    weight: float = 1.0
 
 
 @dataclass(frozen=True)
 class Slice:
-    """An operational slice of a period: `key` indexes model components, `weight` x `hours` sum to the
-    period's hours."""
+    """An operational slice of a period: `key` indexes model components (a scalar such as the year or
+    "2030.d3.h14": Pyomo flattens tuple keys); `weight` is its share of the period."""
 
     key: Hashable
     period: int
     weight: float = 1.0
-    hours: float = HOURS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -45,6 +43,14 @@ class TimeIndex:
     periods: tuple[Period, ...]
     slices: tuple[Slice, ...]
 
+    def __post_init__(self) -> None:
+        if any(isinstance(s.key, tuple) for s in self.slices):
+            raise ValueError("slice keys must be scalars (Pyomo flattens tuple keys into the indices)")
+        for year, slices in self._by_period.items():
+            total = sum(s.weight for s in slices)
+            if not slices or abs(total - 1.0) > 1e-9:
+                raise ValueError(f"the slice weights of period {year} sum to {total:g}, expected 1")
+
     @classmethod
     def annual(cls, base_year: int, years: list[int], discount_rate: float) -> TimeIndex:
         """One slice per year (the annual model): the slice key is the year."""
@@ -54,14 +60,6 @@ class TimeIndex:
     @property
     def years(self) -> list[int]:
         return [p.year for p in self.periods]
-
-    @property
-    def first(self) -> int:
-        return self.periods[0].year
-
-    @property
-    def last(self) -> int:
-        return self.periods[-1].year
 
     @property
     def slice_keys(self) -> list[Hashable]:
@@ -81,6 +79,7 @@ class TimeIndex:
         return self._by_key[key].period
 
     def weight(self, key: Hashable) -> float:
+        """A slice's share of its period."""
         return self._by_key[key].weight
 
     @cached_property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import typing
 from functools import cache
 from typing import Annotated, Literal
@@ -236,16 +237,33 @@ class Scenario(Strict):
         return next(s for s in self.sites if s.id == site_id)
 
 
+MEASURE_PLUGINS = "planner.backend.measures"  # the package whose modules define the measure kinds
+
+
+def load_kinds() -> None:
+    """Import every measure-kind module (plugin discovery; each registers its config class on import). The
+    one place the schemas stage reaches a later stage, by name, so that validation knows every kind."""
+    importlib.import_module(MEASURE_PLUGINS)
+
+
 @cache
 def _scenario_model(kinds: tuple[str, ...]) -> type[Scenario]:
     classes = tuple(MEASURE_KINDS[k] for k in kinds)
     item = classes[0] if len(classes) == 1 else Annotated[typing.Union[classes], Field(discriminator="kind")]  # noqa: UP007
-    return create_model("Scenario", __base__=Scenario, __module__=__name__,
-                        measures=(list[item], Field(default_factory=list)))
+    cls = create_model("ScenarioWithKinds", __base__=Scenario, __module__=__name__,
+                       measures=(list[item], Field(default_factory=list)))
+    globals()["ScenarioWithKinds"] = cls  # pickle finds validated scenarios by this module-level name
+    return cls
 
 
 def scenario_model() -> type[Scenario]:
     """The Scenario schema whose `measures` accept exactly the registered measure kinds."""
     if not MEASURE_KINDS:
-        raise RuntimeError("no measure kinds registered: import planner (planner.backend.measures) first")
+        load_kinds()
     return _scenario_model(tuple(sorted(MEASURE_KINDS)))
+
+
+def __getattr__(name: str):
+    if name == "ScenarioWithKinds":  # unpickling in a fresh process: build the class first
+        return scenario_model()
+    raise AttributeError(name)

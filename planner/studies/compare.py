@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InfeasibleError, InputError, PlannerError
-from ..run import PlanResult, dump_scenario, load_dumped_scenario, run_plan
+from ..run import PlanResult, run_plan
 from ..schemas import Scenario, load_scenario
 from .compare_frames import (
     abatement_frame,
@@ -71,19 +71,14 @@ class Comparison:
         return files
 
 
-def _solve(sc: Scenario | str) -> tuple[str, PlanResult | list[str] | str]:
-    """Worker: ("ok", plan without its scenario) | ("infeasible", shortfalls) | ("no_solution", message).
-    In a worker process the scenario arrives as `dump_scenario` text (validated models of the dynamically
-    built scenario class do not pickle)."""
-    if isinstance(sc, str):
-        sc = load_dumped_scenario(sc, "<scenario sent to a worker>")
+def _solve(sc: Scenario) -> tuple[str, PlanResult | list[str] | str]:
+    """Worker: ("ok", plan) | ("infeasible", shortfalls) | ("no_solution", message)."""
     try:
         p = run_plan(sc)
     except InfeasibleError as exc:
         return "infeasible", exc.shortfalls
     except PlannerError as exc:
         return "no_solution", str(exc)
-    p.scenario = None  # the parent keeps its own (validated models of a dynamic class do not pickle)
     return "ok", p
 
 
@@ -150,7 +145,7 @@ def _solve_all(scenarios: list[Scenario], workers: int) -> list:
     if workers <= 1 or len(scenarios) <= 1:
         return [_solve(sc) for sc in scenarios]
     with ProcessPoolExecutor(max_workers=min(workers, len(scenarios)), mp_context=mp.get_context("spawn")) as ex:
-        return list(ex.map(_solve, [dump_scenario(sc) for sc in scenarios]))
+        return list(ex.map(_solve, scenarios))
 
 
 def build_frames(runs: list[Run]) -> dict[str, pd.DataFrame]:

@@ -64,22 +64,22 @@ class EfficiencyModel(AssetModel):
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s, m = self.inp, self.cfg, self.cfg.site, core.m
         period = inp.time.period_of
-        share = cfg.saving_share
+        saving_share = cfg.saving_share
         eff = inp.heat_efficiency
         fuels = [c for c in cfg.carriers if c != "electricity"]
         blk.fuels = pyo.Set(initialize=fuels)
         blk.saving = pyo.Var(blk.fuels, m.slices, domain=pyo.NonNegativeReals, doc="fuel saved, GWh")
         fuel_max = {c: self.max_fuel(c) for c in fuels}
         blk.saving_fuel_max = pyo.Constraint(blk.fuels, m.slices, rule=lambda b, c, ts: (
-            b.saving[c, ts] <= share * m.useful_heat[s, c, ts] / eff[s, c]))
+            b.saving[c, ts] <= saving_share * m.useful_heat[s, c, ts] / eff[s, c]))
         blk.saving_in_service_max = pyo.Constraint(blk.fuels, m.slices, rule=lambda b, c, ts: (
-            b.saving[c, ts] <= share * fuel_max[c] * b.in_service[period(ts)]))
+            b.saving[c, ts] <= saving_share * fuel_max[c] * b.in_service[period(ts)]))
         blk.saving_fuel_min = pyo.Constraint(blk.fuels, m.slices, rule=lambda b, c, ts: (
-            b.saving[c, ts] >= share * m.useful_heat[s, c, ts] / eff[s, c]
-            - share * fuel_max[c] * (1 - b.in_service[period(ts)])))
+            b.saving[c, ts] >= saving_share * m.useful_heat[s, c, ts] / eff[s, c]
+            - saving_share * fuel_max[c] * (1 - b.in_service[period(ts)])))
         for ts in m.slices:
             if "electricity" in cfg.carriers:
                 y = period(ts)
-                ledger.add("elec_load", s, ts, -share * inp.bau_elec_gwh[s, y] * blk.in_service[y], self.id)
+                ledger.add("elec_load", s, ts, -saving_share * inp.bau_elec_gwh[s, y] * blk.in_service[y], self.id)
             for c in fuels:
                 ledger.add("fuel_saved", (s, c), ts, blk.saving[c, ts], self.id)

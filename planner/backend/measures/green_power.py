@@ -50,7 +50,8 @@ class GreenPowerModel(MeasureModel):
         sites = self.sites
         blk.slices = pyo.Set(initialize=slices, ordered=True)
         blk.sites = pyo.Set(initialize=sites, ordered=True)
-        blk.price = pyo.Param(self.years, initialize=self.price_mcny_per_gwh(), mutable=True, within=pyo.Reals,
+        prices = self.price_mcny_per_gwh()
+        blk.price = pyo.Param(self.years, initialize={y: prices[y] for y in self.years}, mutable=True, within=pyo.Reals,
                               doc="price per GWh claimed, MCNY/GWh")
         blk.claim = pyo.Var(blk.sites, blk.slices, domain=pyo.NonNegativeReals, doc="MWh claimed, GWh")
         blk.claim_share_max = pyo.Constraint(blk.sites, blk.slices, rule=lambda b, s, ts: (
@@ -64,8 +65,8 @@ class GreenPowerModel(MeasureModel):
             y = inp.time.period_of(ts)
             for s in sites:
                 ledger.add("green_claims", s, ts, blk.claim[s, ts], self.id)
-                share = inp.site_share[s] * inp.time.weight(ts)
-                self.cost(ledger, self.cost_category, y, share * blk.price[y] * blk.claim[s, ts])
+                weight = inp.site_share[s] * inp.time.weight(ts)
+                self.cost(ledger, self.cost_category, y, weight * blk.price[y] * blk.claim[s, ts])
 
     def roadmap_rows(self, value: Value) -> list[dict]:
         blk, time = self.block, self.inp.time

@@ -13,6 +13,8 @@ from ...units import CNY_PER_KWH_TO_MCNY_PER_MWH, GWH_TO_MWH, MWH_TO_GWH
 from ..ledger import Ledger
 from .base import SizedAssetModel
 
+DAYS_PER_YEAR = 365.0
+
 
 class Storage(SizedMeasure):
     """Battery (MWh) that shifts surplus on-site generation to on-site use."""
@@ -37,7 +39,7 @@ class StorageModel(SizedAssetModel):
 
     def natural_max(self) -> float:
         peak = max(self.inp.bau_elec_gwh[self.cfg.site, t] for t in self.inp.years)
-        return peak * GWH_TO_MWH / 365.0 * 0.5  # half a day of average load
+        return peak * GWH_TO_MWH / DAYS_PER_YEAR * 0.5  # half a day of average load
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s, m = self.inp, self.cfg, self.cfg.site, core.m
