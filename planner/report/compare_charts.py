@@ -1,5 +1,5 @@
 """Scenario-comparison charts, drawn from the comparison's tidy frames only (planner/studies/compare.py makes
-them; docs/scenarios.md): trajectories overlaid, NPV waterfall, abatement by family, roadmap matrix.
+them; docs/compare.md): trajectories overlaid, NPV waterfall, abatement by family, roadmap matrix.
 Infeasible scenarios are left out of every chart (the tables keep them)."""
 
 from __future__ import annotations
