@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from helpers import ROOT, efficiency, scenario
@@ -125,3 +126,31 @@ def test_bad_compare_arguments_give_one_line_and_exit_2(args, words, monkeypatch
     assert r.exit_code == 2, r.output
     lines = [x for x in r.output.splitlines() if x.strip()]
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in r.output
+
+
+def test_cli_compare_of_result_folders_writes_the_comparison(demo_vs_no_ccus, tmp_path, monkeypatch):
+    for r in demo_vs_no_ccus.runs:
+        r.plan.write(tmp_path / r.label)
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["compare", "demo", "demo_no_ccus", "--out", "cmp"])
+    assert res.exit_code == 0, res.output
+    assert "north_ccus (north_casting): not in demo_no_ccus" in res.output
+    out = tmp_path / "cmp"
+    for name in ("scenarios", "inputs", "kpis", "roadmap", "common", "trajectories", "costs", "abatement",
+                 "economics"):
+        assert (out / f"{name}.csv").is_file()
+    assert (out / "comparison_en.html").is_file() and (out / "comparison.xlsx").is_file()
+    assert (out / "charts" / "compare_roadmap_matrix_en.png").is_file()
+    kpis = pd.read_csv(out / "kpis.csv")  # from the folders: the same KPIs as the comparison that solved them
+    pd.testing.assert_series_equal(kpis.value, demo_vs_no_ccus.kpis.value, rtol=1e-9)
+
+
+def test_no_plan_at_all_still_compares(tmp_path):
+    from helpers import scenario as micro
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PLANNER_DATA", str(ROOT / "tests" / "data"))
+        t = [{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"}, "reduction": 0.9}]
+        c = compare([micro(name="a", targets=t), micro(name="b", targets=t)])
+    assert list(c.scenarios.status) == ["infeasible", "infeasible"]
+    assert c.economics.empty and "scenario" in c.economics.columns and c.roadmap.empty

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InfeasibleError, InputError, PlannerError
+from ..postprocess.economics import COLUMNS as ECONOMICS_COLUMNS
 from ..run import PlanResult, run_plan
 from ..schemas import Scenario, load_scenario
 from .compare_frames import (
@@ -159,9 +160,9 @@ def build_frames(runs: list[Run]) -> dict[str, pd.DataFrame]:
     scen[["gap", "npv_cny"]] = scen[["gap", "npv_cny"]].astype(float)
     roadmap, common = roadmap_frames(runs)
     economics = [r.plan.measure_economics.assign(scenario=r.label) for r in runs if r.plan is not None]
-    econ = pd.concat(economics, ignore_index=True) if economics else pd.DataFrame()
-    if len(econ):
-        econ = econ[["scenario"] + [c for c in econ.columns if c != "scenario"]]
+    econ = (pd.concat(economics, ignore_index=True) if economics
+            else pd.DataFrame(columns=["scenario", *ECONOMICS_COLUMNS]))
+    econ = econ[["scenario"] + [c for c in econ.columns if c != "scenario"]]
     frames = {"scenarios": scen, "inputs": input_differences(runs), "kpis": kpi_frame(runs), "roadmap": roadmap,
               "common": common, "trajectories": trajectory_frame(runs), "costs": costs_frame(runs),
               "abatement": abatement_frame(runs), "economics": econ}

@@ -189,13 +189,21 @@ def coverage_label(scope1: bool, scope2: str, scope3: str) -> str:
     return " + ".join(parts)
 
 
+def coverage_label_zh(scope1: bool, scope2: str, scope3: str) -> str:
+    basis = {"market": "市场法", "location": "位置法"}
+    parts = (["范围一"] if scope1 else []) + ([f"范围二（{basis[scope2]}）"] if scope2 in basis else [])
+    if scope3:
+        parts.append(f"范围三 类别 {scope3}")
+    return " + ".join(parts)
+
+
 def _cats(scope3) -> list[str]:
     """Scope-3 sources (`cat01`, ...) of a targets-frame `scope3` cell ("1,4"; empty or NaN for none)."""
     text = "" if pd.isna(scope3) else str(scope3)
     return [f"cat{int(c):02d}" for c in text.split(",") if c.strip()]
 
 
-def _groups(runs: list[Run]) -> dict[str, tuple[bool, str, list[str]]]:
+def _groups(runs: list[Run]) -> dict[str, tuple[bool, str, list[str], str]]:
     groups = {}
     for r in runs:
         if r.plan is None:
@@ -203,15 +211,16 @@ def _groups(runs: list[Run]) -> dict[str, tuple[bool, str, list[str]]]:
         t = r.plan.targets[r.plan.targets.type != "renewable_share"]
         for s1, s2, s3 in t[["scope1", "scope2", "scope3"]].drop_duplicates().itertuples(index=False):
             cats = _cats(s3)
-            groups[coverage_label(bool(s1), str(s2), ",".join(c[3:].lstrip("0") for c in cats))] = (
-                bool(s1), str(s2), cats)
+            numbers = ",".join(c[3:].lstrip("0") for c in cats)
+            groups[coverage_label(bool(s1), str(s2), numbers)] = (bool(s1), str(s2), cats,
+                                                                   coverage_label_zh(bool(s1), str(s2), numbers))
     return groups
 
 
 def trajectory_frame(runs: list[Run]) -> pd.DataFrame:
-    """scenario, year, group, plan_tco2e, net_tco2e, bau_tco2e, required_tco2e, milestone."""
+    """scenario, year, group, group_zh, plan_tco2e, net_tco2e, bau_tco2e, required_tco2e, milestone."""
     rows = []
-    for label, (s1, s2, cats) in _groups(runs).items():
+    for label, (s1, s2, cats, label_zh) in _groups(runs).items():
         for r in runs:
             if r.plan is None:
                 continue
@@ -226,10 +235,10 @@ def trajectory_frame(runs: list[Run]) -> pd.DataFrame:
             off = t.groupby("year").offsets_used.max()
             ms = set(t.loc[t.milestone.astype(bool), "year"])
             for y, v in by.iterrows():
-                rows.append((r.label, int(y), label, v.plan_tco2e, v.plan_tco2e - off.get(y, 0.0), v.bau_tco2e,
-                             req.get(y, math.nan), y in ms))
-    return pd.DataFrame(rows, columns=["scenario", "year", "group", "plan_tco2e", "net_tco2e", "bau_tco2e",
-                                       "required_tco2e", "milestone"])
+                rows.append((r.label, int(y), label, label_zh, v.plan_tco2e, v.plan_tco2e - off.get(y, 0.0),
+                             v.bau_tco2e, req.get(y, math.nan), y in ms))
+    return pd.DataFrame(rows, columns=["scenario", "year", "group", "group_zh", "plan_tco2e", "net_tco2e",
+                                       "bau_tco2e", "required_tco2e", "milestone"])
 
 
 def costs_frame(runs: list[Run]) -> pd.DataFrame:
