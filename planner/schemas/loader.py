@@ -75,6 +75,8 @@ def _echo(value: object) -> str:
 def _format(exc: ValidationError, raw: dict, file: str) -> InputError:
     err = exc.errors()[0]
     path = _loc(err["loc"], raw, err["type"] == "missing")
+    if err["type"] == "trajectory_point":  # a bad {year: value} point: name the year in the key path
+        path += f".{err['ctx']['year']}"
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
         msg = "unknown key (not allowed here; check spelling)"

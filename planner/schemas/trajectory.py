@@ -22,6 +22,12 @@ def _number(v: object, lo: float, hi: float, unit: str) -> float:
     return x
 
 
+def _show(x: object) -> str:
+    """A value as YAML writes it, cut to 30 characters."""
+    text = {True: "true", False: "false", None: "null"}.get(x, repr(x)) if isinstance(x, bool | None) else repr(x)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
 def _validator(lo: float, hi: float, unit: str):
     def check(v: object) -> float | dict[int, float]:
         expect = f"a number within {lo:g}..{hi:g}{unit} or a {{year: value}} mapping with at least one point"
@@ -32,11 +38,12 @@ def _validator(lo: float, hi: float, unit: str):
             for k, x in v.items():
                 if isinstance(k, bool) or not isinstance(k, int) or not MIN_YEAR <= k <= MAX_YEAR:
                     raise PydanticCustomError("trajectory", f"expected years {MIN_YEAR}-{MAX_YEAR} as keys, "
-                                              f"got {str(k)[:30]!r}")
+                                              f"got {_show(k)}")
                 try:
                     out[k] = _number(x, lo, hi, unit)
                 except ValueError as exc:
-                    raise PydanticCustomError("trajectory", f"year {k}: expected {exc}, got {str(x)[:30]!r}") from None
+                    raise PydanticCustomError("trajectory_point", f"expected {exc}, got {_show(x)}",
+                                              {"year": k}) from None
             return out
         try:
             return _number(v, lo, hi, unit)
