@@ -494,7 +494,7 @@ def message_cases():
                          ("key", text.replace("company:", f"comp{ch}any:")),
                          ("comment", text + f"# note {ch}\n")):
             yield Case(cls, f"U+{ord(ch):04X}-in-{where}", {"s.yaml": t.encode("utf-8")}, LINE_COL,
-                       "not allowed")
+                       "not allowed|NUL character")
     yield Case(cls, "tab-indent", {"s.yaml": text.replace("\n  ", "\n\t").encode()}, LINE_COL, "invalid YAML")
     yield Case(cls, "unclosed-flow", {"s.yaml": text.encode() + b"x: [1, 2\n"}, LINE_COL, "invalid YAML")
     yield Case(cls, "unclosed-quote", {"s.yaml": text.encode() + b"x: 'abc\n"}, LINE_COL, "invalid YAML")

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from .measure import MEASURE_KINDS
-from .yamlio import _line_col, check_tree, decode, parse_yaml, read_bytes
+from .yamlio import check_tree, decode, parse_yaml, read_bytes
 
 GWP_SETS = ("AR4", "AR5", "AR6")
 
@@ -89,12 +89,17 @@ class _Table:
         self.file = str(self.path)
         data = read_bytes(self.path, self.file, "CSV file of the data library")
         text = decode(data, self.file)
-        if "\x00" in text:
-            raise InputError(self.file, _line_col(text, text.index("\x00")), "NUL character: not a CSV text file")
-        try:
-            records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-        except csv.Error as exc:
-            raise InputError(self.file, "", f"invalid CSV ({exc})") from None
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        records: list[list[str]] = []
+        while True:
+            try:
+                rec = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise InputError(self.file, f"row {len(records) + 1}", f"invalid CSV ({exc}; expected "
+                                 f"{len(columns)} fields, an unclosed quote?)") from None
+            records.append(rec)
         records = [r for r in records if r]  # blank lines
         if not records:
             raise InputError(self.file, "", f"empty file; expected a header line with {', '.join(columns)}")
@@ -154,10 +159,10 @@ class _Table:
         return row[col].strip()
 
 
-def _require(t: _Table, col: str, have: set[str], need: tuple[str, ...]) -> None:
+def _require(t: _Table, col: str, have: set[str], need: tuple[str, ...], why: str = "") -> None:
     missing = [x for x in need if x not in have]
     if missing:
-        raise InputError(t.file, col, f"missing required {col}(s) {', '.join(missing)}")
+        raise InputError(t.file, col, f"missing required {col}(s) {', '.join(missing)}{why}")
 
 
 def _gwp() -> pd.DataFrame:
@@ -216,7 +221,8 @@ def _prices(carriers: dict[str, Carrier]) -> pd.DataFrame:
         item = t.key(n, r, "item", seen)
         rows.append({"item": item, "unit": t.text(r, "unit"), "value": t.num(n, item, r, "value", 0.0, 1e7),
                      "year": t.int_(n, item, r, "year", 1990, 2100), "source": t.text(r, "source")})
-    _require(t, "item", seen, REQUIRED_PRICES + tuple(sorted(carriers)))
+    _require(t, "item", seen, REQUIRED_PRICES)
+    _require(t, "item", seen, tuple(sorted(carriers)), " (every carrier of carriers.csv needs a price)")
     return pd.DataFrame(rows).set_index("item")
 
 

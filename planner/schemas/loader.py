@@ -68,7 +68,9 @@ def _loc(loc: tuple, raw: dict, missing: bool = False) -> str:
 
 
 def _echo(value: object) -> str:
-    text = repr(value)
+    """A bad value as YAML writes it (true, null), cut to MAX_ECHO_CHARS."""
+    text = {True: "true", False: "false", None: "null"}.get(value, "") if isinstance(value, bool | None) else ""
+    text = text or repr(value)
     return text if len(text) <= MAX_ECHO_CHARS else text[:MAX_ECHO_CHARS - 1] + "…"
 
 

@@ -75,11 +75,15 @@ def decode(data: bytes, file: str) -> str:
                 raise InputError(file, "", f"invalid {enc.upper()} text after its byte-order mark "
                                  f"(byte offset {exc.start + len(bom)})") from None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         pos = exc.start
         raise InputError(file, _line_col(data, pos), f"not UTF-8 text (byte 0x{data[pos]:02x}); {_guess(data)}. "
                          "Save the file as UTF-8 (UTF-16/UTF-32 with a byte-order mark are also accepted)") from None
+    if "\x00" in text:
+        raise InputError(file, _line_col(text, text.index("\x00")), "NUL character: binary data or UTF-16/UTF-32 "
+                         "without a byte-order mark, not UTF-8 text")
+    return text
 
 
 def _guess(data: bytes) -> str:
