@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
 import click
 import pandas as pd
 
-from .errors import PlannerError
+from .errors import InputError, PlannerError
 
 
 def _fail(exc: PlannerError) -> None:
@@ -124,6 +125,8 @@ def run(file: str, root: str | None, out: str | None, time_limit: float | None, 
 
     try:
         sc = load_scenario(file, root)
+        if time_limit is not None and not (math.isfinite(time_limit) and 0 < time_limit <= 1e6):
+            raise InputError("--time-limit", "", f"expected seconds > 0 and <= 1e6, got {time_limit}")
         if time_limit is not None:
             sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"time_limit": time_limit})})
         d = _out_dir(out, sc.name)
