@@ -542,6 +542,8 @@ def check_error(case: Case, exc: InputError, top: Path, base: Path) -> None:
     assert msg.startswith(exc.file + ": ")
     assert exc.file == str(top) or exc.file.startswith(str(base)) or exc.file.startswith("/dev/"), msg
     assert re.fullmatch(case.path, exc.path), (case.name, exc.path, msg)
+    labels = r"(float|int|str|bool|none|\[key\]|(dict|list|literal|union|function-\w+|constrained-\w+)\[.*)"
+    assert not any(re.fullmatch(labels, part) for part in re.split(r"[.\[]", exc.path)), msg  # no pydantic labels
     assert re.search(case.words, exc.message), (case.name, msg)
     assert len(msg) <= 1000
     if case.secret:

@@ -84,3 +84,17 @@ def test_yaml12_floats_and_ints():
     got = yamlio.parse_yaml("a: 1e6\nb: 1.2e-3\nc: 2030\nd: 0.5\ne: abc\n", "f")
     assert got == {"a": 1e6, "b": 1.2e-3, "c": 2030, "d": 0.5, "e": "abc"}
     assert isinstance(got["c"], int)
+
+
+def test_unsafe_tags_never_run_code(tmp_path, monkeypatch):
+    from planner.schemas import load_scenario
+
+    monkeypatch.chdir(tmp_path)
+    marker = tmp_path / "PWNED"
+    for tag in (f"!!python/object/apply:os.system ['touch {marker}']",
+                f"!!python/object/new:subprocess.check_call [['touch', '{marker}']]"):
+        f = tmp_path / "s.yaml"
+        f.write_text(f"name: x\ncompany: {tag}\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"line 2, column \d+: invalid YAML \(could not determine a constructor"):
+            load_scenario(f)
+    assert not marker.exists()

@@ -80,8 +80,12 @@ def _format(exc: ValidationError, raw: dict, file: str) -> InputError:
     if err["type"] == "trajectory_point":  # a bad {year: value} point: name the year in the key path
         path += f".{err['ctx']['year']}"
     msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
     if err["type"] == "extra_forbidden":
         msg = "unknown key (not allowed here; check spelling)"
+    elif err["type"] == "string_pattern_mismatch":
+        msg = "expected an id of letters, digits and _ . - (not starting with . or -)"
     elif err["type"] == "missing":
         msg = "required key is missing"
     elif "input" in err and not isinstance(err["input"], dict | list):

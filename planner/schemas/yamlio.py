@@ -208,8 +208,9 @@ def parse_yaml(text: str, file: str) -> Any:
     try:
         return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader subclass
     except yaml.reader.ReaderError as exc:
-        raise InputError(file, _line_col(text, exc.position), f"invalid YAML (character {exc.character!r} "
-                         "is not allowed: control characters are not allowed in YAML)") from None
+        ch = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise InputError(file, _line_col(text, exc.position), f"invalid YAML (character U+{ch:04X} is not "
+                         "allowed: control characters are not allowed in YAML)") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
