@@ -23,7 +23,7 @@ def _out_dir(out: str | None, name: str) -> Path:
 
 
 ROOT = click.option("--root", type=click.Path(file_okay=False),
-                    help="folder that `extends` may reach (default: the scenario's folder)")
+                    help="folder tree that `extends` may reach (default: the scenario's folder and scenarios/)")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -281,22 +281,21 @@ def _within(path: Path, roots: tuple[Path, ...]) -> bool:
     return any(path.is_relative_to(r) for r in roots)
 
 
+BUNDLED_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"  # the demo and its variants
+
+
 def default_roots(scenario: Path) -> tuple[Path, ...]:
-    """Folders `extends` may reach when no root is given: the scenario's folder tree and the working
-    folder's tree (unless the working folder is the filesystem root)."""
-    roots = [scenario.resolve().parent]
-    cwd = Path.cwd().resolve()
-    if cwd != Path(cwd.anchor):
-        roots.append(cwd)
-    return tuple(roots)
+    """Folders `extends` may reach when no root is given: the scenario's own folder tree, and the bundled
+    scenarios/ folder (so a variant anywhere may extend the demo)."""
+    return (scenario.resolve().parent, BUNDLED_SCENARIOS)
 
 
 def read_yaml(path: Path, root: str | Path | None = None, _seen: tuple[Path, ...] = (),
               _file: str | None = None, _roots: tuple[Path, ...] = ()) -> dict:
     """Raw mapping of a scenario file with its `extends` chain merged in.
 
-    `extends` may only name files inside `root` (default: the folder of the first file or the working
-    folder), at most MAX_EXTENDS_DEPTH files deep; files outside are refused before they are read.
+    `extends` may only name files inside `root` (default: `default_roots`), at most MAX_EXTENDS_DEPTH files
+    deep; files outside are refused before they are read (so nothing of them is quoted).
     """
     path = Path(path)
     file = _file or str(path)
