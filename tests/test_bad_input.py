@@ -358,6 +358,11 @@ def file_cases():
     yield Case(cls, "cycle", {"s.yaml": dump({**child, "extends": "p.yaml"}),
                               "p.yaml": dump({"extends": "s.yaml"})}, "extends", "circular")
     yield Case(cls, "self-extends", {"s.yaml": dump({**child, "extends": "s.yaml"})}, "extends", "circular")
+    yield Case(cls, "symlink-loop", {"s.yaml": b"@symlink s.yaml"}, "", "resolve|not found|loop")
+    yield Case(cls, "extends-symlink-loop", {"s.yaml": dump({**child, "extends": "l.yaml"}),
+                                             "l.yaml": b"@symlink l.yaml"}, "extends|", "resolve|not found|loop")
+    yield Case(cls, "extends-dangling-symlink", {"s.yaml": dump({**child, "extends": "l.yaml"}),
+                                                 "l.yaml": b"@symlink nowhere.yaml"}, "", "not found")
 
 
 def size_cases():
@@ -514,8 +519,24 @@ def message_cases():
     yield Case(cls, "bidi-key", {"s.yaml": dump(micro(**{"a\u202eb": 1}))}, r"a\\u202eb", "unknown key")
 
 
+def unit_cases():
+    """Units or formatting written into numbers: `1000 MWh`, `50%`, `1,000`, `€5`; every one is an error at its
+    key path (the unit of each number is fixed by the docs, never parsed from the text)."""
+    cls = "14 units in numbers"
+    numeric = [(p, kp, v) for p, kp, v in paths(RICH) if isinstance(v, int | float) and not isinstance(v, bool)]
+    suffixes = [" MWh", "%", " tCO2/MWh", " CNY", "k"]
+    for j, (p, kp, v) in enumerate(numeric):
+        text = [f"{v}{suffixes[j % len(suffixes)]}", f"{v:,}" if abs(v) >= 1000 else f"~{v}", f"'{v}'"][j % 3]
+        yield Case(cls, f"{kp}={text}", {"s.yaml": dump(setat(RICH, p, text))}, re.escape(kp),
+                   "number|integer|finite|string")
+    for label, text in (("percent", "50%"), ("comma-decimal", "0,5"), ("fraction", "1/2"), ("range", "0.3-0.5")):
+        yield Case(cls, f"share-{label}", {"s.yaml": dump(micro(discount_rate=text))}, "discount_rate",
+                   "valid number")
+
+
 CLASSES = [encoding_cases, duplicate_key_cases, trajectory_cases, number_cases, cross_field_cases, file_cases,
-           size_cases, depth_cases, bomb_cases, outside_cases, number_text_cases, name_cases, message_cases]
+           size_cases, depth_cases, bomb_cases, outside_cases, number_text_cases, name_cases, message_cases,
+           unit_cases]
 CASES = [c for gen in CLASSES for c in gen()]
 
 
