@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
 import click
 import pandas as pd
 
-from .errors import PlannerError
+from .errors import InputError, PlannerError
 from .units import CNY_TO_MCNY
 
 
@@ -22,6 +23,10 @@ def _out_dir(out: str | None, name: str) -> Path:
     return Path(out) if out else Path("reports") / name
 
 
+ROOT = click.option("--root", type=click.Path(file_okay=False),
+                    help="folder tree that `extends` may reach (default: the scenario's folder and scenarios/)")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="planner")
 def main() -> None:
@@ -29,13 +34,14 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-def validate(file: str) -> None:
+@click.argument("file")
+@ROOT
+def validate(file: str, root: str | None) -> None:
     """Check a scenario file without solving."""
     from .schemas import load_scenario
 
     try:
-        sc = load_scenario(file)
+        sc = load_scenario(file, root)
     except PlannerError as exc:
         _fail(exc)
     click.echo(f"{file}: valid scenario {sc.name!r}: {len(sc.sites)} sites, {len(sc.measures)} measures, "
@@ -43,15 +49,16 @@ def validate(file: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
+@ROOT
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
-def baseline(file: str, out: str | None) -> None:
+def baseline(file: str, root: str | None, out: str | None) -> None:
     """Print and write the base-year inventory and the BAU projection."""
     from .preprocess import baseline as bl
     from .schemas import load_scenario
 
     try:
-        sc = load_scenario(file)
+        sc = load_scenario(file, root)
     except PlannerError as exc:
         _fail(exc)
     inv = bl.inventory(sc)
@@ -87,16 +94,17 @@ def _write_report(p, d: Path, lang: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
+@ROOT
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
 @LANG
-def report(file: str, out: str | None, lang: str) -> None:
+def report(file: str, root: str | None, out: str | None, lang: str) -> None:
     """Solve a scenario and write charts, an offline HTML report and an Excel workbook."""
     from .api import plan
     from .schemas import load_scenario
 
     try:
-        sc = load_scenario(file)
+        sc = load_scenario(file, root)
         d = _out_dir(out, sc.name)
         p = plan(sc)
     except PlannerError as exc:
@@ -105,18 +113,21 @@ def report(file: str, out: str | None, lang: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
+@ROOT
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
 @click.option("--time-limit", type=float, help="override solver.time_limit (seconds)")
 @click.option("--report", "with_report", is_flag=True, help="also write charts, HTML report and Excel workbook")
 @LANG
-def run(file: str, out: str | None, time_limit: float | None, with_report: bool, lang: str) -> None:
+def run(file: str, root: str | None, out: str | None, time_limit: float | None, with_report: bool, lang: str) -> None:
     """Solve a scenario and write roadmap, emissions, abatement, costs, targets and summary."""
     from .api import plan
     from .schemas import load_scenario
 
     try:
-        sc = load_scenario(file)
+        sc = load_scenario(file, root)
+        if time_limit is not None and not (math.isfinite(time_limit) and 0 < time_limit <= 1e6):
+            raise InputError("--time-limit", "", f"expected seconds > 0 and <= 1e6, got {time_limit}")
         if time_limit is not None:
             sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"time_limit": time_limit})})
         d = _out_dir(out, sc.name)

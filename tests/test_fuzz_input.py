@@ -103,3 +103,66 @@ def test_new_guards():
         mutate(d)
         with pytest.raises(InputError, match=words.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")):
             validate(d, "g.yaml")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Files as bytes, and the data library (issue #13): any byte-level damage to a scenario, any junk in any cell
+# of any data file, gives a valid result or one InputError line naming that file; never a traceback.
+
+def _micro_bytes() -> bytes:
+    from conftest import BASE
+
+    return yaml.safe_dump(BASE, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+MICRO_BYTES = _micro_bytes()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, len(MICRO_BYTES)), st.binary(max_size=4), st.integers(0, 3)),
+                min_size=1, max_size=4))
+def test_byte_damage_gives_valid_scenario_or_one_line(tmp_path, edits):
+    from planner.schemas import load_scenario
+
+    data = bytearray(MICRO_BYTES)
+    for pos, ins, cut in edits:
+        data[pos:pos + cut] = ins
+    f = tmp_path / "b.yaml"
+    f.write_bytes(bytes(data))
+    try:
+        load_scenario(f)
+    except InputError as exc:
+        assert str(exc).startswith(f"{f}: ") and "\n" not in str(exc)
+
+
+DATA_FILES = sorted(p.name for p in (ROOT / "data").glob("*.csv"))
+cell_junk = st.one_of(st.text(max_size=8), st.sampled_from(["nan", "inf", "-1", "1e300", "", "\"", "[", "{a: 1, a: 2}",
+                                                            "!!python/name:os.system", "9" * 5000, "*x", "&x [*x]"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(DATA_FILES), st.integers(0, 10**6), st.integers(0, 10), cell_junk)
+def test_data_library_cell_junk_loads_or_names_the_file(tmp_path_factory, monkeypatch, name, row, col, junk):
+    import csv
+    import io
+    import shutil
+
+    from planner.schemas.library import load_library
+
+    d = tmp_path_factory.mktemp("data")
+    shutil.rmtree(d)
+    shutil.copytree(ROOT / "data", d)
+    rows = list(csv.reader(io.StringIO((d / name).read_text(encoding="utf-8"), newline="")))
+    r = rows[row % len(rows)]
+    r[col % len(r)] = junk
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    (d / name).write_text(out.getvalue(), encoding="utf-8")
+    monkeypatch.setenv("PLANNER_DATA", str(d))
+    try:
+        load_library()
+    except InputError as exc:
+        # the damaged file, or another one that refers to it (a renamed carrier has no price in prices.csv)
+        assert str(exc).startswith(f"{d}/") and exc.file.endswith(".csv") and "\n" not in str(exc), str(exc)

@@ -29,10 +29,21 @@ def check_references(sc: Scenario, lib: Library, file: str) -> None:
         raise InputError(file, "organisation.reporting_entity",
                          f"unknown entity {sc.organisation.reporting_entity!r}")
     for i, e in enumerate(sc.organisation.entities):
+        owners: set[str] = set()
         for j, o in enumerate(e.owners):
             if o.entity not in ents:
                 raise InputError(file, f"organisation.entities[{i}].owners[{j}].entity",
                                  f"unknown entity {o.entity!r}")
+            if o.entity in owners:
+                raise InputError(file, f"organisation.entities[{i}].owners[{j}].entity",
+                                 f"owner {o.entity!r} is listed twice; give one line with the total share")
+            if o.entity == e.id:
+                raise InputError(file, f"organisation.entities[{i}].owners[{j}].entity", "an entity cannot own itself")
+            owners.add(o.entity)
+        total = sum(o.share for o in e.owners)
+        if total > 1 + 1e-9:
+            raise InputError(file, f"organisation.entities[{i}].owners",
+                             f"owner shares sum to {total:g}; expected at most 1")
         if e.financial_control not in (None, "joint") and e.financial_control not in ents:
             raise InputError(file, f"organisation.entities[{i}].financial_control",
                              f"expected an entity id, 'joint' or null, got {e.financial_control!r}")

@@ -5,15 +5,21 @@ Every default row has a `source` column; rows marked ASSUMPTION are assumptions,
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
+from pydantic import ValidationError
 
 from ..errors import InputError
+from .measure import MEASURE_KINDS
+from .yamlio import check_tree, decode, parse_yaml, read_bytes
 
 GWP_SETS = ("AR4", "AR5", "AR6")
 
@@ -22,13 +28,6 @@ def data_dir() -> Path:
     """Folder of the data library: $PLANNER_DATA or the repository's data/."""
     env = os.environ.get("PLANNER_DATA")
     return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
-
-
-def _read(name: str) -> pd.DataFrame:
-    path = data_dir() / name
-    if not path.exists():
-        raise InputError(str(path), "", "data library file is missing")
-    return pd.read_csv(path)
 
 
 @dataclass(frozen=True)
@@ -75,26 +74,208 @@ class Library:
         return float(self.prices.loc[item, "value"])
 
 
+REQUIRED_GASES = ("CO2", "CH4", "CH4_fossil", "N2O")  # read by the baseline for fuel combustion
+REQUIRED_REGIONS = ("national_residual",)  # default market-based factor
+REQUIRED_PRICES = ("electricity", "export_electricity", "ets", "ccer", "gec", "ppa_premium")
+MAX_GWP = 1e6  # the largest GWP100 in AR6 is ~25,000 (SF6)
+MAX_DATA_ROWS = 100_000
+
+
+class _Table:
+    """One CSV file of the library read into checked rows; errors name the file, the row and the column."""
+
+    def __init__(self, name: str, columns: tuple[str, ...]):
+        self.path = data_dir() / name
+        self.file = str(self.path)
+        data = read_bytes(self.path, self.file, "CSV file of the data library")
+        text = decode(data, self.file)
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        records: list[list[str]] = []
+        while True:
+            try:
+                rec = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise InputError(self.file, f"row {len(records) + 1}", f"invalid CSV ({exc}; expected "
+                                 f"{len(columns)} fields, an unclosed quote?)") from None
+            records.append(rec)
+        records = [r for r in records if r]  # blank lines
+        if not records:
+            raise InputError(self.file, "", f"empty file; expected a header line with {', '.join(columns)}")
+        head = [h.strip().lstrip("\ufeff") for h in records[0]]
+        missing = [c for c in columns if c not in head]
+        if missing:
+            raise InputError(self.file, "row 1", f"missing column(s) {', '.join(missing)}; expected the header "
+                             f"{','.join(columns)}")
+        extra = [h for h in head if h not in columns]
+        if extra or len(set(head)) != len(head):
+            raise InputError(self.file, "row 1", f"unexpected or repeated column(s) {extra or head}; expected the "
+                             f"header {','.join(columns)}")
+        if len(records) == 1:
+            raise InputError(self.file, "", "no data rows")
+        if len(records) > MAX_DATA_ROWS:
+            raise InputError(self.file, "", f"more than {MAX_DATA_ROWS:,} rows")
+        self.rows: list[tuple[int, dict[str, str]]] = []
+        for n, rec in enumerate(records[1:], start=2):
+            if len(rec) != len(head):
+                raise InputError(self.file, f"row {n}", f"expected {len(head)} fields ({','.join(head)}), got "
+                                 f"{len(rec)} (truncated or misquoted line?)")
+            self.rows.append((n, dict(zip(head, rec, strict=True))))
+
+    def fail(self, n: int, label: str, col: str, message: str):
+        raise InputError(self.file, f"row {n} ({label}).{col}" if label else f"row {n}.{col}", message)
+
+    def key(self, n: int, row: dict[str, str], col: str, seen: set | None = None) -> str:
+        v = row[col].strip()
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}", v):
+            self.fail(n, "", col, f"expected a name of letters, digits, _ . - (at most 64), got {v[:40]!r}")
+        if seen is not None:
+            if v in seen:
+                self.fail(n, v, col, f"duplicate {col} {v!r}")
+            seen.add(v)
+        return v
+
+    def num(self, n: int, label: str, row: dict[str, str], col: str, lo: float, hi: float,
+            lo_open: bool = False) -> float:
+        v = row[col].strip()
+        try:
+            x = float(v) if len(v) <= 40 else math.nan
+        except ValueError:
+            x = math.nan
+        ok = math.isfinite(x) and (lo < x if lo_open else lo <= x) and x <= hi
+        if not ok:
+            self.fail(n, label, col, f"expected a finite number {'>' if lo_open else '>='} {lo:g} and <= {hi:g}, "
+                      f"got {v[:40]!r}")
+        return x
+
+    def int_(self, n: int, label: str, row: dict[str, str], col: str, lo: int, hi: int) -> int:
+        v = row[col].strip()
+        if not re.fullmatch(r"-?[0-9]{1,6}", v) or not lo <= int(v) <= hi:
+            self.fail(n, label, col, f"expected a whole number {lo}-{hi}, got {v[:40]!r}")
+        return int(v)
+
+    def text(self, row: dict[str, str], col: str) -> str:
+        return row[col].strip()
+
+
+def _require(t: _Table, col: str, have: set[str], need: tuple[str, ...], why: str = "") -> None:
+    missing = [x for x in need if x not in have]
+    if missing:
+        raise InputError(t.file, col, f"missing required {col}(s) {', '.join(missing)}{why}")
+
+
+def _gwp() -> pd.DataFrame:
+    t = _Table("gwp.csv", ("gas", "AR4", "AR5", "AR6", "source"))
+    seen: set[str] = set()
+    rows = []
+    for n, r in t.rows:
+        gas = t.key(n, r, "gas", seen)
+        vals = {s: t.num(n, gas, r, s, 0.0, MAX_GWP) for s in GWP_SETS}
+        if gas == "CO2" and any(v != 1 for v in vals.values()):
+            t.fail(n, gas, "AR5", "the GWP of CO2 is 1 by definition")
+        rows.append({"gas": gas, **vals, "source": t.text(r, "source")})
+    _require(t, "gas", seen, REQUIRED_GASES)
+    return pd.DataFrame(rows).set_index("gas")
+
+
+def _carriers() -> dict[str, Carrier]:
+    t = _Table("carriers.csv", ("carrier", "unit", "mwh_per_unit", "co2_t_per_mwh", "ch4_kg_per_mwh",
+                                "n2o_kg_per_mwh", "scope", "default_efficiency", "source"))
+    seen: set[str] = set()
+    out = {}
+    for n, r in t.rows:
+        c = t.key(n, r, "carrier", seen)
+        if c == "electricity":
+            t.fail(n, c, "carrier", "grid electricity is not a library carrier (its factors are grid_factors.csv)")
+        if not t.text(r, "unit"):
+            t.fail(n, c, "unit", "expected a unit, e.g. t, Nm3, MWh")
+        out[c] = Carrier(c, t.text(r, "unit"), t.num(n, c, r, "mwh_per_unit", 0.0, 1e4, lo_open=True),
+                         t.num(n, c, r, "co2_t_per_mwh", 0.0, 2.0), t.num(n, c, r, "ch4_kg_per_mwh", 0.0, 100.0),
+                         t.num(n, c, r, "n2o_kg_per_mwh", 0.0, 100.0), t.int_(n, c, r, "scope", 1, 2),
+                         t.num(n, c, r, "default_efficiency", 0.0, 1.5, lo_open=True))
+    return out
+
+
+def _grid() -> pd.DataFrame:
+    t = _Table("grid_factors.csv", ("region", "year", "tco2_per_mwh", "source"))
+    seen: set[tuple[str, int]] = set()
+    rows = []
+    for n, r in t.rows:
+        region = t.key(n, r, "region")
+        year = t.int_(n, region, r, "year", 1990, 2100)
+        if (region, year) in seen:
+            t.fail(n, region, "year", f"duplicate row for {region} {year}")
+        seen.add((region, year))
+        rows.append({"region": region, "year": year, "tco2_per_mwh": t.num(n, region, r, "tco2_per_mwh", 0.0, 3.0),
+                     "source": t.text(r, "source")})
+    _require(t, "region", {r for r, _ in seen}, REQUIRED_REGIONS)
+    return pd.DataFrame(rows)
+
+
+def _prices(carriers: dict[str, Carrier]) -> pd.DataFrame:
+    t = _Table("prices.csv", ("item", "unit", "value", "year", "source"))
+    seen: set[str] = set()
+    rows = []
+    for n, r in t.rows:
+        item = t.key(n, r, "item", seen)
+        rows.append({"item": item, "unit": t.text(r, "unit"), "value": t.num(n, item, r, "value", 0.0, 1e7),
+                     "year": t.int_(n, item, r, "year", 1990, 2100), "source": t.text(r, "source")})
+    _require(t, "item", seen, REQUIRED_PRICES)
+    _require(t, "item", seen, tuple(sorted(carriers)), " (every carrier of carriers.csv needs a price)")
+    return pd.DataFrame(rows).set_index("item")
+
+
+def _templates() -> tuple[dict[str, dict], pd.DataFrame]:
+    t = _Table("measure_library.csv", ("template", "kind", "param", "value", "unit", "source"))
+    templates: dict[str, dict] = {}
+    where: dict[tuple[str, str], int] = {}
+    for n, r in t.rows:
+        tpl = t.key(n, r, "template")
+        kind = t.key(n, r, "kind")
+        param = t.key(n, r, "param")
+        if MEASURE_KINDS and kind not in MEASURE_KINDS:
+            t.fail(n, tpl, "kind", f"unknown measure kind {kind!r}; expected one of {sorted(MEASURE_KINDS)}")
+        d = templates.setdefault(tpl, {"kind": kind})
+        if d["kind"] != kind:
+            t.fail(n, tpl, "kind", f"template {tpl!r} has kind {d['kind']!r} on an earlier row, here {kind!r}")
+        if param in ("kind", "id", "template") or param in d:
+            t.fail(n, tpl, "param", f"duplicate or reserved parameter {param!r}")
+        try:
+            value = parse_yaml(r["value"], t.file)
+            check_tree(value, t.file)
+        except InputError as exc:
+            t.fail(n, tpl, "value", exc.message)
+        d[param] = value
+        where[tpl, param] = n
+    for tpl, d in templates.items():
+        cls = MEASURE_KINDS.get(d["kind"])
+        if cls is None:
+            continue
+        try:
+            cls.model_validate({**d, "id": "x"})
+        except ValidationError as exc:
+            for err in exc.errors():
+                if err["type"] == "missing" or not err["loc"]:
+                    continue  # the scenario supplies it (e.g. the site)
+                param = str(err["loc"][0])
+                n = where.get((tpl, param), min(n for (tp, _), n in where.items() if tp == tpl))
+                t.fail(n, tpl, "value", f"{param}: {err['msg']}")
+    frame = pd.DataFrame([r for _, r in t.rows], columns=list(t.rows[0][1]))
+    return templates, frame
+
+
 @lru_cache(maxsize=4)
 def _load(folder: str) -> Library:
-    gwp = _read("gwp.csv").set_index("gas")
-    car = _read("carriers.csv")
-    carriers = {
-        r.carrier: Carrier(r.carrier, r.unit, float(r.mwh_per_unit), float(r.co2_t_per_mwh),
-                           float(r.ch4_kg_per_mwh), float(r.n2o_kg_per_mwh), int(r.scope),
-                           float(r.default_efficiency))
-        for r in car.itertuples()
-    }
-    grid = _read("grid_factors.csv")
-    prices = _read("prices.csv").set_index("item")
-    lib = _read("measure_library.csv")
-    templates: dict[str, dict] = {}
-    for r in lib.itertuples():
-        tpl = templates.setdefault(r.template, {"kind": r.kind})
-        tpl[r.param] = yaml.safe_load(str(r.value))
+    gwp = _gwp()
+    carriers = _carriers()
+    grid = _grid()
+    prices = _prices(carriers)
+    templates, lib = _templates()
     return Library(gwp, carriers, grid, prices, templates, lib)
 
 
 def load_library() -> Library:
-    """Load (and cache) the data library."""
+    """Load (and cache) the data library; every file is checked (columns, types, finiteness, ranges,
+    duplicates, required rows) and a problem is an InputError naming the file, the row and the column."""
     return _load(str(data_dir()))

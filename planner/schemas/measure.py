@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import Field, model_validator
 
 from ..errors import InputError
-from .types import NonNeg, Strict
+from .types import Id, NonNeg, Share, Strict, Text, Year
 
 if TYPE_CHECKING:
     from .library import Library
@@ -66,14 +66,14 @@ class CheckContext:
 class MeasureBase(Strict):
     """Fields every measure has."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
-    template: str | None = None
-    name: str | None = None
-    name_zh: str | None = None  # Chinese name for zh charts and reports
-    family: str | None = None
-    site: str | None = None
-    earliest_year: int | None = None
-    latest_year: int | None = None
+    id: Id
+    template: Id | None = None
+    name: Text | None = None
+    name_zh: Text | None = None  # Chinese name for zh charts and reports
+    family: Id | None = None
+    site: Id | None = None
+    earliest_year: Year | None = None
+    latest_year: Year | None = None
     enabled: bool = True
 
     default_family: ClassVar[str] = "efficiency"
@@ -95,6 +95,12 @@ class MeasureBase(Strict):
         """Largest relative rise of the site's BAU demand for `carrier` this measure can cause (0 for most)."""
         return 0.0
 
+    @model_validator(mode="after")
+    def _window(self):
+        if self.earliest_year is not None and self.latest_year is not None and self.earliest_year > self.latest_year:
+            raise ValueError(f"earliest_year {self.earliest_year} is after latest_year {self.latest_year}")
+        return self
+
     def check(self, ctx: CheckContext) -> None:
         """Cross-references pydantic cannot see (sites, carriers, gases, categories); subclasses extend."""
         sc = ctx.scenario
@@ -111,11 +117,11 @@ class AssetMeasure(MeasureBase):
     lifetime: int = Field(20, ge=1, le=80)
     reinvest: bool = True
     capex_fixed_cny: NonNeg = 0.0
-    fom_share: NonNeg = 0.0
+    fom_share: Share = 0.0  # fixed O&M per year as a share of capex (at most all of it, every year)
     fom_fixed_cny: NonNeg = 0.0
-    cost_index: str | None = None
-    exclusive_group: str | None = None
-    requires: list[str] = Field(default_factory=list)
+    cost_index: Id | None = None
+    exclusive_group: Id | None = None
+    requires: list[Id] = Field(default_factory=list, max_length=100)
 
     def check(self, ctx: CheckContext) -> None:
         super().check(ctx)

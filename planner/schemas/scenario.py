@@ -10,8 +10,16 @@ from typing import Annotated, Literal
 from pydantic import Field, create_model, field_validator, model_validator
 
 from .measure import MEASURE_KINDS, MeasureBase
-from .trajectory import Trajectory
-from .types import NonNeg, Share, Strict
+from .trajectory import NonNegTrajectory, ShareTrajectory, trajectory
+from .types import MAX_ABS_NUMBER, Id, Share, Strict, Text, Year
+
+MAX_OWNERSHIP_DEPTH = 50  # longest chain of owners/controllers from an entity up to the top
+MAX_ENTITIES = 5_000
+GridFactor = trajectory(0.0, 3.0, " tCO2/MWh")  # the dirtiest (lignite-only) grids are below 1.5
+Price = trajectory(0.0, 1e7, " CNY per unit")
+CarbonPrice = trajectory(0.0, 1e5, " CNY/t")
+Amount = Annotated[float, Field(ge=0.0, le=1e12)]  # base-year activity or emission amount
+
 
 SCOPE3_CATEGORIES = {
     1: "Purchased goods and services", 2: "Capital goods", 3: "Fuel- and energy-related activities",
@@ -24,8 +32,8 @@ SCOPE3_CATEGORIES = {
 
 
 class Horizon(Strict):
-    start: int = Field(ge=1990, le=2100)
-    end: int = Field(ge=1990, le=2100)
+    start: Year
+    end: Year
 
     @model_validator(mode="after")
     def _order(self):
@@ -35,86 +43,118 @@ class Horizon(Strict):
 
 
 class Owner(Strict):
-    entity: str
+    entity: Id
     share: Share
 
 
 class Entity(Strict):
     """A legal entity; `owners` give equity links, the control fields name who controls it."""
 
-    id: str
-    name: str | None = None
-    owners: list[Owner] = Field(default_factory=list)
-    financial_control: str | None = None  # entity id, "joint" or None
-    operational_control: str | None = None  # entity id or None
+    id: Id
+    name: Text | None = None
+    owners: list[Owner] = Field(default_factory=list, max_length=100)
+    financial_control: Id | None = None  # entity id, "joint" or None
+    operational_control: Id | None = None  # entity id or None
 
 
 class Organisation(Strict):
     approach: Literal["equity_share", "financial_control", "operational_control"] = "operational_control"
-    reporting_entity: str
-    entities: list[Entity] = Field(min_length=1)
+    reporting_entity: Id
+    entities: list[Entity] = Field(min_length=1, max_length=MAX_ENTITIES)
 
     @model_validator(mode="after")
     def _acyclic(self):
         cycle = find_cycle(self.entities)
         if cycle:
             raise ValueError(f"ownership/control cycle {' -> '.join(cycle)}")
+        depth, chain = longest_chain(self.entities)
+        if depth > MAX_OWNERSHIP_DEPTH:
+            raise ValueError(f"ownership/control chain of {depth} levels from {chain!r} is longer than the limit "
+                             f"of {MAX_OWNERSHIP_DEPTH}")
         return self
 
 
-def find_cycle(entities: list[Entity]) -> list[str] | None:
-    """An ownership/control cycle (list of entity ids) or None."""
+def _edges(entities: list[Entity]) -> dict[str, list[str]]:
     edges: dict[str, set[str]] = {e.id: set() for e in entities}
     for e in entities:
         edges[e.id] |= {o.entity for o in e.owners}
         edges[e.id] |= {c for c in (e.financial_control, e.operational_control) if c not in (None, "joint")}
+    return {k: sorted(v) for k, v in edges.items()}
+
+
+def find_cycle(entities: list[Entity]) -> list[str] | None:
+    """An ownership/control cycle (list of entity ids) or None. Iterative depth-first search."""
+    edges = _edges(entities)
     state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(x: str) -> list[str] | None:
-        state[x] = 1
-        stack.append(x)
-        for y in sorted(edges.get(x, ())):
-            if state.get(y) == 1:
-                return stack[stack.index(y):] + [y]
-            if y not in state and (cyc := visit(y)):
-                return cyc
-        state[x] = 2
-        stack.pop()
-        return None
-
-    for x in sorted(edges):
-        if x not in state and (cyc := visit(x)):
-            return cyc
+    for start in sorted(edges):
+        if start in state:
+            continue
+        state[start] = 1
+        path = [start]
+        iters = [iter(edges.get(start, ()))]
+        while iters:
+            y = next(iters[-1], None)
+            if y is None:
+                state[path.pop()] = 2
+                iters.pop()
+            elif state.get(y) == 1:
+                return path[path.index(y):] + [y]
+            elif y not in state:
+                state[y] = 1
+                path.append(y)
+                iters.append(iter(edges.get(y, ())))
     return None
 
 
+def longest_chain(entities: list[Entity]) -> tuple[int, str]:
+    """Length of the longest owner/controller chain (edges) and the entity it starts from; acyclic input."""
+    edges = _edges(entities)
+    depth: dict[str, int] = {}
+    for start in sorted(edges):
+        stack = [start]
+        while stack:
+            x = stack[-1]
+            if x in depth:
+                stack.pop()
+                continue
+            todo = [y for y in edges.get(x, ()) if y not in depth and y in edges]
+            if todo:
+                stack.extend(todo)
+            else:
+                depth[x] = max((depth[y] + 1 for y in edges.get(x, ()) if y in depth), default=0)
+                stack.pop()
+    if not depth:
+        return 0, ""
+    top = max(sorted(depth), key=lambda k: depth[k])
+    return depth[top], top
+
+
 class Output(Strict):
-    value: NonNeg
-    unit: str = "unit"
+    value: Amount
+    unit: Text = "unit"
 
 
 class Site(Strict):
     """A plant: base-year activity data in each carrier's library unit (electricity in MWh)."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
-    name: str | None = None
-    entity: str
-    grid_region: str
+    id: Id
+    name: Text | None = None
+    entity: Id
+    grid_region: Id
     output: Output | None = None
-    growth: Trajectory | None = None  # index of activity (1.0 at the base year)
-    energy: dict[str, NonNeg] = Field(default_factory=dict)
+    growth: NonNegTrajectory | None = None  # index of activity (1.0 at the base year)
+    energy: dict[str, Amount] = Field(default_factory=dict)
     heat_efficiency: dict[str, Annotated[float, Field(gt=0, le=1.5)]] = Field(default_factory=dict)
-    process_emissions: dict[str, NonNeg] = Field(default_factory=dict)  # t of gas per year
-    fugitive_emissions: dict[str, NonNeg] = Field(default_factory=dict)  # t of gas per year
+    process_emissions: dict[str, Amount] = Field(default_factory=dict)  # t of gas per year
+    fugitive_emissions: dict[str, Amount] = Field(default_factory=dict)  # t of gas per year
     ets_covered: bool = False
-    electricity_price: Trajectory | None = None  # CNY/MWh, overrides prices.electricity
+    electricity_price: trajectory(0.0, 1e5, " CNY/MWh") | None = None  # overrides prices.electricity
     export_limit_share: Share = 1.0  # share of on-site generation that may be exported
 
 
 class Scope3Category(Strict):
-    tco2e: NonNeg
-    growth: Trajectory | None = None
+    tco2e: Amount
+    growth: NonNegTrajectory | None = None
 
 
 class Scope3(Strict):
@@ -130,40 +170,40 @@ class Scope3(Strict):
 
 
 class Grid(Strict):
-    factor_index: Trajectory | None = None  # multiplies every regional factor (1.0 at the data year)
-    factors: dict[str, Trajectory] = Field(default_factory=dict)  # region -> tCO2/MWh, overrides data
+    factor_index: trajectory(0.0, 10.0) | None = None  # multiplies every regional factor (1.0 at the data year)
+    factors: dict[Id, GridFactor] = Field(default_factory=dict)  # region -> tCO2/MWh, overrides data
     market_basis: Literal["residual", "location"] = "residual"
-    residual_factor: Trajectory | None = None  # tCO2/MWh; default national_residual x factor_index
+    residual_factor: GridFactor | None = None  # tCO2/MWh; default national_residual x factor_index
 
 
 class ETS(Strict):
-    free_allocation_share: Trajectory = 0.0  # share of BAU covered emissions allocated free
+    free_allocation_share: ShareTrajectory = 0.0  # share of BAU covered emissions allocated free
     sell_surplus: bool = False
 
 
 class InternalCarbonPrice(Strict):
-    price_cny_per_t: Trajectory = 0.0
+    price_cny_per_t: CarbonPrice = 0.0
     scope2: Literal["market", "location", "none"] = "market"
     scope3: bool = False
 
 
 class Trajectories(Strict):
-    capex_index: dict[str, Trajectory] = Field(default_factory=dict)
+    capex_index: dict[Id, NonNegTrajectory] = Field(default_factory=dict)
 
 
 class Coverage(Strict):
     scope1: bool = True
     scope2: Literal["market", "location", "none"] = "market"
-    scope3: list[int] | Literal["all"] = Field(default_factory=list)
+    scope3: list[Annotated[int, Field(ge=1, le=15)]] | Literal["all"] = Field(default_factory=list)
 
 
 class Target(Strict):
     """A milestone target; see docs/model.md (targets)."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
-    name: str | None = None
+    id: Id
+    name: Text | None = None
     type: Literal["absolute", "intensity", "renewable_share"] = "absolute"
-    year: int
+    year: Year
     coverage: Coverage = Coverage()
     reduction: Share | None = None  # against the base year (absolute and intensity)
     share: Share | None = None  # renewable_share targets
@@ -187,33 +227,33 @@ class Target(Strict):
 
 
 class Constraints(Strict):
-    max_adoptions_per_year: int | None = Field(None, ge=0)
-    capex_budget_cny: Trajectory | None = None
+    max_adoptions_per_year: int | None = Field(None, ge=0, le=10_000)
+    capex_budget_cny: trajectory(0.0, MAX_ABS_NUMBER, " CNY") | None = None
 
 
 class Solver(Strict):
-    time_limit: Annotated[float, Field(gt=0)] = 60.0
+    time_limit: Annotated[float, Field(gt=0, le=1e6)] = 60.0
     mip_rel_gap: Annotated[float, Field(ge=0, le=1)] = 1e-4
-    seed: int = 0
+    seed: int = Field(0, ge=0, le=2**31 - 1)
     threads: int = Field(1, ge=1, le=256)
 
 
 class Scenario(Strict):
     """A validated scenario."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
-    description: str | None = None
-    company: str
+    name: Id
+    description: Annotated[str, Field(max_length=5000)] | None = None
+    company: Annotated[str, Field(min_length=1, max_length=200)]
     currency: Literal["CNY"] = "CNY"
-    base_year: int = Field(ge=1990, le=2100)
+    base_year: Year
     horizon: Horizon
     discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.06
     gwp: Literal["AR4", "AR5", "AR6"] = "AR5"
     organisation: Organisation
-    sites: list[Site] = Field(min_length=1)
+    sites: list[Site] = Field(min_length=1, max_length=5_000)
     scope3: Scope3 = Scope3()
-    revenue_mcny: Trajectory | None = None
-    prices: dict[str, Trajectory] = Field(default_factory=dict)
+    revenue_mcny: trajectory(0.0, 1e9, " MCNY") | None = None
+    prices: dict[str, Price] = Field(default_factory=dict)
     grid: Grid = Grid()
     ets: ETS = ETS()
     internal_carbon_price: InternalCarbonPrice = InternalCarbonPrice()

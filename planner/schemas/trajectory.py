@@ -2,14 +2,66 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Annotated
 
 import numpy as np
-from pydantic import Field
+from pydantic import PlainValidator
+from pydantic_core import PydanticCustomError
+
+from .types import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR
+
+
+def _number(v: object, lo: float, hi: float, unit: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ValueError("a number")
+    x = float(v)
+    if not (math.isfinite(x) and lo <= x <= hi):
+        raise ValueError(f"a finite number within {lo:g}..{hi:g}{unit}")
+    return x
+
+
+def _show(x: object) -> str:
+    """A value as YAML writes it, cut to 30 characters."""
+    text = {True: "true", False: "false", None: "null"}.get(x, repr(x)) if isinstance(x, bool | None) else repr(x)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _validator(lo: float, hi: float, unit: str):
+    def check(v: object) -> float | dict[int, float]:
+        expect = f"a number within {lo:g}..{hi:g}{unit} or a {{year: value}} mapping with at least one point"
+        if isinstance(v, dict):
+            if not v:
+                raise PydanticCustomError("trajectory", f"expected {expect}, got an empty mapping")
+            out: dict[int, float] = {}
+            for k, x in v.items():
+                if isinstance(k, bool) or not isinstance(k, int) or not MIN_YEAR <= k <= MAX_YEAR:
+                    raise PydanticCustomError("trajectory", f"expected years {MIN_YEAR}-{MAX_YEAR} as keys, "
+                                              f"got {_show(k)}")
+                try:
+                    out[k] = _number(x, lo, hi, unit)
+                except ValueError as exc:
+                    raise PydanticCustomError("trajectory_point", f"expected {exc}, got {_show(x)}",
+                                              {"year": k}) from None
+            return out
+        try:
+            return _number(v, lo, hi, unit)
+        except ValueError:
+            raise PydanticCustomError("trajectory", f"expected {expect}") from None
+
+    return PlainValidator(check)
+
+
+def trajectory(lo: float = -MAX_ABS_NUMBER, hi: float = MAX_ABS_NUMBER, unit: str = ""):
+    """A trajectory type whose every value lies in lo..hi (finite)."""
+    return Annotated[float | dict[int, float], _validator(lo, hi, unit)]
+
 
 # a constant, or at least one {year: value} point (an empty mapping has no value to interpolate)
-Trajectory = float | Annotated[dict[int, float], Field(min_length=1)]
+Trajectory = trajectory()
+NonNegTrajectory = trajectory(0.0)
+ShareTrajectory = trajectory(0.0, 1.0)
 
 
 def interpolate(traj: Trajectory | None, years: Iterable[int], default: float = 0.0) -> dict[int, float]:

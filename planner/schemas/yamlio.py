@@ -1,14 +1,256 @@
-"""Read scenario YAML files: parse, resolve the `extends` chain and merge parent and child mappings."""
+"""Read scenario YAML files: parse, resolve the `extends` chain and merge parent and child mappings.
+
+Reading is defensive: every file the planner reads goes through `read_bytes` (size cap, regular files
+only) and `decode` (UTF-8, or UTF-8/16/32 with a byte-order mark; anything else is named and refused).
+YAML is parsed by `Loader`, a SafeLoader (no Python tags) that refuses duplicate keys, nesting deeper than
+MAX_NESTING, documents that expand (through aliases) to more than MAX_NODES nodes, self-referencing
+aliases and integers too long to convert. Each problem is an InputError naming the file and the line and
+column (or the key path), on one line.
+"""
 
 from __future__ import annotations
 
 import copy
+import math
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..errors import InputError
+from .types import MAX_ABS_NUMBER
+
+MAX_FILE_BYTES = 2_000_000  # largest scenario or data file read (bytes); the demo is ~12 kB
+MAX_NESTING = 40  # deepest nesting of mappings/lists in a scenario, aliases expanded (the demo needs 6)
+MAX_NODES = 100_000  # most values in one file or in the merged scenario, aliases expanded (the demo ~1,500)
+MAX_EXTENDS_DEPTH = 16  # longest `extends` chain (a file, its parent, ... : 16 files)
+
+
+_BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def read_bytes(path: Path, file: str | None = None, what: str = "scenario file") -> bytes:
+    """The bytes of a regular file, at most MAX_FILE_BYTES (a larger file, a folder or a device is an error)."""
+    file = file or str(path)
+    try:
+        if path.is_dir():
+            raise InputError(file, "", f"is a folder; expected a {what}")
+        if not path.exists():
+            raise InputError(file, "", "file not found")
+        if not path.is_file():
+            raise InputError(file, "", f"is not a regular file (a device or pipe); expected a {what}")
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(file, "", f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    except ValueError as exc:  # e.g. a NUL byte in the path
+        raise InputError(file, "", f"invalid file name ({exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(file, "", f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes")
+    return data
+
+
+def _line_col(data: bytes | str, pos: int) -> str:
+    head = data[:pos]
+    nl = b"\n" if isinstance(head, bytes) else "\n"
+    line = head.count(nl) + 1
+    col = pos - (head.rfind(nl) + 1) + 1
+    return f"line {line}, column {col}"
+
+
+def decode(data: bytes, file: str) -> str:
+    """Text of a file: UTF-8, or UTF-8/UTF-16/UTF-32 with a byte-order mark. Other encodings are refused
+    with a guess of what was found (GBK, Latin-1, UTF-16 without a mark, binary)."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc)
+            except UnicodeDecodeError as exc:
+                raise InputError(file, "", f"invalid {enc.upper()} text after its byte-order mark "
+                                 f"(byte offset {exc.start + len(bom)})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        pos = exc.start
+        raise InputError(file, _line_col(data, pos), f"not UTF-8 text (byte 0x{data[pos]:02x}); {_guess(data)}. "
+                         "Save the file as UTF-8 (UTF-16/UTF-32 with a byte-order mark are also accepted)") from None
+    if "\x00" in text:
+        raise InputError(file, _line_col(text, text.index("\x00")), "NUL character: binary data or UTF-16/UTF-32 "
+                         "without a byte-order mark, not UTF-8 text")
+    return text
+
+
+def _guess(data: bytes) -> str:
+    if b"\x00" in data:
+        return "it looks like binary data or UTF-16/UTF-32 without a byte-order mark"
+    try:
+        text = data.decode("gb18030")
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            return "it looks like GBK/GB18030 (Chinese)"
+    except UnicodeDecodeError:
+        pass
+    if all(b >= 0x20 or b in b"\t\r\n" for b in data):
+        return "it looks like Latin-1/Windows-1252"
+    return "it looks like binary data"
+
+
+class Loader(yaml.SafeLoader):
+    """SafeLoader with limits: duplicate keys, nesting, alias expansion and huge integers are errors."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._nesting = 0
+
+    def compose_node(self, parent, index):
+        self._nesting += 1
+        try:
+            if self._nesting > MAX_NESTING:
+                raise ConstructorError(None, None, f"nesting deeper than {MAX_NESTING} levels",
+                                       self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._nesting -= 1
+
+    def construct_document(self, node):
+        _check_graph(node)
+        return super().construct_document(node)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:
+                    raise ConstructorError("while constructing a mapping", node.start_mark,
+                                           "found an unhashable key", key_node.start_mark) from None
+                if first is not None:
+                    raise ConstructorError(None, None, f"duplicate key {key!r} (first at line {first.line + 1})",
+                                           key_node.start_mark)
+                seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_int(self, node):
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            raise ConstructorError(None, None, f"integer too long (expected a number within ±{MAX_ABS_NUMBER:g})",
+                                   node.start_mark) from None
+
+
+Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
+
+# YAML 1.2 floats: `1e6` and `1.2e6` are numbers (YAML 1.1, PyYAML's default, reads them as strings)
+_FLOAT = "tag:yaml.org,2002:float"
+Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != _FLOAT]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+Loader.add_implicit_resolver(_FLOAT, re.compile(r"""^(?:
+    [-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
+    |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""", re.X), list("-+0123456789."))
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [x for kv in node.value for x in kv]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_graph(root: Node) -> None:
+    """Refuse a node graph that is cyclic (self-referencing alias), nests deeper than MAX_NESTING or expands
+    to more than MAX_NODES nodes once aliases are expanded. Iterative, linear in the number of distinct nodes."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        k = id(node)
+        if done:
+            open_.discard(k)
+            kids = _children(node)
+            size[k] = 1 + sum(size[id(c)] for c in kids)
+            depth[k] = 1 + max((depth[id(c)] for c in kids), default=0)
+            if size[k] > MAX_NODES:
+                raise ConstructorError(None, None, f"expands to more than {MAX_NODES:,} values (alias bomb?)",
+                                       node.start_mark)
+            if depth[k] > MAX_NESTING:
+                raise ConstructorError(None, None, f"nesting deeper than {MAX_NESTING} levels once aliases "
+                                       "are expanded", node.start_mark)
+            continue
+        if k in size:
+            continue
+        if k in open_:
+            raise ConstructorError(None, None, "an alias refers to a node that contains it (self-reference)",
+                                   node.start_mark)
+        open_.add(k)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node))
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse one YAML document with `Loader`; any problem is an InputError at the line and column."""
+    try:
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader subclass
+    except yaml.reader.ReaderError as exc:
+        ch = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise InputError(file, _line_col(text, exc.position), f"invalid YAML (character U+{ch:04X} is not "
+                         "allowed: control characters are not allowed in YAML)") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = exc.problem or exc.context or "syntax error"
+        if exc.context and exc.problem:
+            what = f"{exc.problem}, {exc.context}"
+        raise InputError(file, where, f"invalid YAML ({what})") from None
+    except yaml.YAMLError as exc:
+        raise InputError(file, "", f"invalid YAML ({exc})") from None
+    except RecursionError:
+        raise InputError(file, "", f"invalid YAML (nesting deeper than {MAX_NESTING} levels)") from None
+
+
+def check_tree(node: Any, file: str, path: str = "") -> int:
+    """Check a parsed tree: every number finite and within ±MAX_ABS_NUMBER, nesting and size within the
+    limits. Returns the number of values (aliases expanded). Raises InputError naming the key path."""
+    count = 0
+    stack: list[tuple[Any, str, int]] = [(node, path, 0)]
+    while stack:
+        x, p, d = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise InputError(file, p, f"the scenario has more than {MAX_NODES:,} values")
+        if d > MAX_NESTING:
+            raise InputError(file, p, f"nesting deeper than {MAX_NESTING} levels")
+        if isinstance(x, bool):
+            continue
+        if isinstance(x, float) and not (math.isfinite(x) and abs(x) <= MAX_ABS_NUMBER):
+            raise InputError(file, p, f"expected a finite number within ±{MAX_ABS_NUMBER:g}, got {x!r}")
+        if isinstance(x, int) and abs(x) > MAX_ABS_NUMBER:
+            raise InputError(file, p, f"expected a number within ±{MAX_ABS_NUMBER:g}, got an integer of "
+                             f"{len(str(abs(x))) if abs(x) < 10**4000 else 'over 4,000'} digits")
+        if isinstance(x, dict):
+            for k, v in x.items():
+                kp = f"{p}.{k}" if p else str(k)
+                stack.append((k, kp, d + 1))
+                stack.append((v, kp, d + 1))
+        elif isinstance(x, list):
+            stack.extend((v, f"{p}[{i}]", d + 1) for i, v in enumerate(x))
+    return count
 
 
 def deep_merge(base: Any, over: Any) -> Any:
@@ -31,29 +273,61 @@ def deep_merge(base: Any, over: Any) -> Any:
 
 
 def _id_list(x: Any) -> bool:
-    return isinstance(x, list) and bool(x) and all(isinstance(i, dict) and "id" in i for i in x)
+    return isinstance(x, list) and bool(x) and all(
+        isinstance(i, dict) and isinstance(i.get("id"), str | int) and not isinstance(i.get("id"), bool) for i in x)
 
 
-def read_yaml(path: Path, _seen: tuple[Path, ...] = ()) -> dict:
-    """Raw mapping of a scenario file with its `extends` chain merged in."""
-    path = path.resolve()
-    if path in _seen:
-        raise InputError(str(path), "extends", "circular extends chain")
-    if not path.exists():
-        raise InputError(str(path), "", "file not found")
+def _within(path: Path, roots: tuple[Path, ...]) -> bool:
+    return any(path.is_relative_to(r) for r in roots)
+
+
+BUNDLED_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"  # the demo and its variants
+
+
+def default_roots(scenario: Path) -> tuple[Path, ...]:
+    """Folders `extends` may reach when no root is given: the scenario's own folder tree, and the bundled
+    scenarios/ folder (so a variant anywhere may extend the demo)."""
+    return (scenario.resolve().parent, BUNDLED_SCENARIOS)
+
+
+def read_yaml(path: Path, root: str | Path | None = None, _seen: tuple[Path, ...] = (),
+              _file: str | None = None, _roots: tuple[Path, ...] = ()) -> dict:
+    """Raw mapping of a scenario file with its `extends` chain merged in.
+
+    `extends` may only name files inside `root` (default: `default_roots`), at most MAX_EXTENDS_DEPTH files
+    deep; files outside are refused before they are read (so nothing of them is quoted).
+    """
+    path = Path(path)
+    file = _file or str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(str(path), where, f"invalid YAML ({getattr(exc, 'problem', exc)})") from None
+        real = path.resolve()
+        roots = _roots or ((Path(root).resolve(),) if root is not None else default_roots(path))
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise InputError(file, "", f"cannot resolve the path ({exc})") from None
+    if real in _seen:
+        raise InputError(file, "extends", "circular extends chain")
+    raw = parse_yaml(decode(read_bytes(path, file), file), file)
     if not isinstance(raw, dict):
-        raise InputError(str(path), "", "expected a mapping of scenario keys at the top level")
+        raise InputError(file, "", "expected a mapping of scenario keys at the top level")
+    check_tree(raw, file)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
-    if not isinstance(parent, str):
-        raise InputError(str(path), "extends", "expected a file name (string)")
-    base = read_yaml(path.parent / parent, _seen + (path,))
+    if not isinstance(parent, str) or not parent.strip() or "\x00" in parent:
+        raise InputError(file, "extends", f"expected the name of a scenario file, got {parent!r}")
+    if len(_seen) + 1 >= MAX_EXTENDS_DEPTH:
+        raise InputError(file, "extends", f"extends chain longer than the limit of {MAX_EXTENDS_DEPTH} files")
+    target = real.parent / parent
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise InputError(file, "extends", f"cannot resolve {parent!r} ({exc})") from None
+    if not _within(resolved, roots):
+        where = " or ".join(str(r) for r in roots)
+        raise InputError(file, "extends", f"{parent!r} is outside the allowed folder {where}; extends may only "
+                         "name files inside it (pass a wider root, `--root DIR`, to allow more)")
+    base = read_yaml(resolved, None, _seen + (real,), str(target), roots)
     base.pop("name", None)
-    return deep_merge(base, raw)
+    merged = deep_merge(base, raw)
+    check_tree(merged, file)
+    return merged

@@ -7,7 +7,7 @@ from typing import Literal
 import pyomo.environ as pyo
 
 from ...schemas.measure import MeasureBase
-from ...schemas.trajectory import Trajectory, interpolate
+from ...schemas.trajectory import NonNegTrajectory, interpolate
 from ...units import CNY_PER_T_TO_MCNY_PER_KT, KT_TO_T, T_TO_KT
 from ..ledger import Ledger
 from .base import MeasureModel, Value, purchase_rows
@@ -17,8 +17,8 @@ class CarbonCredits(MeasureBase):
     """Credits (tCO2e) retired each year; count only as each target's offset rule allows."""
 
     kind: Literal["carbon_credits"]
-    price_cny_per_t: Trajectory | None = None
-    max_tco2e: Trajectory | None = None
+    price_cny_per_t: NonNegTrajectory | None = None
+    max_tco2e: NonNegTrajectory | None = None
     default_family = "credits"
 
 

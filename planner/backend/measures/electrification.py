@@ -13,7 +13,7 @@ from .heat_supply import HeatSupply, HeatSupplyModel
 
 class Electrification(HeatSupply):
     kind: Literal["electrification"]
-    cop: Annotated[float, Field(gt=0)]
+    cop: Annotated[float, Field(gt=0, le=10)]
 
 
 class ElectrificationModel(HeatSupplyModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ...schemas.trajectory import Trajectory
+from ...schemas.trajectory import NonNegTrajectory, Trajectory
 from .green_power import GreenPower, GreenPowerModel
 
 
@@ -12,7 +12,7 @@ class GreenCertificates(GreenPower):
     """Unbundled certificates (1 per MWh): market-based scope 2 only."""
 
     kind: Literal["green_certificates"]
-    price_cny_per_mwh: Trajectory | None = None
+    price_cny_per_mwh: NonNegTrajectory | None = None
 
     def price_override(self) -> Trajectory | None:
         return self.price_cny_per_mwh

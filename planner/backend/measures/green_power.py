@@ -8,7 +8,7 @@ from typing import ClassVar
 import pyomo.environ as pyo
 
 from ...schemas.measure import MeasureBase
-from ...schemas.trajectory import Trajectory, interpolate
+from ...schemas.trajectory import NonNegTrajectory, Trajectory, interpolate
 from ...schemas.types import Share
 from ...units import CNY_PER_MWH_TO_MCNY_PER_GWH, GWH_TO_MWH, KT_TO_T, MWH_TO_GWH
 from ..ledger import Ledger
@@ -19,7 +19,7 @@ class GreenPower(MeasureBase):
     """Common fields of PPAs and certificates: claims against grid purchases, zero market-based factor."""
 
     max_share: Share = 1.0  # of each covered site's grid purchases
-    max_mwh: Trajectory | None = None  # over all covered sites, per year
+    max_mwh: NonNegTrajectory | None = None  # over all covered sites, per year
     default_family = "green_power"
 
     def price_override(self) -> Trajectory | None:

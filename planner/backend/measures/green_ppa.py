@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ...schemas.trajectory import Trajectory
+from ...schemas.trajectory import Trajectory, trajectory
 from .green_power import GreenPower, GreenPowerModel
 
 
@@ -12,7 +12,7 @@ class GreenPPA(GreenPower):
     """Green power purchase: MWh at a premium over the grid price (the energy itself is paid at the grid price)."""
 
     kind: Literal["green_ppa"]
-    premium_cny_per_mwh: Trajectory | None = None
+    premium_cny_per_mwh: trajectory(-1e4, 1e5, " CNY/MWh") | None = None  # may be a discount
 
     def price_override(self) -> Trajectory | None:
         return self.premium_cny_per_mwh
