@@ -23,6 +23,7 @@ from .preprocess.inputs import ModelInputs, build_inputs
 from .preprocess.targets import TargetYear, describe, pct_change, target_years
 from .schemas import Scenario, load_scenario, validate
 from .schemas.library import load_library
+from .schemas.yamlio import check_tree, decode, parse_yaml, read_bytes
 from .units import KT_TO_T, MCNY_TO_CNY, T_TO_KT
 from .version import __version__
 
@@ -90,7 +91,8 @@ def dump_scenario(sc: Scenario) -> str:
 def load_dumped_scenario(text: str, where: str) -> Scenario:
     """The scenario of `dump_scenario` text (templates were applied before the dump: every field is explicit,
     so they are not applied again; the `template` names are kept)."""
-    raw = yaml.safe_load(text)
+    raw = parse_yaml(text, where)
+    check_tree(raw, where)
     templates = {}
     for m in raw.get("measures", []) if isinstance(raw, dict) else []:
         if isinstance(m, dict):
@@ -98,6 +100,22 @@ def load_dumped_scenario(text: str, where: str) -> Scenario:
     sc = validate(raw, where)
     return sc.model_copy(update={"measures": [m.model_copy(update={"template": templates.get(m.id)})
                                               for m in sc.measures]})
+
+
+REQUIRED_COLUMNS = {  # what a comparison reads from each result file
+    "roadmap": ("measure", "name", "name_zh", "kind", "family", "site", "year", "action", "size", "unit", "capex_cny",
+                "end_year", "share"),
+    "emissions": ("year", "site", "scope", "source", "bau_tco2e", "plan_tco2e", "share"),
+    "abatement": ("year", "measure", "family", "site", "scope", "source", "tco2e"),
+    "costs": ("year", "category", "nominal_cny", "discounted_cny"),
+    "measure_costs": ("year", "measure", "category", "nominal_cny", "discounted_cny"),
+    "targets": ("target", "type", "year", "required", "achieved", "offsets_used", "met", "milestone", "scope1",
+                "scope2", "scope3"),
+    "sbti": ("target", "criterion", "ok"),
+    "macc": ("measure", "net_cost_cny", "discounted_abatement_tco2e"),
+    "measure_economics": ("measure", "discounted_cost_cny", "abatement_tco2e"),
+    "electricity": ("year", "site", "grid_mwh", "onsite_mwh", "green_claims_mwh", "share"),
+}
 
 
 def _read_frame(path: Path) -> pd.DataFrame:
@@ -120,8 +138,8 @@ def read_plan(cls, folder: Path):
     if "summary.json" in missing:
         raise InputError(where, "", f"not a result folder (no summary.json); {rerun}")
     try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        summary = json.loads(read_bytes(folder / "summary.json", f"{where}/summary.json", "summary.json"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{where}/summary.json", "", f"unreadable ({type(exc).__name__}); {rerun}") from None
     fmt = summary.get("result_format") if isinstance(summary, dict) else None
     if fmt != RESULT_FORMAT:
@@ -136,7 +154,11 @@ def read_plan(cls, folder: Path):
             frames[n] = _read_frame(folder / f"{n}.csv")
         except (OSError, ValueError, pd.errors.ParserError) as exc:
             raise InputError(f"{where}/{n}.csv", "", f"unreadable ({type(exc).__name__}); {rerun}") from None
-    sc = load_dumped_scenario((folder / "scenario.yaml").read_text(encoding="utf-8"), f"{where}/scenario.yaml")
+        lacking = [c for c in REQUIRED_COLUMNS.get(n, ()) if c not in frames[n].columns]
+        if lacking:
+            raise InputError(f"{where}/{n}.csv", "", f"expected the columns {', '.join(lacking)}; {rerun}")
+    scenario_file = f"{where}/scenario.yaml"
+    sc = load_dumped_scenario(decode(read_bytes(folder / "scenario.yaml", scenario_file), scenario_file), scenario_file)
     if (folder / "macc_standalone.csv").is_file():
         frames["macc_standalone"] = _read_frame(folder / "macc_standalone.csv")
     return cls(**frames, scenario=sc, summary=summary, files=sorted(folder.iterdir()))

@@ -154,3 +154,23 @@ def test_no_plan_at_all_still_compares(tmp_path):
         c = compare([micro(name="a", targets=t), micro(name="b", targets=t)])
     assert list(c.scenarios.status) == ["infeasible", "infeasible"]
     assert c.economics.empty and "scenario" in c.economics.columns and c.roadmap.empty
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda d: (d / "summary.json").write_bytes(b"\xff\xfe\x00garbage"), "summary.json"),
+    (lambda d: (d / "summary.json").write_text("[1, 2]", encoding="utf-8"), "result format"),
+    (lambda d: (d / "scenario.yaml").write_bytes("name: caf\xe9\n".encode("latin-1")), "UTF-8"),
+    (lambda d: (d / "scenario.yaml").write_text((d / "scenario.yaml").read_text(encoding="utf-8")
+                                                + "name: again\n", encoding="utf-8"), "duplicate key"),
+    (lambda d: (d / "roadmap.csv").unlink(), "missing roadmap.csv"),
+    (lambda d: (d / "costs.csv").write_bytes(b"\x00" * 10), "costs.csv"),
+])
+def test_a_damaged_result_folder_gives_one_line_and_exit_2(demo_plan, tmp_path, monkeypatch, damage, words):
+    d = tmp_path / "demo"
+    demo_plan.write(d)
+    damage(d)
+    monkeypatch.chdir(ROOT)
+    r = CliRunner().invoke(main, ["compare", str(d), "scenarios/demo_strict.yaml", "--out", str(tmp_path / "o")])
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert r.exit_code == 2 and len(lines) == 1 and words in lines[0] and str(d) in lines[0], r.output
+    assert not (tmp_path / "o").exists()
