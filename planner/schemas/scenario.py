@@ -290,17 +290,17 @@ def load_kinds() -> None:
 def _scenario_model(kinds: tuple[str, ...]) -> type[Scenario]:
     classes = tuple(MEASURE_KINDS[k] for k in kinds)
     item = classes[0] if len(classes) == 1 else Annotated[typing.Union[classes], Field(discriminator="kind")]  # noqa: UP007
-    cls = create_model("ScenarioWithKinds", __base__=Scenario, __module__=__name__,
-                       measures=(list[item], Field(default_factory=list)))
-    globals()["ScenarioWithKinds"] = cls  # pickle finds validated scenarios by this module-level name
-    return cls
+    return create_model("ScenarioWithKinds", __base__=Scenario, __module__=__name__,
+                        measures=(list[item], Field(default_factory=list)))
 
 
 def scenario_model() -> type[Scenario]:
     """The Scenario schema whose `measures` accept exactly the registered measure kinds."""
     if not MEASURE_KINDS:
         load_kinds()
-    return _scenario_model(tuple(sorted(MEASURE_KINDS)))
+    cls = _scenario_model(tuple(sorted(MEASURE_KINDS)))
+    globals()["ScenarioWithKinds"] = cls  # pickle finds validated scenarios by this module-level name
+    return cls
 
 
 def __getattr__(name: str):
