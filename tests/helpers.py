@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 from planner.api import plan
 from planner.schemas.loader import validate
@@ -41,3 +45,45 @@ def efficiency(mid: str = "e1", share: float = 0.1, capex: float = 30_000, life:
     """A go/no-go electricity-saving retrofit at site s1 with a fixed capex (CNY) and lifetime (years)."""
     return {"id": mid, "kind": "efficiency", "site": "s1", "carriers": ["electricity"], "saving_share": share,
             "capex_fixed_cny": capex, "lifetime": life, **kw}
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def browser():
+    """Playwright driving Debian's chromium (no browser download); skips outside CI when it is missing."""
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("Debian's chromium is not installed here (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+    return sync_playwright()
+
+
+def open_in_chromium(html: Path, probe: str = "脱碳路线图"):
+    """(console/page/network messages, screenshot PNG bytes, body text, typeof window.__pwned, font facts) of
+    a local HTML file opened in headless chromium; font facts check the embedded PlannerCJK font on `probe`."""
+    msgs = []
+    with browser() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = b.new_page(viewport={"width": 1300, "height": 900})
+        page.on("console", lambda m: msgs.append((m.type, m.text)))
+        page.on("pageerror", lambda e: msgs.append(("pageerror", str(e))))
+        page.on("request", lambda r: msgs.append(("network", r.url)) if not r.url.startswith(("file:", "data:"))
+                else None)
+        page.goto(html.resolve().as_uri())
+        page.wait_for_load_state("load")
+        shot = page.screenshot(full_page=False)
+        text = page.inner_text("body")
+        flag = page.evaluate("typeof window.__pwned")
+        fonts = page.evaluate("""async (probe) => { await document.fonts.load("16px PlannerCJK", probe);
+            await document.fonts.ready;
+            return {check: document.fonts.check("16px PlannerCJK", probe),
+                    loaded: [...document.fonts].some(f => f.family.includes("PlannerCJK") && f.status === "loaded"),
+                    scripts: document.scripts.length, images: document.images.length,
+                    broken: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length}; }""",
+                              probe)
+        b.close()
+    return msgs, shot, text, flag, fonts

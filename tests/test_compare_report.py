@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import ast
 import logging
-import os
-import shutil
 import warnings
 from io import BytesIO
 from pathlib import Path
@@ -16,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import open_in_chromium
 
 from planner.report.compare import write_comparison_report
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NAN = float("nan")
 YEARS = list(range(2025, 2031))
 EVIL = "<script>window.__pwned = 1</script> \"Q\" & 'Co'"
@@ -202,40 +200,8 @@ def test_formula_text_stays_text_in_excel(tmp_path):
     assert cell.value == "=HYPERLINK(\"http://x\",\"y\")" and cell.data_type == "s"
 
 
-def _browser():
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
-        pytest.skip("Debian's chromium is not installed here (apt-get install chromium); CI installs it")
-    from playwright.sync_api import sync_playwright
-    return sync_playwright()
-
-
 def _open(html: Path, probe: str):
-    msgs = []
-    with _browser() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        page = b.new_page(viewport={"width": 1300, "height": 900})
-        page.on("console", lambda m: msgs.append((m.type, m.text)))
-        page.on("pageerror", lambda e: msgs.append(("pageerror", str(e))))
-        page.on("request", lambda r: msgs.append(("network", r.url)) if not r.url.startswith(("file:", "data:"))
-                else None)
-        page.goto(html.resolve().as_uri())
-        page.wait_for_load_state("load")
-        shot = page.screenshot(full_page=False)
-        text = page.inner_text("body")
-        flag = page.evaluate("typeof window.__pwned")
-        fonts = page.evaluate("""async (probe) => { await document.fonts.load("16px PlannerCJK", probe);
-            await document.fonts.ready;
-            return {check: document.fonts.check("16px PlannerCJK", probe),
-                    loaded: [...document.fonts].some(f => f.family.includes("PlannerCJK") && f.status === "loaded"),
-                    scripts: document.scripts.length, images: document.images.length,
-                    broken: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length}; }""",
-                              probe)
-        b.close()
-    return msgs, shot, text, flag, fonts
+    return open_in_chromium(html, probe)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

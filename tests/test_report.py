@@ -6,22 +6,18 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
-import shutil
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import BASE, ROOT
+from helpers import BASE, ROOT, open_in_chromium
 
 import planner
 from planner.report import render, write_report
 from planner.report.style import FAMILY_COLOURS, family_colour
 from planner.schemas import validate
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -94,34 +90,9 @@ def test_excel_sheets_equal_csv(demo_report):
                 assert x.fillna("").astype(str).tolist() == y.fillna("").astype(str).tolist(), (p.stem, col)
 
 
-def _browser():
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
-        pytest.skip("Debian's chromium is not installed here (apt-get install chromium); CI installs it")
-    from playwright.sync_api import sync_playwright
-    return sync_playwright()
-
-
 def _open(html: Path):
-    msgs, shot = [], None
-    with _browser() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        page = b.new_page(viewport={"width": 1300, "height": 900})
-        page.on("console", lambda m: msgs.append((m.type, m.text)))
-        page.on("pageerror", lambda e: msgs.append(("pageerror", str(e))))
-        page.on("request", lambda r: msgs.append(("network", r.url)) if not r.url.startswith(("file:", "data:"))
-                else None)
-        page.goto(html.resolve().as_uri())
-        page.wait_for_load_state("load")
-        shot = page.screenshot(full_page=False)
-        text = page.inner_text("body")
-        flag = page.evaluate("typeof window.__pwned")
-        fonts_ok = page.evaluate("document.fonts.check('16px PlannerCJK', '脱碳路线图')")
-        b.close()
-    return msgs, shot, text, flag, fonts_ok
+    msgs, shot, text, flag, fonts = open_in_chromium(html)
+    return msgs, shot, text, flag, fonts["check"]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

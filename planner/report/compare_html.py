@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from openpyxl import load_workbook
 
 from ..units import CNY_TO_MCNY
 from ..version import __version__
 from .compare_charts import NOT_SOLVED, all_scenarios, reference
-from .html import TEMPLATES, embedded_font
+from .html import TEMPLATES, embedded_font, write_sheets
 from .i18n import COST, FAMILY, KPI, STATUS, TEXT, pick, tr
 
 F = dict[str, pd.DataFrame]
@@ -269,15 +268,4 @@ def write_comparison_html(fr: F, charts: dict[str, list[Path]], out: Path, lang:
 
 def write_comparison_excel(fr: F, out: Path) -> Path:
     """comparison.xlsx: one sheet per frame with the frame's columns; text that looks like a formula stays text."""
-    path = out / "comparison.xlsx"
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, frame in fr.items():
-            frame.to_excel(xw, sheet_name=name[:31], index=False)
-    wb = load_workbook(path)
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                if c.data_type == "f":
-                    c.data_type = "s"
-    wb.save(path)
-    return path
+    return write_sheets(fr, out / "comparison.xlsx")

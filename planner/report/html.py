@@ -131,9 +131,14 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str) -> Pat
 
 def write_excel(plan, out: Path) -> Path:
     """results.xlsx: one sheet per result table, the same columns (units in the names) as the CSVs."""
-    path = out / "results.xlsx"
+    return write_sheets(plan.frames(), out / "results.xlsx")
+
+
+def write_sheets(frames: dict[str, pd.DataFrame], path: Path) -> Path:
+    """A workbook with one sheet per frame (names cut to Excel's 31 characters); text that looks like a
+    formula is stored as text (no formula injection)."""
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, frame in plan.frames().items():
+        for name, frame in frames.items():
             frame.to_excel(xw, sheet_name=name[:31], index=False)
     wb = load_workbook(path)
     for ws in wb.worksheets:  # text that looks like a formula stays text (no formula injection)
