@@ -83,7 +83,7 @@ def _solve(sc: Scenario) -> tuple[str, PlanResult | list[str] | str]:
     return "ok", p
 
 
-def _prepare(item, i: int) -> Run | Scenario:
+def _prepare(item) -> Run | Scenario:
     """A Run for an already solved input, else the scenario to solve."""
     if isinstance(item, PlanResult):
         return Run(item.scenario.name, "plan", item.scenario, item, item.summary.get("status", "optimal"))
@@ -108,7 +108,7 @@ def compare(items: list, reference: str | None = None, workers: int = 1,
         raise InputError("compare", "", f"expected at least two scenarios, got {len(items)}")
     if labels is not None and len(labels) != len(items):
         raise InputError("compare", "labels", f"expected {len(items)} labels, one per scenario, got {len(labels)}")
-    prepared = [_prepare(x, i) for i, x in enumerate(items)]
+    prepared = [_prepare(x) for x in items]
     sources = [str(x) if isinstance(x, str | Path) else type(x).__name__ for x in items]
     if labels is None:
         labels = [p.label if isinstance(p, Run) else p.name for p in prepared]
