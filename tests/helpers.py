@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -87,3 +88,15 @@ def open_in_chromium(html: Path, probe: str = "脱碳路线图"):
                               probe)
         b.close()
     return msgs, shot, text, flag, fonts
+
+
+class LogRecords(logging.Handler):
+    """Collects the messages (INFO and above) logged while a chart or report is drawn."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        if record.levelno >= logging.INFO:
+            self.messages.append(record.getMessage())

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import LogRecords as _Records
 from helpers import open_in_chromium
 
 from planner.report.compare import write_comparison_report
@@ -102,14 +103,6 @@ def make_frames(var: str = VAR, measure_name: str = "Rooftop PV") -> dict[str, p
             "trajectories": trajectories, "costs": costs, "abatement": abatement, "economics": economics}
 
 
-class _Records(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        if record.levelno >= logging.INFO:
-            self.messages.append(record.getMessage())
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import BASE, ROOT, open_in_chromium
+from helpers import LogRecords as _Records
 
 import planner
 from planner.report import render, write_report
@@ -32,14 +33,6 @@ def demo_report(demo_plan, tmp_path_factory):
     return out
 
 
-class _Records(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        if record.levelno >= logging.INFO:
-            self.messages.append(record.getMessage())
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
