@@ -26,9 +26,11 @@ class Plan(PlanResult):
         return self
 
 
-def plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None) -> Plan:
-    """Build, solve and read the roadmap of a scenario. Raises InfeasibleError or SolverError."""
-    return run_plan(scenario, out_dir, cls=Plan)
+def plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None, scheduler: str | None = None) -> Plan:
+    """Build, solve and read the roadmap of a scenario. A time-limited run returns its best plan (status
+    `time_limit`, with its gap); raises InfeasibleError, or SolverError when no plan was found at all.
+    `scheduler`: a Dask scheduler address for the site subproblems of large portfolios."""
+    return run_plan(scenario, out_dir, cls=Plan, scheduler=scheduler)
 
 
 def write_comparison(comparison: Comparison, out_dir: str | Path, langs: tuple[str, ...] = ("en",)) -> list[Path]:

@@ -118,8 +118,10 @@ def report(file: str, root: str | None, out: str | None, lang: str) -> None:
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
 @click.option("--time-limit", type=float, help="override solver.time_limit (seconds)")
 @click.option("--report", "with_report", is_flag=True, help="also write charts, HTML report and Excel workbook")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler for the site subproblems (tcp://host:8786)")
 @LANG
-def run(file: str, root: str | None, out: str | None, time_limit: float | None, with_report: bool, lang: str) -> None:
+def run(file: str, root: str | None, out: str | None, time_limit: float | None, with_report: bool,
+        scheduler: str | None, lang: str) -> None:
     """Solve a scenario and write roadmap, emissions, abatement, costs, targets and summary."""
     from .api import plan
     from .schemas import load_scenario
@@ -131,7 +133,7 @@ def run(file: str, root: str | None, out: str | None, time_limit: float | None, 
         if time_limit is not None:
             sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"time_limit": time_limit})})
         d = _out_dir(out, sc.name)
-        p = plan(sc, out_dir=d)
+        p = plan(sc, out_dir=d, scheduler=scheduler)
     except PlannerError as exc:
         _fail(exc)
     s = p.summary

@@ -192,8 +192,11 @@ def diagnose(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> list[str
     return [_shortfall_text(r, s, sc) for s, r in worst.values()]
 
 
-def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None, cls=PlanResult):
-    """Build, solve and read the roadmap of a scenario. Raises InfeasibleError or SolverError."""
+def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None, cls=PlanResult,
+             scheduler: str | None = None):
+    """Build, solve and read the roadmap of a scenario. Raises InfeasibleError, or SolverError when no
+    plan at all was found (a time-limited run returns its best plan with status `time_limit`).
+    `scheduler`: address of a Dask scheduler for the site subproblems of the decomposition."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     lib = load_library()
     t0 = time.perf_counter()
@@ -202,9 +205,12 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
     inv = bl.inventory(sc, lib)
     inp = build_inputs(sc, lib, drv)
     rows = target_years(sc, bau, drv)
+    t1 = time.perf_counter()
     built = build_model(inp, rows)
-    build_s = time.perf_counter() - t0
-    info: SolveInfo = solve(built, sc.solver)
+    t2 = time.perf_counter()
+    build_s = t2 - t0
+    info: SolveInfo = solve(built, sc.solver, scheduler=scheduler)
+    t3 = time.perf_counter()
     if info.status == "infeasible":
         raise InfeasibleError(sc.name, diagnose(sc, inp, rows))
     if not info.has_solution:
@@ -213,6 +219,9 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
     fr = extract(built, bau, sc)
     checks = sbti.check(sc, bau, drv)
     ok = sbti.summary(checks)
+    timings = {"preprocess": t1 - t0, "build": t2 - t1, "handover": info.handover_seconds,
+               "highs": info.highs_seconds, "solve_other": info.solve_seconds - info.handover_seconds
+               - info.highs_seconds, "results": time.perf_counter() - t3}
     tg = fr.targets.copy()
     tg["sbti_ok"] = tg.target.map(ok)
     summary = {
@@ -221,6 +230,7 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
         "npv_cny": None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
         "best_bound_cny": None if info.bound_mcny is None else info.bound_mcny * MCNY_TO_CNY,
         "gap": info.gap, "build_seconds": build_s, "solve_seconds": info.solve_seconds,
+        "first_plan_seconds": info.first_plan_seconds, "stage_seconds": timings, "heuristic": info.heuristic,
         "model": {"variables": info.n_variables, "binaries": info.n_binaries, "constraints": info.n_constraints},
         "horizon": [sc.horizon.start, sc.horizon.end], "base_year": sc.base_year,
         "discount_rate": sc.discount_rate, "gwp": sc.gwp, "consolidation": sc.organisation.approach,

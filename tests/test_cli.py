@@ -13,7 +13,7 @@ from helpers import BASE, ROOT
 
 from planner import plan
 from planner.backend.solve import classify
-from planner.errors import InfeasibleError, SolverError
+from planner.errors import InfeasibleError
 from planner.synthetic import portfolio
 
 FILES = ["roadmap.csv", "emissions.csv", "abatement.csv", "costs.csv", "targets.csv", "summary.json"]
@@ -84,24 +84,21 @@ def test_infeasible_pathway_year_is_named():
 
 
 def test_status_classification_never_calls_a_time_limit_optimal():
-    from pyomo.contrib.solver.common.results import TerminationCondition as TC
-    assert classify(TC.convergenceCriteriaSatisfied, True) == "optimal"
-    assert classify(TC.maxTimeLimit, True) == "time_limit"
-    assert classify(TC.maxTimeLimit, False) == "no_solution"
-    assert classify(TC.provenInfeasible, False) == "infeasible"
+    from highspy import HighsModelStatus as MS
+    assert classify(MS.kOptimal, True) == "optimal"
+    assert classify(MS.kTimeLimit, True) == "time_limit"
+    assert classify(MS.kTimeLimit, False) == "no_solution"
+    assert classify(MS.kInfeasible, False) == "infeasible"
 
 
 def test_time_limited_run_returns_incumbent_marked_with_gap():
-    sc = portfolio(30, seed=1)
-    sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"time_limit": 3.0, "mip_rel_gap": 0.0})})
-    try:
-        p = plan(sc)
-    except SolverError as exc:  # no incumbent within the limit: exit 4 with advice
-        assert exc.exit_code == 4 and "time_limit" in str(exc)
-        return
+    sc = portfolio(12, seed=1)
+    sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"time_limit": 1.0, "mip_rel_gap": 0.0})})
+    p = plan(sc)  # never an exception: the best plan found, with its proven gap
     s = p.summary
     assert s["status"] == "time_limit" and not s["optimal"]
-    assert s["gap"] is not None and s["gap"] > 0
+    assert s["gap"] is not None and 0 < s["gap"] < 0.01
+    assert s["targets_met"] and len(p.roadmap) > 0
 
 
 def test_baseline_command_writes_files(tmp_path):

@@ -1,17 +1,28 @@
-"""Solve a built model with HiGHS (time limit, relative gap, seed, threads) and record the outcome."""
+"""Solve a built model with HiGHS (time limit, relative gap, seed, threads) and record the outcome.
+
+The model goes to HiGHS as one matrix (matrix.py). For portfolios the site decomposition (decompose.py)
+finds a first plan and hands it to HiGHS as a MIP start; a run that hits its time limit returns the best
+plan it has with its proven gap (docs/model.md §12).
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import highspy
+import numpy as np
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
-from pyomo.contrib.solver.solvers.highs import Highs
 
 from ..schemas.scenario import Solver
 from .builder import BuiltModel
+from .matrix import Matrix, compile_model, load_values, set_start, to_highs
+
+MS = highspy.HighsModelStatus
+FALLBACK_SECONDS = 60.0  # time the decomposition may take past the limit when nothing was found in it
+LIMITS = (MS.kTimeLimit, MS.kIterationLimit, MS.kSolutionLimit, MS.kInterrupt)
+# HiGHS options chosen by measurement (docs/model.md §12, benchmarks/settings.py)
+TUNED_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False}
 
 
 @dataclass
@@ -28,6 +39,10 @@ class SolveInfo:
     n_variables: int
     n_binaries: int
     n_constraints: int
+    handover_seconds: float = 0.0  # Pyomo model -> HiGHS matrix
+    highs_seconds: float = 0.0  # inside HiGHS (every run: LP, subproblems, repair, full model), wall
+    first_plan_seconds: float | None = None  # from the start of the solve to the first feasible plan
+    heuristic: dict = field(default_factory=dict)  # the decomposition's figures, when it ran
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -48,7 +63,7 @@ def model_size(m: pyo.ConcreteModel) -> tuple[int, int, int]:
 _scheduler_threads: int | None = None
 
 
-def _ensure_threads(threads: int) -> None:
+def ensure_threads(threads: int) -> None:
     """HiGHS keeps one global thread scheduler per process, sized by the first solve; a later solve with
     another thread count fails. Reset it whenever the requested count changes."""
     global _scheduler_threads
@@ -57,41 +72,112 @@ def _ensure_threads(threads: int) -> None:
     _scheduler_threads = threads
 
 
-def classify(tc: TerminationCondition, has_solution: bool) -> str:
-    """Map the solver's termination to our status; a time-limited incumbent is never 'optimal'."""
-    if tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+def classify(status: MS, has_solution: bool) -> str:
+    """Map HiGHS's model status to ours; a time-limited incumbent is never 'optimal'."""
+    if status == MS.kOptimal and has_solution:
         return "optimal"
-    if tc in (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded):
+    if status in (MS.kInfeasible, MS.kUnboundedOrInfeasible):
         return "infeasible"
-    limits = (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit)
     if has_solution:
-        return "time_limit" if tc in limits else "feasible"
-    return "no_solution" if tc in limits else "error"
+        return "time_limit" if status in LIMITS else "feasible"
+    return "no_solution" if status in LIMITS else "error"
 
 
-def solve(built: BuiltModel, opts: Solver, tee: bool = False) -> SolveInfo:
-    """Solve with HiGHS; load the incumbent when there is one."""
-    m = built.m
-    nv, nb, nc = model_size(m)
-    solver = Highs()
-    _ensure_threads(opts.threads)
+def highs_options(opts: Solver, time_limit: float | None = None) -> dict:
+    return {"random_seed": opts.seed, "threads": opts.threads, "mip_rel_gap": opts.mip_rel_gap,
+            "time_limit": float(opts.time_limit if time_limit is None else time_limit),
+            "mip_feasibility_tolerance": 1e-7, "primal_feasibility_tolerance": 1e-8,
+            "dual_feasibility_tolerance": 1e-8, **TUNED_OPTIONS}
+
+
+def use_decomposition(opts: Solver, built: BuiltModel) -> bool:
+    """`sites` always, `off` never, `auto` from DECOMPOSE_MIN_SITES sites up (measured break-even)."""
+    from .decompose import DECOMPOSE_MIN_SITES
+
+    if opts.heuristic == "off" or built.elastic:
+        return False
+    return opts.heuristic == "sites" or len(built.inp.sites) >= DECOMPOSE_MIN_SITES
+
+
+def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | None = None) -> SolveInfo:
+    """Solve with HiGHS; load the best plan found into the model when there is one."""
     t0 = time.perf_counter()
-    res = solver.solve(
-        m, tee=tee, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-        time_limit=opts.time_limit, rel_gap=opts.mip_rel_gap, threads=opts.threads,
-        solver_options={"random_seed": opts.seed, "mip_feasibility_tolerance": 1e-7,
-                        "primal_feasibility_tolerance": 1e-8, "dual_feasibility_tolerance": 1e-8},
-    )
-    secs = time.perf_counter() - t0
-    tc = res.termination_condition
-    has = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
-    if has:
-        res.solution_loader.load_vars()
-    status = classify(tc, has)
-    obj = float(res.incumbent_objective) if has and res.incumbent_objective is not None else None
-    bound = res.objective_bound
-    bound = float(bound) if bound is not None and abs(bound) != float("inf") else None
-    gap = None
-    if obj is not None and bound is not None:
+    nv, nb, nc = model_size(built.m)
+    mx = compile_model(built.m)
+    handover = time.perf_counter() - t0
+    ensure_threads(opts.threads)
+    h = to_highs(mx, highs_options(opts))
+    if tee:
+        h.setOptionValue("output_flag", True)
+    heur: dict = {}
+    highs_s = 0.0
+    first = None
+    start = None
+    if use_decomposition(opts, built) and mx.integer.any():
+        from .decompose import first_plan
+
+        plan = first_plan(built, mx, opts, deadline=t0 + opts.time_limit, scheduler=scheduler)
+        heur, highs_s, start = plan.figures, plan.highs_seconds, plan.x
+        if start is not None:
+            first = time.perf_counter() - t0
+            set_start(h, start)
+    left = opts.time_limit - (time.perf_counter() - t0)
+    proven = heur.get("gap") is not None and heur["gap"] <= opts.mip_rel_gap
+    if proven:
+        return _finish(built, mx, None, start, heur, t0, handover, highs_s, first, (nv, nb, nc))
+    h.setOptionValue("time_limit", max(left, 1.0))
+    t1 = time.perf_counter()
+    found: list[float] = []
+    if first is None and mx.integer.any():
+        h.cbMipImprovingSolution.subscribe(lambda *_: found.append(time.perf_counter() - t0) if not found else None)
+    h.run()
+    first = found[0] if found else first
+    highs_s += time.perf_counter() - t1
+    if start is None and h.getInfo().primal_solution_status != 2 and h.getModelStatus() in LIMITS \
+            and mx.integer.any() and not built.elastic and opts.heuristic != "off":
+        # nothing found within the limit: the decomposition runs once past it so that the user gets a plan
+        from .decompose import first_plan
+
+        plan = first_plan(built, mx, opts, deadline=time.perf_counter() + max(opts.time_limit, FALLBACK_SECONDS),
+                          scheduler=scheduler)
+        heur, start = {**plan.figures, "after_time_limit": True}, plan.x
+        highs_s += plan.highs_seconds
+        if start is not None:
+            first = time.perf_counter() - t0
+    return _finish(built, mx, h, start, heur, t0, handover, highs_s, first, (nv, nb, nc))
+
+
+def _finish(built, mx: Matrix, h, start, heur, t0, handover, highs_s, first, size) -> SolveInfo:
+    """Read HiGHS's result (or the heuristic's proven plan when h is None) and load the plan."""
+    if h is None:
+        obj, bound = heur["objective_mcny"], heur["bound_mcny"]
+        load_values(mx, start)
         gap = abs(obj - bound) / max(abs(obj), 1e-9)
-    return SolveInfo(status, str(tc.name), obj, bound, gap, secs, has, nv, nb, nc)
+        status = "optimal"  # proven within the requested gap, as HiGHS's own 'optimal' is
+        return SolveInfo(status, "heuristic_gap_reached", obj, bound, gap, time.perf_counter() - t0, True, *size,
+                         handover, highs_s, first, heur)
+    st = h.getModelStatus()
+    info = h.getInfo()
+    has = info.primal_solution_status == 2
+    x = np.asarray(h.getSolution().col_value) if has else None
+    if x is None and start is not None:  # HiGHS kept nothing better than the start (or lost it): use the start
+        x, has = start, True
+    status = classify(st, has)
+    obj = bound = gap = None
+    if has:
+        load_values(mx, x)
+        obj = float(mx.c @ x + mx.offset)
+        if mx.integer.any():
+            b = info.mip_dual_bound
+            bound = float(b) if np.isfinite(b) and abs(b) < highspy.kHighsInf else None
+        else:
+            bound = obj if status == "optimal" else None
+        if heur.get("bound_mcny") is not None:
+            bound = max(bound, heur["bound_mcny"]) if bound is not None else heur["bound_mcny"]
+        if bound is not None:
+            bound = min(bound, obj)
+            gap = abs(obj - bound) / max(abs(obj), 1e-9)
+    if first is None and has:
+        first = time.perf_counter() - t0  # an LP, or a plan found only at the end
+    return SolveInfo(status, st.name, obj, bound, gap, time.perf_counter() - t0, has, *size, handover, highs_s,
+                     first, heur)

@@ -236,6 +236,8 @@ class Solver(Strict):
     mip_rel_gap: Annotated[float, Field(ge=0, le=1)] = 1e-4
     seed: int = Field(0, ge=0, le=2**31 - 1)
     threads: int = Field(1, ge=1, le=256)
+    # first plan by site decomposition (docs/model.md §12): auto = for portfolios of 20+ sites
+    heuristic: Literal["auto", "sites", "off"] = "auto"
 
 
 class Scenario(Strict):

@@ -1,0 +1,247 @@
+"""First plan for portfolios by site decomposition, priced by the LP relaxation (docs/model.md §12).
+
+Sites are coupled only by company-level rows (targets, offsets, contract volumes, budgets, adoption
+limits). The method:
+1. solve the LP relaxation of the whole model; its row duals y price the coupling rows;
+2. split the matrix: every column belongs to one site (by its index or its measure's site) or to the
+   company; a row touching one site is that site's row, a row touching several groups is a coupling row;
+3. solve each site's MIP with objective c - A_Cᵀ y (its own rows only), in parallel (local processes or a
+   Dask cluster); the company part is solved the same way, and Σ of their dual bounds + y·b is a
+   Lagrangian lower bound of the whole MILP (at least the LP bound);
+4. fix every site's integer decisions at its subproblem's answer and solve the rest (the repair MIP:
+   continuous decisions and company-level integers). If that is infeasible (integer answers at the LP
+   prices can fall short of a target), the timing repair keeps each site's choice of measures, fixes
+   the measures no site chose at zero and lets the build years move, stopping at its first plan; if
+   that fails too, the prices of the coupling rows are raised and step 3 repeats (REPAIR_ROUNDS in all).
+The repaired plan is feasible for the whole model; HiGHS starts from it. When its gap to the best bound
+is already within the requested gap, the solve stops there.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import InputError
+from ..schemas.scenario import Solver
+from .builder import BuiltModel
+from .matrix import Matrix, new_highs, pass_matrix
+from .subsolve import SubProblem, SubResult, solve_sub
+
+DECOMPOSE_MIN_SITES = 20  # below this a portfolio solves fast enough whole (benchmarks/run.py)
+REPAIR_ROUNDS = 3
+PRICE_RAISE = 1.5  # factor on the coupling prices after an infeasible repair
+TIMING_REPAIR_SECONDS = 30.0  # the timing repair stops after this long with its best plan ...
+TIMING_REPAIR_GAP = 5e-3  # ... or once a plan is within this of the Lagrangian bound
+SCHEDULER_TIMEOUT = "10s"
+SUB_GAP = 1e-4  # subproblems are small: solve them tightly
+INF = highspy.kHighsInf
+
+
+@dataclass
+class FirstPlan:
+    x: np.ndarray | None  # a feasible column vector of the whole model, or None
+    highs_seconds: float  # wall inside HiGHS runs started here (in this process or summed over workers)
+    figures: dict = field(default_factory=dict)
+
+
+def column_groups(built: BuiltModel, mx: Matrix) -> tuple[np.ndarray, list[str]]:
+    """Group of every column: index of its site in inp.sites, or len(sites) for the company."""
+    sites = list(built.inp.sites)
+    pos = {s: i for i, s in enumerate(sites)}
+    company = len(sites)
+    by_block = {id(mm.block): mm.cfg.site for mm in built.measures}
+    measure_site = {mm.id: mm.cfg.site for mm in built.measures}
+    groups = np.empty(len(mx.columns), dtype=np.int64)
+    for j, v in enumerate(mx.columns):
+        site = by_block.get(id(v.parent_block()))
+        if site is None:
+            idx = v.index()
+            head = idx[0] if isinstance(idx, tuple) and idx else idx
+            if isinstance(head, str):
+                site = head if head in pos else measure_site.get(head)
+        groups[j] = pos[site] if site in pos else company
+    return groups, sites
+
+
+def row_groups(A: sp.csr_array, col_group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Group of every row: the one group its columns share, or -1 for a coupling row (empty rows: company)."""
+    g = col_group[A.indices]
+    starts = A.indptr[:-1]
+    nnz = np.diff(A.indptr)
+    out = np.full(A.shape[0], n_groups - 1, dtype=np.int64)
+    has = nnz > 0
+    if g.size:
+        lo = np.minimum.reduceat(g, starts[has])
+        hi = np.maximum.reduceat(g, starts[has])
+        out[has] = np.where(lo == hi, lo, -1)
+    return out
+
+
+def _subproblem(name: str, mx: Matrix, cols: np.ndarray, rows: np.ndarray, price: np.ndarray, opts: dict):
+    A = mx.A[rows][:, cols]
+    return SubProblem(name, mx.c[cols] - price[cols], sp.csr_array(A), mx.row_lower[rows], mx.row_upper[rows],
+                      mx.col_lower[cols], mx.col_upper[cols], mx.integer[cols], opts)
+
+
+def _lp(mx: Matrix, options: dict) -> tuple[np.ndarray | None, float | None, float]:
+    t0 = time.perf_counter()
+    h = new_highs(options)
+    pass_matrix(h, mx.c, mx.A, mx.row_lower, mx.row_upper, mx.col_lower, mx.col_upper,
+                np.zeros_like(mx.integer), mx.offset)
+    h.run()
+    ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    y = np.asarray(h.getSolution().row_dual) if ok else None
+    obj = float(h.getInfo().objective_function_value) if ok else None
+    return y, obj, time.perf_counter() - t0
+
+
+def solve_all(subs: list[SubProblem], workers: int, scheduler: str | None) -> list[SubResult]:
+    """Solve the subproblems in order: on a Dask cluster, in local processes, or here."""
+    if scheduler:
+        from dask.distributed import Client
+
+        try:
+            client = Client(scheduler, set_as_default=False, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise InputError("--scheduler", "", f"no Dask scheduler reachable at {scheduler} "
+                             f"({type(exc).__name__})") from None
+        with client:
+            return client.gather(client.map(solve_sub, subs, pure=False))
+    if workers > 1 and len(subs) > 1:  # HiGHS releases the GIL while it solves
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(solve_sub, subs))
+    return [solve_sub(s) for s in subs]
+
+
+def first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float,
+               scheduler: str | None = None) -> FirstPlan:
+    """A feasible plan of the whole model by site decomposition, with a Lagrangian bound (see module doc)."""
+    from .solve import highs_options
+
+    t0 = time.perf_counter()
+    base = highs_options(opts, max(deadline - t0, 1.0))
+    y, lp_obj, lp_s = _lp(mx, {**base, "threads": opts.threads})
+    fig: dict = {"method": "sites", "lp_bound_mcny": lp_obj, "lp_seconds": round(lp_s, 3)}
+    highs_s = lp_s
+    if y is None:
+        fig["outcome"] = "lp_not_optimal"
+        return FirstPlan(None, highs_s, fig)
+    cg, sites = column_groups(built, mx)
+    company = len(sites)
+    rg = row_groups(mx.A, cg, company + 1)
+    coupling = np.flatnonzero(rg == -1)
+    fig.update(sites=len(sites), coupling_rows=int(coupling.size), company_columns=int((cg == company).sum()))
+    cols_of = [np.flatnonzero(cg == g) for g in range(company + 1)]
+    rows_of = [np.flatnonzero(rg == g) for g in range(company + 1)]
+    # duals may carry tiny wrong signs on one-sided rows; keep them sign-feasible
+    y = np.where(np.isinf(mx.row_lower) & (y > 0), 0.0, y)
+    y = np.where(np.isinf(mx.row_upper) & (y < 0), 0.0, y)
+    sub_opts = {"mip_rel_gap": SUB_GAP, "threads": 1, "random_seed": opts.seed,
+                "mip_feasibility_tolerance": 1e-7, "primal_feasibility_tolerance": 1e-8,
+                "dual_feasibility_tolerance": 1e-8, "mip_heuristic_run_root_reduced_cost": False}
+    workers = max(1, opts.threads)
+    owner = column_owner(built, mx)
+    best = None
+    for rnd in range(REPAIR_ROUNDS):
+        left = deadline - time.perf_counter()
+        if left <= 1.0:
+            fig["outcome"] = "time_limit"
+            break
+        yc = np.zeros_like(y)
+        yc[coupling] = y[coupling]
+        price = mx.A.T @ yc  # per column: Σ over coupling rows of dual x coefficient
+        opts_r = {**sub_opts, "time_limit": max(1.0, min(60.0, left / 2))}
+        subs = [_subproblem(sites[g] if g < company else "company", mx, cols_of[g], rows_of[g], price, opts_r)
+                for g in range(company + 1)]
+        t1 = time.perf_counter()
+        res = solve_all(subs, workers, scheduler)
+        fig[f"round{rnd}_subproblem_seconds"] = round(time.perf_counter() - t1, 3)
+        highs_s += time.perf_counter() - t1
+        if rnd == 0:
+            bound = _lagrangian_bound(res, y, coupling, mx)
+            fig["lagrangian_bound_mcny"] = bound
+        x_fix = np.zeros(len(mx.columns))
+        ok = True
+        for g, r in enumerate(res):
+            if r.x is None:
+                ok = g == company  # the company part is re-solved in the repair anyway
+                continue
+            x_fix[cols_of[g]] = r.x
+        if not ok:
+            fig["outcome"] = "subproblem_failed"
+            break
+        rep_opts = {**base, "time_limit": max(1.0, deadline - time.perf_counter())}
+        x, obj, rep_s = _repair(mx, cg, company, x_fix, rep_opts)
+        if x is None:  # keep each site's choice of measures but let their timing move; stop early
+            rep_opts = {**base, "time_limit": max(1.0, min(deadline - time.perf_counter(), TIMING_REPAIR_SECONDS))}
+            lag = fig.get("lagrangian_bound_mcny")
+            good = None if lag is None else lag + abs(lag) * max(opts.mip_rel_gap, TIMING_REPAIR_GAP)
+            x, obj, s2 = _repair(mx, cg, company, x_fix, rep_opts, owner, good)
+            rep_s += s2
+            fig[f"round{rnd}_repair"] = "timing" if x is not None else "failed"
+        highs_s += rep_s
+        fig[f"round{rnd}_repair_seconds"] = round(rep_s, 3)
+        if x is not None:
+            best = x
+            fig.update(outcome="feasible", rounds=rnd + 1, objective_mcny=obj)
+            break
+        y = y * PRICE_RAISE
+    if best is not None:
+        bound = max(b for b in (fig.get("lagrangian_bound_mcny"), lp_obj) if b is not None)
+        bound = min(bound, fig["objective_mcny"])
+        fig["bound_mcny"] = bound
+        fig["gap"] = abs(fig["objective_mcny"] - bound) / max(abs(fig["objective_mcny"]), 1e-9)
+    fig.setdefault("outcome", "infeasible_repair")
+    fig["seconds"] = round(time.perf_counter() - t0, 3)
+    return FirstPlan(best, highs_s, fig)
+
+
+def _lagrangian_bound(res: list[SubResult], y: np.ndarray, coupling: np.ndarray, mx: Matrix) -> float | None:
+    """L(y) = offset + Σ_g (dual bound of group g) + Σ_coupling y_r x (active bound of r)."""
+    if any(r.bound is None for r in res):
+        return None
+    yc = y[coupling]
+    side = np.where(yc > 0, mx.row_lower[coupling], np.where(yc < 0, mx.row_upper[coupling], 0.0))
+    if not np.all(np.isfinite(side[yc != 0])):
+        return None
+    return float(mx.offset + sum(r.bound for r in res) + yc @ side)
+
+
+def column_owner(built: BuiltModel, mx: Matrix) -> np.ndarray:
+    """Per column: index of its measure in built.measures, or -1 (core and rule columns)."""
+    by_block = {id(mm.block): i for i, mm in enumerate(built.measures)}
+    return np.array([by_block.get(id(v.parent_block()), -1) for v in mx.columns], dtype=np.int64)
+
+
+def _repair(mx: Matrix, cg: np.ndarray, company: int, x_fix: np.ndarray, options: dict,
+            owner: np.ndarray | None = None, good_enough: float | None = None):
+    """Fix the sites' integer columns at x_fix and solve the rest; (x, objective, seconds) or (None, None, s).
+    With `owner`, only measures that x_fix never builds are fixed (at 0); the others keep their integer
+    freedom (timing, reinvestment). With `good_enough`, HiGHS stops at the first plan that good."""
+    t0 = time.perf_counter()
+    fix = mx.integer & (cg != company)
+    if owner is not None:
+        used = np.unique(owner[fix & (x_fix > 0.5) & (owner >= 0)])
+        fix &= ~np.isin(owner, used)
+    lo, hi = mx.col_lower.copy(), mx.col_upper.copy()
+    v = np.round(x_fix[fix])
+    lo[fix] = hi[fix] = v
+    h = new_highs(options)
+    pass_matrix(h, mx.c, mx.A, mx.row_lower, mx.row_upper, lo, hi, mx.integer, mx.offset)
+    if good_enough is not None:  # interrupt HiGHS at the first plan with an objective <= good_enough
+        stop = []
+        h.cbMipImprovingSolution.subscribe(
+            lambda e: stop.append(True) if e.data_out.objective_function_value <= good_enough else None)
+        h.cbMipInterrupt.subscribe(lambda e: setattr(e.data_in, "user_interrupt", True) if stop else None)
+    h.run()
+    info = h.getInfo()
+    if info.primal_solution_status != 2:
+        return None, None, time.perf_counter() - t0
+    x = np.asarray(h.getSolution().col_value)
+    return x, float(mx.c @ x + mx.offset), time.perf_counter() - t0

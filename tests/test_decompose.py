@@ -1,0 +1,103 @@
+"""Site decomposition (docs/model.md §12): the first plan is feasible, its bound is valid, the final plan
+equals the monolithic optimum, and a Dask cluster gives the same plan as local threads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planner import plan
+from planner.backend.builder import build_model
+from planner.backend.decompose import column_groups, first_plan, row_groups
+from planner.backend.matrix import compile_model
+from planner.backend.solve import solve
+from planner.preprocess import baseline as bl
+from planner.preprocess.inputs import build_inputs
+from planner.preprocess.targets import target_years
+from planner.synthetic import portfolio
+
+TOL = 1e-6
+
+
+def _with(sc, **solver):
+    return sc.model_copy(update={"solver": sc.solver.model_copy(update=solver)})
+
+
+def _built(sc):
+    drv = bl.drivers(sc)
+    return build_model(build_inputs(sc, None, drv), target_years(sc, bl.bau_emissions(sc, drv), drv))
+
+
+@pytest.fixture(scope="module")
+def four_sites():
+    sc = _with(portfolio(4, seed=3), mip_rel_gap=1e-5, time_limit=120)
+    b = _built(sc)
+    return sc, b, compile_model(b.m)
+
+
+def test_every_column_belongs_to_its_site_and_only_company_rows_couple(four_sites):
+    sc, b, mx = four_sites
+    cg, sites = column_groups(b, mx)
+    assert sites == [s.id for s in sc.sites]
+    for v, g in zip(mx.columns, cg, strict=True):
+        name = v.name
+        for i, s in enumerate(sites):
+            if f"{s}_" in name or f"'{s}'" in name or f"[{s}," in name or f"[{s}]" in name:
+                assert g == i, name
+    rg = row_groups(mx.A, cg, len(sites) + 1)
+    coupling = {mx.rows[r].parent_component().local_name for r in np.flatnonzero(rg == -1)}
+    # targets and the offset rules read every site; nothing else may couple sites in this portfolio
+    assert coupling == {"target_level_max", "offsets_rule_max"}
+
+
+def test_first_plan_is_feasible_and_its_bound_lies_between_lp_and_optimum(four_sites):
+    sc, b, mx = four_sites
+    import time
+
+    fp = first_plan(b, mx, sc.solver, deadline=time.perf_counter() + 120)
+    x = fp.x
+    assert x is not None and fp.figures["outcome"] == "feasible"
+    act = mx.A @ x
+    assert np.all(act >= mx.row_lower - 1e-6 * (1 + np.abs(mx.row_lower)))
+    assert np.all(act <= mx.row_upper + 1e-6 * (1 + np.abs(mx.row_upper)))
+    assert np.all(x >= mx.col_lower - TOL) and np.all(x <= mx.col_upper + TOL)
+    assert np.allclose(x[mx.integer], np.round(x[mx.integer]), atol=1e-6)
+    mono = solve(_built(_with(sc, heuristic="off")), _with(sc, heuristic="off").solver)
+    assert mono.status == "optimal"
+    lag, lp = fp.figures["lagrangian_bound_mcny"], fp.figures["lp_bound_mcny"]
+    assert lp - 1e-6 * abs(lp) <= lag <= mono.objective_mcny * (1 + 1e-5)
+    assert fp.figures["objective_mcny"] >= mono.objective_mcny * (1 - 1e-5)
+
+
+@pytest.mark.parametrize("n,seed", [(3, 0), (4, 7)])
+def test_decomposed_plan_equals_monolithic_optimum(n, seed):
+    sc = _with(portfolio(n, seed=seed), mip_rel_gap=1e-4, time_limit=120)
+    dec = plan(_with(sc, heuristic="sites"))
+    mono = plan(_with(sc, heuristic="off"))
+    assert dec.summary["heuristic"]["method"] == "sites"
+    assert mono.summary["heuristic"] == {}
+    assert dec.summary["targets_met"]
+    a, m = dec.summary["npv_cny"], mono.summary["npv_cny"]
+    assert abs(a - m) <= 1e-4 * abs(m) * 1.01 + 1.0  # both within the 1e-4 gap of the same optimum
+    assert dec.summary["best_bound_cny"] <= m * (1 + 1e-9) + 1.0
+
+
+def test_dask_cluster_gives_the_local_plan():
+    from dask import distributed
+    sc = _with(portfolio(3, seed=2), mip_rel_gap=1e-4, heuristic="sites", threads=2)
+    local = plan(sc)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
+        remote = plan(sc, scheduler=cl.scheduler_address)
+    assert remote.summary["npv_cny"] == local.summary["npv_cny"]
+    assert remote.summary["heuristic"]["lagrangian_bound_mcny"] == local.summary["heuristic"]["lagrangian_bound_mcny"]
+    assert remote.roadmap.equals(local.roadmap)
+
+
+def test_unreachable_scheduler_is_a_one_line_input_error(monkeypatch):
+    from planner.backend import decompose
+    from planner.errors import InputError
+
+    monkeypatch.setattr(decompose, "SCHEDULER_TIMEOUT", "1s")
+    sc = _with(portfolio(2), heuristic="sites")
+    with pytest.raises(InputError, match="no Dask scheduler reachable at tcp://127.0.0.1:9"):
+        plan(sc, scheduler="tcp://127.0.0.1:9")
