@@ -56,7 +56,7 @@ def test_first_plan_is_feasible_and_its_bound_lies_between_lp_and_optimum(four_s
 
     fp = first_plan(b, mx, sc.solver, deadline=time.perf_counter() + 120)
     x = fp.x
-    assert x is not None and fp.figures["outcome"] == "feasible"
+    assert x is not None and fp.figures["outcome"] == "feasible", fp.figures
     act = mx.A @ x
     assert np.all(act >= mx.row_lower - 1e-6 * (1 + np.abs(mx.row_lower)))
     assert np.all(act <= mx.row_upper + 1e-6 * (1 + np.abs(mx.row_upper)))

@@ -89,9 +89,17 @@ def _subproblem(name: str, mx: Matrix, cols: np.ndarray, rows: np.ndarray, price
                       mx.col_lower[cols], mx.col_upper[cols], mx.integer[cols], opts)
 
 
+def _main_highs(options: dict) -> highspy.Highs:
+    """A HiGHS instance for this (main) thread, with the global scheduler sized for its thread count."""
+    from .solve import ensure_threads
+
+    ensure_threads(options["threads"])
+    return new_highs(options)
+
+
 def _lp(mx: Matrix, options: dict) -> tuple[np.ndarray | None, float | None, float]:
     t0 = time.perf_counter()
-    h = new_highs(options)
+    h = _main_highs(options)
     pass_matrix(h, mx.c, mx.A, mx.row_lower, mx.row_upper, mx.col_lower, mx.col_upper,
                 np.zeros_like(mx.integer), mx.offset)
     h.run()
@@ -232,7 +240,7 @@ def _repair(mx: Matrix, cg: np.ndarray, company: int, x_fix: np.ndarray, options
     lo, hi = mx.col_lower.copy(), mx.col_upper.copy()
     v = np.round(x_fix[fix])
     lo[fix] = hi[fix] = v
-    h = new_highs(options)
+    h = _main_highs(options)
     pass_matrix(h, mx.c, mx.A, mx.row_lower, mx.row_upper, lo, hi, mx.integer, mx.offset)
     if good_enough is not None:  # interrupt HiGHS at the first plan with an objective <= good_enough
         stop = []
