@@ -11,9 +11,11 @@ The builder knows measure kinds only through the registry and the MeasureModel i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
+from pyomo.common.numeric_types import native_numeric_types
 
 from ..preprocess.inputs import ModelInputs
 from ..preprocess.targets import TargetYear
@@ -39,11 +41,39 @@ class BuiltModel:
     measures: list[MeasureModel]
     targets: list[TargetYear]
     elastic: bool
+    _memo: dict | None = field(default=None, repr=False)
 
-    @staticmethod
-    def value(x) -> float:
-        """Value of a variable, parameter or expression after the solve (numbers pass through)."""
-        return float(x) if isinstance(x, int | float) else float(pyo.value(x))
+    def value(self, x) -> float:
+        """Value of a variable, parameter or expression after the solve (numbers pass through). Inside
+        `evaluation()` named expressions (blk.capex, m.cost, ...) are evaluated once and remembered."""
+        if isinstance(x, int | float):
+            return float(x)
+        if self._memo is None:
+            return float(pyo.value(x))
+        return float(_evaluate(x, self._memo))
+
+    @contextmanager
+    def evaluation(self):
+        """Read results with memoised named expressions; the values must not change meanwhile."""
+        self._memo = {}
+        try:
+            yield self
+        finally:
+            self._memo = None
+
+
+def _evaluate(e, memo: dict):
+    """Value of a Pyomo expression tree; named expressions are looked up in / stored to memo."""
+    if e.__class__ in native_numeric_types:
+        return e
+    if not e.is_expression_type():
+        return e.value  # variable or parameter data
+    if e.is_named_expression_type():
+        key = id(e)
+        if key not in memo:
+            memo[key] = _evaluate(e.expr, memo)
+        return memo[key]
+    return e._apply_operation([_evaluate(a, memo) for a in e.args])
 
 
 def block_name(measure_id: str) -> str:

@@ -51,39 +51,50 @@ def irr(flows: np.ndarray, lo: float = -0.99, hi: float = 10.0) -> float:
     return (lo + hi) / 2
 
 
+def _table(series: pd.Series, years: list[int]) -> dict[str, np.ndarray]:
+    """measure -> values per year (0 where missing), from a series indexed by (measure, year)."""
+    if series.empty:
+        return {}
+    wide = series.unstack("year").reindex(columns=years, fill_value=0.0).fillna(0.0)
+    return {mid: row.to_numpy(dtype=float) for mid, row in wide.iterrows()}
+
+
 def measure_economics(roadmap: pd.DataFrame, measure_costs: pd.DataFrame, energy: pd.DataFrame,
                       abatement: pd.DataFrame, discount: dict[int, float]) -> pd.DataFrame:
     """One row per adopted measure (roadmap order); see the module doc for the definitions."""
     if roadmap.empty:
         return pd.DataFrame(columns=COLUMNS)
-    costs = measure_costs.groupby(["measure", "year"]).nominal_cny.sum()
-    om = measure_costs[measure_costs.category.isin(["fixed_om", "variable_om"])].groupby(["measure", "year"])
-    om = om.nominal_cny.sum()
-    en = energy.groupby(["measure", "year"]).cny.sum()
-    ab = abatement[abatement.scope.isin(MARKET_BASIS)].groupby("measure").tco2e.sum()
     years = sorted(discount)
+    yr = np.array(years)
+    zero = np.zeros(len(years))
+    costs = _table(measure_costs.groupby(["measure", "year"]).nominal_cny.sum(), years)
+    om = _table(measure_costs[measure_costs.category.isin(["fixed_om", "variable_om"])]
+                .groupby(["measure", "year"]).nominal_cny.sum(), years)
+    en = _table(energy.groupby(["measure", "year"]).cny.sum(), years)
+    ab = abatement[abatement.scope.isin(MARKET_BASIS)].groupby("measure").tco2e.sum()
+    disc = np.array([discount[y] for y in years])
+    builds_of = {mid: g.sort_values("year", kind="stable")
+                 for mid, g in roadmap[roadmap.action == "build"].groupby("measure", sort=False)}
     rows = []
     for mid, r in roadmap.drop_duplicates("measure").set_index("measure").iterrows():
-        own = costs.get(mid, pd.Series(dtype=float)).reindex(years, fill_value=0.0)
-        energy_change = en.get(mid, pd.Series(dtype=float)).reindex(years, fill_value=0.0)
-        flows = -(own + energy_change)  # nominal CNY per year, + = money in
-        disc = pd.Series(discount).reindex(years)
+        energy_change = en.get(mid, zero)
+        flows = -(costs.get(mid, zero) + energy_change)  # nominal CNY per year, + = money in
         cost = float(-(flows * disc).sum())
         tco2e = float(ab.get(mid, 0.0))
         row = dict(measure=mid, name=r["name"], name_zh=r["name_zh"], family=r["family"], site=r["site"],
                    kind=r["kind"], discounted_cost_cny=cost, abatement_tco2e=tco2e,
                    cost_cny_per_tco2e=cost / tco2e if tco2e > 1e-9 else math.nan,
                    npv_vs_not_adopting_cny=math.nan, irr=math.nan, payback_years=math.nan)
-        builds = roadmap[(roadmap.measure == mid) & (roadmap.action == "build")].sort_values("year")
-        if len(builds):
+        builds = builds_of.get(mid)
+        if builds is not None and len(builds):
             first, end = int(builds.year.iloc[0]), int(builds.end_year.iloc[0])
-            live = flows[flows.index >= first]
-            last = max((y for y, v in live.items() if abs(v) > 1e-9), default=first)
+            live = yr >= first
+            nonzero = live & (np.abs(flows) > 1e-9)
+            last = int(yr[nonzero].max()) if nonzero.any() else first
             row["npv_vs_not_adopting_cny"] = -cost
-            row["irr"] = irr(live[live.index <= last].to_numpy())
+            row["irr"] = irr(flows[live & (yr <= last)])
             # simple payback of the first build: its capex over its average yearly net saving while in service
-            saving = -energy_change - om.get(mid, pd.Series(dtype=float)).reindex(years, fill_value=0.0)
-            saving = saving[(saving.index >= first) & (saving.index <= end)]
+            saving = (-energy_change - om.get(mid, zero))[(yr >= first) & (yr <= end)]
             avg = float(saving.mean()) if len(saving) else 0.0
             spend = float(builds.capex_cny.iloc[0] * builds.share.iloc[0])
             row["payback_years"] = (spend / avg if avg > 1e-9 and spend > 0 else 0.0 if spend <= 0 < avg

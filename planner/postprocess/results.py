@@ -103,12 +103,14 @@ def abatement(b: BuiltModel, attributed: pd.DataFrame) -> pd.DataFrame:
 
 def costs(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(costs by year and category, costs by year, measure and category), nominal and discounted CNY."""
-    m, inp, val = b.m, b.inp, b.value
-    rows = [(y, c, val(m.cost[c, y]) * MCNY_TO_CNY) for y in inp.years for c in COST_CATEGORIES]
-    df = pd.DataFrame(rows, columns=["year", "category", "nominal_cny"])
+    inp, val = b.inp, b.value
+    # every cost term once; m.cost[c, y] is the sum of the terms of (c, y)
+    terms = pd.DataFrame([(y, mid or "", c, val(e) * MCNY_TO_CNY) for c, y, mid, e in b.ledger.items("cost")],
+                         columns=["year", "measure", "category", "nominal_cny"])
+    grid = pd.MultiIndex.from_product([inp.years, COST_CATEGORIES], names=["year", "category"])
+    df = terms.groupby(["year", "category"]).nominal_cny.sum().reindex(grid, fill_value=0.0).reset_index()
     df["discounted_cny"] = df.nominal_cny * df.year.map(inp.discount)
-    mrows = [(y, mid or "", c, val(e) * MCNY_TO_CNY) for c, y, mid, e in b.ledger.items("cost") if mid]
-    md = pd.DataFrame(mrows, columns=["year", "measure", "category", "nominal_cny"])
+    md = terms[terms.measure != ""]
     md = md.groupby(["year", "measure", "category"], as_index=False)["nominal_cny"].sum()
     md["discounted_cny"] = md.nominal_cny * md.year.map(inp.discount)
     return df, md
@@ -153,9 +155,10 @@ class Frames:
 
 
 def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
-    c, mc = costs(b)
-    attributed, energy = attribute(b)
-    ab = abatement(b, attributed)
-    rm = roadmap(b)
-    return Frames(rm, emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy),
-                  measure_economics(rm, mc, energy, ab, b.inp.discount), electricity(b))
+    with b.evaluation():
+        c, mc = costs(b)
+        attributed, energy = attribute(b)
+        ab = abatement(b, attributed)
+        rm = roadmap(b)
+        return Frames(rm, emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy),
+                      measure_economics(rm, mc, energy, ab, b.inp.discount), electricity(b))

@@ -1,0 +1,62 @@
+"""Before/after: plan the demo and generated portfolios with two checkouts of the planner, alternating in
+one run, each plan in a fresh process; prints median wall and CPU seconds per checkout and their ratio.
+
+Usage: python benchmarks/versions.py --old /path/to/old/checkout [--new .] [--cases demo 10] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHILD = """
+import json, resource, sys, time
+from planner.api import plan
+from planner.schemas import load_scenario
+from planner.synthetic import portfolio
+case = sys.argv[1]
+sc = portfolio(int(case)) if case.isdigit() else load_scenario(sys.argv[2] + "/scenarios/" + case + ".yaml")
+w, c = time.perf_counter(), time.process_time()
+p = plan(sc)
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"wall": time.perf_counter() - w, "cpu": time.process_time() - c, "npv": p.summary["npv_cny"],
+                  "status": p.summary["status"], "rss_mb": ru.ru_maxrss / 1024}))
+"""
+
+
+def _run(checkout: Path, case: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    out = subprocess.run([sys.executable, "-c", CHILD, case, str(ROOT)], env=env, capture_output=True, text=True,
+                         check=True, cwd=checkout)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--old", required=True, type=Path)
+    ap.add_argument("--new", default=ROOT, type=Path)
+    ap.add_argument("--cases", nargs="*", default=["demo", "10"])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    print("| case | old wall s | new wall s | wall ratio | old CPU s | new CPU s | CPU ratio | old NPV | new NPV |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for case in args.cases:
+        runs: dict[str, list[dict]] = {"old": [], "new": []}
+        for _ in range(args.repeat):
+            for which in ("old", "new"):
+                runs[which].append(_run(getattr(args, which).resolve(), case))
+        med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "cpu")} for k, v in runs.items()}
+        print(f"| {case} | {med['old']['wall']:.1f} | {med['new']['wall']:.1f} | "
+              f"{med['old']['wall'] / med['new']['wall']:.2f}x | {med['old']['cpu']:.1f} | {med['new']['cpu']:.1f} | "
+              f"{med['old']['cpu'] / med['new']['cpu']:.2f}x | {runs['old'][0]['npv'] / 1e6:,.3f} M | "
+              f"{runs['new'][0]['npv'] / 1e6:,.3f} M |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
