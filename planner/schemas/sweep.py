@@ -182,6 +182,16 @@ def _corners(p: Parameter) -> list[float]:
     return [p.median * math.exp(-3 * p.sigma), p.median * math.exp(3 * p.sigma)]
 
 
+def validate_dumped(raw: dict, file: str, lib: Library) -> Scenario:
+    """Validate a dumped scenario (templates already applied). A cost index a template names but the scenario
+    does not define means index 1: it is written as none, so that validation does not take it as a typo."""
+    indices = (raw.get("trajectories") or {}).get("capex_index") or {}
+    for m in raw.get("measures") or []:
+        if isinstance(m, dict) and m.get("cost_index") is not None and m["cost_index"] not in indices:
+            m["cost_index"] = None
+    return validate(raw, file, lib)
+
+
 def apply_values(sc: Scenario, raw: dict, params: tuple[Parameter, ...], locations, values, lib: Library,
                  file: str) -> Scenario:
     """The scenario with each parameter at its value (None: unchanged), validated."""
@@ -190,7 +200,7 @@ def apply_values(sc: Scenario, raw: dict, params: tuple[Parameter, ...], locatio
             continue
         for loc in locs:
             loc.write(raw, apply_mode(loc.read(raw, sc, lib), p.mode, float(x), loc, sc))
-    return validate(raw, file, lib)
+    return validate_dumped(raw, file, lib)
 
 
 def _digest(sweep: Sweep, base: Scenario) -> str:
@@ -222,6 +232,7 @@ def load_sweep(path: str | Path, root: str | Path | None = None) -> SweepSpec:
 def spec_of(sweep: Sweep, base: Scenario, file: str) -> SweepSpec:
     """Resolve every parameter's path on the base scenario and check its extreme values validate."""
     lib = load_library()
+    base = validate_dumped(base.model_dump(mode="python"), file, lib)
     params = (carbon_parameter(sweep.carbon_price),) if sweep.design == "carbon_price" else tuple(sweep.parameters)
     where = ["carbon_price"] if sweep.design == "carbon_price" else [f"parameters[{i}]" for i in range(len(params))]
     dumped = base.model_dump(mode="python")

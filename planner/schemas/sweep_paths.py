@@ -65,8 +65,9 @@ def apply_mode(value: Any, mode: str, x: float, loc: Location, sc: Scenario) -> 
         years = [sc.base_year, *sc.years]
         old = interpolate(value, years, default=1.0) if mode == "add" else {y: 1.0 for y in years}
         return {y: old[y] * (1.0 + x) ** (y - sc.base_year) for y in years}
-    if mode == "set":
-        return int(round(x)) if isinstance(value, int) and not isinstance(value, bool) else x
+    if mode == "set":  # whole numbers as integers (years, lifetimes; a float field accepts them too)
+        return int(round(x)) if float(x).is_integer() or (isinstance(value, int) and not isinstance(value, bool)) \
+            else x
     if isinstance(value, dict):
         if mode == "shift":
             n = int(round(x))
@@ -191,6 +192,9 @@ def resolve_path(path: str, raw: dict, sc: Scenario, lib: Library, file: str, wh
                     if not isinstance(child, list):
                         raise LookupError(f"{_label(keys + (dkey,), raw)} is not a list; drop the [{sel}]")
                     nxt += [keys + (dkey, i) for i in _select(child, sel, key, sc)]
+                elif isinstance(child, list) and not all(isinstance(x, dict) for x in child):
+                    raise LookupError(f"{_label(keys + (dkey,), raw)} holds a list of values, not a number or a "
+                                      "{year: value} trajectory")
                 elif isinstance(child, list):
                     raise LookupError(f"{_label(keys + (dkey,), raw)} is a list; select items with "
                                       f"{key}[ID], {key}[*] or {key}[FIELD=VALUE]")

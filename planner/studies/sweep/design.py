@@ -64,11 +64,13 @@ def _points(p: Parameter, n: int | None) -> tuple[list[float], list[str]]:
     if p.values is not None:
         return list(p.values), ["value"] * len(p.values)
     if n is None:
-        xs = [p.low, p.high] if p.low is not None else list(to_value(p, np.array(OAT_QUANTILES)))
+        xs = [p.low, p.high] if p.low is not None else list(_dist(p).ppf(np.array(OAT_QUANTILES)))
         return [float(x) for x in xs], ["low", "high"]
     if p.kind == "uniform":
         return [float(x) for x in np.linspace(p.low, p.high, n)], ["value"] * n
-    return [float(x) for x in to_value(p, (np.arange(n) + 0.5) / n)], ["value"] * n
+    if p.low is not None:  # a truncated normal or lognormal: quantiles within low..high
+        return [float(x) for x in to_value(p, (np.arange(n) + 0.5) / n)], ["value"] * n
+    return [float(x) for x in _dist(p).ppf((np.arange(n) + 0.5) / n)], ["value"] * n
 
 
 def _base_row(params: tuple[Parameter, ...]) -> list[float]:

@@ -162,15 +162,17 @@ ADOPTION_COLUMNS = ["measure", "kind", "family", "site", "adopted", "first_year"
 def _adoption(b, rm: pd.DataFrame) -> pd.DataFrame:
     """One row per enabled measure: adopted, first year, largest size of one build or one year's purchase
     (in `unit`), number of builds or purchase years, capex (consolidated CNY)."""
+    g = rm.assign(consolidated=rm.capex_cny * rm.share).groupby("measure").agg(
+        first_year=("year", "min"), size=("size", "max"), unit=("unit", "first"), actions=("year", "size"),
+        capex_cny=("consolidated", "sum")).to_dict("index")
     rows = []
     for mm in b.measures:
         cfg = mm.cfg
-        r = rm[rm.measure == cfg.id]
+        r = g.get(cfg.id)
         rows.append(dict(measure=cfg.id, kind=cfg.kind, family=cfg.family_name, site=cfg.site or "company",
-                         adopted=len(r) > 0, first_year=int(r.year.min()) if len(r) else None,
-                         size=float(r["size"].max()) if len(r) else 0.0,
-                         unit=r.unit.iloc[0] if len(r) else getattr(mm, "size_unit", ""),
-                         actions=len(r), capex_cny=float((r.capex_cny * r.share).sum())))
+                         adopted=r is not None, first_year=int(r["first_year"]) if r else None,
+                         size=float(r["size"]) if r else 0.0, unit=r["unit"] if r else mm.size_unit,
+                         actions=int(r["actions"]) if r else 0, capex_cny=float(r["capex_cny"]) if r else 0.0))
     df = pd.DataFrame(rows, columns=ADOPTION_COLUMNS)
     df["first_year"] = df.first_year.astype("Int64")
     return df

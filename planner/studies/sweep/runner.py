@@ -125,8 +125,8 @@ def _bounded(todo: list[int], submit: Callable, limit: int, wait_some: Callable)
 
 # -- progress -----------------------------------------------------------------------------------------
 class _Progress:
-    """rich bar on a terminal (done/total, variants/s, ETA, infeasible); a plain line every few seconds
-    otherwise (CI logs); nothing when quiet."""
+    """rich bar on a terminal (done/total, variants/s, ETA, infeasible); otherwise (CI logs) a plain line
+    per tenth of the variants and at least every 30 s; nothing when quiet."""
 
     def __init__(self, total: int, done: int, quiet: bool):
         self.total, self.done, self.quiet = total, done, quiet
@@ -157,7 +157,7 @@ class _Progress:
         rate = (self.done - self.start_done) / dt if dt > 0 else 0.0
         if self.bar is not None:
             self.bar.update(self.task, completed=self.done, rate=f"{rate:.2f}", bad=self.problems)
-        elif dt - self.last >= 2.0 or self.done == self.total:
+        elif self.done % max(1, self.total // 10) == 0 or dt - self.last >= 30 or self.done == self.total:
             self.last = dt
             eta = (self.total - self.done) / rate if rate > 0 else float("nan")
             print(f"sweep: {self.done}/{self.total} variants, {rate:.2f} variants/s, ETA {eta:.0f} s, "
