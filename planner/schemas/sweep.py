@@ -93,7 +93,7 @@ class CarbonPriceDesign(Strict):
     """`design: carbon_price`: one variant per price (CNY/t), on the internal carbon price or the ETS price."""
 
     prices: list[Annotated[float, Field(ge=0, le=1e5)]] = Field(min_length=1, max_length=1000)
-    on: Literal["internal", "ets"] = "internal"
+    applies_to: Literal["internal", "ets"] = "internal"
 
 
 class SweepSolver(Strict):
@@ -167,7 +167,7 @@ class SweepSpec:
 
 def carbon_parameter(cp: CarbonPriceDesign) -> Parameter:
     """The one parameter of a carbon-price sweep."""
-    path = "internal_carbon_price.price_cny_per_t" if cp.on == "internal" else "prices.ets"
+    path = "internal_carbon_price.price_cny_per_t" if cp.applies_to == "internal" else "prices.ets"
     return Parameter(name="carbon_price", path=path, mode="set", values=cp.prices)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import math
 import os
+import resource
 import time
 
 import numpy as np
@@ -32,7 +33,9 @@ from ...schemas.types import MAX_ID_CHARS
 from ...units import KT_TO_T, MCNY_TO_CNY
 
 SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
-EXECUTION_COLUMNS = ("solve_seconds", "wall_seconds", "cpu_seconds", "rebuilt", "rebuild_reason", "worker")
+# facts of the run (timings, which worker, in place or rebuilt, its memory), not of the variant
+EXECUTION_COLUMNS = ("solve_seconds", "highs_seconds", "wall_seconds", "cpu_seconds", "rebuilt", "rebuild_reason",
+                     "worker", "peak_rss_mb")
 
 
 def variant_name(base: str, i: int) -> str:
@@ -78,7 +81,7 @@ class Worker:
         t0, c0 = time.perf_counter(), time.process_time()
         row = dict(variant=i, status="", termination="", npv_cny=None, bound_cny=None, gap=None,
                    targets_met=None, targets_missed=None, total_capex_cny=None, cumulative_scope12_tco2e=None,
-                   shortfall="", message="", solve_seconds=0.0, rebuilt=False, rebuild_reason="")
+                   shortfall="", message="", solve_seconds=0.0, highs_seconds=0.0, rebuilt=False, rebuild_reason="")
         tables: dict[str, pd.DataFrame] = {}
         try:
             sc = variant_scenario(self.spec, values, i, self.raw)
@@ -96,6 +99,7 @@ class Worker:
         row.update(rebuilt=reason is not None, rebuild_reason=reason or "")
         info = self.resolver.solve(sc.solver)
         row.update(status=info.status, termination=info.termination, solve_seconds=info.solve_seconds,
+                   highs_seconds=self.resolver.highs_seconds,
                    gap=info.gap, npv_cny=None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
                    bound_cny=None if info.bound_mcny is None else info.bound_mcny * MCNY_TO_CNY)
         b = self.resolver.built
@@ -108,7 +112,8 @@ class Worker:
         return self._finish(row, tables, t0, c0)
 
     def _finish(self, row: dict, tables: dict, t0: float, c0: float) -> dict[str, pd.DataFrame]:
-        row.update(wall_seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0, worker=os.getpid())
+        row.update(wall_seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0, worker=os.getpid(),
+                   peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         tables["metrics"] = pd.DataFrame([row])
         return tables
 

@@ -30,7 +30,8 @@ TABLES = {
     "metrics": "variant INTEGER PRIMARY KEY, status VARCHAR, termination VARCHAR, npv_cny DOUBLE, bound_cny DOUBLE, "
                "gap DOUBLE, targets_met BOOLEAN, targets_missed INTEGER, total_capex_cny DOUBLE, "
                "cumulative_scope12_tco2e DOUBLE, shortfall VARCHAR, message VARCHAR, solve_seconds DOUBLE, "
-               "rebuilt BOOLEAN, rebuild_reason VARCHAR, wall_seconds DOUBLE, cpu_seconds DOUBLE, worker INTEGER",
+               "highs_seconds DOUBLE, rebuilt BOOLEAN, rebuild_reason VARCHAR, wall_seconds DOUBLE, "
+               "cpu_seconds DOUBLE, worker INTEGER, peak_rss_mb DOUBLE",
     "targets": "variant INTEGER, target VARCHAR, type VARCHAR, year INTEGER, milestone BOOLEAN, unit VARCHAR, "
                "required DOUBLE, achieved DOUBLE, offsets_used DOUBLE, net DOUBLE, met BOOLEAN, shortfall DOUBLE",
     "adoption": "variant INTEGER, measure VARCHAR, kind VARCHAR, family VARCHAR, site VARCHAR, adopted BOOLEAN, "
