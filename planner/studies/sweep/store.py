@@ -71,7 +71,11 @@ class Store:
             raise InputError(where, "", f"cannot open the store ({type(exc).__name__}: {exc})") from None
         store = cls(path, con)
         if exists:
-            meta = store.meta()
+            try:
+                meta = store.meta()
+            except duckdb.CatalogException:  # killed while the store was being created: nothing is stored
+                store._create(spec, design)
+                return store
             if meta.get("digest") != spec.digest:
                 con.close()
                 raise InputError(where, "", f"the store belongs to another sweep (digest {meta.get('digest')}, this "
