@@ -1,4 +1,5 @@
-"""Python API: `load_scenario(path)`, `plan(scenario)` -> Plan (tidy frames + summary), `compare([...])`.
+"""Python API: `load_scenario(path)`, `plan(scenario)` -> Plan (tidy frames + summary), `compare([...])`,
+`sweep(file)` -> SweepResult (a DuckDB store of every variant).
 
 The facade over the stages: a `Plan` is a `PlanResult` (planner/run.py) with the studies that read it at
 hand (`with_standalone_macc`)."""
@@ -11,8 +12,10 @@ from .run import PlanResult, diagnose, run_plan
 from .schemas import Scenario, load_scenario
 from .studies import standalone_macc
 from .studies.compare import Comparison, compare
+from .studies.sweep import SweepResult, run_sweep
 
-__all__ = ["Comparison", "Plan", "compare", "diagnose", "load_scenario", "plan", "write_comparison"]
+__all__ = ["Comparison", "Plan", "SweepResult", "compare", "diagnose", "load_scenario", "plan", "sweep",
+           "write_comparison"]
 
 
 class Plan(PlanResult):
@@ -40,3 +43,11 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, langs: tuple[s
     files = comparison.write(out_dir)
     title = " vs ".join(r.label for r in comparison.runs)
     return files + write_comparison_report(comparison.frames(), out_dir, langs, title=title)
+
+
+def sweep(file, out_dir: str | Path | None = None, workers: int = 1, scheduler=None, resume: bool = False,
+          quiet: bool = True) -> SweepResult:
+    """Solve every variant of a sweep file (or loaded `SweepSpec`) into `out_dir/sweep.duckdb` (default
+    reports/sweeps/<name>). `workers` local processes, or `scheduler` a Dask address or Client; `resume`
+    finishes an interrupted sweep. `result.tables()` reads the store as pandas frames."""
+    return run_sweep(file, out_dir, workers=workers, scheduler=scheduler, resume=resume, quiet=quiet)

@@ -194,3 +194,65 @@ def compare(items: tuple[str, ...], ref: str | None, labels: tuple[str, ...], ou
         for row in changed.itertuples():
             click.echo(f"  {row.measure} ({row.site}): {row.verdict}")
     click.echo(f"\nwrote {d}")
+
+
+class _SweepGroup(click.Group):
+    """`planner sweep FILE ...` runs a sweep (the `run` subcommand); `planner sweep variant FILE N` writes one."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group(cls=_SweepGroup)
+def sweep() -> None:
+    """Sensitivity sweeps: `planner sweep SWEEP.yaml [--workers N] [--scheduler ADDR] [--resume] [--out DIR]`
+    solves every variant into DIR/sweep.duckdb; `planner sweep variant SWEEP.yaml N` writes variant N as a
+    scenario file. See docs/sweeps.md."""
+
+
+@sweep.command("run")
+@click.argument("file")
+@ROOT
+@click.option("--out", type=click.Path(file_okay=False), help="store folder (default reports/sweeps/<name>)")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="local worker processes, each keeping its model")
+@click.option("--scheduler", help="Dask scheduler address (tcp://host:8786): run the variants on that cluster")
+@click.option("--resume", is_flag=True, help="finish a sweep whose store exists (solves only missing variants)")
+@click.option("--quiet", is_flag=True, help="no progress output")
+def sweep_run(file: str, root: str | None, out: str | None, workers: int, scheduler: str | None, resume: bool,
+              quiet: bool) -> None:
+    """Solve every variant of a sweep file into a DuckDB store."""
+    from .api import sweep as run_sweep
+    from .schemas.sweep import load_sweep
+
+    try:
+        spec = load_sweep(file, root)
+        r = run_sweep(spec, out, workers=workers, scheduler=scheduler, resume=resume, quiet=quiet)
+    except PlannerError as exc:
+        _fail(exc)
+    states = ", ".join(f"{n} {s}" for s, n in sorted(r.statuses.items()))
+    click.echo(f"{spec.name}: {r.variants} variants ({states}); solved {r.solved_now} now in {r.seconds:.1f} s; "
+               f"store {r.store}")
+
+
+@sweep.command("variant")
+@click.argument("file")
+@click.argument("n", type=int)
+@ROOT
+@click.option("--out", type=click.Path(dir_okay=False), help="scenario file to write (default: standard output)")
+def sweep_variant(file: str, n: int, root: str | None, out: str | None) -> None:
+    """Write variant N of a sweep as a plain scenario file that `planner run` solves."""
+    from .schemas.sweep import load_sweep
+    from .studies.sweep import variant_yaml
+
+    try:
+        text = variant_yaml(load_sweep(file, root), n)
+    except PlannerError as exc:
+        _fail(exc)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote variant {n} to {out}")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,198 @@
+"""Solve one variant of a sweep and read its tidy rows; a `Worker` keeps its model between variants.
+
+Per variant: apply the parameter values to the base scenario and validate it, preprocess (drivers and BAU
+are reused while the inputs they read are unchanged), then either push the new coefficients into the model
+already built (`backend.resolve`) or rebuild it, solve, and read the store rows. Infeasible variants get an
+elastic solve that measures each target's shortfall; invalid or unsolved variants are recorded with their
+status and message. Nothing a variant does stops the sweep.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import resource
+import time
+
+import numpy as np
+import pandas as pd
+
+from ...backend import build_model, solve
+from ...backend.resolve import Resolver, structural_change
+from ...errors import PlannerError
+from ...postprocess.attribution import attribute
+from ...postprocess.results import abatement, costs, electricity, roadmap, targets_frame
+from ...preprocess import baseline as bl
+from ...preprocess.inputs import build_inputs
+from ...preprocess.targets import target_years
+from ...schemas.library import load_library
+from ...schemas.scenario import Scenario
+from ...schemas.sweep import SweepSpec, apply_values
+from ...schemas.types import MAX_ID_CHARS
+from ...units import KT_TO_T, MCNY_TO_CNY
+
+SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
+# facts of the run (timings, which worker, in place or rebuilt, its memory), not of the variant
+EXECUTION_COLUMNS = ("solve_seconds", "highs_seconds", "wall_seconds", "cpu_seconds", "rebuilt", "rebuild_reason",
+                     "worker", "peak_rss_mb")
+
+
+def variant_name(base: str, i: int) -> str:
+    suffix = f"_v{i}"
+    return base[: MAX_ID_CHARS - len(suffix)] + suffix
+
+
+def variant_scenario(spec: SweepSpec, values: np.ndarray, i: int, raw: dict | None = None) -> Scenario:
+    """Variant i as a validated scenario (named <base>_v<i>)."""
+    raw = copy.deepcopy(raw) if raw is not None else spec.base.model_dump(mode="python")
+    raw["name"] = variant_name(spec.base.name, i)
+    vals = [None if math.isnan(x) else float(x) for x in values]
+    return apply_values(spec.base, raw, spec.parameters, spec.locations, vals, load_library(),
+                        f"{spec.file} (variant {i})")
+
+
+def _driver_key(sc: Scenario) -> tuple:
+    return (sc.organisation, sc.sites, sc.grid, sc.scope3, sc.revenue_mcny, sc.base_year, sc.horizon, sc.gwp)
+
+
+class Worker:
+    """Solves variants of one sweep, keeping the last built model (and its HiGHS instance) to re-solve in
+    place when a variant changes only coefficients."""
+
+    def __init__(self, spec: SweepSpec):
+        self.spec = spec
+        self.lib = load_library()
+        self.raw = spec.base.model_dump(mode="python")
+        self.resolver: Resolver | None = None
+        self._drivers: tuple | None = None  # (key, drivers, bau, bau per year and scope)
+
+    def _baseline(self, sc: Scenario):
+        key = _driver_key(sc)
+        if self._drivers is None or self._drivers[0] != key:
+            drv = bl.drivers(sc, self.lib)
+            bau = bl.bau_emissions(sc, drv, self.lib)
+            by_scope = bau.groupby(["year", "scope"])["tco2e"].sum()
+            self._drivers = (key, drv, bau, by_scope)
+        return self._drivers[1:]
+
+    def run(self, i: int, values: np.ndarray) -> dict[str, pd.DataFrame]:
+        """Every store row of variant i (tables by name); never raises for a bad or unsolvable variant."""
+        t0, c0 = time.perf_counter(), time.process_time()
+        row = dict(variant=i, status="", termination="", npv_cny=None, bound_cny=None, gap=None,
+                   targets_met=None, targets_missed=None, total_capex_cny=None, cumulative_scope12_tco2e=None,
+                   shortfall="", message="", solve_seconds=0.0, highs_seconds=0.0, rebuilt=False, rebuild_reason="")
+        tables: dict[str, pd.DataFrame] = {}
+        try:
+            sc = variant_scenario(self.spec, values, i, self.raw)
+            drv, bau, bau_scope = self._baseline(sc)
+            inp = build_inputs(sc, self.lib, drv)
+            rows = target_years(sc, bau, drv)
+        except PlannerError as exc:
+            row.update(status="invalid", message=str(exc))
+            return self._finish(row, tables, t0, c0)
+        reason = structural_change(self.resolver.built, inp, rows) if self.resolver else "first variant"
+        if reason is None:
+            self.resolver.update(inp, rows)
+        else:
+            self.resolver = Resolver(build_model(inp, rows))
+        row.update(rebuilt=reason is not None, rebuild_reason=reason or "")
+        info = self.resolver.solve(sc.solver)
+        row.update(status=info.status, termination=info.termination, solve_seconds=info.solve_seconds,
+                   highs_seconds=self.resolver.highs_seconds,
+                   gap=info.gap, npv_cny=None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
+                   bound_cny=None if info.bound_mcny is None else info.bound_mcny * MCNY_TO_CNY)
+        b = self.resolver.built
+        if info.status == "infeasible":
+            self._shortfalls(sc, inp, rows, row, tables)
+        elif info.has_solution:
+            self._read(b, sc, bau_scope, row, tables)
+        else:
+            row["message"] = f"solver stopped without a solution ({info.termination})"
+        return self._finish(row, tables, t0, c0)
+
+    def _finish(self, row: dict, tables: dict, t0: float, c0: float) -> dict[str, pd.DataFrame]:
+        row.update(wall_seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0, worker=os.getpid(),
+                   peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        tables["metrics"] = pd.DataFrame([row])
+        return tables
+
+    def _read(self, b, sc: Scenario, bau_scope: pd.Series, row: dict, tables: dict) -> None:
+        tg = _targets(targets_frame(b, sc))
+        rm = roadmap(b)
+        tables["targets"] = tg
+        tables["adoption"] = _adoption(b, rm)
+        traj = _trajectories(b, bau_scope)
+        tables["trajectories"] = traj
+        scope12 = traj[traj.scope.isin(["scope1", "scope2_market"])].plan_tco2e.sum()
+        row.update(targets_met=bool(tg.met.all()), targets_missed=int((~tg.met).sum()),
+                   total_capex_cny=float((rm.capex_cny * rm.share).sum()), cumulative_scope12_tco2e=float(scope12))
+        extra = self.spec.sweep.metrics
+        if "costs" in extra:
+            tables["costs"] = costs(b)[0]
+        if "electricity" in extra:
+            tables["electricity"] = electricity(b)
+        if "abatement" in extra:
+            ab = abatement(b, attribute(b)[0])
+            tables["abatement"] = ab.groupby(["year", "measure", "family", "scope"], as_index=False)["tco2e"].sum()
+
+    def _shortfalls(self, sc: Scenario, inp, rows, row: dict, tables: dict) -> None:
+        """Elastic solve of an infeasible variant: each target's best achievable level and its shortfall."""
+        e = build_model(inp, rows, elastic=True)
+        info = solve(e, sc.solver)
+        if not info.has_solution:
+            row.update(targets_met=False, shortfall="constraints other than targets (budgets, adoption limits, "
+                       "prerequisites) cannot all be met")
+            return
+        tg = _targets(targets_frame(e, sc))
+        tables["targets"] = tg
+        short = tg[~tg.met]
+        worst = short.sort_values(["target", "shortfall"], ascending=[True, False]).drop_duplicates("target")
+        text = "; ".join(f"{r.target} {r.year}: short by {r.shortfall:,.4g} {r.unit}" for r in worst.itertuples())
+        row.update(targets_met=False, targets_missed=int(len(short)), shortfall=text)
+
+
+def _targets(tf: pd.DataFrame) -> pd.DataFrame:
+    tf = tf[["target", "type", "year", "milestone", "unit", "required", "achieved", "offsets_used", "net", "met"]]
+    share = tf.unit == "share"
+    short = np.where(share, tf.required - tf.achieved, tf.net - tf.required)
+    tf = tf.assign(shortfall=np.where(tf.met, 0.0, np.maximum(short, 0.0)))
+    return tf.assign(met=tf.met.astype(bool), milestone=tf.milestone.astype(bool)).reset_index(drop=True)
+
+
+ADOPTION_COLUMNS = ["measure", "kind", "family", "site", "adopted", "first_year", "size", "unit", "actions",
+                    "capex_cny"]
+
+
+def _adoption(b, rm: pd.DataFrame) -> pd.DataFrame:
+    """One row per enabled measure: adopted, first year, largest size of one build or one year's purchase
+    (in `unit`), number of builds or purchase years, capex (consolidated CNY)."""
+    g = rm.assign(consolidated=rm.capex_cny * rm.share).groupby("measure").agg(
+        first_year=("year", "min"), size=("size", "max"), unit=("unit", "first"), actions=("year", "size"),
+        capex_cny=("consolidated", "sum")).to_dict("index")
+    rows = []
+    for mm in b.measures:
+        cfg = mm.cfg
+        r = g.get(cfg.id)
+        rows.append(dict(measure=cfg.id, kind=cfg.kind, family=cfg.family_name, site=cfg.site or "company",
+                         adopted=r is not None, first_year=int(r["first_year"]) if r else None,
+                         size=float(r["size"]) if r else 0.0, unit=r["unit"] if r else mm.size_unit,
+                         actions=int(r["actions"]) if r else 0, capex_cny=float(r["capex_cny"]) if r else 0.0))
+    df = pd.DataFrame(rows, columns=ADOPTION_COLUMNS)
+    df["first_year"] = df.first_year.astype("Int64")
+    return df
+
+
+def _trajectories(b, bau_scope: pd.Series) -> pd.DataFrame:
+    """Consolidated emissions per year and scope, plan and BAU, tCO2e."""
+    m, inp, val = b.m, b.inp, b.value
+    rows = []
+    for y in inp.years:
+        w = inp.site_share
+        plan = {"scope1": sum(w[s] * val(m.scope1[s, y]) for s in inp.sites),
+                "scope2_location": sum(w[s] * val(m.scope2_location[s, y]) for s in inp.sites),
+                "scope2_market": sum(w[s] * val(m.scope2_market[s, y]) for s in inp.sites),
+                "scope3": sum(val(m.scope3[c, y]) for c in inp.scope3_categories)}
+        for scope in SCOPES:
+            rows.append((y, scope, float(bau_scope.get((y, scope), 0.0)), plan[scope] * KT_TO_T))
+    return pd.DataFrame(rows, columns=["year", "scope", "bau_tco2e", "plan_tco2e"])

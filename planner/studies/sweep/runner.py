@@ -1,0 +1,204 @@
+"""Run a sweep: in this process, on N local worker processes, or on a Dask distributed cluster.
+
+Workers keep their model between variants (`engine.Worker`); this process alone writes the store, one
+transaction per finished variant, so a sweep killed at any moment resumes without losing or repeating a
+variant. At most two variants per worker are in flight.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...errors import InputError
+from ...schemas.sweep import SweepSpec, load_sweep
+from .design import Design, make_design
+from .engine import Worker
+from .store import Store, read_store
+
+PROBLEM_STATUSES = ("infeasible", "no_solution", "error", "invalid")
+
+
+@dataclass
+class SweepResult:
+    """A finished (or resumed) sweep: where its store is and how its variants ended."""
+
+    store: Path
+    variants: int
+    solved_now: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def tables(self, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+        """The store's tables as pandas frames (all, or those named)."""
+        return read_store(self.store, names)
+
+
+# -- workers ------------------------------------------------------------------------------------------
+_local = threading.local()
+
+
+def _worker(spec: SweepSpec) -> Worker:
+    """This process's (thread's) Worker for a sweep, created on first use and kept between tasks."""
+    cache = getattr(_local, "workers", None)
+    if cache is None:
+        cache = _local.workers = {}
+    if spec.digest not in cache:
+        cache.clear()
+        cache[spec.digest] = Worker(spec)
+    return cache[spec.digest]
+
+
+_SPEC: SweepSpec | None = None
+
+
+def _init_process(spec: SweepSpec) -> None:
+    global _SPEC
+    _SPEC = spec
+
+
+def _process_task(i: int, values: np.ndarray) -> tuple[int, dict[str, pd.DataFrame]]:
+    return i, _worker(_SPEC).run(i, values)
+
+
+def run_variant_task(spec: SweepSpec, i: int, values: np.ndarray) -> tuple[int, dict[str, pd.DataFrame]]:
+    """Dask task: variant i on this worker's kept model."""
+    return i, _worker(spec).run(i, values)
+
+
+def _local_results(spec: SweepSpec, design: Design, todo: list[int], workers: int) -> Iterator[tuple]:
+    if workers <= 1:
+        w = Worker(spec)
+        for i in todo:
+            yield i, w.run(i, design.values[i])
+        return
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_process,
+                             initargs=(spec,)) as ex:
+        yield from _bounded(todo, lambda i: ex.submit(_process_task, i, design.values[i]), 2 * workers,
+                            lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
+
+
+def _dask_results(spec: SweepSpec, design: Design, todo: list[int], scheduler) -> Iterator[tuple]:
+    from distributed import Client
+    from distributed import wait as dwait
+
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        n = max(1, sum(client.nthreads().values()))
+        [spec_f] = client.scatter([spec], broadcast=True)
+        yield from _bounded(todo, lambda i: client.submit(run_variant_task, spec_f, i, design.values[i], pure=False,
+                                                          key=f"sweep-{spec.digest}-{i}"), 2 * n,
+                            lambda fs: dwait(fs, return_when="FIRST_COMPLETED").done)
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+def _bounded(todo: list[int], submit: Callable, limit: int, wait_some: Callable) -> Iterator[tuple]:
+    """Submit tasks keeping at most `limit` in flight; yield results as they finish."""
+    pending: set = set()
+    it = iter(todo)
+    for i in it:
+        pending.add(submit(i))
+        if len(pending) >= limit:
+            break
+    while pending:
+        done = wait_some(pending)
+        for f in done:
+            pending.discard(f)
+            yield f.result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.add(submit(nxt))
+
+
+# -- progress -----------------------------------------------------------------------------------------
+class _Progress:
+    """rich bar on a terminal (done/total, variants/s, ETA, infeasible); otherwise (CI logs) a plain line
+    per tenth of the variants and at least every 30 s; nothing when quiet."""
+
+    def __init__(self, total: int, done: int, quiet: bool):
+        self.total, self.done, self.quiet = total, done, quiet
+        self.start_done, self.t0, self.last = done, time.perf_counter(), 0.0
+        self.problems = 0
+        self.bar = None
+        if quiet:
+            return
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        if console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]} variants/s"), TextColumn("ETA"),
+                                TimeRemainingColumn(), TextColumn("{task.fields[bad]} infeasible"),
+                                console=console)
+            self.task = self.bar.add_task("sweep", total=total, completed=done, rate="-", bad=0)
+            self.bar.start()
+
+    def step(self, status: str) -> None:
+        self.done += 1
+        self.problems += status in PROBLEM_STATUSES
+        if self.quiet:
+            return
+        dt = time.perf_counter() - self.t0
+        rate = (self.done - self.start_done) / dt if dt > 0 else 0.0
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done, rate=f"{rate:.2f}", bad=self.problems)
+        elif self.done % max(1, self.total // 10) == 0 or dt - self.last >= 30 or self.done == self.total:
+            self.last = dt
+            eta = (self.total - self.done) / rate if rate > 0 else float("nan")
+            print(f"sweep: {self.done}/{self.total} variants, {rate:.2f} variants/s, ETA {eta:.0f} s, "
+                  f"{self.problems} infeasible or unsolved", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def default_out(spec: SweepSpec) -> Path:
+    return Path("reports") / "sweeps" / spec.name
+
+
+def run_sweep(sweep: SweepSpec | str | Path, out_dir: str | Path | None = None, workers: int = 1,
+              scheduler=None, resume: bool = False, quiet: bool = True) -> SweepResult:
+    """Run every variant of a sweep not yet in its store. `scheduler`: a Dask scheduler address or Client."""
+    spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)
+    if workers < 1:
+        raise InputError("--workers", "", f"expected at least 1 worker, got {workers}")
+    design = make_design(spec)
+    out = Path(out_dir) if out_dir is not None else default_out(spec)
+    store = Store.open(out, spec, design, resume)
+    t0 = time.perf_counter()
+    try:
+        done = store.done()
+        todo = [i for i in range(len(design)) if i not in done]
+        progress = _Progress(len(design), len(done), quiet)
+        counts: Counter = Counter()
+        results = (_dask_results(spec, design, todo, scheduler) if scheduler is not None
+                   else _local_results(spec, design, todo, workers))
+        try:
+            for i, tables in results:
+                store.write(i, tables)
+                status = tables["metrics"].status.iloc[0]
+                counts[status] += 1
+                progress.step(status)
+        finally:
+            progress.close()
+        statuses = dict(store.con.execute("SELECT status, count(*) FROM metrics GROUP BY status ORDER BY status")
+                        .fetchall())
+    finally:
+        store.close()
+    return SweepResult(store.path, len(design), sum(counts.values()), statuses, time.perf_counter() - t0)

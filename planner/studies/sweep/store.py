@@ -1,0 +1,152 @@
+"""The result store of a sweep: one DuckDB file of tidy tables (docs/sweeps.md lists every column).
+
+`sweep`, `parameters` and `variants` are written when the store is created; every solved variant then
+adds its rows to `metrics`, `targets`, `adoption`, `trajectories` (and the extra tables the sweep asks for)
+in ONE transaction, so a killed sweep leaves each variant either wholly stored or absent, and `--resume`
+solves exactly the absent ones (`metrics.variant` is the primary key: a variant cannot be stored twice).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ...errors import InputError
+from ...schemas.sweep import SweepSpec
+from ...version import __version__
+from .design import Design
+
+STORE_FORMAT = 1
+FILE_NAME = "sweep.duckdb"
+
+TABLES = {
+    "sweep": "key VARCHAR PRIMARY KEY, value VARCHAR",
+    "parameters": "parameter VARCHAR, position INTEGER, path VARCHAR, mode VARCHAR, distribution VARCHAR, "
+                  "low DOUBLE, high DOUBLE, base DOUBLE, locations VARCHAR",
+    "variants": "variant INTEGER, parameter VARCHAR, value DOUBLE, unit_value DOUBLE, level VARCHAR",
+    "metrics": "variant INTEGER PRIMARY KEY, status VARCHAR, termination VARCHAR, npv_cny DOUBLE, bound_cny DOUBLE, "
+               "gap DOUBLE, targets_met BOOLEAN, targets_missed INTEGER, total_capex_cny DOUBLE, "
+               "cumulative_scope12_tco2e DOUBLE, shortfall VARCHAR, message VARCHAR, solve_seconds DOUBLE, "
+               "highs_seconds DOUBLE, rebuilt BOOLEAN, rebuild_reason VARCHAR, wall_seconds DOUBLE, "
+               "cpu_seconds DOUBLE, worker INTEGER, peak_rss_mb DOUBLE",
+    "targets": "variant INTEGER, target VARCHAR, type VARCHAR, year INTEGER, milestone BOOLEAN, unit VARCHAR, "
+               "required DOUBLE, achieved DOUBLE, offsets_used DOUBLE, net DOUBLE, met BOOLEAN, shortfall DOUBLE",
+    "adoption": "variant INTEGER, measure VARCHAR, kind VARCHAR, family VARCHAR, site VARCHAR, adopted BOOLEAN, "
+                "first_year INTEGER, size DOUBLE, unit VARCHAR, actions INTEGER, capex_cny DOUBLE",
+    "trajectories": "variant INTEGER, year INTEGER, scope VARCHAR, bau_tco2e DOUBLE, plan_tco2e DOUBLE",
+    "costs": "variant INTEGER, year INTEGER, category VARCHAR, nominal_cny DOUBLE, discounted_cny DOUBLE",
+    "electricity": "variant INTEGER, year INTEGER, site VARCHAR, grid_mwh DOUBLE, onsite_mwh DOUBLE, "
+                   "green_claims_mwh DOUBLE, share DOUBLE",
+    "abatement": "variant INTEGER, year INTEGER, measure VARCHAR, family VARCHAR, scope VARCHAR, tco2e DOUBLE",
+}
+PER_VARIANT = ("metrics", "targets", "adoption", "trajectories", "costs", "electricity", "abatement")
+SORT = {"sweep": "key", "parameters": "position", "variants": "variant, parameter",
+        "metrics": "variant", "targets": "variant, target, year", "adoption": "variant, measure",
+        "trajectories": "variant, year, scope", "costs": "variant, year, category",
+        "electricity": "variant, year, site", "abatement": "variant, year, measure, family, scope"}
+
+
+class Store:
+    """An open sweep store (one writer: the process running the sweep)."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection):
+        self.path, self.con = path, con
+
+    @classmethod
+    def open(cls, out_dir: str | Path, spec: SweepSpec, design: Design, resume: bool) -> Store:
+        """Create the store in out_dir, or reopen it with `resume` (it must belong to the same sweep)."""
+        path = Path(out_dir) / FILE_NAME
+        where = str(path)
+        exists = path.exists()
+        if exists and not resume:
+            raise InputError(where, "", "a sweep store already exists here; pass --resume to finish it, or "
+                             "choose another --out folder")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise InputError(where, "", f"cannot open the store ({type(exc).__name__}: {exc})") from None
+        store = cls(path, con)
+        if exists:
+            try:
+                meta = store.meta()
+            except duckdb.CatalogException:  # killed while the store was being created: nothing is stored
+                store._create(spec, design)
+                return store
+            if meta.get("digest") != spec.digest:
+                con.close()
+                raise InputError(where, "", f"the store belongs to another sweep (digest {meta.get('digest')}, this "
+                                 f"sweep file gives {spec.digest}); choose another --out folder")
+            return store
+        store._create(spec, design)
+        return store
+
+    def _create(self, spec: SweepSpec, design: Design) -> None:
+        con = self.con
+        con.begin()
+        for name, cols in TABLES.items():
+            con.execute(f"CREATE TABLE {name} ({cols})")
+        sw = spec.sweep
+        meta = {"name": spec.name, "file": spec.file, "base_scenario": spec.base.name, "design": sw.design,
+                "seed": str(sw.seed), "samples": str(sw.samples or ""), "variants": str(len(design)),
+                "digest": spec.digest, "planner_version": __version__, "store_format": str(STORE_FORMAT),
+                "salib_problem": json.dumps(design.problem), "sweep_file": json.dumps(sw.model_dump(mode="json"))}
+        self._insert("sweep", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
+        prows = []
+        for j, (p, locs) in enumerate(zip(spec.parameters, spec.locations, strict=True)):
+            prows.append(dict(parameter=p.label, position=j, path=p.path, mode=p.mode, distribution=p.kind,
+                              low=p.low, high=p.high, base=p.centre, locations=", ".join(x.label for x in locs)))
+        self._insert("parameters", pd.DataFrame(prows))
+        n, k = design.values.shape
+        names = [p.label for p in spec.parameters]
+        self._insert("variants", pd.DataFrame({
+            "variant": [i for i in range(n) for _ in range(k)], "parameter": names * n,
+            "value": design.values.reshape(-1), "unit_value": design.unit.reshape(-1),
+            "level": [lev for row in design.level for lev in row]}))
+        con.commit()
+
+    def _insert(self, table: str, df: pd.DataFrame) -> None:
+        self.con.register("_rows", df)
+        try:
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
+        finally:
+            self.con.unregister("_rows")
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT key, value FROM sweep").fetchall())
+
+    def done(self) -> set[int]:
+        """Variants already stored."""
+        return {r[0] for r in self.con.execute("SELECT variant FROM metrics").fetchall()}
+
+    def write(self, variant: int, tables: dict[str, pd.DataFrame]) -> None:
+        """Store every row of one variant in one transaction."""
+        self.con.begin()
+        try:
+            for name in PER_VARIANT:
+                df = tables.get(name)
+                if df is not None and len(df):
+                    self._insert(name, df.assign(variant=variant))
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def read_store(path: str | Path, tables: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of a sweep store (or those named), sorted, as pandas frames."""
+    p = Path(path)
+    p = p / FILE_NAME if p.is_dir() else p
+    if not p.is_file():
+        raise InputError(str(p), "", "no sweep store here (expected sweep.duckdb written by `planner sweep`)")
+    con = duckdb.connect(str(p), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY {SORT[t]}").df() for t in (tables or tuple(TABLES))}
+    finally:
+        con.close()

@@ -1,0 +1,288 @@
+"""Sweeps: sweep files (paths, designs, clean errors), in-place re-solve equals a fresh solve, the store
+survives kill -9 and resumes exactly, local and Dask workers give identical stores, variants reproduce."""
+
+from __future__ import annotations
+
+import copy
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from helpers import BASE, efficiency
+
+import planner
+from planner.errors import InputError
+from planner.schemas.sweep import load_sweep
+from planner.schemas.yamlio import deep_merge
+from planner.studies.sweep import EXECUTION_COLUMNS, Worker, make_design, read_store, variant_scenario, variant_yaml
+
+pytestmark = pytest.mark.usefixtures("testlib")
+
+# 1,000 MWh of electricity (500 CNY/MWh) and 2,000 MWh of gas (200 CNY/MWh, 0.2 t/MWh) at an ETS site; a
+# retrofit, PV, a heat pump, certificates and credits compete for a -30% scope 1+2 target by 2027.
+SCENARIO = deep_merge(copy.deepcopy(BASE), {
+    "horizon": {"start": 2025, "end": 2027}, "discount_rate": 0.05,
+    "sites": [{"id": "s1", "energy": {"electricity": 1000, "natural_gas": 2000}, "ets_covered": True,
+               "growth": {2024: 1.0, 2027: 1.1}}],
+    "prices": {"ets": 80},
+    "ets": {"free_allocation_share": 0.5},
+    "trajectories": {"capex_index": {"pv": {2024: 1.0, 2027: 0.8}}},
+    "measures": [efficiency(capex=0, capex_cny_per_mwh_saved=300, life=3, share=0.15),
+                 {"id": "pv", "template": "rooftop_pv", "site": "s1", "max_size": 0.5, "cost_index": "pv"},
+                 {"id": "hp", "template": "heat_pump", "site": "s1", "target_carrier": "natural_gas"},
+                 {"id": "gec", "template": "green_certificates", "earliest_year": 2026},
+                 {"id": "cred", "template": "carbon_credits", "max_tco2e": 50}],
+    "targets": [{"id": "t", "year": 2027, "coverage": {"scope1": True, "scope2": "market"}, "reduction": 0.3,
+                 "pathway": "linear"}],
+})
+COEFFICIENT_PARAMETERS = [
+    {"name": "elec", "path": "prices.electricity", "mode": "scale", "low": 0.6, "high": 1.6},
+    {"name": "gas", "path": "prices.natural_gas", "mode": "scale", "low": 0.5, "high": 2.0},
+    {"name": "ets", "path": "prices.ets", "mode": "add", "low": 0, "high": 400},
+    {"name": "pv_capex", "path": "measures[kind=onsite_generation].capex", "mode": "scale", "low": 0.3, "high": 1.5},
+    {"name": "pv_index", "path": "trajectories.capex_index.pv", "mode": "scale", "low": 0.5, "high": 1.2},
+    {"name": "gec", "path": "prices.gec", "mode": "scale", "low": 0.5, "high": 20},
+    {"name": "icp", "path": "carbon_price", "mode": "set", "low": 0, "high": 600},
+    {"name": "free", "path": "ets.free_allocation_share", "mode": "set", "low": 0.2, "high": 0.9},
+    {"name": "rate", "path": "discount_rate", "mode": "set", "low": 0.0, "high": 0.15, "base": 0.05},
+]
+
+
+def write_sweep(tmp_path, name="s", **sweep) -> str:
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(SCENARIO, sort_keys=False), encoding="utf-8")
+    doc = {"base": "base.yaml", "solver": {"mip_rel_gap": 0.0}, **sweep}
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def comparable(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Store tables without the execution facts (timings, worker, rebuilt) that depend on scheduling."""
+    out = {}
+    for name, df in tables.items():
+        if name == "sweep":
+            df = df[df.key != "file"]
+        out[name] = df.drop(columns=[c for c in EXECUTION_COLUMNS if c in df.columns]).reset_index(drop=True)
+    return out
+
+
+def assert_same_store(a: dict, b: dict) -> None:
+    a, b = comparable(a), comparable(b)
+    assert a.keys() == b.keys()
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
+
+
+def test_an_in_place_resolve_equals_a_fresh_solve_of_the_same_variant(tmp_path):
+    spec = load_sweep(write_sweep(tmp_path, design="lhs", samples=6, seed=3, parameters=COEFFICIENT_PARAMETERS))
+    design = make_design(spec)
+    w = Worker(spec)
+    adopted = set()
+    for i in range(len(design)):
+        m = w.run(i, design.values[i])["metrics"].iloc[0]
+        assert bool(m.rebuilt) == (i == 0), m.rebuild_reason  # every coefficient parameter updates in place
+        fresh = planner.plan(variant_scenario(spec, design.values[i], i))
+        assert m.status == "optimal"
+        assert m.npv_cny == pytest.approx(fresh.summary["npv_cny"], rel=1e-9)
+        adopted.add(tuple(sorted(fresh.roadmap.measure.unique())))
+    assert len(adopted) > 1  # the variants change the roadmap, not just its cost
+
+
+def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):
+    params = [{"name": "growth", "path": "sites[s1].growth_rate", "mode": "set", "values": [0.0, 0.05]},
+              {"name": "cut", "path": "targets[t].reduction", "mode": "set", "values": [0.2, 0.3]}]
+    spec = load_sweep(write_sweep(tmp_path, design="grid", parameters=params))
+    design = make_design(spec)
+    w = Worker(spec)
+    reasons = []
+    for i in range(len(design)):
+        m = w.run(i, design.values[i])["metrics"].iloc[0]
+        reasons.append(m.rebuild_reason)
+        assert m.npv_cny == pytest.approx(planner.plan(variant_scenario(spec, design.values[i], i))
+                                          .summary["npv_cny"], rel=1e-9)
+    assert reasons == ["first variant", "targets", "bau_elec_gwh", "targets"]
+
+
+def test_infeasible_variants_are_recorded_with_their_shortfall_not_dropped(tmp_path):
+    params = [{"name": "cut", "path": "targets[t].reduction", "mode": "set", "values": [0.3, 0.95]}]
+    r = planner.sweep(write_sweep(tmp_path, design="grid", parameters=params), tmp_path / "out")
+    t = r.tables(("metrics", "targets"))
+    m = t["metrics"].set_index("variant")
+    assert list(m.status) == ["optimal", "infeasible"] and r.statuses == {"infeasible": 1, "optimal": 1}
+    assert not m.targets_met[1] and m.shortfall[1].startswith("t 2027: short by")
+    bad = t["targets"][(t["targets"].variant == 1) & ~t["targets"].met]
+    assert len(bad) and (bad.shortfall > 0).all()
+
+
+def test_a_variant_file_solves_to_the_stored_result(tmp_path):
+    sweep = write_sweep(tmp_path, design="montecarlo", samples=3, seed=1, parameters=COEFFICIENT_PARAMETERS[:4])
+    r = planner.sweep(sweep, tmp_path / "out")
+    npv = r.tables(("metrics",))["metrics"].npv_cny
+    out = subprocess.run([sys.executable, "-m", "planner", "sweep", "variant", sweep, "2", "--out",
+                          str(tmp_path / "v2.yaml")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert planner.plan(tmp_path / "v2.yaml").summary["npv_cny"] == pytest.approx(npv[2], rel=1e-9)
+    assert planner.plan(tmp_path / "v2.yaml").summary["npv_cny"] != pytest.approx(npv[1], rel=1e-6)
+    assert "#   elec = " in variant_yaml(sweep, 0)
+
+
+def test_kill_9_mid_sweep_then_resume_loses_and_duplicates_nothing(tmp_path):
+    sweep = write_sweep(tmp_path, design="lhs", samples=30, seed=7, parameters=COEFFICIENT_PARAMETERS)
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "planner", "sweep", sweep, "--out", str(out)]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:  # progress lines (not a terminal): one per tenth of the variants
+        if line.startswith("sweep: ") and int(line.split()[1].split("/")[0]) >= 6:
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    stored = read_store(out, ("metrics",))["metrics"]
+    assert 6 <= len(stored) < 30
+    with pytest.raises(InputError, match="pass --resume to finish it"):  # an existing store is never overwritten
+        planner.sweep(sweep, out)
+    resumed = subprocess.run([*cmd, "--resume", "--quiet"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"solved {30 - len(stored)} now" in resumed.stdout
+    tables = read_store(out)
+    assert sorted(tables["metrics"].variant) == list(range(30))
+    assert not tables["adoption"].duplicated(["variant", "measure"]).any()
+    assert not tables["trajectories"].duplicated(["variant", "year", "scope"]).any()
+    clean = planner.sweep(sweep, tmp_path / "clean")
+    assert_same_store(tables, clean.tables())
+
+
+def test_local_and_dask_workers_give_identical_stores(tmp_path):
+    from distributed import Client, LocalCluster
+
+    sweep = write_sweep(tmp_path, design="montecarlo", samples=6, seed=2, parameters=COEFFICIENT_PARAMETERS,
+                        metrics=["costs"])
+    one = planner.sweep(sweep, tmp_path / "one").tables()
+    two = planner.sweep(sweep, tmp_path / "two", workers=2).tables()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        dask = planner.sweep(sweep, tmp_path / "dask", scheduler=client).tables()
+    assert len(one["costs"]) and sorted(one["metrics"].variant) == list(range(6))
+    assert_same_store(one, two)
+    assert_same_store(one, dask)
+
+
+@pytest.mark.parametrize("design,extra,n", [
+    ("oat", {}, 1 + 2 * 3), ("grid", {"levels": 2}, 8), ("lhs", {"samples": 20}, 20),
+    ("montecarlo", {"samples": 20}, 20), ("morris", {"samples": 5}, 5 * 4), ("sobol", {"samples": 16}, 16 * 5),
+])
+def test_designs_are_reproducible_and_sized_as_documented(tmp_path, design, extra, n):
+    params = [{"name": "a", "path": "prices.electricity", "low": 0.5, "high": 1.5},
+              {"name": "b", "path": "prices.natural_gas", "distribution": "triangular", "low": 0.5, "peak": 1,
+               "high": 2},
+              {"name": "c", "path": "prices.ets", "mode": "add", "distribution": "normal", "mean": 50, "sd": 20}]
+    spec = load_sweep(write_sweep(tmp_path, design=design, seed=5, parameters=params, **extra))
+    d1, d2 = make_design(spec), make_design(load_sweep(spec.file))
+    assert len(d1) == n
+    np.testing.assert_array_equal(d1.values, d2.values)
+    if design in ("lhs", "montecarlo", "sobol"):
+        other = make_design(load_sweep(write_sweep(tmp_path, "o", design=design, seed=6, parameters=params, **extra)))
+        assert not np.array_equal(d1.values, other.values)
+        a = d1.values[:, 0]
+        assert a.min() >= 0.5 and a.max() <= 1.5
+    if design == "lhs":  # one sample in each of the 20 equal slices of each parameter
+        assert sorted(np.floor(d1.unit[:, 0] * 20).astype(int)) == list(range(20))
+    if design == "oat":
+        assert list(d1.values[1]) == [0.5, 1.0, 0.0] and d1.level[1] == ["low", "base", "base"]
+        assert d1.values[6, 2] == pytest.approx(50 + 20 * 1.2815515655, rel=1e-6)  # P90 of the normal
+
+
+def test_carbon_price_design_sets_the_internal_price(tmp_path):
+    spec = load_sweep(write_sweep(tmp_path, design="carbon_price", carbon_price={"prices": [0, 100, 300]}))
+    d = make_design(spec)
+    assert [spec.locations[0][0].label] == ["internal_carbon_price.price_cny_per_t"]
+    assert [variant_scenario(spec, d.values[i], i).internal_carbon_price.price_cny_per_t for i in range(3)] == [
+        0, 100, 300]
+
+
+@pytest.mark.parametrize("path,labels", [
+    ("measures[kind=efficiency].capex_cny_per_mwh_saved", ["measures[e1].capex_cny_per_mwh_saved"]),
+    ("measures[family=heat].capex", ["measures[hp].capex_cny_per_kw"]),
+    ("measures[pv].capex", ["measures[pv].capex_cny_per_kw"]),
+    ("measures[site=s1].lifetime", ["measures[e1].lifetime", "measures[pv].lifetime", "measures[hp].lifetime"]),
+    ("measures[*].earliest_year", ["measures[e1].earliest_year", "measures[pv].earliest_year",
+                                   "measures[hp].earliest_year", "measures[gec].earliest_year",
+                                   "measures[cred].earliest_year"]),
+    ("prices.coal", ["prices.coal"]),
+    ("carbon_price", ["internal_carbon_price.price_cny_per_t"]),
+    ("sites[*].growth_rate", ["sites[s1].growth_rate"]),
+    ("scope3.categories", None),
+])
+def test_path_selectors_hit_exactly_the_named_places(tmp_path, path, labels):
+    mode = "set" if "earliest" in path or "growth_rate" in path else "scale"
+    values = [1.0] if mode == "scale" else [0.02] if "growth" in path else [2025]
+    params = [{"name": "x", "path": path, "mode": mode, "values": values}]
+    if labels is None:
+        with pytest.raises(InputError, match=r"parameters\[0\]\.path: path 'scope3.categories' names "):
+            load_sweep(write_sweep(tmp_path, design="oat", parameters=params))
+        return
+    spec = load_sweep(write_sweep(tmp_path, design="oat", parameters=params))
+    assert [loc.label for loc in spec.locations[0]] == labels
+
+
+def test_scaling_a_selector_changes_every_match_and_nothing_else(tmp_path):
+    params = [{"name": "x", "path": "measures[site=s1].capex", "values": [2.0]}]
+    spec = load_sweep(write_sweep(tmp_path, design="oat", parameters=params))
+    base, v = spec.base, variant_scenario(spec, make_design(spec).values[1], 1)
+    changed = {m.id for m, n in zip(base.measures, v.measures, strict=True) if m != n}
+    assert changed == {"e1", "pv", "hp"}
+    pv = next(m for m in v.measures if m.id == "pv")
+    assert pv.capex_cny_per_kw == 2 * next(m for m in base.measures if m.id == "pv").capex_cny_per_kw
+    assert v.prices == base.prices and v.targets == base.targets
+
+
+BAD = [  # (sweep keys, key path in the message, expected text)
+    ({"design": "lhs", "parameters": [{"path": "prices.electricity", "low": 0.5, "high": 1.5}]}, "",
+     "design lhs needs `samples`"),
+    ({"design": "oat", "parameters": [{"path": "prices.electricity", "low": 1.5, "high": 0.5}]}, "parameters[0]",
+     "low 1.5 must be below high 0.5"),
+    ({"design": "oat", "parameters": [{"path": "measures[kind=ccus].capex", "low": 0.5, "high": 1.5}]},
+     "parameters[0].path", "matches nothing: no item of measures with kind=ccus"),
+    ({"design": "oat", "parameters": [{"path": "measures[nope].capex", "low": 0.5, "high": 1.5}]},
+     "parameters[0].path", "no item of measures with id 'nope'"),
+    ({"design": "oat", "parameters": [{"path": "prices.unobtainium", "low": 0.5, "high": 1.5}]},
+     "parameters[0].path", "unknown key 'unobtainium' at prices"),
+    ({"design": "oat", "parameters": [{"path": "discount_rate", "mode": "set", "low": 0.0, "high": 1.5}]},
+     "parameters[0]", "at 1.5 the scenario is invalid: discount_rate"),
+    ({"design": "oat", "parameters": [{"path": "discount_rate", "mode": "shift", "values": [1]}]},
+     "parameters[0].mode", "mode shift moves the years"),
+    ({"design": "oat", "parameters": [{"path": "prices.ets", "lows": 1}]}, "parameters[0].lows", "unknown key"),
+    ({"design": "oat", "parameters": [{"path": "prices.ets", "distribution": "normal", "mean": 1}]},
+     "parameters[0]", "distribution normal needs mean, sd; missing sd"),
+    ({"design": "sobol", "samples": 10, "parameters": [{"path": "prices.ets", "low": 0, "high": 1}]}, "",
+     "power of 2"),
+    ({"design": "carbon_price"}, "", "needs `carbon_price: {prices: [...]}`"),
+    ({"design": "grid", "parameters": [{"path": "sites", "values": [1]}]}, "parameters[0].path", "is a list"),
+    ({"design": "oat", "parameters": [{"path": "measures[e1].carriers", "values": [1]}]}, "parameters[0].path",
+     "holds a list of values"),
+]
+
+
+@pytest.mark.parametrize("keys,where,text", BAD, ids=[b[2][:30] for b in BAD])
+def test_bad_sweep_files_fail_with_one_line_naming_file_key_and_expectation(tmp_path, keys, where, text):
+    f = write_sweep(tmp_path, **keys)
+    with pytest.raises(InputError) as exc:
+        load_sweep(f)
+    assert exc.value.file == f and exc.value.path == where and text in exc.value.message, str(exc.value)
+
+
+def test_the_cli_reports_a_bad_sweep_file_in_one_line_with_exit_2(tmp_path):
+    f = write_sweep(tmp_path, design="oat", parameters=[{"path": "prices.electricity", "low": 1, "high": 2}],
+                    stray=1)
+    r = subprocess.run([sys.executable, "-m", "planner", "sweep", f], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert r.stderr == f"error: {f}: stray: unknown key (not allowed here; check spelling)\n"
+    (tmp_path / "broken.yaml").write_text("base: [unclosed\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "planner", "sweep", "variant", str(tmp_path / "broken.yaml"), "0"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "invalid YAML" in r.stderr and "Traceback" not in r.stderr
