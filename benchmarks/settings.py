@@ -18,6 +18,10 @@ CANDIDATES = {
     "no_root_reduced_cost": {"mip_heuristic_run_root_reduced_cost": False},  # the chosen setting
     "no_symmetry": {"mip_detect_symmetry": False},
     "heuristic_effort_0.2": {"mip_heuristic_effort": 0.2},
+    "cut_pool_1000": {"mip_pool_soft_limit": 1000},
+    "no_restart": {"mip_allow_restart": False},
+    "default_tolerances": {"mip_feasibility_tolerance": 1e-6, "primal_feasibility_tolerance": 1e-7,
+                           "dual_feasibility_tolerance": 1e-7},
 }
 
 

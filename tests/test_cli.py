@@ -146,3 +146,9 @@ def test_price_only_variant_has_the_same_model_structure(tmp_path):
                  "prices: {ets: 400, electricity: 800, gec: 60}\ntrajectories: {capex_index: {pv: 0.5}}\n"
                  "measures: [{id: east_pv, capex_cny_per_kw: 2000}, {id: north_ccus, opex_cny_per_t: 100}]\n")
     assert structure(ROOT / "scenarios" / "demo.yaml") == structure(f)
+
+
+def test_run_with_an_unreachable_dask_scheduler_fails_in_one_line(tmp_path):
+    r = run("run", str(ROOT / "scenarios" / "demo.yaml"), "--out", str(tmp_path), "--scheduler", "tcp://127.0.0.1:9")
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "no Dask scheduler reachable at tcp://127.0.0.1:9" in r.stderr

@@ -109,18 +109,21 @@ def _lp(mx: Matrix, options: dict) -> tuple[np.ndarray | None, float | None, flo
     return y, obj, time.perf_counter() - t0
 
 
-def solve_all(subs: list[SubProblem], workers: int, scheduler: str | None) -> list[SubResult]:
-    """Solve the subproblems in order: on a Dask cluster, in local processes, or here."""
-    if scheduler:
-        from dask.distributed import Client
+def connect(scheduler: str):
+    """A Dask client for the scheduler address; a one-line input error when nobody answers there."""
+    from dask.distributed import Client
 
-        try:
-            client = Client(scheduler, set_as_default=False, timeout=SCHEDULER_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
-            raise InputError("--scheduler", "", f"no Dask scheduler reachable at {scheduler} "
-                             f"({type(exc).__name__})") from None
-        with client:
-            return client.gather(client.map(solve_sub, subs, pure=False))
+    try:
+        return Client(scheduler, set_as_default=False, timeout=SCHEDULER_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        raise InputError("--scheduler", "", f"no Dask scheduler reachable at {scheduler} "
+                         f"({type(exc).__name__})") from None
+
+
+def solve_all(subs: list[SubProblem], workers: int, client=None) -> list[SubResult]:
+    """Solve the subproblems in order: on a Dask cluster (client), in local threads, or here."""
+    if client is not None:
+        return client.gather(client.map(solve_sub, subs, pure=False))
     if workers > 1 and len(subs) > 1:  # HiGHS releases the GIL while it solves
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(solve_sub, subs))
@@ -130,6 +133,15 @@ def solve_all(subs: list[SubProblem], workers: int, scheduler: str | None) -> li
 def first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float,
                scheduler: str | None = None) -> FirstPlan:
     """A feasible plan of the whole model by site decomposition, with a Lagrangian bound (see module doc)."""
+    client = connect(scheduler) if scheduler else None  # fail fast, before any solving
+    try:
+        return _first_plan(built, mx, opts, deadline, client)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float, client) -> FirstPlan:
     from .solve import highs_options
 
     t0 = time.perf_counter()
@@ -168,7 +180,7 @@ def first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float,
         subs = [_subproblem(sites[g] if g < company else "company", mx, cols_of[g], rows_of[g], price, opts_r)
                 for g in range(company + 1)]
         t1 = time.perf_counter()
-        res = solve_all(subs, workers, scheduler)
+        res = solve_all(subs, workers, client)
         fig[f"round{rnd}_subproblem_seconds"] = round(time.perf_counter() - t1, 3)
         highs_s += time.perf_counter() - t1
         if rnd == 0:

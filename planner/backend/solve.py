@@ -90,13 +90,14 @@ def highs_options(opts: Solver, time_limit: float | None = None) -> dict:
             "dual_feasibility_tolerance": 1e-8, **TUNED_OPTIONS}
 
 
-def use_decomposition(opts: Solver, built: BuiltModel) -> bool:
-    """`sites` always, `off` never, `auto` from DECOMPOSE_MIN_SITES sites up (measured break-even)."""
+def use_decomposition(opts: Solver, built: BuiltModel, scheduler: str | None = None) -> bool:
+    """`sites` always, `off` never, `auto` from DECOMPOSE_MIN_SITES sites up (measured break-even) or when
+    a Dask scheduler is given (the user asked for the subproblems to run there)."""
     from .decompose import DECOMPOSE_MIN_SITES
 
     if opts.heuristic == "off" or built.elastic:
         return False
-    return opts.heuristic == "sites" or len(built.inp.sites) >= DECOMPOSE_MIN_SITES
+    return opts.heuristic == "sites" or scheduler is not None or len(built.inp.sites) >= DECOMPOSE_MIN_SITES
 
 
 def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | None = None) -> SolveInfo:
@@ -113,7 +114,7 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | N
     highs_s = 0.0
     first = None
     start = None
-    if use_decomposition(opts, built) and mx.integer.any():
+    if use_decomposition(opts, built, scheduler) and mx.integer.any():
         from .decompose import first_plan
 
         plan = first_plan(built, mx, opts, deadline=t0 + opts.time_limit, scheduler=scheduler)
