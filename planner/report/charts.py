@@ -126,7 +126,8 @@ def gantt(fr: F, lang: str, by: str = "site") -> Figure:
     """One bar per adopted measure and site, adoption to end of life; reinvestments show as new bars."""
     r = fr["roadmap"]
     end = int(fr["costs"].year.max())
-    rows = r.assign(label=r.site + " · " + _names(r, lang)).sort_values([by, "measure", "year"], kind="stable")
+    site = r.site.where(r.site != "company", tr("company", lang))
+    rows = r.assign(label=site + " · " + _names(r, lang)).sort_values([by, "measure", "year"], kind="stable")
     labels = list(dict.fromkeys(rows.label))
     fig = style.new_figure(11, max(3.0, 0.38 * len(labels) + 1.4))
     ax = fig.add_subplot()

@@ -46,7 +46,7 @@ def _cell(v, lang: str) -> dict:
     return {"text": "" if v is None else str(v), "cls": ""}
 
 
-CODES = {"build": ("build", "建设"), "purchase": ("purchase", "采购"), **SCOPE}
+CODES = {"build": ("build", "建设"), "purchase": ("purchase", "采购"), "company": ("company", "公司层面"), **SCOPE}
 
 
 def _table(title: str, df: pd.DataFrame, cols: list[str], lang: str) -> dict:
@@ -55,7 +55,7 @@ def _table(title: str, df: pd.DataFrame, cols: list[str], lang: str) -> dict:
     for c in ("year", "end_year"):
         if c in df:
             df[c] = df[c].astype("Int64").astype(str).replace("<NA>", "")
-    for c in ("scope", "action"):
+    for c in ("scope", "action", "site"):
         if c in df:
             df[c] = df[c].map(lambda v: pick(CODES, v, lang))
     rows = [[_cell(v.item() if hasattr(v, "item") else v, lang) for v in r] for r in df.itertuples(index=False)]

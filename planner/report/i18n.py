@@ -62,6 +62,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mcny": ("MCNY", "百万元"),
     "headline": ("Headline: the decisions that matter", "要点：关键决策"),
     "gap_short": ("gap", "间隙"),
+    "company": ("company", "公司层面"),
     "stamped": ("; run {time}", "；运行时间 {time}"),
     "other": ("other", "其他"),
 }
