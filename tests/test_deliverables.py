@@ -174,3 +174,30 @@ def test_trajectory_draws_every_series_over_the_horizon_from_zero(demo_plan, i):
     lines_bau = [ln for ln in ax.get_lines() if ln.get_label() == "Business as usual"][0]
     plan = [ln for ln in ax.get_lines() if ln.get_label() == "Plan (gross)"][0]
     assert lines_bau.get_zorder() > plan.get_zorder()  # visible where BAU and plan coincide
+
+
+def test_cli_report_format_pptx_and_stamp(tmp_path):
+    """`planner report --format pptx` writes only the decks (one-year micro scenario); `--stamp` shows the run time."""
+    import copy
+
+    import yaml
+    from click.testing import CliRunner
+    from helpers import BASE, efficiency
+
+    from planner.cli import main
+
+    d = copy.deepcopy(BASE)
+    d.update(measures=[efficiency("e1", share=0.2, capex=1000)],
+             targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"}, "reduction": 0.1}])
+    f = tmp_path / "micro.yaml"
+    f.write_text(yaml.safe_dump(d), encoding="utf-8")
+    r = CliRunner().invoke(main, ["report", str(f), "--out", str(tmp_path / "o"), "--format", "pptx", "--lang", "both",
+                                  "--stamp"])
+    assert r.exit_code == 0, r.output
+    assert "deck:" in r.output and not list((tmp_path / "o").glob("*.html"))
+    for lang in ("en", "zh"):
+        titles = [t for t, _ in deck_text(tmp_path / "o" / f"deck_{lang}.pptx")]
+        assert len(titles) >= 8
+    first = deck_text(tmp_path / "o" / "deck_en.pptx")[0][1]
+    assert re.search(r"; run \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", first)
+    assert "1 of 1 target milestones met, without offsets" in [t for t, _ in deck_text(tmp_path / "o" / "deck_en.pptx")]

@@ -133,4 +133,5 @@ def test_headline_without_offsets_or_savings_and_with_a_miss(fr):
 
 
 def test_amount_never_reads_zero():
-    assert [amount(v) for v in (0.000162, 2.969, 12.34, 44_949.9)] == ["0.000162", "2.97", "12.3", "44,950"]
+    assert [amount(v) for v in (0.000162, 2.969, 8.0, 12.34, 44_949.9)] == \
+        ["0.000162", "2.97", "8.00", "12.3", "44,950"]

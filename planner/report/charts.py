@@ -99,9 +99,9 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
 
 
 def amount(v: float) -> str:
-    """A size or an amount with three significant figures below 10 (0.162, 2.97), one decimal up to 1,000 and
+    """A size or an amount with three significant figures below 10 (0.162, 2.97, 8.00), one decimal up to 1,000 and
     none above, so a small build never reads '0.0'."""
-    return f"{v:,.3g}" if abs(v) < 10 else f"{v:,.1f}" if abs(v) < 1000 else f"{v:,.0f}"
+    return f"{v:#,.3g}" if abs(v) < 10 else f"{v:,.1f}" if abs(v) < 1000 else f"{v:,.0f}"
 
 
 def _names(df: pd.DataFrame, lang: str) -> pd.Series:
