@@ -95,6 +95,11 @@ def _num(v: float, unit: str) -> str:
     return f"{100 * v:.0f}%" if unit == "share" else f"{v:,.0f}"
 
 
+def _value(v: float) -> str:
+    """Four significant figures; thousands separators only from 10,000 (a year reads 2024)."""
+    return f"{v:,.4g}" if abs(v) >= 1e4 else f"{v:.4g}"
+
+
 def target_rows(plan, lang: str) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the target table (milestone years)."""
     i = LANGS.index(lang)
@@ -116,10 +121,10 @@ def assumption_rows(plan, lang: str) -> tuple[list[str], list[list[str]]]:
         vals = dict.fromkeys(years, "")
         if d.year.isna().all():
             r = d.iloc[0]
-            vals[years[0]] = r.text or f"{r.value:,.4g}"
+            vals[years[0]] = r.text or _value(r.value)
         else:
             for r in d.itertuples():
-                vals[int(r.year)] = f"{r.value:,.4g}"
+                vals[int(r.year)] = _value(r.value)
         rows.append([g, it, str(d.unit.iloc[0])] + [vals[y] for y in years])
     i = LANGS.index(lang)
     return [COLUMNS["group"][i], COLUMNS["item"][i], COLUMNS["unit"][i]] + [str(y) for y in years], rows

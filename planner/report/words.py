@@ -117,12 +117,12 @@ def source(src: str, lang: str) -> str:
 
 def assumption_item(group: str, item: str, lang: str) -> str:
     """An assumption's item: a carrier or price name, a setting, or a grid-factor line of a site."""
-    if lang == "en":
-        return item
     if item in ASSUMPTION_ITEM:
         return pick(ASSUMPTION_ITEM, item, lang)
     if group == "price":
         return carrier(item, lang)
+    if lang == "en":
+        return item
     m = re.fullmatch(r"(\S+) \((.+)\) location", item)
     if m:
         return f"{m[1]}（{m[2]}）位置法"
@@ -133,9 +133,8 @@ def assumption_item(group: str, item: str, lang: str) -> str:
 
 
 def assumption_rows(df, lang: str):
-    """The assumptions frame with group, item, text value, unit and generated sources in the report language."""
-    if lang == "en":
-        return df
+    """The assumptions frame with group, item, text value, unit and generated sources in the report language
+    (English: readable words instead of the codes of the CSV)."""
     i = LANGS.index(lang)
     return df.assign(
         group=[pick(ASSUMPTION_GROUP, g, lang) for g in df.group],
