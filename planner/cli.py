@@ -85,12 +85,17 @@ def _langs(lang: str) -> tuple[str, ...]:
     return ("en", "zh") if lang == "both" else (lang,)
 
 
-def _write_report(p, d: Path, lang: str) -> None:
+def _write_report(p, d: Path, lang: str, fmt: str = "html", stamp: bool = False) -> None:
     from .report import write_report
 
-    files = write_report(p.with_standalone_macc(), d, _langs(lang))
+    formats = ("html", "pptx") if fmt == "all" else (fmt,)
+    files = write_report(p.with_standalone_macc(), d, _langs(lang), formats, stamp=stamp)
     html = [f for f in files if f.suffix == ".html"]
-    click.echo(f"report: {', '.join(str(f) for f in html)}; workbook: {d / 'results.xlsx'}; charts: {d / 'charts'}")
+    if html:
+        click.echo(f"report: {', '.join(str(f) for f in html)}; workbook: {d / 'results.xlsx'}; charts: {d / 'charts'}")
+    decks = [f for f in files if f.suffix == ".pptx"]
+    if decks:
+        click.echo(f"deck: {', '.join(str(f) for f in decks)}")
 
 
 @main.command()
@@ -98,8 +103,12 @@ def _write_report(p, d: Path, lang: str) -> None:
 @ROOT
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>)")
 @LANG
-def report(file: str, root: str | None, out: str | None, lang: str) -> None:
-    """Solve a scenario and write charts, an offline HTML report and an Excel workbook."""
+@click.option("--format", "fmt", type=click.Choice(["html", "pptx", "all"]), default="html", show_default=True,
+              help="html: charts, HTML report and Excel workbook; pptx: slide deck deck_<lang>.pptx; all: both")
+@click.option("--stamp", is_flag=True, help="show the run time in the report and deck (files then differ per run; "
+              "by default two runs give byte-identical files)")
+def report(file: str, root: str | None, out: str | None, lang: str, fmt: str, stamp: bool) -> None:
+    """Solve a scenario and write charts, an offline HTML report and an Excel workbook, or a slide deck."""
     from .api import plan
     from .schemas import load_scenario
 
@@ -109,7 +118,7 @@ def report(file: str, root: str | None, out: str | None, lang: str) -> None:
         p = plan(sc)
     except PlannerError as exc:
         _fail(exc)
-    _write_report(p, d, lang)
+    _write_report(p, d, lang, fmt, stamp)
 
 
 @main.command()

@@ -254,3 +254,15 @@ def test_fuel_saving_exact_when_route_change_raises_the_carrier():
     e = p.emissions[(p.emissions.year == 2025) & (p.emissions.scope == "scope1")].set_index("source").plan_tco2e
     assert e["combustion:natural_gas"] == pytest.approx(270, **ABS)
     assert p.abatement.groupby("measure").tco2e.sum()["burner"] == pytest.approx(30, **ABS)
+
+
+def test_a_sized_build_never_has_size_zero():
+    """Issue 14: an electric boiler (capex per MW only, min_size 0) built at 0.0 MW_th, here to unlock a measure that
+    requires it. A build now carries at least max(min_size, MIN_BUILD_SHARE x max size) (docs/model.md §6.1)."""
+    p = solve(sites=[{"id": "s1", "energy": {"electricity": 1000, "natural_gas": 1e5}}],
+              measures=[{"id": "eb", "template": "electric_boiler", "site": "s1", "target_carrier": "natural_gas"},
+                        efficiency("e1", share=0.3, capex=1000, life=1, requires=["eb"])])
+    eb = built(p, "eb")
+    assert len(eb) == 1 and len(built(p, "e1")) == 1
+    # the token build sits at the floor: tiny but a real size and a real capex (before: size 0.0, capex 0.0)
+    assert eb["size"].iloc[0] > 1e-9 and eb.capex_cny.iloc[0] > 0

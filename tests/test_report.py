@@ -21,20 +21,6 @@ from planner.report.style import FAMILY_COLOURS, family_colour
 from planner.schemas import validate
 
 
-@pytest.fixture(scope="module")
-def demo_plan():
-    return planner.plan(ROOT / "scenarios" / "demo.yaml").with_standalone_macc()
-
-
-@pytest.fixture(scope="module")
-def demo_report(demo_plan, tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo_report")
-    write_report(demo_plan, out, ("en", "zh"))
-    return out
-
-
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_chart_renders_without_warnings(demo_plan, tmp_path, lang):
     rec = _Records()

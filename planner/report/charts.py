@@ -63,8 +63,9 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
         ax.fill_between(years, bottom, top, color=style.family_colour(fam), alpha=0.85, lw=0,
                         label=pick(FAMILY, fam, lang))
         bottom = top
-    ax.plot(years, e.bau_tco2e, color=style.BAU_COLOUR, lw=2, ls="--", label=tr("bau", lang))
     ax.plot(years, e.plan_tco2e, color=style.PLAN_COLOUR, lw=2.5, label=tr("plan", lang))
+    # BAU over the plan line: where they coincide (years before any abatement) the dashed line stays visible
+    ax.plot(years, e.bau_tco2e, color=style.BAU_COLOUR, lw=2, ls="--", label=tr("bau", lang), zorder=4)
     t = fr["targets"]
     t = t[(t.type != "renewable_share") & (t.scope1 == group[0]) & (t.scope2 == group[1])
           & (t.scope3.fillna("").astype(str) == group[2])]
@@ -97,6 +98,12 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
     return fig
 
 
+def amount(v: float) -> str:
+    """A size or an amount with three significant figures below 10 (0.162, 2.97, 8.00), one decimal up to 1,000 and
+    none above, so a small build never reads '0.0'."""
+    return f"{v:#,.3g}" if abs(v) < 10 else f"{v:,.1f}" if abs(v) < 1000 else f"{v:,.0f}"
+
+
 def _names(df: pd.DataFrame, lang: str) -> pd.Series:
     """Measure names in the report language (Chinese names where the library or scenario gives them)."""
     if lang == "zh" and "name_zh" in df:
@@ -119,7 +126,8 @@ def gantt(fr: F, lang: str, by: str = "site") -> Figure:
     """One bar per adopted measure and site, adoption to end of life; reinvestments show as new bars."""
     r = fr["roadmap"]
     end = int(fr["costs"].year.max())
-    rows = r.assign(label=r.site + " · " + _names(r, lang)).sort_values([by, "measure", "year"], kind="stable")
+    site = r.site.where(r.site != "company", tr("company", lang))
+    rows = r.assign(label=site + " · " + _names(r, lang)).sort_values([by, "measure", "year"], kind="stable")
     labels = list(dict.fromkeys(rows.label))
     fig = style.new_figure(11, max(3.0, 0.38 * len(labels) + 1.4))
     ax = fig.add_subplot()
@@ -135,8 +143,8 @@ def gantt(fr: F, lang: str, by: str = "site") -> Figure:
             continue
         for b in g.itertuples():
             ax.barh(i, b.end_year - b.year + 1, left=b.year, height=0.6, color=colour, edgecolor="white")
-            size = "" if b.unit == "adoption" else f"{b.size:,.1f} {b.unit}, "
-            label = f"{size}{b.capex_cny * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"
+            size = "" if b.unit == "adoption" else f"{amount(b.size)} {b.unit}, "
+            label = f"{size}{amount(b.capex_cny * CNY_TO_MCNY)} {tr('mcny', lang)}"
             ax.text(b.year + 0.2, i, label, va="center", fontsize=7,
                     color="white" if b.end_year - b.year >= 6 else "black")
     ax.set_yticks(range(len(labels)), labels, fontsize=8)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,9 @@ from openpyxl import load_workbook
 
 from ..units import CNY_TO_MCNY
 from ..version import __version__
-from .i18n import SCOPE, TEXT, pick, tr
+from . import story, words
+from .i18n import SCOPE, STATUS, TEXT, pick, tr
+from .stable import normalise_zip
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -43,7 +46,7 @@ def _cell(v, lang: str) -> dict:
     return {"text": "" if v is None else str(v), "cls": ""}
 
 
-CODES = {"build": ("build", "建设"), "purchase": ("purchase", "采购"), **SCOPE}
+CODES = {"build": ("build", "建设"), "purchase": ("purchase", "采购"), "company": ("company", "公司层面"), **SCOPE}
 
 
 def _table(title: str, df: pd.DataFrame, cols: list[str], lang: str) -> dict:
@@ -52,7 +55,7 @@ def _table(title: str, df: pd.DataFrame, cols: list[str], lang: str) -> dict:
     for c in ("year", "end_year"):
         if c in df:
             df[c] = df[c].astype("Int64").astype(str).replace("<NA>", "")
-    for c in ("scope", "action"):
+    for c in ("scope", "action", "site"):
         if c in df:
             df[c] = df[c].map(lambda v: pick(CODES, v, lang))
     rows = [[_cell(v.item() if hasattr(v, "item") else v, lang) for v in r] for r in df.itertuples(index=False)]
@@ -71,7 +74,7 @@ def embedded_font(text: str) -> str:
 
     from .style import FONT_FILE
 
-    font = TTFont(str(FONT_FILE), fontNumber=0)
+    font = TTFont(str(FONT_FILE), fontNumber=0, recalcTimestamp=False)  # no save time: reproducible
     opts = Options()
     opts.flavor = "woff"
     opts.name_IDs = ["*"]
@@ -84,11 +87,46 @@ def embedded_font(text: str) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
-def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str) -> Path:
-    """report_<lang>.html in out."""
+def site_names(sc) -> dict[str, str]:
+    """Site id -> its name in the scenario (the id when it has none)."""
+    return {x.id: x.name or x.id for x in sc.sites} if sc is not None else {}
+
+
+def _tables(plan, lang: str) -> list[dict]:
+    """Roadmap, targets, SBTi, inventory and assumptions tables; generated text in the report language."""
+    sc = plan.scenario
+    rm = plan.roadmap
+    if lang == "zh":
+        rm = rm.assign(name=[z if isinstance(z, str) and z else n for n, z in zip(rm.name, rm.name_zh, strict=True)],
+                       unit=[words.unit(u, lang) for u in rm.unit])
+    ms = plan.targets[plan.targets.milestone]
+    desc = {t.id: words.target_description(t, sc, lang) for t in sc.targets}
+    ms = ms.assign(description=[desc.get(t, d) for t, d in zip(ms.target, ms.description, strict=True)])
+    sb = plan.sbti.assign(**{c: [words.sbti_cell(v, lang) for v in plan.sbti[c]]
+                             for c in ("target", "criterion", "requirement", "value")})
+    inv = plan.inventory.assign(source=[words.source(v, lang) for v in plan.inventory.source])
+    a = words.assumption_rows(plan.assumptions, lang)
+    a = a.assign(value=[t if t else v for v, t in zip(a.value, a.text, strict=True)])
+    return [
+        _table(tr("roadmap_table", lang), rm, ["year", "site", "name", "action", "size", "unit", "capex_cny",
+                                                "end_year"], lang),
+        _table(tr("targets_table", lang), ms, ["target", "description", "year", "required", "achieved",
+                                                "offsets_used", "met", "sbti_ok"], lang),
+        _table(tr("sbti_table", lang), sb, ["target", "criterion", "requirement", "value", "ok"], lang),
+        _table(tr("inventory", lang), inv, ["site", "scope", "source", "activity", "unit",
+                                            "factor_tco2e_per_unit", "tco2e", "share"], lang),
+        _table(tr("assumptions", lang), a, ["group", "item", "year", "value", "unit", "source"], lang),
+    ]
+
+
+def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str, when: datetime | None = None) -> Path:
+    """report_<lang>.html in out: headline decisions, KPIs, charts, tables; `when` (a run stamp) is shown in
+    the footer, else the file has no time in it."""
     s, sc = plan.summary, plan.scenario
     t = {k: tr(k, lang) for k in TEXT if "{" not in TEXT[k][0]}
     t["generated"] = tr("generated", lang, version=__version__, name=sc.name)
+    if when is not None:
+        t["generated"] += tr("stamped", lang, time=when.strftime("%Y-%m-%d %H:%M:%S UTC"))
     gap = "n/a" if s["gap"] is None else f"{s['gap']:.2e}"
     em = plan.emissions
     end = sc.horizon.end
@@ -100,27 +138,14 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str) -> Pat
         {"label": f"{tr('emissions_path', lang)} {end}",
          "value": f"{em[(em.year == end) & (em.scope != 'scope2_location')].plan_tco2e.sum():,.0f} tCO2e"},
         {"label": tr("targets_met", lang), "value": tr("yes" if s["targets_met"] else "no", lang)},
-        {"label": tr("status", lang), "value": f"{s['status']} (gap {gap})"},
+        {"label": tr("status", lang), "value": f"{pick(STATUS, s['status'], lang)} ({tr('gap_short', lang)} {gap})"},
     ]
     images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()}
               for stem, files in charts.items()]
-    rm = plan.roadmap.assign(name=plan.roadmap.name_zh) if lang == "zh" else plan.roadmap
-    ms = plan.targets[plan.targets.milestone]
-    tables = [
-        _table(tr("roadmap_table", lang), rm, ["year", "site", "name", "action", "size", "unit", "capex_cny",
-                                                "end_year"], lang),
-        _table(tr("targets_table", lang), ms, ["target", "description", "year", "required", "achieved",
-                                                "offsets_used", "met", "sbti_ok"], lang),
-        _table(tr("sbti_table", lang), plan.sbti, ["target", "criterion", "requirement", "value", "ok"], lang),
-        _table(tr("inventory", lang), plan.inventory, ["site", "scope", "source", "activity", "unit",
-                                                       "factor_tco2e_per_unit", "tco2e", "share"], lang),
-        _table(tr("assumptions", lang), plan.assumptions.assign(
-            value=[t if t else v for v, t in zip(plan.assumptions.value, plan.assumptions.text, strict=True)]),
-            ["group", "item", "year", "value", "unit", "source"], lang),
-    ]
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     ctx = dict(lang=lang, t=t, company=sc.company, scenario=sc.name, description=sc.description or "", kpis=kpis,
-               charts=images, tables=tables)
+               charts=images, tables=_tables(plan, lang),
+               headline=story.headline(plan.frames(), lang, site_names(sc)))
     template = env.get_template("report.html.j2")
     text = template.render(**ctx, font="")
     html = template.render(**ctx, font=embedded_font(text))
@@ -129,14 +154,14 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str) -> Pat
     return path
 
 
-def write_excel(plan, out: Path) -> Path:
+def write_excel(plan, out: Path, when: datetime | None = None) -> Path:
     """results.xlsx: one sheet per result table, the same columns (units in the names) as the CSVs."""
-    return write_sheets(plan.frames(), out / "results.xlsx")
+    return write_sheets(plan.frames(), out / "results.xlsx", when)
 
 
-def write_sheets(frames: dict[str, pd.DataFrame], path: Path) -> Path:
+def write_sheets(frames: dict[str, pd.DataFrame], path: Path, when: datetime | None = None) -> Path:
     """A workbook with one sheet per frame (names cut to Excel's 31 characters); text that looks like a
-    formula is stored as text (no formula injection)."""
+    formula is stored as text (no formula injection). Byte-reproducible: dated FIXED_TIME (or the run stamp)."""
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for name, frame in frames.items():
             frame.to_excel(xw, sheet_name=name[:31], index=False)
@@ -147,4 +172,4 @@ def write_sheets(frames: dict[str, pd.DataFrame], path: Path) -> Path:
                 if c.data_type == "f":
                     c.data_type = "s"
     wb.save(path)
-    return path
+    return normalise_zip(path, when)

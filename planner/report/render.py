@@ -4,6 +4,7 @@ MACCs, costs, scopes, compliance."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import matplotlib
@@ -30,11 +31,11 @@ def chart_specs(fr: Frames) -> list[tuple[str, Callable[[Frames, str], Figure]]]
     return specs
 
 
-def render(fr: Frames, out_dir: Path, lang: str) -> dict[str, list[Path]]:
-    """Draw and save every chart; returns stem -> [png, svg]."""
+def render(fr: Frames, out_dir: Path, lang: str, when: datetime | None = None) -> dict[str, list[Path]]:
+    """Draw and save every chart; returns stem -> [png, svg] (`when`: run stamp for the SVG date, else none)."""
     out: dict[str, list[Path]] = {}
     with matplotlib.rc_context(style.rc()):
         for stem, fn in chart_specs(fr):
             fig = fn(fr, lang)
-            out[stem] = style.save(fig, out_dir / f"{stem}_{lang}")
+            out[stem] = style.save(fig, out_dir / f"{stem}_{lang}", when)
     return out

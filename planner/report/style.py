@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from .stable import SVG_HASH_SALT  # noqa: E402
 
 FONT_FILE = Path(__file__).resolve().parents[1] / "fonts" / "wqy-microhei.ttc"
 
@@ -47,17 +50,18 @@ def rc() -> dict:
     """rcParams for every chart (Latin and CJK text in one font; ASCII minus, which it has)."""
     return {"font.family": [font_name(), "DejaVu Sans"], "axes.unicode_minus": False, "axes.spines.top": False,
             "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "legend.frameon": False,
-            "figure.dpi": 100, "svg.fonttype": "path"}
+            "figure.dpi": 100, "svg.fonttype": "path", "svg.hashsalt": SVG_HASH_SALT}
 
 
 def new_figure(w: float = 10.0, h: float = 5.5) -> Figure:
     return Figure(figsize=(w, h), layout="constrained")
 
 
-def save(fig: Figure, stem: Path) -> list[Path]:
-    """PNG at 300 dpi (documents) and SVG (slides)."""
+def save(fig: Figure, stem: Path, when: datetime | None = None) -> list[Path]:
+    """PNG at 300 dpi (documents) and SVG (slides); byte-reproducible: no date in the SVG unless a run stamp
+    `when` is given, ids hashed with a fixed salt (rc)."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     out = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
     fig.savefig(out[0], dpi=300)
-    fig.savefig(out[1])
+    fig.savefig(out[1], metadata={"Date": when.isoformat() if when else None})
     return out

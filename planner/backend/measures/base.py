@@ -23,6 +23,10 @@ from ..ledger import Ledger
 
 REGISTRY: dict[str, type[MeasureModel]] = {}
 
+# smallest build of a sized asset, as a share of its maximum size (when min_size is smaller): without it a build
+# of size 0 costs nothing when the capex is per unit only, and shows as a "0.0 MW_th" adoption
+MIN_BUILD_SHARE = 1e-3
+
 Value = Callable[[object], float]  # evaluates a model expression or variable after the solve
 
 
@@ -130,7 +134,12 @@ class AssetModel(MeasureModel):
             self.smax = smax
             blk.size = pyo.Var(blk.build_years, bounds=(0, smax), doc=f"size built, {self.size_unit}")
             blk.size_max = pyo.Constraint(blk.build_years, rule=lambda b, t: b.size[t] <= smax * b.build[t])
-            blk.size_min = pyo.Constraint(blk.build_years, rule=lambda b, t: b.size[t] >= cfg.min_size * b.build[t])
+            floor = max(cfg.min_size, MIN_BUILD_SHARE * smax)  # a build has a meaningful size, never ~0
+            self.size_floor = floor
+            blk.size_min = pyo.Constraint(blk.build_years, rule=lambda b, t: b.size[t] >= floor * b.build[t])
+            if smax <= 0:  # nothing to build (no potential at the site)
+                for t in self.build_years:
+                    blk.build[t].fix(0)
             blk.capacity = pyo.Var(blk.periods, bounds=(0, smax), doc="capacity in service (site potential as bound)")
             blk.capacity_def = pyo.Constraint(blk.periods, rule=recursive(blk.capacity, blk.size))
         blk.in_service = pyo.Var(blk.periods, bounds=(0, 1),

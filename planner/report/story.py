@@ -1,0 +1,225 @@
+"""Sentences computed from the result frames, the same in English and Chinese: a one-line takeaway per chart
+(deck slides) and the headline decisions at the top of the report (largest capex, first big investment year,
+measures with negative cost per tonne, what the offsets cover, targets)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..units import CNY_TO_MCNY, T_TO_KT
+from .charts import _filter, coverage_groups
+from .i18n import FAMILY, LANGS, pick
+
+F = dict[str, pd.DataFrame]
+
+BIG_INVESTMENT_SHARE = 0.10  # a year is a big investment year when its capex is >= 10% of the horizon's capex
+
+S: dict[str, tuple[str, str]] = {
+    "traj": ("{who} from {year} delivers {pct} of {end} abatement", "{who}自{year}年起贡献{end}年减排量的{pct}"),
+    "traj_none": ("No abatement in {end}: emissions follow business as usual", "{end}年无减排：排放与基准情景一致"),
+    "gantt": ("{n} investments from {first} to {last}; the largest: {who}, {capex} MCNY in {year}",
+              "{first}–{last}年共{n}项投资；最大一项：{who}，{year}年投资{capex}百万元"),
+    "gantt_family": ("{family} takes {pct} of the capex ({capex} of {total} MCNY)",
+                     "{family}占总投资的{pct}（{total}百万元中的{capex}百万元）"),
+    "gantt_none": ("No investment: the plan relies on purchases only", "无投资：规划仅依靠采购"),
+    "macc_sa": ("{k} of {n} measures save money at their potential; the cheapest: {who} at {cost} CNY/t",
+                "{n}项措施中有{k}项在其减排潜力下节省成本；最经济的是{who}，{cost}元/吨"),
+    "macc_plan": ("{pct} of the plan's abatement costs less than the {year} ETS price of {price} CNY/t",
+                  "规划减排量中{pct}的成本低于{year}年碳价{price}元/吨"),
+    "macc_plan_neg": ("{pct} of the plan's abatement has a negative cost", "规划减排量中{pct}的成本为负"),
+    "costs": ("Net present cost {npv} MCNY; capex peaks at {capex} MCNY in {year}",
+              "净现值成本{npv}百万元；资本支出在{year}年达到峰值{capex}百万元"),
+    "costs_nocapex": ("Net present cost {npv} MCNY, with no capital expenditure", "净现值成本{npv}百万元，无资本支出"),
+    "scopes": ("Scope 3 is {s3} of base-year emissions; the plan cuts scopes 1+2 (market-based) by {cut} by {end}",
+               "范围三占基准年排放的{s3}；至{end}年规划使范围一+二（市场法）减少{cut}"),
+    "compliance": ("{k} of {n} target milestones met; offsets cover {off} ktCO2e in {year}",
+                   "{n}个目标节点中{k}个达成；{year}年碳信用抵消{off}千吨CO2e"),
+    "compliance_nooff": ("{k} of {n} target milestones met, without offsets",
+                         "{n}个目标节点中{k}个达成，未使用碳信用抵消"),
+    "h_largest": ("Largest investment: {who}, {capex} MCNY in {year}",
+                  "最大单项投资：{who}，{year}年投资{capex}百万元"),
+    "h_first_big": ("First big investment year: {year}, {capex} MCNY ({pct} of all capex): {names}",
+                    "首个大额投资年份：{year}年，投资{capex}百万元（占总投资{pct}）：{names}"),
+    "h_negative": ("{k} measures pay for themselves (negative cost per tonne): {names}; together {kt} ktCO2e "
+                   "over the horizon",
+                   "{k}项措施自身即可盈利（每吨减排成本为负）：{names}；规划期内合计减排{kt}千吨CO2e"),
+    "h_no_negative": ("No measure pays for itself at the scenario's prices", "按情景价格，没有自身即可盈利的措施"),
+    "h_offsets": ("Offsets cover {kt} ktCO2e of target {target} in {year}, {pct} of its base-year emissions",
+                  "碳信用抵消目标 {target} 在{year}年的{kt}千吨CO2e，占其基准年排放的{pct}"),
+    "h_no_offsets": ("No offsets: every target is met by real reductions", "未使用碳信用：所有目标均通过实际减排达成"),
+    "h_targets_met": ("All {n} target milestones are met", "全部{n}个目标节点均达成"),
+    "h_targets_unmet": ("{k} of {n} target milestones are not met: {which}", "{n}个目标节点中{k}个未达成：{which}"),
+    "more": ("{names} and {k} more", "{names}等{n}项"),
+    "at": ("{name} at {site}", "{site}的{name}"),
+}
+
+
+def say(key: str, lang: str, **kw) -> str:
+    return S[key][LANGS.index(lang)].format(**kw)
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def mcny(cny: float) -> str:
+    return f"{cny * CNY_TO_MCNY:,.1f}"
+
+
+def _name(row, lang: str) -> str:
+    zh = getattr(row, "name_zh", "")
+    return zh if lang == "zh" and isinstance(zh, str) and zh else row.name
+
+
+def who(row, lang: str, sites: dict[str, str] | None = None) -> str:
+    """'CCUS at the casting plant' (site name from the scenario, else its id); company-wide measures by name."""
+    if row.site == "company":
+        return _name(row, lang)
+    return say("at", lang, name=_name(row, lang), site=(sites or {}).get(row.site, row.site))
+
+
+def _names(rows: pd.DataFrame, lang: str, sites: dict[str, str] | None = None, k: int = 3) -> str:
+    names = [who(r, lang, sites) for r in rows.itertuples()]
+    sep = ", " if lang == "en" else "、"
+    if len(names) <= k:
+        return sep.join(names)
+    return say("more", lang, names=sep.join(names[:k]), k=len(names) - k, n=len(names))
+
+
+def trajectory(fr: F, lang: str, group: tuple[bool, str, str], sites: dict[str, str] | None = None) -> str:
+    """The measure with the largest share of the last year's abatement in the coverage, and when it starts."""
+    ab = _filter(fr["abatement"], group)
+    end = int(fr["emissions"].year.max())
+    last = ab[ab.year == end].groupby("measure").tco2e.sum()
+    total = float(last.sum())
+    if total <= 0 or last.max() <= 0:
+        return say("traj_none", lang, end=end)
+    mid = last.idxmax()
+    rm = fr["roadmap"][fr["roadmap"].measure == mid]
+    return say("traj", lang, who=who(next(rm.itertuples()), lang, sites), year=int(rm.year.min()),
+               pct=pct(last[mid] / total), end=end)
+
+
+def gantt(fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
+    b = fr["roadmap"][fr["roadmap"].action == "build"]
+    if b.empty:
+        return say("gantt_none", lang)
+    top = next(b.sort_values(["capex_cny", "year"], ascending=[False, True], kind="stable").itertuples())
+    return say("gantt", lang, n=len(b), first=int(b.year.min()), last=int(b.year.max()), who=who(top, lang, sites),
+               capex=mcny(top.capex_cny), year=int(top.year))
+
+
+def gantt_family(fr: F, lang: str) -> str:
+    """The measure family with the largest share of the capex."""
+    b = fr["roadmap"][fr["roadmap"].action == "build"]
+    by = b.groupby("family").capex_cny.sum().sort_values(ascending=False, kind="stable")
+    if by.empty or by.sum() <= 0:
+        return say("gantt_none", lang)
+    return say("gantt_family", lang, family=pick(FAMILY, by.index[0], lang), pct=pct(by.iloc[0] / by.sum()),
+               capex=mcny(by.iloc[0]), total=mcny(by.sum()))
+
+
+def macc_standalone(fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
+    d = fr["macc_standalone"].sort_values("cost_cny_per_tco2e", kind="stable")
+    return say("macc_sa", lang, k=int((d.cost_cny_per_tco2e < 0).sum()), n=len(d),
+               who=who(next(d.itertuples()), lang, sites), cost=f"{d.cost_cny_per_tco2e.iloc[0]:,.0f}")
+
+
+def ets_price(fr: F) -> tuple[int, float] | None:
+    """(year, CNY/t) of the last ETS price in the assumptions."""
+    a = fr["assumptions"]
+    p = a[(a.group == "price") & (a["item"] == "ets")].dropna(subset=["year"]).sort_values("year")
+    return (int(p.year.iloc[-1]), float(p.value.iloc[-1])) if len(p) else None
+
+
+def macc_plan(fr: F, lang: str) -> str:
+    d = fr["macc"]
+    total = float(d.abatement_tco2e.clip(lower=0).sum())
+    ets = ets_price(fr)
+    limit = ets[1] if ets else 0.0
+    share = d.loc[d.cost_cny_per_tco2e < limit, "abatement_tco2e"].clip(lower=0).sum() / total if total > 0 else 0.0
+    if ets:
+        return say("macc_plan", lang, pct=pct(share), year=ets[0], price=f"{ets[1]:,.0f}")
+    return say("macc_plan_neg", lang, pct=pct(share))
+
+
+def costs(fr: F, lang: str) -> str:
+    c = fr["costs"]
+    npv = mcny(c.discounted_cny.sum())
+    capex = c[c.category == "capex"].groupby("year").nominal_cny.sum()
+    if capex.empty or capex.max() <= 0:
+        return say("costs_nocapex", lang, npv=npv)
+    return say("costs", lang, npv=npv, capex=mcny(capex.max()), year=int(capex.idxmax()))
+
+
+def scopes(fr: F, lang: str) -> str:
+    bau, em = fr["bau"], fr["emissions"]
+    b = bau[(bau.year == bau.year.min()) & (bau.scope != "scope2_location")]
+    s3 = b.loc[b.scope == "scope3", "tco2e"].sum() / b.tco2e.sum() if b.tco2e.sum() > 0 else 0.0
+    end = int(em.year.max())
+    s12 = ["scope1", "scope2_market"]
+    base = b.loc[b.scope.isin(s12), "tco2e"].sum()
+    now = em.loc[(em.year == end) & em.scope.isin(s12), "plan_tco2e"].sum()
+    return say("scopes", lang, s3=pct(s3), cut=pct(1 - now / base if base > 0 else 0.0), end=end)
+
+
+def compliance(fr: F, lang: str) -> str:
+    t = fr["targets"][fr["targets"].milestone]
+    k, n = int(t.met.sum()), len(t)
+    off = t.groupby("year").offsets_used.sum()
+    if off.empty or off.max() <= 0:
+        return say("compliance_nooff", lang, k=k, n=n)
+    return say("compliance", lang, k=k, n=n, off=f"{off.max() * T_TO_KT:,.1f}", year=int(off.idxmax()))
+
+
+def takeaway(stem: str, fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
+    """The one-line takeaway of a chart (file stem as in render.chart_specs)."""
+    if stem.startswith("trajectory_"):
+        return trajectory(fr, lang, coverage_groups(fr)[int(stem.split("_")[1]) - 1], sites)
+    if stem == "gantt_by_family":
+        return gantt_family(fr, lang)
+    if stem.startswith("gantt"):
+        return gantt(fr, lang, sites)
+    if stem == "macc_standalone":
+        return macc_standalone(fr, lang, sites)
+    fn = {"macc_plan": macc_plan, "costs": costs, "scopes": scopes, "compliance": compliance}[stem]
+    return fn(fr, lang)
+
+
+def headline(fr: F, lang: str, sites: dict[str, str] | None = None) -> list[str]:
+    """Three to five decisions that matter, in business terms."""
+    out: list[str] = []
+    rm = fr["roadmap"]
+    b = rm[rm.action == "build"]
+    if len(b):
+        top = next(b.sort_values(["capex_cny", "year"], ascending=[False, True], kind="stable").itertuples())
+        out.append(say("h_largest", lang, who=who(top, lang, sites), capex=mcny(top.capex_cny), year=int(top.year)))
+    c = fr["costs"]
+    capex = c[c.category == "capex"].groupby("year").nominal_cny.sum()
+    if capex.sum() > 0:
+        year = int(capex.index[capex >= BIG_INVESTMENT_SHARE * capex.sum()].min())
+        builds = b[b.year == year].sort_values("capex_cny", ascending=False, kind="stable")
+        out.append(say("h_first_big", lang, year=year, capex=mcny(capex[year]), pct=pct(capex[year] / capex.sum()),
+                       names=_names(builds, lang, sites)))
+    m = fr["macc"]
+    neg = m[m.cost_cny_per_tco2e < 0].sort_values("abatement_tco2e", ascending=False, kind="stable")
+    if len(neg):
+        out.append(say("h_negative", lang, k=len(neg), names=_names(neg, lang, sites),
+                       kt=f"{neg.abatement_tco2e.sum() * T_TO_KT:,.0f}"))
+    else:
+        out.append(say("h_no_negative", lang))
+    t = fr["targets"][fr["targets"].milestone]
+    off = t[t.offsets_used > 0].sort_values(["offsets_used", "year"], ascending=[False, True], kind="stable")
+    if len(off):
+        r = next(off.itertuples())
+        out.append(say("h_offsets", lang, kt=f"{r.offsets_used * T_TO_KT:,.1f}", target=r.target, year=int(r.year),
+                       pct=pct(r.offsets_used / r.base) if r.base else "-"))
+    elif t.met.all():
+        out.append(say("h_no_offsets", lang))
+    unmet = t[~t.met.astype(bool)]
+    if len(unmet):
+        which = ", ".join(f"{r.target} ({int(r.year)})" for r in unmet.itertuples())
+        out.append(say("h_targets_unmet", lang, k=len(unmet), n=len(t), which=which))
+    else:
+        out.append(say("h_targets_met", lang, n=len(t)))
+    return out[:5]
