@@ -46,7 +46,8 @@ def heatmap(fr: F, lang: str, columns: str) -> Figure:
     ax.set_yticks(range(n), labels, fontsize=7)
     verdicts = ad.set_index("measure").loc[mat.index]
     for i, r in enumerate(verdicts.itertuples()):
-        ax.text(1.01, i, f"{r.frequency:.0%} {st(r.verdict, lang)}", transform=ax.get_yaxis_transform(),
+        why = rule(r, lang) if r.verdict == "depends" else ""
+        ax.text(1.01, i, f"{r.frequency:.0%} {st(r.verdict, lang)} {why}", transform=ax.get_yaxis_transform(),
                 va="center", fontsize=7, color=VERDICT_COLOURS[r.verdict])
     if columns == "variant":
         ax.set_xlabel(st("heatmap_x_variant", lang))
@@ -145,7 +146,7 @@ def npv_distribution(fr: F, lang: str) -> Figure:
     v = m.loc[m.status.isin(("optimal", "time_limit", "feasible")), "npv_cny"].dropna() * CNY_TO_MCNY
     fig = style.new_figure(10, 5)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 3])
-    top.boxplot(v, vert=False, widths=0.6, patch_artist=True, boxprops={"facecolor": BAND})
+    top.boxplot(v, orientation="horizontal", widths=0.6, patch_artist=True, boxprops={"facecolor": BAND})
     top.set_yticks([])
     bottom.hist(v, bins=min(40, max(5, int(math.sqrt(len(v))) + 1)), color=MEDIAN, alpha=0.85)
     bottom.set_xlabel(st("npv_x", lang))
@@ -192,18 +193,19 @@ def carbon_macc(fr: F, lang: str) -> Figure:
         ax.step(x, y, where="post", color=style.BAU_COLOUR, ls="--", lw=1.3, label=st("cp_static", lang))
     top = float(s.price_cny_per_t.max()) if len(s) else 1.0
     ax.set_ylim(min(0.0, float(sa.cost_cny_per_tco2e.min()) if len(sa) else 0.0) - 0.05 * top, top * 1.15)
-    notes = []
-    for r in cmp.itertuples():
-        m = text(r.measure)
-        if r.reason == "later":
-            notes.append(st("later", lang, m=m, e=r.entry_price, c=r.standalone_cost_cny_per_t))
-        elif r.reason == "earlier":
-            notes.append(st("earlier", lang, m=m, e=r.entry_price, c=r.standalone_cost_cny_per_t))
-        elif r.reason == "never":
-            notes.append(st("never_cp", lang, m=m, p=top, c=r.standalone_cost_cny_per_t))
+    notes: list[str] = []
+    for reason, key in (("later", "later"), ("earlier", "earlier"), ("never", "never_cp")):
+        g = cmp[cmp.reason == reason]
+        if g.empty:
+            continue
+        notes.append(st(key, lang))
+        notes += ["  " + st("note_line", lang, m=text(r.measure), c=r.standalone_cost_cny_per_t,
+                            e="—" if pd.isna(r.entry_price) else f"{r.entry_price:,.0f}")
+                  for r in g.head(8).itertuples()]
+        if len(g) > 8:
+            notes.append(f"  … +{len(g) - 8}")
     if notes:
-        shown = notes[:10] + ([f"… +{len(notes) - 10}"] if len(notes) > 10 else [])
-        ax.text(1.01, 0.0, "\n".join(shown), transform=ax.transAxes, fontsize=6.5, va="bottom", wrap=True)
+        ax.text(1.01, 0.0, "\n".join(notes), transform=ax.transAxes, fontsize=6.5, va="bottom")
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xlabel(st("cp_x", lang))
     ax.set_ylabel(st("cp_y", lang))

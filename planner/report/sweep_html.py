@@ -76,8 +76,10 @@ def _adoption_table(fr: F, lang: str, n: int) -> dict:
     rows = []
     for r in fr["adoption"].itertuples():
         cls = {"no_regret": "ok", "never": "muted"}.get(r.verdict, "")
-        rows.append([_cell(str(r.site)), _cell(str(r.measure)), _cell(f"{r.frequency:.0%}", "n", f"{r.adopted}/{r.variants}"),
-                     _cell(st(r.verdict, lang), cls), _cell(rule(r, lang)), _cell(_num(r.first_year_median, ".0f"), "n"),
+        rows.append([_cell(str(r.site)), _cell(str(r.measure)),
+                     _cell(f"{r.frequency:.0%}", "n", f"{r.adopted}/{r.variants}"),
+                     _cell(st(r.verdict, lang), cls), _cell(rule(r, lang)),
+                     _cell(_num(r.first_year_median, ".0f"), "n"),
                      _cell(_num(r.capex_median_cny * CNY_TO_MCNY, ",.2f"), "n")])
     head = [st(k, lang) for k in ("site", "measure", "frequency", "verdict", "rule", "first_year", "capex")]
     return {"title": st("headline", lang), "note": st("headline_note", lang, n=n), "header": head, "rows": rows,
@@ -142,7 +144,8 @@ def write_sweep_html(d: SweepData, fr: F, charts: dict[str, list[Path]], out: Pa
     meta = d.meta
     sub = st("subtitle", lang, name=meta.get("name", ""), base=meta.get("base_scenario", ""),
              design=meta.get("design", ""), stored=d.stored, planned=d.planned)
-    statuses = ", ".join(f"{pick(STATUS, s, lang)} {c}" for s, c in d.metrics.status.value_counts().sort_index().items())
+    counts = d.metrics.status.value_counts().sort_index()
+    statuses = ", ".join(f"{pick(STATUS, s, lang)} {c}" for s, c in counts.items())
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     ctx = dict(lang=lang, t=t, title=st("title", lang), company=meta.get("name", ""),
                reference=f"{sub} ({statuses})" if statuses else sub,

@@ -337,7 +337,8 @@ def carbon_supply(d: SweepData) -> pd.DataFrame:
 def macc_comparison(d: SweepData) -> pd.DataFrame:
     """Per measure: its stand-alone cost and potential (the store's `standalone_macc`, computed once on the
     base scenario with targets relaxed) against the lowest swept price at which the optimum adopts it, and
-    why they differ (`reason`: earlier, later, never, as expected)."""
+    why they differ (`reason`: as_expected when it enters at the first swept price at or above its stand-alone
+    cost; earlier or later than that; never (up to the highest price); beyond (costs more than it))."""
     cols = ["measure", "site", "family", "standalone_cost_cny_per_t", "potential_tco2e_per_yr", "entry_price",
             "share_of_prices", "reason"]
     sup = carbon_supply(d)
@@ -347,21 +348,21 @@ def macc_comparison(d: SweepData) -> pd.DataFrame:
     ad = ad[ad.variant.isin(set(sup.variant))].merge(sup[["variant", "price_cny_per_t"]], on="variant")
     sa = d.tables["standalone_macc"].set_index("measure") if len(d.tables["standalone_macc"]) else None
     prices = sorted(sup.price_cny_per_t)
-    step = np.diff(prices).max() if len(prices) > 1 else 0.0
     rows = []
     for (measure, site), g in ad.groupby(["measure", "site"], sort=True):
         yes = g[g.adopted.astype(bool)]
         entry = float(yes.price_cny_per_t.min()) if len(yes) else np.nan
         cost = float(sa.cost_cny_per_tco2e.get(measure, np.nan)) if sa is not None else np.nan
         pot = float(sa.potential_tco2e_per_yr.get(measure, np.nan)) if sa is not None else np.nan
+        expected = next((p for p in prices if p >= cost - 0.01 * max(abs(cost), 1.0)), np.nan)  # covers its cost
         if np.isnan(cost):
             reason = "no stand-alone cost"
         elif np.isnan(entry):
             reason = "never" if cost <= prices[-1] else "beyond"
-        elif entry > cost + step:
-            reason = "later"
-        elif entry + step < cost:
+        elif np.isnan(expected) or entry < expected:
             reason = "earlier"
+        elif entry > expected:
+            reason = "later"
         else:
             reason = "as_expected"
         rows.append(dict(measure=measure, site=site, family=g.family.iloc[0], standalone_cost_cny_per_t=cost,
