@@ -172,7 +172,10 @@ def write_sweep_report(store: str | Path, out_dir: str | Path | None = None,
         charts = render(fr, columns, out / "charts", lang)
         files += [f for fs in charts.values() for f in fs]
         files.append(write_sweep_html(d, fr, charts, out, lang))
-    sheets = {k: v for k, v in fr.items() if len(v.columns)}
+    sheets = {k: v for k, v in fr.items() if len(v.columns) and k != "scatter_npv"}
+    sheets["values"] = d.values.reset_index()  # variant x parameter (the scatter's points, with `metrics`)
+    sc = fr["scatter_npv"]
+    sheets["trend_npv"] = sc.drop_duplicates("parameter")[["parameter", "slope", "intercept"]]
     files.append(write_sheets(sheets, out / "sweep.xlsx"))
     return files
 

@@ -298,11 +298,22 @@ def fan(d: SweepData, scopes: tuple[str, ...] = S12) -> pd.DataFrame:
     return out[cols]
 
 
-def target_levels(d: SweepData) -> pd.DataFrame:
-    """Absolute targets at their milestone years: the required emissions (median over solved variants)."""
+def target_levels(d: SweepData, scopes: tuple[str, ...] = S12) -> pd.DataFrame:
+    """Targets on the fan's emissions (their `achieved` equals the plan's sum of `scopes` in every solved
+    variant, so a scope-3 or intensity target is left out): the required level at each milestone year
+    (median over solved variants)."""
+    cols = ["target", "type", "year", "required"]
     t = d.tables["targets"]
     t = t[t.milestone.astype(bool) & (t.unit == "tCO2e") & t.variant.isin(set(d.solved().variant))]
-    return t.groupby(["target", "type", "year"], as_index=False).required.median()
+    tr = d.tables["trajectories"]
+    s = tr[tr.scope.isin(scopes)].groupby(["variant", "year"]).plan_tco2e.sum().rename("fan")
+    if t.empty or s.empty:
+        return pd.DataFrame(columns=cols)
+    t = t.join(s, on=["variant", "year"])
+    same = (t.achieved - t.fan).abs() <= 1e-6 * t.fan.abs().clip(lower=1.0)
+    keep = same.groupby(t.target).all()
+    t = t[t.target.isin(keep[keep].index)]
+    return t.groupby(["target", "type", "year"], as_index=False).required.median()[cols]
 
 
 def first_years(d: SweepData) -> pd.DataFrame:
