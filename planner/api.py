@@ -58,5 +58,7 @@ def sweep_report(store: str | Path, out_dir: str | Path | None = None, langs: tu
     alone (nothing is re-solved); out_dir defaults to the store's folder. The frames behind them:
     `planner.studies.sweep.analysis` (load, tornado, adoption, fan, ...)."""
     from .report.sweep_html import write_sweep_report  # the report stage; imported when first used
+    from .studies.sweep import analysis
 
-    return write_sweep_report(store, out_dir, langs)
+    d = analysis.load(store)
+    return write_sweep_report(d, analysis.frames(d), out_dir, langs)

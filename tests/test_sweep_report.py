@@ -5,8 +5,10 @@ price, a partial store reported as partial, the HTML in headless chromium, the C
 from __future__ import annotations
 
 import copy
+import json
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -70,6 +72,33 @@ def test_a_measure_adopted_in_exactly_95_percent_is_no_regret(tmp_path):
     assert a.loc["ccus", ["adopted", "verdict"]].tolist() == [1, "depends"]  # 1 of 20: not never
 
 
+def test_sobol_indices_from_the_stored_unit_samples_match_the_analytic_values():
+    # y = 4a + b with a, b uniform on [0, 1]: S1 = ST = 16/17 for a and 1/17 for b
+    from SALib.sample import sobol
+
+    prob = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0.0, 1.0]] * 2}
+    x = sobol.sample(prob, 256, calc_second_order=False, seed=0)
+    n = len(x)
+    t = {"variants": pd.DataFrame({"variant": np.repeat(np.arange(n), 2), "parameter": ["a", "b"] * n,
+                                   "value": x.ravel(), "unit_value": x.ravel(), "level": "sample"}),
+         "parameters": pd.DataFrame({"parameter": ["a", "b"], "base": [np.nan, np.nan]}),
+         "metrics": pd.DataFrame({"variant": np.arange(n), "status": "optimal", "npv_cny": 4 * x[:, 0] + x[:, 1]}),
+         "costs": pd.DataFrame(columns=["variant", "category", "year", "nominal_cny"]),
+         "adoption": pd.DataFrame(columns=["variant", "adopted", "first_year", "capex_cny"])}
+    meta = {"design": "sobol", "salib_problem": json.dumps(prob), "sweep_file": json.dumps({"second_order": False}),
+            "seed": "0", "variants": str(n)}
+    d = an.SweepData(None, t, meta, n, n)
+    d.values = an._values(t)
+    ix = an.indices(d).set_index(["parameter", "index"])
+    assert ix.value.to_dict() == pytest.approx({("a", "S1"): 16 / 17, ("a", "ST"): 16 / 17, ("b", "S1"): 1 / 17,
+                                                ("b", "ST"): 1 / 17}, abs=0.05)
+    assert (ix.conf > 0).all()
+    t["metrics"] = t["metrics"].iloc[:-1]  # one variant missing: no indices, and the note says why
+    d = an.SweepData(None, t, meta, n, n - 1)
+    d.values = an._values(t)
+    assert "1 of 1024 variants unsolved or not stored" in an.indices(d).note.iloc[0]
+
+
 def test_carbon_price_sweep_relaxes_targets_and_abatement_never_falls_with_the_price(tmp_path):
     prices = [0, 50, 150, 400, 1000]
     f = _sweep_file(tmp_path, SCENARIO, design="carbon_price", carbon_price={"prices": prices})
@@ -88,25 +117,22 @@ def test_carbon_price_sweep_relaxes_targets_and_abatement_never_falls_with_the_p
     assert (tmp_path / "rep" / "charts" / "sweep_carbon_price_macc_en.png") in files
 
 
-def test_partial_store_reports_what_it_has_and_opens_cleanly_in_chromium(tmp_path):
+def test_partial_store_reports_what_it_has_via_the_cli_and_opens_cleanly_in_chromium(tmp_path):
     store = synthetic_store(tmp_path / "store", 30, planned=50, measures=5, infeasible=(4,))
     d = an.load(store)
     assert (d.planned, d.stored, d.partial) == (50, 30, True)
-    files = planner.sweep_report(store, tmp_path / "rep", ("en", "zh"))
-    html = {f.name: f for f in files if f.suffix == ".html"}
-    assert set(html) == {"sweep_en.html", "sweep_zh.html"}
-    assert (tmp_path / "rep" / "sweep.xlsx").is_file()
-    assert "Partial sweep: 30 of 50 variants" in html["sweep_en.html"].read_text(encoding="utf-8")
+    res = CliRunner().invoke(main, ["sweep", "report", str(store), "--out", str(tmp_path / "rep"), "--lang", "zh"])
+    assert res.exit_code == 0 and "sweep report:" in res.output, res.output
+    html = {f.name: f for f in (tmp_path / "rep").glob("*.html")}
+    assert set(html) == {"sweep_zh.html"} and (tmp_path / "rep" / "sweep.xlsx").is_file()
+    assert len(list((tmp_path / "rep" / "charts").glob("sweep_*_zh.svg"))) == 7
+    assert "存储中仅有 30 / 50 个变体" in html["sweep_zh.html"].read_text(encoding="utf-8")
     msgs, shot, text, flag, fonts = open_in_chromium(html["sweep_zh.html"], probe="敏感性分析")
     assert not [m for m in msgs if m[0] in ("error", "pageerror", "warning", "network")], msgs
     assert "部分结果" in text and "无悔措施" in text and "当 carbon_price > 185 时" in text
     assert fonts["scripts"] == 0 and fonts["broken"] == 0 and fonts["images"] >= 5 and fonts["check"]
 
 
-def test_cli_sweep_report(tmp_path):
-    store = synthetic_store(tmp_path / "store", 12, measures=3)
-    res = CliRunner().invoke(main, ["sweep", "report", str(store), "--out", str(tmp_path / "r"), "--lang", "en"])
-    assert res.exit_code == 0, res.output
-    assert "sweep report:" in res.output and (tmp_path / "r" / "sweep_en.html").is_file()
+def test_cli_sweep_report_without_a_store_fails_in_one_line(tmp_path):
     res = CliRunner().invoke(main, ["sweep", "report", str(tmp_path / "nowhere")])
     assert res.exit_code == 2 and "no sweep store here" in res.output

@@ -14,7 +14,6 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from matplotlib.figure import Figure
 
-from ..studies.sweep.analysis import METRICS, SweepData, adoption_matrix, frames, load, summary
 from ..units import CNY_TO_MCNY
 from ..version import __version__
 from . import style, sweep_charts
@@ -24,6 +23,7 @@ from .sweep_charts import VERDICT_COLOURS, rule
 from .sweep_i18n import SWEEP_TEXT, st
 
 F = dict[str, pd.DataFrame]
+METRICS = ("npv_cny", "cumulative_scope12_tco2e", "capex_2030_cny")  # the tornado metrics of the analysis
 
 
 def chart_specs(fr: F, columns: str) -> list[tuple[str, Callable[[F, str], Figure]]]:
@@ -86,12 +86,13 @@ def _adoption_table(fr: F, lang: str, n: int) -> dict:
             "empty": st("none", lang)}
 
 
-def _facts(d: SweepData, lang: str) -> dict:
-    rows = [[_cell(str(r.item)), _cell(str(r.value))] for r in summary(d).itertuples()]
+def _facts(fr: F, lang: str) -> dict:
+    rows = [[_cell(str(r.item)), _cell(str(r.value))] for r in fr["summary"].itertuples()
+            if r.item != "heatmap_columns"]
     return {"title": st("facts", lang), "header": [st("item", lang), st("value", lang)], "rows": rows}
 
 
-def _parameters(d: SweepData, lang: str) -> dict:
+def _parameters(d, lang: str) -> dict:
     p = d.tables["parameters"]
     rows = [[_cell(str(r.parameter)), _cell(str(r.path), "code"), _cell(str(r.mode)), _cell(_num(r.low), "n"),
              _cell(_num(r.high), "n"), _cell(_num(r.base), "n")] for r in p.itertuples()]
@@ -125,7 +126,7 @@ def _macc_table(fr: F, lang: str) -> dict:
     return {"title": st("macc_table", lang), "header": head, "rows": rows}
 
 
-def write_sweep_html(d: SweepData, fr: F, charts: dict[str, list[Path]], out: Path, lang: str) -> Path:
+def write_sweep_html(d, fr: F, charts: dict[str, list[Path]], out: Path, lang: str) -> Path:
     """sweep_<lang>.html in out."""
     t = {k: v[0 if lang == "en" else 1] for k, v in SWEEP_TEXT.items() if "{" not in v[0]}
     images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()} for stem, files in charts.items()]
@@ -135,7 +136,7 @@ def write_sweep_html(d: SweepData, fr: F, charts: dict[str, list[Path]], out: Pa
         sections.append(("charts", {"title": st("heatmap", lang), "images": images[:1]}))
         images = images[1:]
     sections += [("charts", {"title": st("charts", lang), "note": st("reading", lang), "images": images}),
-                 ("table", _facts(d, lang)), ("table", _parameters(d, lang))]
+                 ("table", _facts(fr, lang)), ("table", _parameters(d, lang))]
     if len(fr["tornado_npv_cny"]):
         sections.append(("table", _tornado_table(fr, lang)))
     if len(fr["macc_comparison"]):
@@ -158,15 +159,14 @@ def write_sweep_html(d: SweepData, fr: F, charts: dict[str, list[Path]], out: Pa
     return path
 
 
-def write_sweep_report(store: str | Path, out_dir: str | Path | None = None,
-                       langs: tuple[str, ...] = ("en",)) -> list[Path]:
-    """Charts (out/charts/sweep_*_<lang>.png|svg), sweep_<lang>.html per language and sweep.xlsx, from the
-    store alone; out defaults to the store's folder. Returns the files written."""
-    d = load(store)
+def write_sweep_report(d, fr: F, out_dir: str | Path | None = None, langs: tuple[str, ...] = ("en",)) -> list[Path]:
+    """Charts (out/charts/sweep_*_<lang>.png|svg), sweep_<lang>.html per language and sweep.xlsx from a loaded
+    store `d` (planner.studies.sweep.analysis.load) and its analysis frames `fr` (analysis.frames); out
+    defaults to the store's folder. Returns the files written. Draws only: nothing is solved here."""
     out = Path(out_dir) if out_dir is not None else d.path.parent
     out.mkdir(parents=True, exist_ok=True)
-    fr = frames(d)
-    _, columns = adoption_matrix(d)
+    s = fr["summary"]
+    columns = str(s.loc[s["item"] == "heatmap_columns", "value"].iloc[0]) if len(s) else "variant"
     files: list[Path] = []
     for lang in langs:
         charts = render(fr, columns, out / "charts", lang)

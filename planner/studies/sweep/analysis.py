@@ -427,8 +427,10 @@ def scatter(d: SweepData, metric: str = "npv_cny") -> pd.DataFrame:
 
 def frames(d: SweepData) -> dict[str, pd.DataFrame]:
     """Every analysis frame the store supports (those that do not apply to its design are empty)."""
-    mat, _ = adoption_matrix(d)
-    out = {"summary": summary(d), "adoption": adoption(d), "infeasibility": infeasibility(d), "fan": fan(d),
+    mat, columns = adoption_matrix(d)
+    out = {"summary": pd.concat([summary(d), pd.DataFrame([{"item": "heatmap_columns", "value": columns}])],
+                                ignore_index=True),
+           "adoption": adoption(d), "infeasibility": infeasibility(d), "fan": fan(d),
            "target_levels": target_levels(d), "first_years": first_years(d),
            "adoption_matrix": mat.reset_index() if len(mat) else mat}
     for metric in METRICS:
