@@ -124,8 +124,8 @@ def tornado(d: SweepData, metric: str = "npv_cny") -> pd.DataFrame:
     v = d.tables["variants"]
     if d.design != "oat" or v.empty:
         return pd.DataFrame(columns=cols)
-    m = variant_metrics(d).set_index("variant")[metric].where(variant_metrics(d).set_index("variant")
-                                                                  .status.isin(SOLVED))
+    vm = variant_metrics(d).set_index("variant")
+    m = vm[metric].where(vm.status.isin(SOLVED))
     base_ids = v.groupby("variant")["level"].agg(lambda s: (s == "base").all())
     base_v = base_ids[base_ids].index.min()
     base = float(m.get(base_v, np.nan)) if pd.notna(base_v) else np.nan
