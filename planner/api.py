@@ -15,7 +15,7 @@ from .studies.compare import Comparison, compare
 from .studies.sweep import SweepResult, run_sweep
 
 __all__ = ["Comparison", "Plan", "SweepResult", "compare", "diagnose", "load_scenario", "plan", "sweep",
-           "write_comparison"]
+           "sweep_report", "write_comparison"]
 
 
 class Plan(PlanResult):
@@ -51,3 +51,14 @@ def sweep(file, out_dir: str | Path | None = None, workers: int = 1, scheduler=N
     reports/sweeps/<name>). `workers` local processes, or `scheduler` a Dask address or Client; `resume`
     finishes an interrupted sweep. `result.tables()` reads the store as pandas frames."""
     return run_sweep(file, out_dir, workers=workers, scheduler=scheduler, resume=resume, quiet=quiet)
+
+
+def sweep_report(store: str | Path, out_dir: str | Path | None = None, langs: tuple[str, ...] = ("en",)) -> list[Path]:
+    """Charts, sweep_<lang>.html and sweep.xlsx of a sweep store (its folder or .duckdb file), from the store
+    alone (nothing is re-solved); out_dir defaults to the store's folder. The frames behind them:
+    `planner.studies.sweep.analysis` (load, tornado, adoption, fan, ...)."""
+    from .report.sweep_html import write_sweep_report  # the report stage; imported when first used
+    from .studies.sweep import analysis
+
+    d = analysis.load(store)
+    return write_sweep_report(d, analysis.frames(d), out_dir, langs)

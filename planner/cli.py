@@ -216,9 +216,9 @@ class _SweepGroup(click.Group):
 
 @main.group(cls=_SweepGroup)
 def sweep() -> None:
-    """Sensitivity sweeps: `planner sweep SWEEP.yaml [--workers N] [--scheduler ADDR] [--resume] [--out DIR]`
-    solves every variant into DIR/sweep.duckdb; `planner sweep variant SWEEP.yaml N` writes variant N as a
-    scenario file. See docs/sweeps.md."""
+    """Sensitivity sweeps: `planner sweep SWEEP.yaml [--workers N] [--scheduler ADDR] [--resume] [--out DIR]
+    [--report]` solves every variant into DIR/sweep.duckdb; `planner sweep report DIR` writes its report;
+    `planner sweep variant SWEEP.yaml N` writes variant N as a scenario file. See docs/sweeps.md."""
 
 
 @sweep.command("run")
@@ -230,8 +230,10 @@ def sweep() -> None:
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786): run the variants on that cluster")
 @click.option("--resume", is_flag=True, help="finish a sweep whose store exists (solves only missing variants)")
 @click.option("--quiet", is_flag=True, help="no progress output")
+@click.option("--report", "with_report", is_flag=True, help="then write the sweep report next to the store")
+@LANG
 def sweep_run(file: str, root: str | None, out: str | None, workers: int, scheduler: str | None, resume: bool,
-              quiet: bool) -> None:
+              quiet: bool, with_report: bool, lang: str) -> None:
     """Solve every variant of a sweep file into a DuckDB store."""
     from .api import sweep as run_sweep
     from .schemas.sweep import load_sweep
@@ -244,6 +246,29 @@ def sweep_run(file: str, root: str | None, out: str | None, workers: int, schedu
     states = ", ".join(f"{n} {s}" for s, n in sorted(r.statuses.items()))
     click.echo(f"{spec.name}: {r.variants} variants ({states}); solved {r.solved_now} now in {r.seconds:.1f} s; "
                f"store {r.store}")
+    if with_report:
+        _sweep_report(str(r.store), None, lang)
+
+
+def _sweep_report(store: str, out: str | None, lang: str) -> None:
+    from .api import sweep_report
+
+    try:
+        files = sweep_report(store, out, _langs(lang))
+    except PlannerError as exc:
+        _fail(exc)
+    html = [str(f) for f in files if f.suffix == ".html"]
+    xlsx = [f for f in files if f.suffix == ".xlsx"][0]
+    click.echo(f"sweep report: {', '.join(html)}; workbook: {xlsx}; charts: {xlsx.parent / 'charts'}")
+
+
+@sweep.command("report")
+@click.argument("store")
+@click.option("--out", type=click.Path(file_okay=False), help="report folder (default: the store's folder)")
+@LANG
+def sweep_report_cmd(store: str, out: str | None, lang: str) -> None:
+    """Charts, sweep_<lang>.html and sweep.xlsx from a sweep store (folder or .duckdb), without solving."""
+    _sweep_report(store, out, lang)
 
 
 @sweep.command("variant")

@@ -44,9 +44,11 @@ def variant_name(base: str, i: int) -> str:
 
 
 def variant_scenario(spec: SweepSpec, values: np.ndarray, i: int, raw: dict | None = None) -> Scenario:
-    """Variant i as a validated scenario (named <base>_v<i>)."""
+    """Variant i as a validated scenario (named <base>_v<i>); a carbon-price sweep drops the targets."""
     raw = copy.deepcopy(raw) if raw is not None else spec.base.model_dump(mode="python")
     raw["name"] = variant_name(spec.base.name, i)
+    if spec.sweep.design == "carbon_price":  # targets relaxed: the curve shows the response to the price alone
+        raw["targets"] = []
     vals = [None if math.isnan(x) else float(x) for x in values]
     return apply_values(spec.base, raw, spec.parameters, spec.locations, vals, load_library(),
                         f"{spec.file} (variant {i})")

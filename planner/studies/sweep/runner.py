@@ -168,6 +168,14 @@ class _Progress:
             self.bar.stop()
 
 
+def relaxed_standalone_macc(spec: SweepSpec) -> pd.DataFrame:
+    """The stand-alone MACC of a carbon-price sweep's base scenario, targets relaxed as in its variants (one
+    forced solve per measure; stored once, so the sweep report reads it without solving)."""
+    from ..standalone_macc import standalone_macc
+
+    return standalone_macc(spec.base.model_copy(update={"targets": []}))
+
+
 def default_out(spec: SweepSpec) -> Path:
     return Path("reports") / "sweeps" / spec.name
 
@@ -197,6 +205,8 @@ def run_sweep(sweep: SweepSpec | str | Path, out_dir: str | Path | None = None, 
                 progress.step(status)
         finally:
             progress.close()
+        if spec.sweep.design == "carbon_price" and not store.has_rows("standalone_macc"):
+            store.write_table("standalone_macc", relaxed_standalone_macc(spec))
         statuses = dict(store.con.execute("SELECT status, count(*) FROM metrics GROUP BY status ORDER BY status")
                         .fetchall())
     finally:

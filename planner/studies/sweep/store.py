@@ -41,12 +41,16 @@ TABLES = {
     "electricity": "variant INTEGER, year INTEGER, site VARCHAR, grid_mwh DOUBLE, onsite_mwh DOUBLE, "
                    "green_claims_mwh DOUBLE, share DOUBLE",
     "abatement": "variant INTEGER, year INTEGER, measure VARCHAR, family VARCHAR, scope VARCHAR, tco2e DOUBLE",
+    # design carbon_price only: the stand-alone MACC of the base scenario (targets relaxed), written once
+    "standalone_macc": "measure VARCHAR, name VARCHAR, name_zh VARCHAR, family VARCHAR, site VARCHAR, "
+                       "potential_tco2e_per_yr DOUBLE, cost_cny_per_tco2e DOUBLE",
 }
 PER_VARIANT = ("metrics", "targets", "adoption", "trajectories", "costs", "electricity", "abatement")
 SORT = {"sweep": "key", "parameters": "position", "variants": "variant, parameter",
         "metrics": "variant", "targets": "variant, target, year", "adoption": "variant, measure",
         "trajectories": "variant, year, scope", "costs": "variant, year, category",
-        "electricity": "variant, year, site", "abatement": "variant, year, measure, family, scope"}
+        "electricity": "variant, year, site", "abatement": "variant, year, measure, family, scope",
+        "standalone_macc": "cost_cny_per_tco2e, measure"}
 
 
 class Store:
@@ -135,6 +139,23 @@ class Store:
             self.con.rollback()
             raise
 
+    def write_table(self, name: str, df: pd.DataFrame) -> None:
+        """Replace the rows of a table that is not per variant (e.g. standalone_macc), in one transaction."""
+        self.con.begin()
+        try:
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({TABLES[name]})")
+            self.con.execute(f"DELETE FROM {name}")
+            if len(df):
+                self._insert(name, df[[c.split()[0] for c in TABLES[name].split(", ")]])
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+
+    def has_rows(self, name: str) -> bool:
+        have = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return name in have and self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] > 0
+
     def close(self) -> None:
         self.con.close()
 
@@ -147,6 +168,8 @@ def read_store(path: str | Path, tables: tuple[str, ...] | None = None) -> dict[
         raise InputError(str(p), "", "no sweep store here (expected sweep.duckdb written by `planner sweep`)")
     con = duckdb.connect(str(p), read_only=True)
     try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY {SORT[t]}").df() for t in (tables or tuple(TABLES))}
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY {SORT[t]}").df() for t in (tables or tuple(TABLES))
+                if t in have or tables}
     finally:
         con.close()

@@ -1,0 +1,253 @@
+"""Sweep charts, drawn from the analysis frames of planner/studies/sweep/analysis.py only (never solving):
+adoption heat map, tornado, Morris/Sobol indices, emission fan, NPV and first-year distributions, the
+interaction-aware MACC of a carbon-price sweep, infeasibility, parameters against NPV."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ..units import CNY_TO_MCNY, T_TO_KT
+from . import style
+from .compare_charts import text
+from .i18n import FAMILY, pick
+from .sweep_i18n import st
+
+F = dict[str, pd.DataFrame]
+LOW, HIGH, BAND, MEDIAN = "#1E88E5", "#D81B60", "#90CAF9", "#0D47A1"
+VERDICT_COLOURS = {"no_regret": "#2E7D32", "depends": "#F9A825", "never": "#9E9E9E"}
+UNITS = {"npv_cny": ("MCNY", CNY_TO_MCNY), "capex_2030_cny": ("MCNY", CNY_TO_MCNY),
+         "cumulative_scope12_tco2e": ("ktCO2e", T_TO_KT)}
+
+
+def rule(r, lang: str) -> str:
+    """The 'depends' rule of an adoption or infeasibility row: "when p > t (explains 93%)"."""
+    if not r.direction:
+        return ""
+    s = st("rule_above" if r.direction == "above" else "rule_below", lang, p=r.parameter, t=f"{r.threshold:.4g}")
+    return f"{s} ({st('explains', lang, a=r.accuracy)})"
+
+
+def heatmap(fr: F, lang: str, columns: str) -> Figure:
+    """Measures (rows, no-regret first) x variants or parameter bins; colour = adopted share; verdicts on
+    the right."""
+    mat, ad = fr["adoption_matrix"].set_index("measure"), fr["adoption"]
+    n, k = mat.shape
+    fig = style.new_figure(11, max(3.0, 1.2 + 0.28 * n))
+    ax = fig.add_subplot()
+    im = ax.imshow(mat.to_numpy(float), aspect="auto", cmap="Greens", vmin=0, vmax=1, interpolation="nearest")
+    labels = [f"{text(r.site)} · {text(r.measure)}" for r in ad.set_index("measure").loc[mat.index]
+              .reset_index().itertuples()]
+    ax.set_yticks(range(n), labels, fontsize=7)
+    verdicts = ad.set_index("measure").loc[mat.index]
+    for i, r in enumerate(verdicts.itertuples()):
+        why = rule(r, lang) if r.verdict == "depends" else ""
+        ax.text(1.01, i, f"{r.frequency:.0%} {st(r.verdict, lang)} {why}", transform=ax.get_yaxis_transform(),
+                va="center", fontsize=7, color=VERDICT_COLOURS[r.verdict])
+    if columns == "variant":
+        ax.set_xlabel(st("heatmap_x_variant", lang))
+        step = max(1, k // 20)
+        ax.set_xticks(range(0, k, step), [str(c) for c in mat.columns[::step]], fontsize=7)
+    else:
+        ax.set_xlabel(st("heatmap_x_bins", lang, p=text(columns)))
+        ax.set_xticks(range(k), [str(c) for c in mat.columns], fontsize=7, rotation=30, ha="right")
+    ax.grid(False)
+    fig.colorbar(im, ax=ax, location="bottom", shrink=0.4, label=st("heatmap_cbar", lang), pad=0.02)
+    ax.set_title(st("heatmap", lang))
+    return fig
+
+
+def tornado(fr: F, lang: str, metric: str) -> Figure:
+    """Bars from the base value to the metric at each parameter's low and high, largest swing on top."""
+    t = fr[f"tornado_{metric}"].dropna(subset=["swing"])
+    unit, k = UNITS[metric]
+    fig = style.new_figure(10, max(3.0, 1.4 + 0.45 * len(t)))
+    ax = fig.add_subplot()
+    y = np.arange(len(t))[::-1]
+    ax.barh(y, t.delta_low * k, color=LOW, height=0.6, label=st("tornado_low", lang))
+    ax.barh(y, t.delta_high * k, color=HIGH, height=0.6, left=0, alpha=0.85, label=st("tornado_high", lang))
+    for yi, r in zip(y, t.itertuples(), strict=True):
+        for d, v in ((r.delta_low, r.low_value), (r.delta_high, r.high_value)):
+            ax.text(d * k, yi, f" {v:.4g} ", va="center", ha="left" if d >= 0 else "right", fontsize=7)
+    ax.set_yticks(y, [text(p) for p in t.parameter])
+    base = float(t.base_metric.iloc[0]) * k if len(t) else 0.0
+    ax.axvline(0, color="black", lw=1.2)
+    ax.set_xlabel(st("tornado_x", lang, unit=unit))
+    ax.set_title(st("tornado", lang, metric=st(metric, lang)))
+    handles = ax.get_legend_handles_labels()[0] + [Line2D([], [], color="black", lw=1.2,
+                                                         label=st("tornado_base", lang, v=f"{base:,.1f} {unit}"))]
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.margins(x=0.15)
+    return fig
+
+
+def indices(fr: F, lang: str) -> Figure:
+    """Morris mu* against sigma, or Sobol S1 and ST bars with confidence intervals, or rank correlations."""
+    ix = fr["indices_npv"]
+    method = ix.method.iloc[0]
+    fig = style.new_figure(10, 5)
+    ax = fig.add_subplot()
+    if method == "morris":
+        mu = ix[ix["index"] == "mu_star"].set_index("parameter")
+        sg = ix[ix["index"] == "sigma"].set_index("parameter")
+        ax.errorbar(mu.value * CNY_TO_MCNY, sg.value.loc[mu.index] * CNY_TO_MCNY, xerr=mu.conf * CNY_TO_MCNY,
+                    fmt="o", color=MEDIAN, ecolor=BAND)
+        for p in mu.index:
+            ax.annotate(text(p), (mu.value[p] * CNY_TO_MCNY, sg.value[p] * CNY_TO_MCNY), fontsize=8,
+                        xytext=(4, 4), textcoords="offset points")
+        ax.set_xlabel(st("mu_star", lang))
+        ax.set_ylabel(st("sigma", lang))
+    else:
+        kinds = ["S1", "ST"] if method == "sobol" else ["rho"]
+        order = ix[ix["index"] == kinds[-1]].sort_values("value", key=abs, ascending=False).parameter.tolist()
+        w = 0.8 / len(kinds)
+        for j, kind in enumerate(kinds):
+            d = ix[ix["index"] == kind].set_index("parameter").loc[order]
+            ax.bar(np.arange(len(order)) + j * w, d.value, w, yerr=d.conf.fillna(0).to_numpy(), capsize=3,
+                   color=[LOW, HIGH][j], label=st(kind, lang))
+        ax.set_xticks(np.arange(len(order)) + w * (len(kinds) - 1) / 2, [text(p) for p in order], rotation=20,
+                      ha="right")
+        ax.axhline(0, color="black", lw=0.8)
+        ax.legend(fontsize=8)
+    ax.set_title(st("indices", lang, method=st(method, lang)))
+    return fig
+
+
+def fan(fr: F, lang: str) -> Figure:
+    """Plan emissions per year: range, P10-P90 band, median; median BAU; absolute targets' required levels."""
+    f, tl = fr["fan"], fr["target_levels"]
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    k = T_TO_KT
+    ax.fill_between(f.year, f["min"] * k, f["max"] * k, color=BAND, alpha=0.35, lw=0, label=st("fan_range", lang))
+    ax.fill_between(f.year, f.p10 * k, f.p90 * k, color=BAND, alpha=0.9, lw=0, label=st("fan_p", lang))
+    ax.plot(f.year, f.p50 * k, color=MEDIAN, lw=2, label=st("fan_median", lang))
+    ax.plot(f.year, f.bau_p50 * k, color=style.BAU_COLOUR, lw=1.2, ls="--", label=st("fan_bau", lang))
+    markers = ["D", "s", "^", "v", "o", "P"]
+    for i, (tgt, g) in enumerate(tl.groupby("target", sort=True)):
+        ax.scatter(g.year, g.required * k, color=style.TARGET_COLOUR, marker=markers[i % len(markers)], zorder=5,
+                   label=st("fan_target", lang, t=text(tgt)))
+    ax.set_xlabel(st("year", lang))
+    ax.set_ylabel(st("emissions_kt", lang))
+    ax.set_ylim(bottom=0)
+    ax.set_title(st("fan", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return fig
+
+
+def npv_distribution(fr: F, lang: str) -> Figure:
+    """Histogram of the NPV over solved variants with a box plot above it."""
+    m = fr["metrics"]
+    v = m.loc[m.status.isin(("optimal", "time_limit", "feasible")), "npv_cny"].dropna() * CNY_TO_MCNY
+    fig = style.new_figure(10, 5)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 3])
+    top.boxplot(v, orientation="horizontal", widths=0.6, patch_artist=True, boxprops={"facecolor": BAND})
+    top.set_yticks([])
+    bottom.hist(v, bins=min(40, max(5, int(math.sqrt(len(v))) + 1)), color=MEDIAN, alpha=0.85)
+    bottom.set_xlabel(st("npv_x", lang))
+    bottom.set_ylabel(st("count", lang))
+    top.set_title(st("npv_dist", lang))
+    return fig
+
+
+def first_years(fr: F, lang: str) -> Figure:
+    """Per measure adopted somewhere: how many variants first adopt it in each year (dot area)."""
+    fy = fr["first_years"]
+    order = fy.groupby("measure").variants.sum().sort_values(ascending=False).index.tolist()[:30]
+    fy = fy[fy.measure.isin(order)]
+    fam = fy.drop_duplicates("measure").set_index("measure").family
+    fig = style.new_figure(10, max(3.0, 1.2 + 0.3 * len(order)))
+    ax = fig.add_subplot()
+    pos = {m: len(order) - 1 - i for i, m in enumerate(order)}
+    big = max(1, fy.variants.max())
+    ax.scatter(fy.first_year, fy.measure.map(pos), s=20 + 300 * fy.variants / big,
+               c=[style.family_colour(fam[m]) for m in fy.measure], alpha=0.8, edgecolors="white")
+    ax.set_yticks([pos[m] for m in order], [text(m) for m in order], fontsize=7)
+    ax.set_xlabel(st("year", lang))
+    fams = list(dict.fromkeys(fam.loc[order]))
+    ax.legend(handles=[Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams], fontsize=7,
+              loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title(st("first_years", lang))
+    return fig
+
+
+def carbon_macc(fr: F, lang: str) -> Figure:
+    """The abatement the optimum chooses at each carbon price (a supply curve: price up, abatement right)
+    next to the stand-alone MACC (each measure alone, cheapest first), the differences written beside."""
+    sup, sa, cmp = fr["carbon_supply"], fr["standalone_macc"], fr["macc_comparison"]
+    fig = style.new_figure(12, 6)
+    ax = fig.add_subplot()
+    s = sup.dropna(subset=["abatement_tco2e_per_yr"])
+    ax.step(s.abatement_tco2e_per_yr, s.price_cny_per_t, where="post", color=MEDIAN, lw=2,
+            label=st("cp_supply", lang))
+    ax.scatter(s.abatement_tco2e_per_yr, s.price_cny_per_t, color=MEDIAN, zorder=5, s=16)
+    if len(sa):
+        sa = sa.sort_values("cost_cny_per_tco2e", kind="stable")
+        x = np.r_[0, sa.potential_tco2e_per_yr.cumsum().to_numpy()]
+        y = np.r_[sa.cost_cny_per_tco2e.to_numpy(), sa.cost_cny_per_tco2e.iloc[-1]]
+        ax.step(x, y, where="post", color=style.BAU_COLOUR, ls="--", lw=1.3, label=st("cp_static", lang))
+    top = float(s.price_cny_per_t.max()) if len(s) else 1.0
+    ax.set_ylim(min(0.0, float(sa.cost_cny_per_tco2e.min()) if len(sa) else 0.0) - 0.05 * top, top * 1.15)
+    notes: list[str] = []
+    for reason, key in (("later", "later"), ("earlier", "earlier"), ("never", "never_cp")):
+        g = cmp[cmp.reason == reason]
+        if g.empty:
+            continue
+        notes.append(st(key, lang))
+        notes += ["  " + st("note_line", lang, m=text(r.measure), c=r.standalone_cost_cny_per_t,
+                            e="—" if pd.isna(r.entry_price) else f"{r.entry_price:,.0f}")
+                  for r in g.head(8).itertuples()]
+        if len(g) > 8:
+            notes.append(f"  … +{len(g) - 8}")
+    if notes:
+        ax.text(1.01, 0.0, "\n".join(notes), transform=ax.transAxes, fontsize=6.5, va="bottom")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlabel(st("cp_x", lang))
+    ax.set_ylabel(st("cp_y", lang))
+    ax.set_title(st("cp_macc", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return fig
+
+
+def infeasibility(fr: F, lang: str) -> Figure:
+    """Share of variants missing each target (and with no feasible plan), with the parameter region."""
+    t = fr["infeasibility"]
+    fig = style.new_figure(10, max(2.5, 1.2 + 0.45 * len(t)))
+    ax = fig.add_subplot()
+    y = np.arange(len(t))[::-1]
+    ax.barh(y, 100 * t.share, color=style.TARGET_COLOUR, height=0.6)
+    for yi, r in zip(y, t.itertuples(), strict=True):
+        ax.text(100 * r.share, yi, f" {r.share:.0%} {rule(r, lang)}", va="center", fontsize=7)
+    ax.set_yticks(y, [st("all_targets", lang) if x == "all" else text(x) for x in t.target])
+    ax.set_xlim(0, 130)
+    ax.set_xlabel(st("infeasible_x", lang))
+    ax.set_title(st("infeasible", lang))
+    return fig
+
+
+def scatter(fr: F, lang: str) -> Figure:
+    """One panel per parameter (at most 12): NPV of each solved variant against the value, trend line."""
+    s = fr["scatter_npv"]
+    params = list(dict.fromkeys(s.parameter))[:12]
+    cols = min(3, len(params))
+    rows = math.ceil(len(params) / cols)
+    fig = style.new_figure(11, 2.8 * rows + 0.6)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for ax, p in zip(axes, params, strict=False):
+        g = s[s.parameter == p]
+        ax.scatter(g.value, g.npv_cny * CNY_TO_MCNY, s=8, color=MEDIAN, alpha=0.6)
+        if g.slope.notna().any():
+            xs = np.linspace(g.value.min(), g.value.max(), 2)
+            ax.plot(xs, (g.slope.iloc[0] * xs + g.intercept.iloc[0]) * CNY_TO_MCNY, color=HIGH, lw=1.5)
+        ax.set_title(text(p), fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(params):]:
+        ax.set_visible(False)
+    fig.supylabel(st("npv_x", lang), fontsize=9)
+    fig.suptitle(st("scatter", lang))
+    return fig

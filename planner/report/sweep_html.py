@@ -1,0 +1,183 @@
+"""The sweep report: charts (PNG + SVG), sweep_<lang>.html (offline: charts as embedded PNG, the font subset
+embedded, no scripts; every string escaped by Jinja2's autoescape) and sweep.xlsx, all from the store alone.
+The headline is which measures are safe bets (adoption frequency and verdicts)."""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from matplotlib.figure import Figure
+
+from ..units import CNY_TO_MCNY
+from ..version import __version__
+from . import style, sweep_charts
+from .html import TEMPLATES, embedded_font, write_sheets
+from .i18n import STATUS, pick
+from .sweep_charts import VERDICT_COLOURS, rule
+from .sweep_i18n import SWEEP_TEXT, st
+
+F = dict[str, pd.DataFrame]
+METRICS = ("npv_cny", "cumulative_scope12_tco2e", "capex_2030_cny")  # the tornado metrics of the analysis
+
+
+def chart_specs(fr: F, columns: str) -> list[tuple[str, Callable[[F, str], Figure]]]:
+    """(file stem, drawing function) of every chart the frames support (those of other designs are left out)."""
+    specs: list[tuple[str, Callable[[F, str], Figure]]] = []
+    if len(fr["adoption_matrix"]):
+        specs.append(("adoption", lambda f, lang: sweep_charts.heatmap(f, lang, columns)))
+    for metric in METRICS:
+        if fr[f"tornado_{metric}"].swing.notna().any():
+            specs.append((f"tornado_{metric.removesuffix('_cny').removesuffix('_tco2e')}",
+                          lambda f, lang, m=metric: sweep_charts.tornado(f, lang, m)))
+    ix = fr["indices_npv"]
+    if len(ix) and ix.value.notna().any():
+        specs.append(("indices", sweep_charts.indices))
+    if len(fr["carbon_supply"]) and fr["carbon_supply"].abatement_tco2e_per_yr.notna().any():
+        specs.append(("carbon_price_macc", sweep_charts.carbon_macc))
+    if len(fr["fan"]):
+        specs.append(("emissions_fan", sweep_charts.fan))
+    m = fr["metrics"]
+    if m.npv_cny.notna().sum() >= 2:
+        specs.append(("npv_distribution", sweep_charts.npv_distribution))
+    if len(fr["first_years"]):
+        specs.append(("first_years", sweep_charts.first_years))
+    if len(fr["infeasibility"]) and (fr["infeasibility"].missed > 0).any():
+        specs.append(("infeasibility", sweep_charts.infeasibility))
+    if len(fr["scatter_npv"]) and fr["scatter_npv"].value.nunique() > 1:
+        specs.append(("scatter_npv", sweep_charts.scatter))
+    return specs
+
+
+def render(fr: F, columns: str, out_dir: Path, lang: str) -> dict[str, list[Path]]:
+    """Draw and save every chart; stem -> [png, svg]."""
+    out: dict[str, list[Path]] = {}
+    with matplotlib.rc_context(style.rc()):
+        for stem, fn in chart_specs(fr, columns):
+            fig = fn(fr, lang)
+            out[stem] = style.save(fig, out_dir / f"sweep_{stem}_{lang}")
+    return out
+
+
+def _cell(text: str = "", cls: str = "", sub: str = "") -> dict:
+    return {"text": text, "cls": cls, "sub": sub, "lines": []}
+
+
+def _num(v, fmt: str = ",.4g") -> str:
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else format(float(v), fmt)
+
+
+def _adoption_table(fr: F, lang: str, n: int) -> dict:
+    rows = []
+    for r in fr["adoption"].itertuples():
+        cls = {"no_regret": "ok", "never": "muted"}.get(r.verdict, "")
+        rows.append([_cell(str(r.site)), _cell(str(r.measure)),
+                     _cell(f"{r.frequency:.0%}", "n", f"{r.adopted}/{r.variants}"),
+                     _cell(st(r.verdict, lang), cls), _cell(rule(r, lang)),
+                     _cell(_num(r.first_year_median, ".0f"), "n"),
+                     _cell(_num(r.capex_median_cny * CNY_TO_MCNY, ",.2f"), "n")])
+    head = [st(k, lang) for k in ("site", "measure", "frequency", "verdict", "rule", "first_year", "capex")]
+    return {"title": st("headline", lang), "note": st("headline_note", lang, n=n), "header": head, "rows": rows,
+            "empty": st("none", lang)}
+
+
+def _facts(fr: F, lang: str) -> dict:
+    rows = [[_cell(str(r.item)), _cell(str(r.value))] for r in fr["summary"].itertuples()
+            if r.item != "heatmap_columns"]
+    return {"title": st("facts", lang), "header": [st("item", lang), st("value", lang)], "rows": rows}
+
+
+def _parameters(d, lang: str) -> dict:
+    p = d.tables["parameters"]
+    rows = [[_cell(str(r.parameter)), _cell(str(r.path), "code"), _cell(str(r.mode)), _cell(_num(r.low), "n"),
+             _cell(_num(r.high), "n"), _cell(_num(r.base), "n")] for r in p.itertuples()]
+    head = [st(k, lang) for k in ("parameter", "path", "mode", "low", "high", "base")]
+    return {"title": st("parameters", lang), "header": head, "rows": rows}
+
+
+def _tornado_table(fr: F, lang: str) -> dict:
+    t = fr["tornado_npv_cny"]
+    rows = [[_cell(str(r.parameter)), _cell(_num(r.low_value), "n"), _cell(_num(r.high_value), "n"),
+             _cell(_num(r.metric_at_low * CNY_TO_MCNY, ",.1f"), "n"),
+             _cell(_num(r.metric_at_high * CNY_TO_MCNY, ",.1f"), "n"), _cell(_num(r.swing * CNY_TO_MCNY, ",.1f"), "n")]
+            for r in t.itertuples()]
+    head = [st(k, lang) for k in ("parameter", "low", "high", "at_low", "at_high", "swing")]
+    return {"title": st("tornado_table", lang), "header": head, "rows": rows}
+
+
+def _infeasible_table(fr: F, lang: str) -> dict:
+    rows = [[_cell(st("all_targets", lang) if r.target == "all" else str(r.target)),
+             _cell(f"{r.share:.0%}", "bad" if r.missed else "n", f"{r.missed}/{r.variants}"), _cell(rule(r, lang))]
+            for r in fr["infeasibility"].itertuples()]
+    return {"title": st("infeasible_table", lang), "header": [st(k, lang) for k in ("target", "share", "region")],
+            "rows": rows, "empty": st("none", lang)}
+
+
+def _macc_table(fr: F, lang: str) -> dict:
+    rows = [[_cell(str(r.site)), _cell(str(r.measure)), _cell(_num(r.entry_price, ",.0f"), "n"),
+             _cell(_num(r.standalone_cost_cny_per_t, ",.0f"), "n"), _cell(str(r.reason).replace("_", " "))]
+            for r in fr["macc_comparison"].itertuples()]
+    head = [st(k, lang) for k in ("site", "measure", "entry", "standalone", "why")]
+    return {"title": st("macc_table", lang), "header": head, "rows": rows}
+
+
+def write_sweep_html(d, fr: F, charts: dict[str, list[Path]], out: Path, lang: str) -> Path:
+    """sweep_<lang>.html in out."""
+    t = {k: v[0 if lang == "en" else 1] for k, v in SWEEP_TEXT.items() if "{" not in v[0]}
+    images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()} for stem, files in charts.items()]
+    n = len(d.solved())
+    sections: list[tuple[str, dict]] = [("table", _adoption_table(fr, lang, n))]
+    if "adoption" in charts:
+        sections.append(("charts", {"title": st("heatmap", lang), "images": images[:1]}))
+        images = images[1:]
+    sections += [("charts", {"title": st("charts", lang), "note": st("reading", lang), "images": images}),
+                 ("table", _facts(fr, lang)), ("table", _parameters(d, lang))]
+    if len(fr["tornado_npv_cny"]):
+        sections.append(("table", _tornado_table(fr, lang)))
+    if len(fr["macc_comparison"]):
+        sections.append(("table", _macc_table(fr, lang)))
+    sections.append(("table", _infeasible_table(fr, lang)))
+    meta = d.meta
+    sub = st("subtitle", lang, name=meta.get("name", ""), base=meta.get("base_scenario", ""),
+             design=meta.get("design", ""), stored=d.stored, planned=d.planned)
+    counts = d.metrics.status.value_counts().sort_index()
+    statuses = ", ".join(f"{pick(STATUS, s, lang)} {c}" for s, c in counts.items())
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    ctx = dict(lang=lang, t=t, title=st("title", lang), company=meta.get("name", ""),
+               reference=f"{sub} ({statuses})" if statuses else sub,
+               warning=st("partial", lang, stored=d.stored, planned=d.planned) if d.partial else "",
+               sections=sections, generated=st("generated", lang, version=__version__, store=str(d.path)))
+    template = env.get_template("sweep.html.j2")
+    html = template.render(**ctx, font=embedded_font(template.render(**ctx, font="")))
+    path = out / f"sweep_{lang}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def write_sweep_report(d, fr: F, out_dir: str | Path | None = None, langs: tuple[str, ...] = ("en",)) -> list[Path]:
+    """Charts (out/charts/sweep_*_<lang>.png|svg), sweep_<lang>.html per language and sweep.xlsx from a loaded
+    store `d` (planner.studies.sweep.analysis.load) and its analysis frames `fr` (analysis.frames); out
+    defaults to the store's folder. Returns the files written. Draws only: nothing is solved here."""
+    out = Path(out_dir) if out_dir is not None else d.path.parent
+    out.mkdir(parents=True, exist_ok=True)
+    s = fr["summary"]
+    columns = str(s.loc[s["item"] == "heatmap_columns", "value"].iloc[0]) if len(s) else "variant"
+    files: list[Path] = []
+    for lang in langs:
+        charts = render(fr, columns, out / "charts", lang)
+        files += [f for fs in charts.values() for f in fs]
+        files.append(write_sweep_html(d, fr, charts, out, lang))
+    sheets = {k: v for k, v in fr.items() if len(v.columns) and k != "scatter_npv"}
+    sheets["values"] = d.values.reset_index()  # variant x parameter (the scatter's points, with `metrics`)
+    sc = fr["scatter_npv"]
+    sheets["trend_npv"] = sc.drop_duplicates("parameter")[["parameter", "slope", "intercept"]]
+    files.append(write_sheets(sheets, out / "sweep.xlsx"))
+    return files
+
+
+__all__ = ["VERDICT_COLOURS", "chart_specs", "render", "write_sweep_html", "write_sweep_report"]

@@ -1,0 +1,93 @@
+"""Text of the sweep charts and report in English and Chinese (kept apart from i18n.py's plan texts)."""
+
+from __future__ import annotations
+
+from .i18n import LANGS
+
+SWEEP_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Sensitivity sweep", "敏感性分析"),
+    "subtitle": ("Sweep {name} of scenario {base}: design {design}, {stored} of {planned} variants stored",
+                 "情景 {base} 的扫描 {name}：设计 {design}，已存储 {stored} / {planned} 个变体"),
+    "partial": ("Partial sweep: {stored} of {planned} variants are in the store (the sweep was interrupted or is "
+                "still running); every figure below is computed from those variants only. Finish it with "
+                "`planner sweep FILE --resume`.",
+                "部分结果：存储中仅有 {stored} / {planned} 个变体（扫描被中断或仍在运行）；以下所有结果仅基于这些变体。"
+                "可用 `planner sweep FILE --resume` 完成扫描。"),
+    "headline": ("Which measures are safe bets?", "哪些措施是稳妥之选？"),
+    "headline_note": ("Share of the {n} solved variants in which each measure is adopted. No-regret: adopted in "
+                      "at least 95%; never: in none; depends: the rule on one parameter that best separates adopting "
+                      "from not, and the share of variants it explains.",
+                      "各措施在 {n} 个已求解变体中被采用的比例。无悔：至少 95% 的变体采用；从不：没有变体采用；"
+                      "视情况：最能区分采用与否的单参数规则及其解释的变体比例。"),
+    "no_regret": ("no-regret", "无悔措施"), "never": ("never", "从不采用"), "depends": ("depends", "视情况"),
+    "rule_above": ("when {p} > {t}", "当 {p} > {t} 时"), "rule_below": ("when {p} ≤ {t}", "当 {p} ≤ {t} 时"),
+    "explains": ("explains {a:.0%}", "解释 {a:.0%}"),
+    "measure": ("Measure", "措施"), "site": ("Site", "工厂"), "frequency": ("Adopted in", "采用比例"),
+    "verdict": ("Verdict", "结论"), "rule": ("Depends on", "取决于"),
+    "first_year": ("First year (median)", "首年（中位数）"),
+    "capex": ("Capex when adopted (MCNY, median)", "采用时投资（百万元，中位数）"),
+    "heatmap": ("Adoption of each measure across the variants", "各措施在各变体中的采用情况"),
+    "heatmap_x_variant": ("Variant", "变体"), "heatmap_x_bins": ("{p} (bins of equal count)", "{p}（等频分组）"),
+    "heatmap_cbar": ("Adopted (share of variants)", "采用（变体比例）"),
+    "tornado": ("Tornado: {metric}", "龙卷风图：{metric}"),
+    "tornado_x": ("Change from the base ({unit})", "相对基准的变化（{unit}）"),
+    "tornado_low": ("parameter at low", "参数取低值"), "tornado_high": ("parameter at high", "参数取高值"),
+    "tornado_base": ("base: {v}", "基准：{v}"),
+    "npv_cny": ("net present cost", "净现值成本"), "cumulative_scope12_tco2e": ("cumulative scope 1+2 emissions",
+                                                                            "累计范围一+二排放"),
+    "capex_2030_cny": ("capex up to 2030", "2030年前投资"),
+    "indices": ("Which assumptions matter (NPV): {method}", "关键假设（净现值）：{method}"),
+    "morris": ("Morris elementary effects", "Morris 基本效应"), "sobol": ("Sobol indices", "Sobol 指数"),
+    "spearman": ("Spearman rank correlation", "Spearman 秩相关"),
+    "mu_star": ("mu* (MCNY)", "mu*（百万元）"), "sigma": ("sigma (MCNY)", "sigma（百万元）"),
+    "S1": ("first order", "一阶"), "ST": ("total", "总效应"), "rho": ("rank correlation", "秩相关系数"),
+    "fan": ("Emissions across the variants, scopes 1+2 (market-based)", "各变体排放分布：范围一+二（市场法）"),
+    "fan_range": ("range (min–max)", "范围（最小–最大）"), "fan_p": ("P10–P90", "P10–P90"),
+    "fan_median": ("median (P50)", "中位数（P50）"), "fan_bau": ("business as usual (median)", "基准情景（中位数）"),
+    "fan_target": ("target {t} (required)", "目标 {t}（要求）"),
+    "emissions_kt": ("Emissions (ktCO2e/yr)", "排放量（千吨CO2e/年）"), "year": ("Year", "年份"),
+    "npv_dist": ("Distribution of the net present cost", "净现值成本分布"),
+    "npv_x": ("Net present cost (MCNY)", "净现值成本（百万元）"), "count": ("Variants", "变体数"),
+    "first_years": ("First year of adoption across the variants", "各变体中措施首次采用年份"),
+    "cp_macc": ("Interaction-aware MACC (carbon-price sweep) and the stand-alone MACC",
+                "考虑交互作用的边际减排成本曲线（碳价扫描）与单项措施曲线"),
+    "cp_x": ("Abatement (tCO2e/yr, horizon average; scopes 1+2 market+3)",
+             "减排量（tCO2e/年，规划期平均；范围一+二市场法+三）"),
+    "cp_y": ("Carbon price / cost (CNY/tCO2e)", "碳价 / 成本（元/吨CO2e）"),
+    "cp_supply": ("chosen by the optimum at each price", "各碳价下最优方案选择的减排量"),
+    "cp_static": ("stand-alone MACC (each measure alone)", "单项措施曲线（各措施单独实施）"),
+    "later": ("Later than its stand-alone cost: worth less once other measures have cut what it abates",
+              "晚于单项成本：其他措施已削减其减排对象，价值降低"),
+    "earlier": ("Earlier than its stand-alone cost: sized or timed below its full potential, or cheaper with others",
+                "早于单项成本：以低于全部潜力的规模或较晚时间实施，或与其他措施共同实施时更便宜"),
+    "never_cp": ("Not chosen at any price: the price does not reach what it abates (e.g. scope 3), or others took it",
+                 "任何碳价下均未被选择：碳价未覆盖其减排范围（如范围三），或减排量已被其他措施取得"),
+    "note_line": ("{m}: enters at {e}, stand-alone {c:,.0f} CNY/t", "{m}：进入碳价 {e}，单项成本 {c:,.0f} 元/吨"),
+    "infeasible": ("Where targets stop being met", "目标无法达成的情形"),
+    "infeasible_x": ("Share of variants (%)", "变体比例（%）"),
+    "all_targets": ("any (no feasible plan)", "任一（无可行方案）"),
+    "scatter": ("Each parameter against the net present cost", "各参数与净现值成本"),
+    "trend": ("trend", "趋势"),
+    "facts": ("The sweep", "扫描概况"), "item": ("Item", "项目"), "value": ("Value", "数值"),
+    "parameters": ("Parameters", "参数"), "parameter": ("Parameter", "参数"), "path": ("Path", "路径"),
+    "mode": ("Mode", "方式"), "low": ("Low", "低值"), "high": ("High", "高值"), "base": ("Base", "基准"),
+    "tornado_table": ("Tornado (NPV, MCNY)", "龙卷风（净现值，百万元）"),
+    "at_low": ("NPV at low", "低值时净现值"), "at_high": ("NPV at high", "高值时净现值"), "swing": ("Swing", "摆幅"),
+    "infeasible_table": ("Targets missed", "未达成目标"), "target": ("Target", "目标"), "share": ("Share", "比例"),
+    "region": ("Where", "发生区域"), "macc_table": ("Entry price against stand-alone cost", "进入碳价与单项成本"),
+    "entry": ("Enters at (CNY/t)", "进入碳价（元/吨）"),
+    "standalone": ("Stand-alone cost (CNY/t)", "单项成本（元/吨）"),
+    "why": ("Why", "原因"), "none": ("—", "—"),
+    "charts": ("Charts", "图表"),
+    "generated": ("Generated by planner {version} from the store {store}; nothing was re-solved.",
+                  "由 planner {version} 根据存储 {store} 生成；未重新求解。"),
+    "reading": ("How to read the charts: docs/sweeps.md (Reading a sweep).",
+                "图表解读见 docs/sweeps.md（解读扫描结果）。"),
+    "status": ("Status", "状态"),
+}
+
+
+def st(key: str, lang: str, **kw) -> str:
+    """Sweep text of a key in a language, formatted with kw."""
+    s = SWEEP_TEXT[key][LANGS.index(lang)]
+    return s.format(**kw) if kw else s
