@@ -116,7 +116,9 @@ def test_cli_report_and_run_report(tmp_path):
     assert (tmp_path / "charts" / "macc_plan_zh.svg").exists()
 
 
-@pytest.mark.parametrize("name", ["demo_high_carbon", "demo_no_ccus", "demo_strict"])
+# one variant (no CCUS: a different measure set from the demo); the other variants are solved and written by
+# tests/test_cli.py, and every chart of both languages is drawn for the demo itself
+@pytest.mark.parametrize("name", ["demo_no_ccus"])
 def test_variants_produce_every_chart_and_both_reports(tmp_path, name):
     p = planner.plan(ROOT / "scenarios" / f"{name}.yaml").with_standalone_macc()
     files = write_report(p, tmp_path, ("en", "zh"))
