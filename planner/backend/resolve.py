@@ -84,7 +84,7 @@ def update_in_place(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear])
     m, t = built.m, inp.time
     period = t.period_of
     for s, ts in m.price_elec:
-        m.price_elec[s, ts] = inp.price_elec_mcny_per_gwh[s, period(ts)]
+        m.price_elec[s, ts] = inp.elec_price(s, ts)
     for k in m.price_fuel:
         m.price_fuel[k] = inp.price_fuel_mcny_per_gwh[k]
     for y in m.periods:
