@@ -66,8 +66,9 @@ class OnsiteGenerationModel(SizedAssetModel):
             blk.to_storage = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="sent to storage, GWh")
             blk.generation_split_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
                 b.direct[ts] + b.export[ts] + b.to_storage[ts] <= b.generation[ts]))
-        blk.direct_self_consumption_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-            b.direct[ts] <= cfg.self_consumption * b.generation[ts]))
+        if not hourly:  # hourly: the load balance of each hour decides what the site can use
+            blk.direct_self_consumption_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+                b.direct[ts] <= cfg.self_consumption * b.generation[ts]))
         limit = inp.export_limit_share[s]
         blk.export_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.export[ts] <= limit * b.generation[ts])
         for ts in m.slices:
