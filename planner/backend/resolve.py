@@ -82,7 +82,6 @@ def update_in_place(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear])
     """Write the coefficients of `inp` into the mutable parameters of `built` (check `structural_change`
     first). Returns True when the objective was re-stated (discount rate changed)."""
     m, t = built.m, inp.time
-    period = t.period_of
     for s, ts in m.price_elec:
         m.price_elec[s, ts] = inp.elec_price(s, ts)
     for k in m.price_fuel:

@@ -36,7 +36,7 @@ class HourlyInputs:
     demand_charge_cny_per_kw_month: dict[str, float]
     export_limit_mw: dict[str, float | None]
     tariff_source: dict[str, str]
-    reduction: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False)  # error of the reduction per site and profile
+    reduction: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False)  # error per site and profile
 
     @property
     def hours_per_slice(self) -> float:

@@ -54,7 +54,8 @@ class OnsiteGenerationModel(SizedAssetModel):
                 b.size[x] * gwh_per_mw * (1 - cfg.degradation) ** (period(ts) - x) for x in self.window(period(ts)))
                 * (shape[ts] if hourly else 1))
         elif hourly:
-            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: gwh_per_mw * shape[ts] * b.capacity[period(ts)])
+            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: (
+                gwh_per_mw * shape[ts] * b.capacity[period(ts)]))
         else:
             blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: gwh_per_mw * b.capacity[period(ts)])
         blk.direct = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="used on site directly, GWh")
