@@ -108,3 +108,13 @@ def test_the_hourly_demo_runs_and_decides_storage(tmp_path):
     assert p.summary["status"] == "optimal"
     assert "battery" in set(p.roadmap.measure)
     assert (tmp_path / "dispatch.csv").exists()
+    assert p.summary["representative_days"]["days"] == 8
+    import matplotlib
+
+    from planner.report import dispatch, style
+    from planner.report.render import chart_specs
+
+    assert "dispatch" in dict(chart_specs(p.frames()))
+    with matplotlib.rc_context(style.rc()):
+        png = style.save(dispatch.chart(p.frames(), "zh"), tmp_path / "dispatch_zh")[0]
+    assert png.stat().st_size > 10_000  # a representative day, SoC, tariff periods

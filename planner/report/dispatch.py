@@ -16,7 +16,8 @@ TEXT = {
            "charge": "battery charge", "export": "export", "hour": "hour", "none": "no battery built"},
     "zh": {"title": "{year}年 典型日 {day}（代表每年 {w:.0f} 天）", "mw": "兆瓦", "soc": "储能荷电量（兆瓦时）",
            "onsite": "自发电", "discharge": "储能放电", "grid": "电网购电", "charge": "储能充电", "export": "上网",
-           "hour": "小时", "none": "未建储能"},
+           "hour": "小时", "none": "未建储能", "valley": "谷时段", "flat": "平时段", "peak": "峰时段",
+           "critical": "尖峰时段"},
 }
 
 
@@ -77,7 +78,8 @@ def chart(fr: F, lang: str) -> Figure:
     ax.set_title(f"{title}\n{site}: {text or t['none']}", fontsize=10)
     handles, labels = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    periods = [Patch(color=c, label=p) for p, c in PERIOD_COLOUR.items() if p in set(x.period)]
+    periods = [Patch(facecolor=c, edgecolor="#bbbbbb", label=t[p]) for p, c in PERIOD_COLOUR.items()
+               if p in set(x.period)]
     ax.legend(handles + h2 + periods, labels + l2 + [p.get_label() for p in periods], fontsize=7, ncol=3,
               loc="upper left")
     fig.tight_layout()
