@@ -118,3 +118,18 @@ def test_the_hourly_demo_runs_and_decides_storage(tmp_path):
     with matplotlib.rc_context(style.rc()):
         png = style.save(dispatch.chart(p.frames(), "zh"), tmp_path / "dispatch_zh")[0]
     assert png.stat().st_size > 10_000  # a representative day, SoC, tariff periods
+
+
+@pytest.mark.parametrize("time, message", [
+    ({"resolution": "representative_days", "sites": {}}, "time.sites needs the hourly data of every site"),
+    ({"resolution": "representative_days", "sites": {"s1": {"tariff": {
+        "source": "x", "hours": {"1-11": "f" * 24}, "prices_cny_per_mwh": {"flat": 500}}}}}, "each month 1-12"),
+    ({"resolution": "representative_days", "sites": {"s1": {"tariff": {
+        "source": "x", "hours": {"1-12": "p" * 24}, "prices_cny_per_mwh": {"flat": 500}}}}}, "no price for period"),
+])
+def test_bad_time_settings_are_one_line_errors(time, message):
+    from planner.errors import InputError
+
+    with pytest.raises(InputError, match=message) as exc:
+        scenario(time=time)
+    assert "\n" not in str(exc.value)

@@ -7,7 +7,7 @@ import typing
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import Field, create_model, field_validator, model_validator
+from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
 from .measure import MEASURE_KINDS, MeasureBase
 from .trajectory import NonNegTrajectory, ShareTrajectory, trajectory
@@ -287,6 +287,19 @@ class SiteHourly(Strict):
     pv: Text = "typical"  # PV output per MW, same forms ("typical": the site's grid-region profile)
     wind: Text = "typical"
     tariff: Id | Tariff
+
+    @field_validator("tariff", mode="before")
+    @classmethod
+    def _tariff(cls, v):
+        """An inline tariff is validated on its own, so that its first problem is the message (not a union's)."""
+        if not isinstance(v, dict):
+            return v
+        try:
+            return Tariff.model_validate(v)
+        except ValidationError as e:
+            err = e.errors()[0]
+            loc = ".".join(str(x) for x in err["loc"])
+            raise ValueError(f"{loc + ': ' if loc else ''}{err['msg'].removeprefix('Value error, ')}") from None
 
 
 class Time(Strict):
