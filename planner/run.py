@@ -17,6 +17,7 @@ from .backend import SolveInfo, build_model, solve
 from .errors import InfeasibleError, InputError, SolverError
 from .postprocess import sbti
 from .postprocess.assumptions import assumptions
+from .postprocess.dispatch import reduction as hourly_reduction
 from .postprocess.results import Frames, extract
 from .preprocess import baseline as bl
 from .preprocess.inputs import ModelInputs, build_inputs
@@ -54,6 +55,8 @@ class PlanResult(Frames):
         out = {n: getattr(self, n) for n in self.FRAMES}
         if self.macc_standalone is not None:
             out["macc_standalone"] = self.macc_standalone
+        if self.dispatch is not None:
+            out["dispatch"] = self.dispatch
         return out
 
     def write(self, out_dir: str | Path) -> list[Path]:
@@ -161,6 +164,8 @@ def read_plan(cls, folder: Path):
     sc = load_dumped_scenario(decode(read_bytes(folder / "scenario.yaml", scenario_file), scenario_file), scenario_file)
     if (folder / "macc_standalone.csv").is_file():
         frames["macc_standalone"] = _read_frame(folder / "macc_standalone.csv")
+    if (folder / "dispatch.csv").is_file():
+        frames["dispatch"] = _read_frame(folder / "dispatch.csv")
     return cls(**frames, scenario=sc, summary=summary, files=sorted(folder.iterdir()))
 
 
@@ -242,6 +247,10 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
         "solver": sc.solver.model_dump(),
         "planner_version": __version__, "result_format": RESULT_FORMAT,
     }
+    if inp.hourly is not None:  # docs/model.md §15: the days and the error of the reduction
+        summary["representative_days"] = {"days": len(inp.hourly.days), "hours_per_day": inp.hourly.hours,
+                                          "day_weight_days": inp.hourly.day_weight,
+                                          "reduction_error": hourly_reduction(built)}
     p = cls(**{**vars(fr), "targets": tg}, scenario=sc, summary=summary, inventory=inv, bau=bau, sbti=checks,
              assumptions=assumptions(sc, lib, drv))
     if out_dir is not None:

@@ -112,10 +112,13 @@ def _glossary_names() -> tuple[set[str], set[str]]:
 
 
 def test_docs_names_exist_in_the_model_and_every_model_component_is_documented():
-    b = _demo_model()
-    model_names = {c.local_name for c in b.m.component_objects(descend_into=False)
-                   if not c.local_name.startswith("measure_")}
-    block_names = {c.local_name for mm in b.measures for c in mm.block.component_objects(descend_into=False)}
+    """Names of the annual demo and of the representative-day demo (docs/model.md §15) together."""
+    model_names: set[str] = set()
+    block_names: set[str] = set()
+    for b in (_demo_model(), _built(planner.load_scenario(ROOT / "scenarios" / "demo_hourly.yaml"))):
+        model_names |= {c.local_name for c in b.m.component_objects(descend_into=False)
+                        if not c.local_name.startswith("measure_")}
+        block_names |= {c.local_name for mm in b.measures for c in mm.block.component_objects(descend_into=False)}
     doc_m, doc_blk = _glossary_names()
     assert doc_m - model_names == set(), "documented but not in the model"
     assert model_names - doc_m == set(), "in the model but not documented in docs/model.md"

@@ -13,6 +13,7 @@ from collections.abc import Hashable
 import pyomo.environ as pyo
 
 from ..preprocess.inputs import ModelInputs
+from .hourly import add_hourly_grid
 from .ledger import Ledger
 
 
@@ -45,8 +46,8 @@ class Core:
         m.scope3_categories = pyo.Set(initialize=self.scope3_categories, ordered=True)
         m.carriers = pyo.Set(initialize=sorted(inp.carrier_scope), ordered=True)
         mutable = dict(mutable=True, within=pyo.Reals)
-        m.price_elec = pyo.Param(m.sites, m.slices, initialize=lambda m, s, ts: inp.price_elec_mcny_per_gwh[
-            s, time.period_of(ts)], doc="electricity price, MCNY/GWh", **mutable)
+        m.price_elec = pyo.Param(m.sites, m.slices, initialize=lambda m, s, ts: inp.elec_price(s, ts),
+                                 doc="electricity price, MCNY/GWh", **mutable)
         m.price_fuel = pyo.Param(m.carriers, m.periods, initialize=inp.price_fuel_mcny_per_gwh,
                                  doc="fuel or purchased-heat price, MCNY per GWh of fuel", **mutable)
         m.price_export = pyo.Param(m.periods, initialize=inp.price_export_mcny_per_gwh,
@@ -91,7 +92,7 @@ class Core:
         period = time.period_of
         m.electricity_balance = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
             m.grid_purchase[s, ts] + total("onsite_supply", s, ts)
-            == inp.bau_elec_gwh[s, period(ts)] + total("elec_load", s, ts)))
+            == inp.elec_load_gwh(s, ts) + total("elec_load", s, ts)))
         m.useful_heat_balance = pyo.Constraint(m.site_fuels, m.slices, rule=lambda m, s, c, ts: (
             m.useful_heat[s, c, ts] == inp.bau_heat_gwh[s, c, period(ts)] - total("heat_displaced", (s, c), ts)))
         m.fuel_purchase_balance = pyo.Constraint(m.site_fuels, m.slices, rule=lambda m, s, c, ts: (
@@ -108,6 +109,8 @@ class Core:
             if ledger.has("captured", s, ts) else pyo.Constraint.Skip)
         self._emissions(ledger)
         self._costs(ledger)
+        if inp.hourly is not None:
+            add_hourly_grid(m, inp, ledger)
 
     def _over_slices(self, y: int, fn):
         """Σ over the slices of period y of weight x fn(slice)."""

@@ -22,6 +22,7 @@ LEDGERS = {
     "onsite_supply": "on-site electricity supplied to a site's load, GWh",
     "surplus_to_storage": "on-site generation sent to storage at a site, GWh",
     "storage_charge": "storage charging at a site, GWh",
+    "export": "on-site generation exported to the grid at a site, GWh (hourly mode: capped by the tariff)",
     "green_claims": "PPA and certificate MWh claimed against a site's grid purchases, GWh",
     "scope3_cut": "scope-3 category emissions cut, ktCO2e",
     "credits": "carbon credits retired, ktCO2e (key None; per period)",

@@ -81,10 +81,9 @@ def _contract_prices(mm) -> dict[int, float]:
 def update_in_place(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear]) -> bool:
     """Write the coefficients of `inp` into the mutable parameters of `built` (check `structural_change`
     first). Returns True when the objective was re-stated (discount rate changed)."""
-    m, t = built.m, inp.time
-    period = t.period_of
+    m = built.m
     for s, ts in m.price_elec:
-        m.price_elec[s, ts] = inp.price_elec_mcny_per_gwh[s, period(ts)]
+        m.price_elec[s, ts] = inp.elec_price(s, ts)
     for k in m.price_fuel:
         m.price_fuel[k] = inp.price_fuel_mcny_per_gwh[k]
     for y in m.periods:

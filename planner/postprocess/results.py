@@ -16,6 +16,7 @@ from ..preprocess.baseline import fuel_emission_rows
 from ..preprocess.targets import describe
 from ..units import GWH_TO_MWH, KT_TO_T, MCNY_TO_CNY
 from .attribution import attribute
+from .dispatch import dispatch
 from .economics import measure_economics
 from .macc import plan_macc
 
@@ -152,6 +153,7 @@ class Frames:
     macc: pd.DataFrame
     measure_economics: pd.DataFrame
     electricity: pd.DataFrame
+    dispatch: pd.DataFrame | None = None  # representative-day mode only (postprocess/dispatch.py)
 
 
 def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
@@ -161,4 +163,4 @@ def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
         ab = abatement(b, attributed)
         rm = roadmap(b)
         return Frames(rm, emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy),
-                      measure_economics(rm, mc, energy, ab, b.inp.discount), electricity(b))
+                      measure_economics(rm, mc, energy, ab, b.inp.discount), electricity(b), dispatch(b))

@@ -26,6 +26,7 @@ from ..units import (
     T_TO_KT,
 )
 from .baseline import Drivers, drivers
+from .hourly import HourlyInputs, representative_days
 from .timeindex import TimeIndex
 
 
@@ -67,6 +68,7 @@ class ModelInputs:
     measures: list[MeasureBase]  # enabled measures, sorted by id
     prices_cny: dict[str, dict[int, float]] = field(default_factory=dict)  # library price items, scenario > library
     capex_indices: dict[str, dict[int, float]] = field(default_factory=dict)  # named indices, 1.0 in the base year
+    hourly: HourlyInputs | None = None  # representative days (docs/model.md §15); None in the annual model
 
     @property
     def years(self) -> list[int]:
@@ -83,6 +85,31 @@ class ModelInputs:
     def price(self, item: str, override: Trajectory | None = None) -> dict[int, float]:
         """Price trajectory in CNY per the library unit: a measure's override > scenario > library."""
         return interpolate(override, self.years) if override is not None else self.prices_cny[item]
+
+    def elec_load_gwh(self, site: str, ts) -> float:
+        """BAU electricity demand in a slice (an annual rate): Eb_{s,y} x the load shape (annual: Eb_{s,y})."""
+        y = self.time.period_of(ts)
+        if self.hourly is None:
+            return self.bau_elec_gwh[site, y]
+        sl = self.time.slice(ts)
+        return self.bau_elec_gwh[site, y] * self.hourly.load_shape[site, sl.day, sl.hour]
+
+    def shape(self, kind: str, site: str, ts) -> float:
+        """Weighted-mean-1 shape of a profile (load, pv, wind) in a slice; 1 in the annual model."""
+        if self.hourly is None:
+            return 1.0
+        sl = self.time.slice(ts)
+        return getattr(self.hourly, f"{kind}_shape")[site, sl.day, sl.hour]
+
+    def elec_price(self, site: str, ts) -> float:
+        """Electricity price in a slice, MCNY/GWh. Hourly: the tariff's time-of-use price x the site's price
+        trajectory relative to the first model year."""
+        y = self.time.period_of(ts)
+        if self.hourly is None:
+            return self.price_elec_mcny_per_gwh[site, y]
+        sl = self.time.slice(ts)
+        index = self.price_elec_mcny_per_gwh[site, y] / self.price_elec_mcny_per_gwh[site, self.years[0]]
+        return self.hourly.tou_cny_per_mwh[site, sl.day, sl.hour] * CNY_PER_MWH_TO_MCNY_PER_GWH * index
 
     def fuel_rise(self, site: str, carrier: str) -> float:
         """Largest relative rise of a site's BAU demand for a carrier that its measures can cause."""
@@ -120,7 +147,11 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
     """Scale and key every parameter for the model."""
     lib = lib or load_library()
     drv = drv or drivers(sc, lib)
-    time = TimeIndex.annual(sc.base_year, sc.years, sc.discount_rate)
+    hourly = representative_days(sc) if sc.time.resolution == "representative_days" else None
+    if hourly is None:
+        time = TimeIndex.annual(sc.base_year, sc.years, sc.discount_rate)
+    else:
+        time = TimeIndex.representative(sc.base_year, sc.years, sc.discount_rate, hourly.day_weight, hourly.hours)
     years = time.years
     sites = sorted(s.id for s in sc.sites)
     site_fuels = {s.id: sorted(c for c in s.energy if c != "electricity") for s in sc.sites}
@@ -185,7 +216,7 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
         internal_carbon_scope2=icp.scope2, internal_carbon_scope3=icp.scope3,
         max_adoptions_per_year=sc.constraints.max_adoptions_per_year,
         measures=sorted((m for m in sc.measures if m.enabled), key=lambda m: m.id),
-        prices_cny=prices, capex_indices=indices,
+        prices_cny=prices, capex_indices=indices, hourly=hourly,
     )
     check_magnitudes(inp)
     return inp

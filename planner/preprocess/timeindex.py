@@ -33,6 +33,8 @@ class Slice:
     key: Hashable
     period: int
     weight: float = 1.0
+    day: int | None = None  # representative day (hourly mode; None in the annual model)
+    hour: int | None = None  # slice of that day, 0..hours-1
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,25 @@ class TimeIndex:
         """One slice per year (the annual model): the slice key is the year."""
         periods = tuple(Period(y, (1 + discount_rate) ** -(y - base_year)) for y in years)
         return cls(base_year, periods, tuple(Slice(p.year, p.year) for p in periods))
+
+    @classmethod
+    def representative(cls, base_year: int, years: list[int], discount_rate: float,
+                       day_weight: dict[int, float], hours: int) -> TimeIndex:
+        """Representative days in every year (docs/model.md §15): key "<year>.d<day>.h<hour>", weight = the
+        days the day stands for / 365 / slices per day."""
+        periods = tuple(Period(y, (1 + discount_rate) ** -(y - base_year)) for y in years)
+        total = sum(day_weight.values())
+        slices = tuple(Slice(f"{y}.d{d}.h{h:02d}", y, w / total / hours, d, h)
+                       for y in years for d, w in sorted(day_weight.items()) for h in range(hours))
+        return cls(base_year, periods, slices)
+
+    @property
+    def hourly(self) -> bool:
+        """True for representative days (slices carry a day and an hour)."""
+        return self.slices[0].day is not None
+
+    def slice(self, key: Hashable) -> Slice:
+        return self._by_key[key]
 
     @property
     def years(self) -> list[int]:

@@ -11,7 +11,7 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts, style
+from . import charts, dispatch, style
 
 Frames = dict[str, pd.DataFrame]
 
@@ -28,6 +28,8 @@ def chart_specs(fr: Frames) -> list[tuple[str, Callable[[Frames, str], Figure]]]
     if len(fr["macc"]):
         specs.append(("macc_plan", lambda f, lang: charts.macc(f, lang, "plan")))
     specs += [("costs", charts.costs), ("scopes", charts.scopes), ("compliance", charts.compliance)]
+    if fr.get("dispatch") is not None and len(fr["dispatch"]):  # representative-day mode (report/dispatch.py)
+        specs.append(("dispatch", dispatch.chart))
     return specs
 
 

@@ -7,7 +7,7 @@ import typing
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import Field, create_model, field_validator, model_validator
+from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
 from .measure import MEASURE_KINDS, MeasureBase
 from .trajectory import NonNegTrajectory, ShareTrajectory, trajectory
@@ -240,6 +240,77 @@ class Solver(Strict):
     heuristic: Literal["auto", "sites", "off"] = "auto"
 
 
+TOU_CODES = {"c": "critical", "p": "peak", "f": "flat", "v": "valley"}  # one letter per hour of a tariff day
+
+
+class Tariff(Strict):
+    """A time-of-use two-part industrial tariff (docs/model.md §15): period letters per hour by month, prices per
+    period, a demand charge per kW of monthly peak import, an export power limit."""
+
+    source: Text
+    notes: Annotated[str, Field(max_length=5000)] | None = None
+    hours: dict[Annotated[str, Field(pattern=r"^\d{1,2}(-\d{1,2})?(,\d{1,2}(-\d{1,2})?)*$")],
+                Annotated[str, Field(pattern=r"^[cpfv]{24}$")]]  # months "1-6,9-12" -> 24 letters c/p/f/v
+    prices_cny_per_mwh: dict[Literal["critical", "peak", "flat", "valley"], Annotated[float, Field(ge=0, le=1e5)]]
+    demand_charge_cny_per_kw_month: Annotated[float, Field(ge=0, le=1e4)] = 0.0
+    export_limit_mw: Annotated[float, Field(ge=0, le=1e5)] | None = None  # None: no limit
+
+    @model_validator(mode="after")
+    def _months(self):
+        months: list[int] = []
+        for spec in self.hours:
+            for part in spec.split(","):
+                lo, _, hi = part.partition("-")
+                months += range(int(lo), int(hi or lo) + 1)
+        if sorted(months) != list(range(1, 13)):
+            raise ValueError("tariff `hours` must name each month 1-12 exactly once")
+        used = {TOU_CODES[c] for letters in self.hours.values() for c in letters}
+        if missing := sorted(used - set(self.prices_cny_per_mwh)):
+            raise ValueError(f"tariff has no price for period(s) {missing}")
+        return self
+
+    def month_letters(self) -> dict[int, str]:
+        """Month (1-12) -> its 24 period letters."""
+        out = {}
+        for spec, letters in self.hours.items():
+            for part in spec.split(","):
+                lo, _, hi = part.partition("-")
+                out.update({mo: letters for mo in range(int(lo), int(hi or lo) + 1)})
+        return out
+
+
+class SiteHourly(Strict):
+    """Hourly data of a site: profiles (a CSV of 8,760 values or `typical`) and its tariff (a bundled name in
+    data/tariffs/ or the tariff itself)."""
+
+    load: Text = "typical"  # electrical load shape: CSV path (one column, 8,760 rows) or "typical"
+    pv: Text = "typical"  # PV output per MW, same forms ("typical": the site's grid-region profile)
+    wind: Text = "typical"
+    tariff: Id | Tariff
+
+    @field_validator("tariff", mode="before")
+    @classmethod
+    def _tariff(cls, v):
+        """An inline tariff is validated on its own, so that its first problem is the message (not a union's)."""
+        if not isinstance(v, dict):
+            return v
+        try:
+            return Tariff.model_validate(v)
+        except ValidationError as e:
+            err = e.errors()[0]
+            loc = ".".join(str(x) for x in err["loc"])
+            raise ValueError(f"{loc + ': ' if loc else ''}{err['msg'].removeprefix('Value error, ')}") from None
+
+
+class Time(Strict):
+    """Time resolution (docs/model.md §15): `annual` (one slice per year) or `representative_days`."""
+
+    resolution: Literal["annual", "representative_days"] = "annual"
+    days: int = Field(8, ge=1, le=60)  # representative days, the peak-load day among them
+    hours_per_day: Literal[1, 2, 3, 4, 6, 8, 12, 24] = 24
+    sites: dict[Id, SiteHourly] = Field(default_factory=dict)  # every site in representative_days mode
+
+
 class Scenario(Strict):
     """A validated scenario."""
 
@@ -264,11 +335,18 @@ class Scenario(Strict):
     measures: list[MeasureBase] = Field(default_factory=list)  # validated as the registered kinds
     constraints: Constraints = Constraints()
     solver: Solver = Solver()
+    time: Time = Time()
 
     @model_validator(mode="after")
     def _years(self):
         if self.horizon.start <= self.base_year:
             raise ValueError(f"horizon.start {self.horizon.start} must be after base_year {self.base_year}")
+        if self.time.resolution == "representative_days":
+            ids = {s.id for s in self.sites}
+            if missing := sorted(ids - set(self.time.sites)):
+                raise ValueError(f"time.sites needs the hourly data of every site; missing {missing}")
+            if extra := sorted(set(self.time.sites) - ids):
+                raise ValueError(f"time.sites names unknown site(s) {extra}")
         return self
 
     @property

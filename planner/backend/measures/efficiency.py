@@ -80,6 +80,6 @@ class EfficiencyModel(AssetModel):
         for ts in m.slices:
             if "electricity" in cfg.carriers:
                 y = period(ts)
-                ledger.add("elec_load", s, ts, -saving_share * inp.bau_elec_gwh[s, y] * blk.in_service[y], self.id)
+                ledger.add("elec_load", s, ts, -saving_share * inp.elec_load_gwh(s, ts) * blk.in_service[y], self.id)
             for c in fuels:
                 ledger.add("fuel_saved", (s, c), ts, blk.saving[c, ts], self.id)

@@ -22,6 +22,7 @@ class OnsiteGeneration(SizedMeasure):
     yield_mwh_per_mw: Annotated[float, Field(gt=0, le=8760)]
     self_consumption: Share = 1.0
     degradation: Annotated[float, Field(ge=0, lt=0.2)] = 0.0
+    technology: Literal["pv", "wind"] = "pv"  # which hourly profile of the site it follows (hourly mode)
     default_family = "renewables"
     needs_site = True
 
@@ -45,24 +46,38 @@ class OnsiteGenerationModel(SizedAssetModel):
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s, m = self.inp, self.cfg, self.cfg.site, core.m
         period = inp.time.period_of
+        hourly = inp.hourly is not None
         gwh_per_mw = cfg.yield_mwh_per_mw * MWH_TO_GWH
+        shape = {ts: inp.shape(cfg.technology, s, ts) for ts in m.slices} if hourly else None
         if cfg.degradation:  # vintage-specific output
             blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: sum(
-                b.size[x] * gwh_per_mw * (1 - cfg.degradation) ** (period(ts) - x) for x in self.window(period(ts))))
+                b.size[x] * gwh_per_mw * (1 - cfg.degradation) ** (period(ts) - x) for x in self.window(period(ts)))
+                * (shape[ts] if hourly else 1))
+        elif hourly:
+            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: (
+                gwh_per_mw * shape[ts] * b.capacity[period(ts)]))
         else:
             blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: gwh_per_mw * b.capacity[period(ts)])
         blk.direct = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="used on site directly, GWh")
         blk.export = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="exported, GWh")
-        blk.to_storage = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="sent to storage, GWh")
-        blk.generation_split_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-            b.direct[ts] + b.export[ts] + b.to_storage[ts] <= b.generation[ts]))
-        blk.direct_self_consumption_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-            b.direct[ts] <= cfg.self_consumption * b.generation[ts]))
+        if hourly:  # a battery charges from the site's bus (its charge is load), so no separate flow to storage
+            blk.generation_split_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+                b.direct[ts] + b.export[ts] <= b.generation[ts]))
+        else:
+            blk.to_storage = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="sent to storage, GWh")
+            blk.generation_split_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+                b.direct[ts] + b.export[ts] + b.to_storage[ts] <= b.generation[ts]))
+        if not hourly:  # hourly: the load balance of each hour decides what the site can use
+            blk.direct_self_consumption_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+                b.direct[ts] <= cfg.self_consumption * b.generation[ts]))
         limit = inp.export_limit_share[s]
         blk.export_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.export[ts] <= limit * b.generation[ts])
         for ts in m.slices:
             y = period(ts)
             ledger.add("onsite_supply", s, ts, blk.direct[ts], self.id)
-            ledger.add("surplus_to_storage", s, ts, blk.to_storage[ts], self.id)
+            if hourly:
+                ledger.add("export", s, ts, blk.export[ts], self.id)
+            else:
+                ledger.add("surplus_to_storage", s, ts, blk.to_storage[ts], self.id)
             share = self.share * inp.time.weight(ts)
             self.cost(ledger, "export_revenue", y, -share * m.price_export[y] * blk.export[ts])

@@ -57,7 +57,7 @@ class ProcessModel(AssetModel):
                            self.id)
             for c, delta in sorted(cfg.carrier_change.items()):
                 if c == "electricity":
-                    ledger.add("elec_load", s, ts, delta * inp.bau_elec_gwh[s, y] * blk.in_service[y], self.id)
+                    ledger.add("elec_load", s, ts, delta * inp.elec_load_gwh(s, ts) * blk.in_service[y], self.id)
                 else:
                     ledger.add("heat_displaced", (s, c), ts, -delta * inp.bau_heat_gwh[s, c, y] * blk.in_service[y],
                                self.id)

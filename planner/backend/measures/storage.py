@@ -14,6 +14,7 @@ from ..ledger import Ledger
 from .base import SizedAssetModel
 
 DAYS_PER_YEAR = 365.0
+MW_TO_GWH_PER_YEAR = 8.76  # 1 MW held all year is an annual rate of 8.76 GWh
 
 
 class Storage(SizedMeasure):
@@ -23,6 +24,7 @@ class Storage(SizedMeasure):
     capex_cny_per_kwh: NonNeg
     cycles_per_year: Annotated[float, Field(gt=0, le=1000)] = 330.0
     round_trip_efficiency: Annotated[float, Field(gt=0, le=1)] = 0.88
+    duration_h: Annotated[float, Field(gt=0, le=24)] = 2.0  # hourly mode: power = energy size / duration
     default_family = "storage"
     needs_site = True
 
@@ -42,6 +44,9 @@ class StorageModel(SizedAssetModel):
         return peak * GWH_TO_MWH / DAYS_PER_YEAR * 0.5  # half a day of average load
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        if self.inp.hourly is not None:
+            self.build_dispatch(blk, core, ledger)
+            return
         inp, cfg, s, m = self.inp, self.cfg, self.cfg.site, core.m
         period = inp.time.period_of
         blk.charge = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="charged from on-site surplus, GWh")
@@ -50,3 +55,32 @@ class StorageModel(SizedAssetModel):
         for ts in m.slices:
             ledger.add("storage_charge", s, ts, blk.charge[ts], self.id)
             ledger.add("onsite_supply", s, ts, cfg.round_trip_efficiency * blk.charge[ts], self.id)
+
+    def build_dispatch(self, blk: pyo.Block, core, ledger: Ledger) -> None:
+        """Representative-day dispatch (docs/model.md §15): charge and discharge from and to the site's bus,
+        state of charge cyclic within each day, power = energy size / duration."""
+        inp, cfg, s, m, time = self.inp, self.cfg, self.cfg.site, core.m, self.inp.time
+        period = time.period_of
+        hours = inp.hourly.hours
+        step_h = 24 / hours
+        mwh_per_rate = step_h / MW_TO_GWH_PER_YEAR  # MWh moved in a slice per GWh/yr of rate
+        eta = cfg.round_trip_efficiency ** 0.5  # charge and discharge efficiency each
+        prev = {}
+        for sl in time.slices:
+            prev[sl.key] = f"{sl.period}.d{sl.day}.h{(sl.hour - 1) % hours:02d}"
+        blk.charge = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="charging, GWh (annual rate)")
+        blk.discharge = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="discharging, GWh (annual rate)")
+        blk.soc = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="state of charge at the end of a slice, MWh")
+        blk.soc_def = pyo.Constraint(m.slices, rule=lambda b, ts: b.soc[ts] == b.soc[prev[ts]] + mwh_per_rate * (
+            eta * b.charge[ts] - b.discharge[ts] / eta))
+        blk.soc_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.soc[ts] <= b.capacity[period(ts)])
+        power = MW_TO_GWH_PER_YEAR / cfg.duration_h  # GWh/yr of rate per MWh of energy size
+        blk.charge_power_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+            b.charge[ts] <= power * b.capacity[period(ts)]))
+        blk.discharge_power_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
+            b.discharge[ts] <= power * b.capacity[period(ts)]))
+        blk.discharge_cycles_max = pyo.Constraint(m.periods, rule=lambda b, y: sum(
+            time.weight(sl.key) * b.discharge[sl.key] for sl in time.slices_of(y))
+            <= cfg.cycles_per_year * MWH_TO_GWH * b.capacity[y])
+        for ts in m.slices:
+            ledger.add("elec_load", s, ts, blk.charge[ts] - blk.discharge[ts], self.id)

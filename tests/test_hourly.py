@@ -1,0 +1,135 @@
+"""Representative-day mode (docs/model.md §15): known answers worked by hand, no PyPSA needed."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import ROOT, scenario
+
+import planner
+from planner.backend import build_model, solve
+from planner.preprocess import baseline as bl
+from planner.preprocess.inputs import build_inputs
+from planner.preprocess.targets import target_years
+from planner.units import MCNY_TO_CNY
+
+LOAD_MW = 1000 / 8760  # the micro site's 1,000 MWh a year, as a mean power
+
+
+def _csv(tmp_path, name: str, day: list[float]) -> str:
+    path = tmp_path / f"{name}.csv"
+    path.write_text("\n".join(str(v) for v in day * 365) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _tariff(letters: str, prices: dict, demand: float = 0.0, export_mw: float | None = None) -> dict:
+    return {"source": "test", "hours": {"1-12": letters}, "prices_cny_per_mwh": prices,
+            "demand_charge_cny_per_kw_month": demand, "export_limit_mw": export_mw}
+
+
+def _solve(tmp_path, tariff: dict, load: list[float], measures: list[dict], pv: list[float] | None = None,
+           days: int = 2, **over):
+    hourly = {"tariff": tariff, "load": _csv(tmp_path, "load", load)}
+    if pv is not None:
+        hourly["pv"] = _csv(tmp_path, "pv", pv)
+    sc = scenario(time={"resolution": "representative_days", "days": days, "sites": {"s1": hourly}},
+                  measures=measures, **over)
+    drv = bl.drivers(sc)
+    b = build_model(build_inputs(sc, None, drv), target_years(sc, bl.bau_emissions(sc, drv), drv))
+    info = solve(b, sc.solver)
+    return b, info
+
+
+def _battery(**kw) -> dict:
+    return {"id": "bat", "kind": "storage", "site": "s1", "capex_cny_per_kwh": 0, "lifetime": 10,
+            "cycles_per_year": 400, **kw}
+
+
+@pytest.mark.usefixtures("testlib")
+def test_a_battery_arbitrages_a_two_price_day_as_hand_arithmetic_says(tmp_path):
+    # valley 200 CNY/MWh for 12 h, peak 1000 for 12 h; a free 0.1 MWh battery, 2 h, 81% round trip
+    tariff = _tariff("v" * 12 + "p" * 12, {"valley": 200, "peak": 1000})
+    b, info = _solve(tmp_path, tariff, [1.0] * 24, [_battery(max_size=0.1, round_trip_efficiency=0.81)])
+    bau = 1000 * (200 + 1000) / 2  # CNY a year
+    saving = (0.1 * 0.9 * 1000 - 0.1 / 0.9 * 200) * 365  # delivered at peak - bought at valley, every day
+    assert info.objective_mcny * MCNY_TO_CNY == pytest.approx(bau - saving, rel=1e-9)
+    soc = [b.value(v) for v in b.measures[0].block.soc.values()]
+    assert max(soc) == pytest.approx(0.1, rel=1e-9)  # full once a day
+
+
+@pytest.mark.usefixtures("testlib")
+def test_pv_is_curtailed_when_export_is_capped(tmp_path):
+    # 1 MW of free PV making 1 MW for 12 h a day; export capped at 0.5 MW by the tariff
+    pv = {"id": "pv", "kind": "onsite_generation", "site": "s1", "capex_cny_per_kw": 0, "yield_mwh_per_mw": 4380,
+          "lifetime": 25, "min_size": 1, "max_size": 1}
+    day = [0.0] * 6 + [1.0] * 12 + [0.0] * 6
+    for cap, expect_export_mw in ((0.5, 0.5), (None, 1 - LOAD_MW)):
+        tariff = _tariff("f" * 24, {"flat": 500}, export_mw=cap)
+        b, _info = _solve(tmp_path, tariff, [1.0] * 24, [pv], pv=day, prices={"export_electricity": 300})
+        blk, time = b.measures[0].block, b.inp.time
+        for sl in time.slices:
+            gen, direct, exp = (b.value(x[sl.key]) for x in (blk.generation, blk.direct, blk.export))
+            if 6 <= sl.hour < 18:
+                assert exp / 8.76 == pytest.approx(expect_export_mw, rel=1e-7)
+                assert direct / 8.76 == pytest.approx(LOAD_MW, rel=1e-7)
+                curtailed = (gen - direct - exp) / 8.76
+                assert curtailed == pytest.approx(1 - LOAD_MW - expect_export_mw, abs=1e-7)
+            else:
+                assert gen == exp == 0
+
+
+@pytest.mark.usefixtures("testlib")
+def test_the_battery_shaves_the_monthly_demand_charge(tmp_path):
+    # flat 500 CNY/MWh, 40 CNY/kW-month; load 1 for 22 h and 3 for 2 h; a free lossless battery shaves the
+    # peak down to the mean load (recharging over the other 22 h): hand arithmetic in docs/model.md §15
+    tariff = _tariff("f" * 24, {"flat": 500}, demand=40)
+    load = [1.0] * 18 + [3.0] * 2 + [1.0] * 4
+    peak_mw = 3 * LOAD_MW / (28 / 24)
+    b0, info0 = _solve(tmp_path, tariff, load, [])
+    assert info0.objective_mcny * MCNY_TO_CNY == pytest.approx(500 * 1000 + 40 * 12 * 1000 * peak_mw, rel=1e-9)
+    b, info = _solve(tmp_path, tariff, load, [_battery(max_size=1.0, round_trip_efficiency=1.0)])
+    assert info.objective_mcny * MCNY_TO_CNY == pytest.approx(500 * 1000 + 40 * 12 * 1000 * LOAD_MW, rel=1e-9)
+    assert max(b.value(v) for v in b.m.peak_month.values()) == pytest.approx(LOAD_MW, rel=1e-9)
+
+
+@pytest.mark.usefixtures("testlib")
+def test_representative_days_keep_annual_energy_and_the_peak_day():
+    sc = scenario(time={"resolution": "representative_days", "days": 3, "hours_per_day": 6,
+                        "sites": {"s1": {"tariff": _tariff("f" * 24, {"flat": 500})}}})
+    inp = build_inputs(sc)
+    t, hi = inp.time, inp.hourly
+    assert len(t.slices) == 3 * 6 and sum(hi.day_weight.values()) == pytest.approx(365)
+    assert sum(s.weight * inp.elec_load_gwh("s1", s.key) for s in t.slices) == pytest.approx(1.0, rel=1e-12)
+    err = hi.reduction.set_index("profile")
+    assert abs(err.loc["load", "peak_error_pct"]) < 1.0  # the peak-load day is kept as its own day
+
+
+def test_the_hourly_demo_runs_and_decides_storage(tmp_path):
+    p = planner.plan(planner.load_scenario(ROOT / "scenarios" / "demo_hourly.yaml"), out_dir=tmp_path)
+    assert p.summary["status"] == "optimal"
+    assert "battery" in set(p.roadmap.measure)
+    assert (tmp_path / "dispatch.csv").exists()
+    assert p.summary["representative_days"]["days"] == 8
+    import matplotlib
+
+    from planner.report import dispatch, style
+    from planner.report.render import chart_specs
+
+    assert "dispatch" in dict(chart_specs(p.frames()))
+    with matplotlib.rc_context(style.rc()):
+        png = style.save(dispatch.chart(p.frames(), "zh"), tmp_path / "dispatch_zh")[0]
+    assert png.stat().st_size > 10_000  # a representative day, SoC, tariff periods
+
+
+@pytest.mark.parametrize("time, message", [
+    ({"resolution": "representative_days", "sites": {}}, "time.sites needs the hourly data of every site"),
+    ({"resolution": "representative_days", "sites": {"s1": {"tariff": {
+        "source": "x", "hours": {"1-11": "f" * 24}, "prices_cny_per_mwh": {"flat": 500}}}}}, "each month 1-12"),
+    ({"resolution": "representative_days", "sites": {"s1": {"tariff": {
+        "source": "x", "hours": {"1-12": "p" * 24}, "prices_cny_per_mwh": {"flat": 500}}}}}, "no price for period"),
+])
+def test_bad_time_settings_are_one_line_errors(time, message):
+    from planner.errors import InputError
+
+    with pytest.raises(InputError, match=message) as exc:
+        scenario(time=time)
+    assert "\n" not in str(exc.value)
