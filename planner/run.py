@@ -123,7 +123,7 @@ REQUIRED_COLUMNS = {  # what a comparison reads from each result file
 
 def _read_frame(path: Path) -> pd.DataFrame:
     """A result CSV as written: empty text cells stay empty strings (numbers stay NaN where missing)."""
-    df = pd.read_csv(path)
+    df = pd.read_csv(path, float_precision="round_trip")  # exact floats on any pandas
     for c in df.columns:
         if not pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
             df[c] = df[c].fillna("")
