@@ -148,7 +148,8 @@ def test_price_only_variant_has_the_same_model_structure(tmp_path):
     assert structure(ROOT / "scenarios" / "demo.yaml") == structure(f)
 
 
-def test_run_with_an_unreachable_dask_scheduler_fails_in_one_line(tmp_path):
+def test_run_with_an_unreachable_dask_scheduler_fails_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_DASK_TIMEOUT", "1s")
     r = run("run", str(ROOT / "scenarios" / "demo.yaml"), "--out", str(tmp_path), "--scheduler", "tcp://127.0.0.1:9")
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "no Dask scheduler reachable at tcp://127.0.0.1:9" in r.stderr

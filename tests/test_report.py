@@ -114,19 +114,3 @@ def test_cli_report_and_run_report(tmp_path):
     assert (tmp_path / "report_zh.html").exists() and (tmp_path / "results.xlsx").exists()
     assert (tmp_path / "charts" / "gantt_by_site_zh.png").exists()
     assert (tmp_path / "charts" / "macc_plan_zh.svg").exists()
-
-
-# one variant (no CCUS: a different measure set from the demo); the other variants are solved and written by
-# tests/test_cli.py, and every chart of both languages is drawn for the demo itself
-@pytest.mark.parametrize("name", ["demo_no_ccus"])
-def test_variants_produce_every_chart_and_both_reports(tmp_path, name):
-    p = planner.plan(ROOT / "scenarios" / f"{name}.yaml").with_standalone_macc()
-    files = write_report(p, tmp_path, ("en", "zh"))
-    charts = {f.name for f in files if f.parent.name == "charts"}
-    stems = {"trajectory_1", "trajectory_2", "gantt_by_site", "gantt_by_family", "macc_standalone", "macc_plan",
-             "costs", "scopes", "compliance"}
-    assert charts == {f"{s}_{lang}.{ext}" for s in stems for lang in ("en", "zh") for ext in ("png", "svg")}
-    for lang in ("en", "zh"):
-        html = (tmp_path / f"report_{lang}.html").read_text(encoding="utf-8")
-        assert html.count("data:image/png;base64,") == len(stems) and "PlannerCJK" in html
-    assert set(pd.read_excel(tmp_path / "results.xlsx", sheet_name=None)) >= {"roadmap", "targets", "macc_standalone"}

@@ -19,6 +19,7 @@ is already within the requested gap, the solve stops there.
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ REPAIR_ROUNDS = 3
 PRICE_RAISE = 1.5  # factor on the coupling prices after an infeasible repair
 TIMING_REPAIR_SECONDS = 30.0  # the timing repair stops after this long with its best plan ...
 TIMING_REPAIR_GAP = 5e-3  # ... or once a plan is within this of the Lagrangian bound
-SCHEDULER_TIMEOUT = "10s"
+SCHEDULER_TIMEOUT = os.environ.get("PLANNER_DASK_TIMEOUT", "10s")  # connecting to --scheduler
 SUB_GAP = 1e-4  # subproblems are small: solve them tightly
 INF = highspy.kHighsInf
 
