@@ -16,12 +16,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
-from .store import FILE_NAME, SORT, TABLES
+from .store import FILE_NAME, TABLES, read_store
 
 SOLVED = ("optimal", "time_limit", "feasible")
 NO_REGRET, NEVER = 0.95, 0.0
@@ -68,19 +66,10 @@ def load(path: str | Path) -> SweepData:
     """Read a store (its folder or the .duckdb file); tables the store does not have are empty frames."""
     p = Path(path)
     p = p / FILE_NAME if p.is_dir() else p
-    if not p.is_file():
-        raise InputError(str(p), "", "no sweep store here (expected sweep.duckdb written by `planner sweep`)")
-    con = duckdb.connect(str(p), read_only=True)
-    try:
-        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        tables = {}
-        for t, cols in TABLES.items():
-            if t in have:
-                tables[t] = con.execute(f"SELECT * FROM {t} ORDER BY {SORT.get(t, '1')}").df()
-            else:
-                tables[t] = pd.DataFrame(columns=[c.split()[0] for c in cols.split(", ")])
-    finally:
-        con.close()
+    tables = read_store(p)
+    for t, cols in TABLES.items():
+        if t not in tables:
+            tables[t] = pd.DataFrame(columns=[c.split()[0] for c in cols.split(", ")])
     meta = dict(zip(tables["sweep"].key, tables["sweep"].value, strict=True))
     planned = int(meta.get("variants") or tables["variants"].variant.nunique())
     d = SweepData(p, tables, meta, planned, len(tables["metrics"]))
