@@ -93,6 +93,29 @@ def test_an_in_place_resolve_equals_a_fresh_solve_of_the_same_variant(tmp_path):
     assert len(adopted) > 1  # the variants change the roadmap, not just its cost
 
 
+def test_every_variant_starts_from_the_base_plan_and_its_result_ignores_what_the_worker_solved_before(tmp_path):
+    spec = load_sweep(write_sweep(tmp_path, design="lhs", samples=5, seed=7, parameters=COEFFICIENT_PARAMETERS))
+    design = make_design(spec)
+    w = Worker(spec)
+    rows = [w.run(i, design.values[i])["metrics"].iloc[0] for i in range(len(design))]
+    base = planner.plan(spec.base)  # the start: the base scenario's plan, by variable name
+    start = w.resolver.start
+    assert start is not None and len(start) > 50
+    by_name = {v.name: x for v, x in start.items()}
+    built = {k.split(".")[0].removeprefix("measure_") for k, v in by_name.items() if ".build[" in k and v > 0.5}
+    assert built and built == set(base.roadmap.measure)  # the measures the base plan builds
+    for i in (4, 2):  # a new worker, other predecessors: the very same result
+        alone = Worker(spec).run(i, design.values[i])["metrics"].iloc[0]
+        assert alone.npv_cny == rows[i].npv_cny and alone.status == rows[i].status == "optimal"
+    off = load_sweep(write_sweep(tmp_path, "off", design="lhs", samples=5, seed=7,
+                                 solver={"mip_rel_gap": 0.0, "warm_start": "none"}, parameters=COEFFICIENT_PARAMETERS))
+    w_off = Worker(off)
+    for i in range(len(design)):
+        m = w_off.run(i, design.values[i])["metrics"].iloc[0]
+        assert m.npv_cny == pytest.approx(rows[i].npv_cny, rel=1e-9)
+    assert w_off.resolver.start is None
+
+
 def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):
     params = [{"name": "growth", "path": "sites[s1].growth_rate", "mode": "set", "values": [0.0, 0.05]},
               {"name": "cut", "path": "targets[t].reduction", "mode": "set", "values": [0.2, 0.3]}]

@@ -37,6 +37,7 @@ from .subsolve import SubProblem, SubResult, solve_sub
 DECOMPOSE_MIN_SITES = 20  # below this a portfolio solves fast enough whole (benchmarks/run.py)
 REPAIR_ROUNDS = 3
 PRICE_RAISE = 1.5  # factor on the coupling prices after an infeasible repair
+FIXED_REPAIR_SECONDS = 20.0  # the fixed repair gets max(this, the LP's time); past it, the next step is cheaper
 TIMING_REPAIR_SECONDS = 30.0  # the timing repair stops after this long with its best plan ...
 TIMING_REPAIR_GAP = 5e-3  # ... or once a plan is within this of the Lagrangian bound
 SCHEDULER_TIMEOUT = os.environ.get("PLANNER_DASK_TIMEOUT", "10s")  # connecting to --scheduler
@@ -197,7 +198,9 @@ def _first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float, cl
         if not ok:
             fig["outcome"] = "subproblem_failed"
             break
-        rep_opts = {**base, "time_limit": max(1.0, deadline - time.perf_counter())}
+        # a feasible fixed repair is quick (200 sites: 3 s); proving one infeasible took 246 s there
+        cap = max(FIXED_REPAIR_SECONDS, lp_s)
+        rep_opts = {**base, "time_limit": max(1.0, min(deadline - time.perf_counter(), cap))}
         x, obj, rep_s = _repair(mx, cg, company, x_fix, rep_opts)
         if x is None:  # keep each site's choice of measures but let their timing move; stop early
             rep_opts = {**base, "time_limit": max(1.0, min(deadline - time.perf_counter(), TIMING_REPAIR_SECONDS))}

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 
+import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
+
 from ..preprocess.inputs import ModelInputs
 from ..preprocess.targets import TargetYear
 from ..schemas.scenario import Solver
@@ -115,17 +118,31 @@ def update_in_place(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear])
 class Resolver:
     """A built model re-solved after `update_in_place`: no Pyomo rebuild; `solve.solve` compiles the
     updated model into a fresh HiGHS matrix (about 0.1 s on the demo) and solves it with the same settings
-    as a fresh run, so a re-solve equals a fresh solve of the same variant."""
+    as a fresh run, so a re-solve equals a fresh solve of the same variant (within the gap when a start
+    is offered).
 
-    def __init__(self, built: BuiltModel):
+    `start`: a plan by variable name (`plan_by_name`) offered to HiGHS as the MIP start of every solve;
+    always the same plan (sweeps: the base scenario's), so that a variant's result does not depend on
+    which variant the worker solved before it (docs/sweeps.md, "Speed")."""
+
+    def __init__(self, built: BuiltModel, start: dict[str, float] | None = None):
         self.built = built
         self.highs_seconds = float("nan")  # wall inside HiGHS in the last solve (the rest is hand-over)
+        self.start: ComponentMap | None = None
+        if start:
+            self.start = ComponentMap((v, start[v.name]) for v in built.m.component_data_objects(pyo.Var)
+                                      if v.name in start)
 
     def update(self, inp: ModelInputs, rows: list[TargetYear]) -> None:
         """Push new coefficients (the caller checked `structural_change`)."""
         update_in_place(self.built, inp, rows)
 
     def solve(self, opts: Solver) -> SolveInfo:
-        info = solve(self.built, opts)
+        info = solve(self.built, opts, start_values=self.start)
         self.highs_seconds = info.highs_seconds
         return info
+
+
+def plan_by_name(built: BuiltModel) -> dict[str, float]:
+    """The values loaded in the model's variables (after a solve), by variable name."""
+    return {v.name: float(v.value) for v in built.m.component_data_objects(pyo.Var) if v.value is not None}

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
 
 from ..schemas.scenario import Solver
 from .builder import BuiltModel
@@ -100,8 +101,11 @@ def use_decomposition(opts: Solver, built: BuiltModel, scheduler: str | None = N
     return opts.heuristic == "sites" or scheduler is not None or len(built.inp.sites) >= DECOMPOSE_MIN_SITES
 
 
-def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | None = None) -> SolveInfo:
-    """Solve with HiGHS; load the best plan found into the model when there is one."""
+def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | None = None,
+          start_values: ComponentMap | None = None) -> SolveInfo:
+    """Solve with HiGHS; load the best plan found into the model when there is one. `start_values`: values of
+    (some of) the model's variables offered to HiGHS as a MIP start (sweeps: the base scenario's plan;
+    a variable it lacks starts at 0)."""
     t0 = time.perf_counter()
     nv, nb, nc = model_size(built.m)
     mx = compile_model(built.m)
@@ -114,6 +118,8 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | N
     highs_s = 0.0
     first = None
     start = None
+    if start_values is not None and mx.integer.any():
+        set_start(h, np.array([start_values.get(v, 0.0) for v in mx.columns], dtype=float))
     if use_decomposition(opts, built, scheduler) and mx.integer.any():
         from .decompose import first_plan
 

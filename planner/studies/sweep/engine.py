@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ...backend import build_model, solve
-from ...backend.resolve import Resolver, structural_change
+from ...backend.resolve import Resolver, plan_by_name, structural_change
 from ...errors import PlannerError
 from ...postprocess.attribution import attribute
 from ...postprocess.results import abatement, costs, electricity, roadmap, targets_frame
@@ -68,6 +68,23 @@ class Worker:
         self.raw = spec.base.model_dump(mode="python")
         self.resolver: Resolver | None = None
         self._drivers: tuple | None = None  # (key, drivers, bau, bau per year and scope)
+        self.start: dict[str, float] | None = None  # the base scenario's plan, by variable name
+
+    def _start_from_base(self) -> None:
+        """Build and solve the base scenario (every parameter unchanged); its plan becomes the MIP start of
+        every variant and its model the one the first variant updates in place. The same start for every
+        variant keeps each result independent of the order the variants reach this worker."""
+        self.start = {}
+        try:
+            sc = variant_scenario(self.spec, np.full(len(self.spec.parameters), np.nan), 0, self.raw)
+            drv, bau, _ = self._baseline(sc)
+            built = build_model(build_inputs(sc, self.lib, drv), target_years(sc, bau, drv))
+        except PlannerError:
+            return
+        info = solve(built, sc.solver)
+        if info.has_solution and info.status != "infeasible":
+            self.start = plan_by_name(built)
+        self.resolver = Resolver(built, self.start)
 
     def _baseline(self, sc: Scenario):
         key = _driver_key(sc)
@@ -93,11 +110,16 @@ class Worker:
         except PlannerError as exc:
             row.update(status="invalid", message=str(exc))
             return self._finish(row, tables, t0, c0)
+        first = self.start is None
+        if first and self.spec.sweep.solver.warm_start == "base":
+            self._start_from_base()
         reason = structural_change(self.resolver.built, inp, rows) if self.resolver else "first variant"
         if reason is None:
             self.resolver.update(inp, rows)
         else:
-            self.resolver = Resolver(build_model(inp, rows))
+            self.resolver = Resolver(build_model(inp, rows), self.start)
+        self.start = self.start or {}
+        reason = "first variant" if first else reason  # the worker built its model for this variant
         row.update(rebuilt=reason is not None, rebuild_reason=reason or "")
         info = self.resolver.solve(sc.solver)
         row.update(status=info.status, termination=info.termination, solve_seconds=info.solve_seconds,
