@@ -133,3 +133,65 @@ def test_bad_time_settings_are_one_line_errors(time, message):
     with pytest.raises(InputError, match=message) as exc:
         scenario(time=time)
     assert "\n" not in str(exc.value)
+
+
+@pytest.mark.usefixtures("testlib")
+def test_the_tariff_export_price_pays_exports_by_period(tmp_path):
+    # 1 MW of free PV making 1 MW from 06 to 18; the tariff pays exports 250 CNY/MWh in its peak hours
+    # (06-18) and 0 at night, instead of the scenario's annual 300 CNY/MWh
+    from planner.postprocess.results import costs
+
+    pv = {"id": "pv", "kind": "onsite_generation", "site": "s1", "capex_cny_per_kw": 0, "yield_mwh_per_mw": 4380,
+          "lifetime": 25, "min_size": 1, "max_size": 1}
+    day = [0.0] * 6 + [1.0] * 12 + [0.0] * 6
+    letters = "v" * 6 + "p" * 12 + "v" * 6
+    export_mwh = (1 - LOAD_MW) * 12 * 365  # a year's export: the PV output above the load, sunny hours
+    for price, per_mwh in ((None, 300), ({"peak": 250, "valley": 0}, 250), (120, 120)):
+        tariff = {**_tariff(letters, {"peak": 500, "valley": 500}), "export_price_cny_per_mwh": price}
+        b, info = _solve(tmp_path, tariff, [1.0] * 24, [pv], pv=day, prices={"export_electricity": 300})
+        assert info.status == "optimal"
+        rev = costs(b)[0].query("category == 'export_revenue'").nominal_cny
+        assert list(rev) == pytest.approx([-per_mwh * export_mwh] * len(rev), rel=1e-7)
+
+
+def test_an_export_price_must_cover_every_period_the_tariff_uses(tmp_path):
+    from planner.errors import InputError
+
+    tariff = {**_tariff("v" * 12 + "p" * 12, {"peak": 900, "valley": 300}), "export_price_cny_per_mwh": {"peak": 1}}
+    with pytest.raises(InputError, match=r"time\.sites\.s1\.tariff.*no export price for period\(s\) \['valley'\]"):
+        scenario(time={"resolution": "representative_days", "sites": {"s1": {"tariff": tariff}}})
+
+
+@pytest.mark.usefixtures("testlib")
+def test_profile_csv_paths_are_relative_to_the_scenario_file_not_the_working_directory(tmp_path, monkeypatch):
+    import yaml
+
+    from planner.errors import InputError
+    from planner.schemas import load_scenario
+
+    sc = scenario(time={"resolution": "representative_days", "days": 2,
+                        "sites": {"s1": {"tariff": _tariff("f" * 24, {"flat": 500})}}})
+    raw = sc.model_dump(mode="json", exclude_none=True)
+    folder = tmp_path / "client" / "profiles"
+    folder.mkdir(parents=True)
+    (folder / "load.csv").write_text("mw\n" + ("\n".join(["1.0"] * 12 + ["3.0"] * 12) + "\n") * 365)
+    raw["time"]["sites"]["s1"]["load"] = "profiles/load.csv"
+    path = tmp_path / "client" / "plant.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # elsewhere: the path still resolves against the scenario's folder
+    loaded = load_scenario(path)
+    assert loaded.time.sites["s1"].load == str(folder / "load.csv")
+    inp = build_inputs(loaded)
+    shapes = [inp.shape("load", "s1", ts) for ts in inp.time.slice_keys if inp.time.period_of(ts) == inp.years[0]]
+    assert max(shapes) / min(shapes) == pytest.approx(3.0, rel=1e-9)  # the CSV's 1:3 day, not the typical one
+    raw["time"]["sites"]["s1"]["load"] = "profiles/missing.csv"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match=r"plant\.yaml: time\.sites\.s1\.load: profile file 'profiles/missing\.csv' "
+                                         r"not found"):
+        load_scenario(path)
+    (folder / "short.csv").write_text("1\n" * 100)
+    raw["time"]["sites"]["s1"]["load"] = "profiles/short.csv"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match=r"short\.csv: time\.sites\.s1\.load: expected 8760 non-negative numbers, "
+                                         r"got 100"):
+        build_inputs(load_scenario(path))

@@ -36,6 +36,8 @@ class HourlyInputs:
     demand_charge_cny_per_kw_month: dict[str, float]
     export_limit_mw: dict[str, float | None]
     tariff_source: dict[str, str]
+    export_cny_per_mwh: dict[tuple[str, int, int], float] = field(default_factory=dict)  # tariff export price
+    # (sites whose tariff sets one; mean over the days a day stands for)
     reduction: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False)  # error per site and profile
 
     @property
@@ -88,7 +90,7 @@ def representative_days(sc: Scenario) -> HourlyInputs:
     for site in sc.sites:
         h = t.sites[site.id]
         for kind in ("load", "pv", "wind"):
-            x = profile(getattr(h, kind), kind, site.grid_region)
+            x = profile(getattr(h, kind), kind, site.grid_region, f"time.sites.{site.id}.{kind}")
             mean = x.mean()
             if mean <= 0:
                 raise InputError("scenario", f"time.sites.{site.id}.{kind}", "the profile is zero all year")
@@ -120,7 +122,7 @@ def representative_days(sc: Scenario) -> HourlyInputs:
         for d in range(n):
             for h in range(hours):
                 out[kind][s, d, h] = float(rep[d, h])
-    tou, period, dc, lim, src = {}, {}, {}, {}, {}
+    tou, period, dc, lim, src, exp = {}, {}, {}, {}, {}, {}
     for site in sc.sites:
         tar = load_tariff(t.sites[site.id].tariff)
         letters = tar.month_letters()
@@ -128,11 +130,19 @@ def representative_days(sc: Scenario) -> HourlyInputs:
                           for mo in MONTH_OF_DAY])  # (365, 24)
         code = np.array([[letters[mo + 1][hh] for hh in range(24)] for mo in MONTH_OF_DAY])
         pb = price.reshape(DAYS, hours, 24 // hours).mean(axis=2)
+        xp = tar.export_price_cny_per_mwh
+        xb = None
+        if xp is not None:
+            xb = (np.full((DAYS, hours), float(xp)) if not isinstance(xp, dict) else np.array(
+                [[xp[TOU_CODES[letters[mo + 1][hh]]] for hh in range(24)] for mo in MONTH_OF_DAY]
+            ).reshape(DAYS, hours, 24 // hours).mean(axis=2))
         for d in range(n):
             members = [k for k in range(DAYS) if assign[k] == ids[d]] or [int(np.argmax(
                 frame[peak_col].to_numpy().reshape(DAYS, hours).max(axis=1)))]
             for h in range(hours):
                 tou[site.id, d, h] = float(pb[members, h].mean())
+                if xb is not None:
+                    exp[site.id, d, h] = float(xb[members, h].mean())
                 block = code[members][:, h * (24 // hours):(h + 1) * (24 // hours)].ravel()
                 vals, cnt = np.unique(block, return_counts=True)
                 period[site.id, d, h] = TOU_CODES[str(vals[np.argmax(cnt)])]
@@ -140,7 +150,8 @@ def representative_days(sc: Scenario) -> HourlyInputs:
         lim[site.id] = tar.export_limit_mw
         src[site.id] = tar.source
     return HourlyInputs(list(range(n)), hours, {d: float(weight[d]) for d in range(n)}, day_months,
-                        out["load"], out["pv"], out["wind"], tou, period, dc, lim, src, pd.DataFrame(rows))
+                        out["load"], out["pv"], out["wind"], tou, period, dc, lim, src, export_cny_per_mwh=exp,
+                        reduction=pd.DataFrame(rows))
 
 
 def slice_key(year: int, day: int, hour: int) -> str:

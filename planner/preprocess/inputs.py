@@ -111,6 +111,20 @@ class ModelInputs:
         index = self.price_elec_mcny_per_gwh[site, y] / self.price_elec_mcny_per_gwh[site, self.years[0]]
         return self.hourly.tou_cny_per_mwh[site, sl.day, sl.hour] * CNY_PER_MWH_TO_MCNY_PER_GWH * index
 
+    def export_price(self, site: str, ts) -> float | None:
+        """Hourly mode with a tariff export price: that price in the slice x the scenario's export price
+        trajectory relative to the first model year, MCNY/GWh; otherwise None (the annual export price)."""
+        if self.hourly is None:
+            return None
+        sl = self.time.slice(ts)
+        x = self.hourly.export_cny_per_mwh.get((site, sl.day, sl.hour))
+        if x is None:
+            return None
+        y, y1 = self.time.period_of(ts), self.years[0]
+        base = self.price_export_mcny_per_gwh[y1]
+        index = self.price_export_mcny_per_gwh[y] / base if base > 0 else 1.0
+        return x * CNY_PER_MWH_TO_MCNY_PER_GWH * index
+
     def fuel_rise(self, site: str, carrier: str) -> float:
         """Largest relative rise of a site's BAU demand for a carrier that its measures can cause."""
         return sum(m.carrier_rise(carrier) for m in self.measures if m.site == site)

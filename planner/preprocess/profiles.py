@@ -81,8 +81,9 @@ def typical_load() -> np.ndarray:
     return x / x.mean()
 
 
-def profile(spec: str, kind: str, region: str) -> np.ndarray:
-    """The 8,760-hour profile of `kind` (load, pv, wind) for a spec (`typical` or a CSV path)."""
+def profile(spec: str, kind: str, region: str, key: str | None = None) -> np.ndarray:
+    """The 8,760-hour profile of `kind` (load, pv, wind) for a spec (`typical` or a CSV path); `key` is the
+    scenario key path named in errors."""
     if spec != "typical":
-        return read_csv(spec, f"time.sites.{kind}")
+        return read_csv(spec, key or f"time.sites.{kind}")
     return {"load": typical_load, "pv": lambda: typical_pv(region), "wind": lambda: typical_wind(region)}[kind]()

@@ -142,6 +142,32 @@ def load_scenario(path: str | Path, root: str | Path | None = None) -> Scenario:
     scenario's own folder)."""
     path = Path(path)
     raw = read_yaml(path, root)
+    _resolve_profiles(raw, path)
     return validate(raw, str(path))
+
+
+PROFILE_KEYS = ("load", "pv", "wind")  # hourly profiles: "typical" (or "flat") or a CSV path
+
+
+def _resolve_profiles(raw, path: Path) -> None:
+    """Profile CSV paths of `time.sites` are relative to the scenario file's folder (not the working
+    directory); a missing file is an input error naming the key."""
+    sites = ((raw.get("time") or {}).get("sites") if isinstance(raw, dict) and isinstance(raw.get("time"), dict)
+             else None)
+    if not isinstance(sites, dict):
+        return
+    for sid, hourly in sites.items():
+        if not isinstance(hourly, dict):
+            continue
+        for kind in PROFILE_KEYS:
+            spec = hourly.get(kind)
+            if not isinstance(spec, str) or spec in ("typical", "flat"):
+                continue
+            csv = Path(spec) if Path(spec).is_absolute() else path.resolve().parent / spec
+            if not csv.is_file():
+                raise InputError(str(path), f"time.sites.{sid}.{kind}", f"profile file {spec!r} not found "
+                                 f"(relative to the scenario file's folder); expected a CSV of 8,760 values "
+                                 f"or 'typical'")
+            hourly[kind] = str(csv)
 
 

@@ -254,6 +254,11 @@ class Tariff(Strict):
     prices_cny_per_mwh: dict[Literal["critical", "peak", "flat", "valley"], Annotated[float, Field(ge=0, le=1e5)]]
     demand_charge_cny_per_kw_month: Annotated[float, Field(ge=0, le=1e4)] = 0.0
     export_limit_mw: Annotated[float, Field(ge=0, le=1e5)] | None = None  # None: no limit
+    # price paid for exported on-site generation: one figure, or one per TOU period (None: the scenario's
+    # annual export price, prices.export_electricity)
+    export_price_cny_per_mwh: (Annotated[float, Field(ge=0, le=1e5)]
+                               | dict[Literal["critical", "peak", "flat", "valley"],
+                                      Annotated[float, Field(ge=0, le=1e5)]] | None) = None
 
     @model_validator(mode="after")
     def _months(self):
@@ -267,6 +272,9 @@ class Tariff(Strict):
         used = {TOU_CODES[c] for letters in self.hours.values() for c in letters}
         if missing := sorted(used - set(self.prices_cny_per_mwh)):
             raise ValueError(f"tariff has no price for period(s) {missing}")
+        if isinstance(self.export_price_cny_per_mwh, dict) and (
+                missing := sorted(used - set(self.export_price_cny_per_mwh))):
+            raise ValueError(f"tariff has no export price for period(s) {missing}")
         return self
 
     def month_letters(self) -> dict[int, str]:

@@ -80,4 +80,5 @@ class OnsiteGenerationModel(SizedAssetModel):
             else:
                 ledger.add("surplus_to_storage", s, ts, blk.to_storage[ts], self.id)
             share = self.share * inp.time.weight(ts)
-            self.cost(ledger, "export_revenue", y, -share * m.price_export[y] * blk.export[ts])
+            px = inp.export_price(s, ts)  # hourly: the tariff's export price when it sets one (§15.2)
+            self.cost(ledger, "export_revenue", y, -share * (m.price_export[y] if px is None else px) * blk.export[ts])
