@@ -195,3 +195,44 @@ def test_profile_csv_paths_are_relative_to_the_scenario_file_not_the_working_dir
     with pytest.raises(InputError, match=r"short\.csv: time\.sites\.s1\.load: expected 8760 non-negative numbers, "
                                          r"got 100"):
         build_inputs(load_scenario(path))
+
+
+@pytest.mark.usefixtures("testlib")
+@pytest.mark.parametrize("heat", ["flat", "peak"])
+def test_electrified_heat_follows_the_heat_shape_and_pays_its_hours_prices(tmp_path, heat):
+    # gas at 5,000 CNY/MWh: a free electric boiler (COP 1) takes over all the heat. Valley 200 CNY/MWh for
+    # 12 h, peak 1,000 for 12 h: flat heat costs the mean 600 per MWh of heat, heat needed only in the peak
+    # hours (shape 2 there, 0 in the valley) costs 1,000: 400 CNY more per MWh of useful heat, by hand
+    tariff = _tariff("v" * 12 + "p" * 12, {"valley": 200, "peak": 1000})
+    hourly = {"tariff": tariff, "load": _csv(tmp_path, "load", [1.0] * 24)}
+    if heat == "peak":
+        hourly["heat"] = _csv(tmp_path, "heat", [0.0] * 12 + [2.0] * 12)
+    boiler = {"id": "eb", "kind": "electrification", "site": "s1", "target_carrier": "natural_gas", "cop": 1.0,
+              "capex_cny_per_kw": 0, "lifetime": 10}
+    sc = scenario(sites=[{"id": "s1", "energy": {"electricity": 1000, "natural_gas": 1000}}],
+                  prices={"natural_gas": 5000},
+                  time={"resolution": "representative_days", "days": 2, "sites": {"s1": hourly}}, measures=[boiler])
+    drv = bl.drivers(sc)
+    inp = build_inputs(sc, None, drv)
+    b = build_model(inp, target_years(sc, bl.bau_emissions(sc, drv), drv))
+    info = solve(b, sc.solver)
+    heat_mwh = inp.bau_heat_gwh["s1", "natural_gas", 2025] * 1000
+    per_mwh = 600 if heat == "flat" else 1000
+    assert info.objective_mcny * MCNY_TO_CNY == pytest.approx(1000 * 600 + heat_mwh * per_mwh, rel=1e-9)
+    blk = b.measures[0].block
+    for sl in inp.time.slices:  # the boiler runs when the heat is needed, at the shape's rate
+        want = heat_mwh / 1000 * (1.0 if heat == "flat" else (2.0 if sl.hour >= 12 else 0.0))
+        assert b.value(blk.heat[sl.key]) == pytest.approx(want, rel=1e-9, abs=1e-12)
+    if heat == "peak":  # sized for the peak hour: twice the mean heat rate, at 1 MW per MW
+        assert max(b.value(v) for v in blk.capacity.values()) == pytest.approx(2 * heat_mwh / 8760, rel=1e-9)
+
+
+def test_the_typical_heat_shape_is_process_heat_plus_winter_space_heating():
+    from planner.preprocess.profiles import MONTH_OF_DAY, profile, typical_load
+
+    x = profile("typical", "heat", "East").reshape(365, 24)
+    assert x.mean() == pytest.approx(1.0, rel=1e-12) and x.min() >= 0
+    month = MONTH_OF_DAY
+    assert x[month == 0].mean() > 1.2 > 0.8 > x[month == 6].mean()  # January above July
+    july = typical_load().reshape(365, 24)[month == 6]
+    assert x[month == 6].mean() == pytest.approx(0.7 * july.mean(), rel=1e-9)  # summer: process heat only

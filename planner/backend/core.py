@@ -87,14 +87,13 @@ class Core:
     # -- phase 2 ----------------------------------------------------------------------------------------
     def close(self, ledger: Ledger) -> None:
         """Balances, emission definitions and core costs, from the ledger terms every measure added."""
-        m, inp, time = self.m, self.inp, self.time
+        m, inp = self.m, self.inp
         total = ledger.total
-        period = time.period_of
         m.electricity_balance = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
             m.grid_purchase[s, ts] + total("onsite_supply", s, ts)
             == inp.elec_load_gwh(s, ts) + total("elec_load", s, ts)))
         m.useful_heat_balance = pyo.Constraint(m.site_fuels, m.slices, rule=lambda m, s, c, ts: (
-            m.useful_heat[s, c, ts] == inp.bau_heat_gwh[s, c, period(ts)] - total("heat_displaced", (s, c), ts)))
+            m.useful_heat[s, c, ts] == inp.heat_gwh(s, c, ts) - total("heat_displaced", (s, c), ts)))
         m.fuel_purchase_balance = pyo.Constraint(m.site_fuels, m.slices, rule=lambda m, s, c, ts: (
             m.fuel_purchase[s, c, ts] == m.useful_heat[s, c, ts] / inp.heat_efficiency[s, c]
             - total("fuel_saved", (s, c), ts)))

@@ -36,6 +36,8 @@ class HourlyInputs:
     demand_charge_cny_per_kw_month: dict[str, float]
     export_limit_mw: dict[str, float | None]
     tariff_source: dict[str, str]
+    heat_shape: dict[tuple[str, int, int], float] = field(default_factory=dict)  # sites with a heat profile
+    # (a site without one has flat heat: shape 1 in every slice)
     export_cny_per_mwh: dict[tuple[str, int, int], float] = field(default_factory=dict)  # tariff export price
     # (sites whose tariff sets one; mean over the days a day stands for)
     reduction: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False)  # error per site and profile
@@ -89,7 +91,9 @@ def representative_days(sc: Scenario) -> HourlyInputs:
     cols: dict[str, np.ndarray] = {}
     for site in sc.sites:
         h = t.sites[site.id]
-        for kind in ("load", "pv", "wind"):
+        for kind in ("load", "pv", "wind", "heat"):
+            if kind == "heat" and h.heat == "flat":
+                continue  # flat heat takes no part in choosing the days
             x = profile(getattr(h, kind), kind, site.grid_region, f"time.sites.{site.id}.{kind}")
             mean = x.mean()
             if mean <= 0:
@@ -116,7 +120,7 @@ def representative_days(sc: Scenario) -> HourlyInputs:
                      "energy_error_pct": 100 * (wmean / orig.mean() - 1),
                      "peak_error_pct": 100 * (rep.max() / orig.max() - 1)})
         shapes[col] = rep / wmean  # exact annual energy: weighted mean 1
-    out = {k: {} for k in ("load", "pv", "wind")}
+    out = {k: {} for k in ("load", "pv", "wind", "heat")}
     for col, rep in shapes.items():
         kind, s = col.split(":", 1)
         for d in range(n):
@@ -150,7 +154,8 @@ def representative_days(sc: Scenario) -> HourlyInputs:
         lim[site.id] = tar.export_limit_mw
         src[site.id] = tar.source
     return HourlyInputs(list(range(n)), hours, {d: float(weight[d]) for d in range(n)}, day_months,
-                        out["load"], out["pv"], out["wind"], tou, period, dc, lim, src, export_cny_per_mwh=exp,
+                        out["load"], out["pv"], out["wind"], tou, period, dc, lim, src, heat_shape=out["heat"],
+                        export_cny_per_mwh=exp,
                         reduction=pd.DataFrame(rows))
 
 

@@ -99,7 +99,17 @@ class ModelInputs:
         if self.hourly is None:
             return 1.0
         sl = self.time.slice(ts)
+        if kind == "heat":  # flat unless the site has a heat profile
+            return self.hourly.heat_shape.get((site, sl.day, sl.hour), 1.0)
         return getattr(self.hourly, f"{kind}_shape")[site, sl.day, sl.hour]
+
+    def heat_shaped(self, site: str) -> bool:
+        """True when the site's useful heat follows a profile (hourly mode with `heat` set)."""
+        return self.hourly is not None and any(k[0] == site for k in self.hourly.heat_shape)
+
+    def heat_gwh(self, site: str, carrier: str, ts) -> float:
+        """BAU useful heat of a (site, fuel) in a slice, GWh/yr rate: the year's figure x the heat shape."""
+        return self.bau_heat_gwh.get((site, carrier, self.time.period_of(ts)), 0.0) * self.shape("heat", site, ts)
 
     def elec_price(self, site: str, ts) -> float:
         """Electricity price in a slice, MCNY/GWh. Hourly: the tariff's time-of-use price x the site's price

@@ -81,9 +81,22 @@ def typical_load() -> np.ndarray:
     return x / x.mean()
 
 
+def typical_heat() -> np.ndarray:
+    """Useful-heat demand shape (mean 1): process heat following the two-shift production of `typical_load`
+    (70% of the annual heat) plus space heating (30%) that follows a cosine of the season, zero from May to
+    September, and is higher at night. Computed, not measured (docs/model.md §15.5)."""
+    day = np.arange(HOURS) // 24
+    hour = np.arange(HOURS) % 24
+    process = typical_load()
+    season = np.clip(np.cos(2 * np.pi * (day - 15) / 365), 0, None) * ~np.isin(MONTH_OF_DAY[day], [4, 5, 6, 7, 8])
+    space = season * np.where((hour >= 8) & (hour < 18), 0.8, 1.2)
+    return 0.7 * process / process.mean() + 0.3 * space / space.mean()
+
+
 def profile(spec: str, kind: str, region: str, key: str | None = None) -> np.ndarray:
-    """The 8,760-hour profile of `kind` (load, pv, wind) for a spec (`typical` or a CSV path); `key` is the
-    scenario key path named in errors."""
+    """The 8,760-hour profile of `kind` (load, pv, wind, heat) for a spec (`typical` or a CSV path); `key` is
+    the scenario key path named in errors."""
     if spec != "typical":
         return read_csv(spec, key or f"time.sites.{kind}")
-    return {"load": typical_load, "pv": lambda: typical_pv(region), "wind": lambda: typical_wind(region)}[kind]()
+    return {"load": typical_load, "pv": lambda: typical_pv(region), "wind": lambda: typical_wind(region),
+            "heat": typical_heat}[kind]()

@@ -146,7 +146,7 @@ def load_scenario(path: str | Path, root: str | Path | None = None) -> Scenario:
     return validate(raw, str(path))
 
 
-PROFILE_KEYS = ("load", "pv", "wind")  # hourly profiles: "typical" (or "flat") or a CSV path
+PROFILE_KEYS = ("load", "pv", "wind", "heat")  # hourly profiles: "typical" (or "flat") or a CSV path
 
 
 def _resolve_profiles(raw, path: Path) -> None:

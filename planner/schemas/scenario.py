@@ -294,6 +294,9 @@ class SiteHourly(Strict):
     load: Text = "typical"  # electrical load shape: CSV path (one column, 8,760 rows) or "typical"
     pv: Text = "typical"  # PV output per MW, same forms ("typical": the site's grid-region profile)
     wind: Text = "typical"
+    # useful-heat demand shape of the site's fuels (heat pumps, boilers, process changes follow it): "flat"
+    # (every hour alike, the default), "typical" (two-shift process heat plus winter space heating) or a CSV
+    heat: Text = "flat"
     tariff: Id | Tariff
 
     @field_validator("tariff", mode="before")

@@ -15,6 +15,8 @@ from ...units import CNY_PER_KW_TO_MCNY_PER_MW, MWH_TO_GWH
 from ..ledger import Ledger
 from .base import SizedAssetModel
 
+HOURS_PER_YEAR = 8760.0
+
 
 class HeatSupply(SizedMeasure):
     """Common fields of measures that take over useful heat from a fuel (MW_th)."""
@@ -46,18 +48,23 @@ class HeatSupplyModel(SizedAssetModel):
 
     def natural_max(self) -> float:
         inp, s, c = self.inp, self.cfg.site, self.cfg.target_carrier
+        if inp.heat_shaped(s):  # the largest hourly rate of useful heat, at 1 MW per MW
+            peak = max((inp.heat_gwh(s, c, ts) for ts in inp.time.slice_keys), default=0.0)
+            return self.cfg.max_share * peak / (HOURS_PER_YEAR * MWH_TO_GWH)
         peak = max((inp.bau_heat_gwh.get((s, c, t), 0.0) for t in inp.years), default=0.0)
         return self.cfg.max_share * peak / (self.cfg.full_load_hours * MWH_TO_GWH)
 
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg, s, c, m = self.inp, self.cfg, self.cfg.site, self.cfg.target_carrier, core.m
         period = inp.time.period_of
-        hours = cfg.full_load_hours * MWH_TO_GWH  # GWh per MW
+        # GWh/yr per MW: the full-load hours spread evenly; with an hourly heat shape the shape decides when
+        # the heat is needed, so a MW delivers at most 1 MW in any hour (8.76 GWh/yr as a rate)
+        hours = HOURS_PER_YEAR * MWH_TO_GWH if inp.heat_shaped(s) else cfg.full_load_hours * MWH_TO_GWH
         blk.heat = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="useful heat supplied, GWh_th")
         blk.heat_capacity_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
             b.heat[ts] <= hours * b.capacity[period(ts)]))
         blk.heat_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-            b.heat[ts] <= cfg.max_share * inp.bau_heat_gwh.get((s, c, period(ts)), 0.0)))
+            b.heat[ts] <= cfg.max_share * inp.heat_gwh(s, c, ts)))
         for ts in m.slices:
             ledger.add("heat_displaced", (s, c), ts, blk.heat[ts], self.id)
             self.input_energy(blk, core, ledger, ts)

@@ -59,5 +59,5 @@ class ProcessModel(AssetModel):
                 if c == "electricity":
                     ledger.add("elec_load", s, ts, delta * inp.elec_load_gwh(s, ts) * blk.in_service[y], self.id)
                 else:
-                    ledger.add("heat_displaced", (s, c), ts, -delta * inp.bau_heat_gwh[s, c, y] * blk.in_service[y],
+                    ledger.add("heat_displaced", (s, c), ts, -delta * inp.heat_gwh(s, c, ts) * blk.in_service[y],
                                self.id)
