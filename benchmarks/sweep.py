@@ -5,7 +5,7 @@ Prints per variant: wall and CPU seconds, HiGHS's own seconds, the hand-over to 
 variant spent outside HiGHS (preprocess, in-place update, hand-over, reading results); per worker count:
 throughput, elapsed time, the 2-worker speed-up, peak memory per worker, and the time the full design
 (1,000 variants) would take at that throughput. `--variants N` samples an LHS of N variants instead.
-Usage: python benchmarks/sweep.py [--variants 100] [--gap 1e-3] [--workers 1 2]
+Usage: python benchmarks/sweep.py [--variants 100] [--gap 1e-3] [--workers 1 2] [--warm-start base|none]
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ def main() -> None:
     ap.add_argument("--variants", type=int, default=100)
     ap.add_argument("--gap", type=float, default=None, help="override the sweep's mip_rel_gap")
     ap.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    ap.add_argument("--warm-start", choices=["base", "none"], default=None,
+                    help="override the sweep's solver.warm_start (the base plan as every variant's MIP start)")
     args = ap.parse_args()
     import planner
     from planner.studies.sweep import read_store
@@ -37,6 +39,8 @@ def main() -> None:
     doc.update(samples=args.variants, base=str(SWEEP.parent / doc["base"]))
     if args.gap is not None:
         doc["solver"]["mip_rel_gap"] = args.gap
+    if args.warm_start is not None:
+        doc["solver"]["warm_start"] = args.warm_start
     rates = {}
     with tempfile.TemporaryDirectory() as tmp:
         f = Path(tmp) / "bench.yaml"
