@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
+
 import pytest
-from helpers import BASE, ROOT, TEST_DATA, built, scenario, solve  # noqa: F401
+from helpers import BASE, ROOT, TEST_DATA, LogRecords, built, scenario, solve  # noqa: F401
 
 
 @pytest.fixture
@@ -27,5 +30,22 @@ def demo_report(demo_plan, tmp_path_factory):
     from planner.report import write_report
 
     out = tmp_path_factory.mktemp("demo_report")
-    write_report(demo_plan, out, ("en", "zh"), ("html", "pptx"))
+    rec = LogRecords()
+    logging.getLogger("matplotlib").addHandler(rec)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # a missing glyph is a UserWarning: test_report checks there are none
+            write_report(demo_plan, out, ("en", "zh"), ("html", "pptx"))
+    finally:
+        logging.getLogger("matplotlib").removeHandler(rec)
+    DEMO_REPORT_MESSAGES.extend([f"{w.category.__name__}: {w.message}" for w in caught] + rec.messages)
     return out
+
+
+DEMO_REPORT_MESSAGES: list[str] = []  # warnings and matplotlib log lines while the demo report was written
+
+
+@pytest.fixture(scope="session")
+def demo_report_messages(demo_report) -> list[str]:
+    """What writing the demo report warned or logged (matplotlib): the report tests require none of it."""
+    return DEMO_REPORT_MESSAGES
