@@ -14,6 +14,7 @@ import yaml
 
 from ..errors import InputError
 from ..schemas.library import data_dir
+from ..schemas.loader import PROFILE_KEYS
 from ..schemas.scenario import TOU_CODES, Scenario, Tariff
 from .profiles import MONTH_OF_DAY, profile
 
@@ -91,7 +92,7 @@ def representative_days(sc: Scenario) -> HourlyInputs:
     cols: dict[str, np.ndarray] = {}
     for site in sc.sites:
         h = t.sites[site.id]
-        for kind in ("load", "pv", "wind", "heat"):
+        for kind in PROFILE_KEYS:
             if kind == "heat" and h.heat == "flat":
                 continue  # flat heat takes no part in choosing the days
             x = profile(getattr(h, kind), kind, site.grid_region, f"time.sites.{site.id}.{kind}")
@@ -120,7 +121,7 @@ def representative_days(sc: Scenario) -> HourlyInputs:
                      "energy_error_pct": 100 * (wmean / orig.mean() - 1),
                      "peak_error_pct": 100 * (rep.max() / orig.max() - 1)})
         shapes[col] = rep / wmean  # exact annual energy: weighted mean 1
-    out = {k: {} for k in ("load", "pv", "wind", "heat")}
+    out = {k: {} for k in PROFILE_KEYS}
     for col, rep in shapes.items():
         kind, s = col.split(":", 1)
         for d in range(n):

@@ -12,10 +12,9 @@ from pydantic import Field
 from ...schemas.measure import CheckContext, SizedMeasure
 from ...schemas.types import NonNeg, Share
 from ...units import CNY_PER_KW_TO_MCNY_PER_MW, MWH_TO_GWH
+from ..hourly import GWH_PER_YEAR_PER_MW
 from ..ledger import Ledger
 from .base import SizedAssetModel
-
-HOURS_PER_YEAR = 8760.0
 
 
 class HeatSupply(SizedMeasure):
@@ -50,7 +49,7 @@ class HeatSupplyModel(SizedAssetModel):
         inp, s, c = self.inp, self.cfg.site, self.cfg.target_carrier
         if inp.heat_shaped(s):  # the largest hourly rate of useful heat, at 1 MW per MW
             peak = max((inp.heat_gwh(s, c, ts) for ts in inp.time.slice_keys), default=0.0)
-            return self.cfg.max_share * peak / (HOURS_PER_YEAR * MWH_TO_GWH)
+            return self.cfg.max_share * peak / GWH_PER_YEAR_PER_MW
         peak = max((inp.bau_heat_gwh.get((s, c, t), 0.0) for t in inp.years), default=0.0)
         return self.cfg.max_share * peak / (self.cfg.full_load_hours * MWH_TO_GWH)
 
@@ -59,7 +58,7 @@ class HeatSupplyModel(SizedAssetModel):
         period = inp.time.period_of
         # GWh/yr per MW: the full-load hours spread evenly; with an hourly heat shape the shape decides when
         # the heat is needed, so a MW delivers at most 1 MW in any hour (8.76 GWh/yr as a rate)
-        hours = HOURS_PER_YEAR * MWH_TO_GWH if inp.heat_shaped(s) else cfg.full_load_hours * MWH_TO_GWH
+        hours = GWH_PER_YEAR_PER_MW if inp.heat_shaped(s) else cfg.full_load_hours * MWH_TO_GWH
         blk.heat = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="useful heat supplied, GWh_th")
         blk.heat_capacity_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
             b.heat[ts] <= hours * b.capacity[period(ts)]))
