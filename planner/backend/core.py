@@ -48,6 +48,10 @@ class Core:
         mutable = dict(mutable=True, within=pyo.Reals)
         m.price_elec = pyo.Param(m.sites, m.slices, initialize=lambda m, s, ts: inp.elec_price(s, ts),
                                  doc="electricity price, MCNY/GWh", **mutable)
+        if time.interpolated:  # a detail year's slice priced in an interpolated year (docs/model.md §15.1)
+            m.price_elec_blend = pyo.Param(self.blend_price_keys(), initialize=lambda m, s, y, ts: (
+                inp.elec_price(s, ts, y)), doc="electricity price of a slice in an interpolated year, MCNY/GWh",
+                **mutable)
         m.price_fuel = pyo.Param(m.carriers, m.periods, initialize=inp.price_fuel_mcny_per_gwh,
                                  doc="fuel or purchased-heat price, MCNY per GWh of fuel", **mutable)
         m.price_export = pyo.Param(m.periods, initialize=inp.price_export_mcny_per_gwh,
@@ -67,6 +71,24 @@ class Core:
                                 doc="useful heat still served by the existing carrier, GWh_th")
         m.fuel_purchase = pyo.Var(m.site_fuels, m.slices, domain=pyo.NonNegativeReals,
                                   doc="fuel (or purchased heat) bought, GWh")
+
+    def blend_price_keys(self) -> list[tuple]:
+        """(site, interpolated year, slice) of every slice priced in a year other than its own."""
+        time = self.time
+        return [(s, y, ts) for s in self.inp.sites for y, ts, _w in time.flows() if time.period_of(ts) != y]
+
+    def elec_price(self, s: str, y: int, ts: Hashable):
+        """The electricity price parameter of slice ts as paid in period y (its own year or an interpolated one)."""
+        if self.time.period_of(ts) == y:
+            return self.m.price_elec[s, ts]
+        return self.m.price_elec_blend[s, y, ts]
+
+    def export_price(self, s: str, y: int, ts: Hashable):
+        """Price of on-site generation exported from site s in slice ts, paid in period y: the tariff's export
+        price of the slice when it sets one (hourly mode, docs/model.md §15.2), else the scenario's export price
+        of year y."""
+        px = self.inp.export_price(s, ts, y)
+        return self.m.price_export[y] if px is None else px
 
     def capex_index(self, name: str | None) -> dict[int, object]:
         """Capex index by year: the mutable parameter of a named index, else 1 (no index, or none defined)."""
@@ -112,8 +134,8 @@ class Core:
             add_hourly_grid(m, inp, ledger)
 
     def _over_slices(self, y: int, fn):
-        """Σ over the slices of period y of weight x fn(slice)."""
-        return sum(_weighted(s.weight, fn(s.key)) for s in self.time.slices_of(y))
+        """Σ over the members of period y of weight x fn(slice)."""
+        return sum(_weighted(w, fn(s.key)) for s, w in self.time.members(y))
 
     def _emissions(self, ledger: Ledger) -> None:
         m, inp = self.m, self.inp
@@ -138,7 +160,7 @@ class Core:
         m.scope3 = pyo.Expression(m.scope3_categories, m.periods, rule=lambda m, c, y: (
             inp.bau_scope3_kt[c, y] - over(y, lambda ts: total("scope3_cut", c, ts))))
         m.scope3_min = pyo.Constraint(m.scope3_categories, m.periods, rule=lambda m, c, y: m.scope3[c, y] >= 0
-                                      if any(ledger.has("scope3_cut", c, s.key) for s in self.time.slices_of(y))
+                                      if any(ledger.has("scope3_cut", c, s.key) for s, _w in self.time.members(y))
                                       else pyo.Constraint.Skip)
 
     def _costs(self, ledger: Ledger) -> None:
@@ -147,7 +169,7 @@ class Core:
         for y in self.time.years:
             for s in inp.sites:
                 ledger.add("cost", "energy", y, w[s] * self._over_slices(y, lambda ts, s=s, y=y: (
-                    m.price_elec[s, ts] * m.grid_purchase[s, ts]
+                    self.elec_price(s, y, ts) * m.grid_purchase[s, ts]
                     + sum(m.price_fuel[c, y] * m.fuel_purchase[s, c, ts]
                           for c in self.scope1_fuels[s] + self.scope2_heat[s]))))
         ets = inp.ets_sites

@@ -56,7 +56,7 @@ def structural_change(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear
         if getattr(old, f.name) != getattr(inp, f.name):
             return f.name
     ot, nt = old.time, inp.time
-    if (ot.base_year, ot.years, ot.slices) != (nt.base_year, nt.years, nt.slices):
+    if (ot.base_year, ot.years, ot.slices, ot.interpolated) != (nt.base_year, nt.years, nt.slices, nt.interpolated):
         return "time index"
     if set(old.capex_indices) != set(inp.capex_indices) or set(old.prices_cny) != set(inp.prices_cny):
         return "capex index or price item names"
@@ -87,6 +87,9 @@ def update_in_place(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear])
     m = built.m
     for s, ts in m.price_elec:
         m.price_elec[s, ts] = inp.elec_price(s, ts)
+    if hasattr(m, "price_elec_blend"):
+        for s, y, ts in m.price_elec_blend:
+            m.price_elec_blend[s, y, ts] = inp.elec_price(s, ts, y)
     for k in m.price_fuel:
         m.price_fuel[k] = inp.price_fuel_mcny_per_gwh[k]
     for y in m.periods:

@@ -24,17 +24,18 @@ def attribute(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     def terms(name):
         for key, ts, mid, expr in led.items(name):
-            y = time.period_of(ts)
-            yield key, y, mid, val(expr) * time.weight(ts), ts
+            x = val(expr)
+            for y, wt in time.uses(ts):  # its own year and any interpolated year it stands in for (§15.1)
+                yield key, y, mid, x * wt, ts
 
     for s, y, mid, x, ts in terms("elec_load"):  # extra load: more grid power
         ab += [(y, mid, s, "scope2_location", "", -x * w[s] * KT_TO_T * gl[s, y]),
                (y, mid, s, "scope2_market", "", -x * w[s] * KT_TO_T * gm[s, y])]
-        en.append((y, mid, x * val(m.price_elec[s, ts]) * w[s]))
+        en.append((y, mid, x * val(b.core.elec_price(s, y, ts)) * w[s]))
     for s, y, mid, x, ts in terms("onsite_supply"):  # on-site power replaces grid power
         ab += [(y, mid, s, "scope2_location", "", x * w[s] * KT_TO_T * gl[s, y]),
                (y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y])]
-        en.append((y, mid, -x * val(m.price_elec[s, ts]) * w[s]))
+        en.append((y, mid, -x * val(b.core.elec_price(s, y, ts)) * w[s]))
     for s, y, mid, x, _ts in terms("green_claims"):
         ab.append((y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y]))
     for name in ("heat_displaced", "fuel_saved"):

@@ -45,7 +45,7 @@ def plan_emissions(b: BuiltModel) -> pd.DataFrame:
     for s in inp.sites:
         w = inp.site_share[s]
         for y in inp.years:
-            slices = [(sl.key, sl.weight) for sl in time.slices_of(y)]
+            slices = [(sl.key, wt) for sl, wt in time.members(y)]
             grid = sum(val(m.grid_purchase[s, ts]) * wt for ts, wt in slices)
             claims = sum(val(led.total("green_claims", s, ts)) * wt for ts, wt in slices)
             rows.append((y, s, "scope2_location", "electricity", grid * gl[s, y] * KT_TO_T, w))
@@ -58,8 +58,9 @@ def plan_emissions(b: BuiltModel) -> pd.DataFrame:
                 rows.append((y, s, "scope1", f"{k}:{g}", (inp.bau_process_kt[s, k, g, y] - cut) * KT_TO_T, w))
     by_id = {mm.id: mm for mm in b.measures}
     for s, ts, mid, expr in led.items("scope1_other"):
-        rows.append((time.period_of(ts), s, "scope1", by_id[mid].scope1_source(),
-                     val(expr) * time.weight(ts) * KT_TO_T, inp.site_share[s]))
+        x = val(expr)
+        for y, wt in time.uses(ts):
+            rows.append((y, s, "scope1", by_id[mid].scope1_source(), x * wt * KT_TO_T, inp.site_share[s]))
     for c in core.scope3_categories:
         for y in inp.years:
             rows.append((y, "company", "scope3", f"cat{c:02d}", val(m.scope3[c, y]) * KT_TO_T, 1.0))
@@ -87,7 +88,7 @@ def electricity(b: BuiltModel) -> pd.DataFrame:
     rows = []
     for s in inp.sites:
         for y in inp.years:
-            slices = [(sl.key, sl.weight) for sl in time.slices_of(y)]
+            slices = [(sl.key, wt) for sl, wt in time.members(y)]
             rows.append((y, s, sum(val(m.grid_purchase[s, ts]) * w for ts, w in slices) * GWH_TO_MWH,
                          sum(val(led.total("onsite_supply", s, ts)) * w for ts, w in slices) * GWH_TO_MWH,
                          sum(val(led.total("green_claims", s, ts)) * w for ts, w in slices) * GWH_TO_MWH,

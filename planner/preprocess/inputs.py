@@ -111,27 +111,29 @@ class ModelInputs:
         """BAU useful heat of a (site, fuel) in a slice, GWh/yr rate: the year's figure x the heat shape."""
         return self.bau_heat_gwh.get((site, carrier, self.time.period_of(ts)), 0.0) * self.shape("heat", site, ts)
 
-    def elec_price(self, site: str, ts) -> float:
-        """Electricity price in a slice, MCNY/GWh. Hourly: the tariff's time-of-use price x the site's price
-        trajectory relative to the first model year."""
-        y = self.time.period_of(ts)
+    def elec_price(self, site: str, ts, year: int | None = None) -> float:
+        """Electricity price in a slice, MCNY/GWh, paid in `year` (default the slice's own year; another year
+        when the slice stands in for an interpolated year). Hourly: the tariff's time-of-use price x the
+        site's price trajectory relative to the first model year."""
+        y = self.time.period_of(ts) if year is None else year
         if self.hourly is None:
             return self.price_elec_mcny_per_gwh[site, y]
         sl = self.time.slice(ts)
         index = self.price_elec_mcny_per_gwh[site, y] / self.price_elec_mcny_per_gwh[site, self.years[0]]
         return self.hourly.tou_cny_per_mwh[site, sl.day, sl.hour] * CNY_PER_MWH_TO_MCNY_PER_GWH * index
 
-    def export_price(self, site: str, ts) -> float | None:
+    def export_price(self, site: str, ts, year: int | None = None) -> float | None:
         """Hourly mode with a tariff export price: that price in the slice x the scenario's export price
-        trajectory relative to the first model year, MCNY/GWh; otherwise None (the annual export price)."""
+        trajectory relative to the first model year, MCNY/GWh, paid in `year` (default the slice's own year);
+        otherwise None (the annual export price)."""
         if self.hourly is None:
             return None
         sl = self.time.slice(ts)
         x = self.hourly.export_cny_per_mwh.get((site, sl.day, sl.hour))
         if x is None:
             return None
-        y, y1 = self.time.period_of(ts), self.years[0]
-        base = self.price_export_mcny_per_gwh[y1]
+        y = self.time.period_of(ts) if year is None else year
+        base = self.price_export_mcny_per_gwh[self.years[0]]
         index = self.price_export_mcny_per_gwh[y] / base if base > 0 else 1.0
         return x * CNY_PER_MWH_TO_MCNY_PER_GWH * index
 
@@ -175,7 +177,8 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
     if hourly is None:
         time = TimeIndex.annual(sc.base_year, sc.years, sc.discount_rate)
     else:
-        time = TimeIndex.representative(sc.base_year, sc.years, sc.discount_rate, hourly.day_weight, hourly.hours)
+        time = TimeIndex.representative(sc.base_year, sc.years, sc.discount_rate, hourly.day_weight, hourly.hours,
+                                        sc.detail_years())
     years = time.years
     sites = sorted(s.id for s in sc.sites)
     site_fuels = {s.id: sorted(c for c in s.energy if c != "electricity") for s in sc.sites}

@@ -71,6 +71,12 @@ def check_references(sc: Scenario, lib: Library, file: str) -> None:
                     raise InputError(file, f"{p}.{key}.{g}", f"unknown gas; expected one of {sorted(gases)}")
     for i, m in enumerate(sc.measures):
         m.check(CheckContext(sc, lib, file, f"measures[{i}]"))
+    for i, y in enumerate(sc.time.detail_years):
+        if sc.time.hourly_years != "milestones":
+            raise InputError(file, f"time.detail_years[{i}]", "detail years need `hourly_years: milestones`")
+        if not sc.horizon.start <= y <= sc.horizon.end:
+            raise InputError(file, f"time.detail_years[{i}]", f"expected a year within the horizon "
+                             f"{sc.horizon.start}-{sc.horizon.end}, got {y}")
     for i, t in enumerate(sc.targets):
         p = f"targets[{i}]"
         if not sc.horizon.start <= t.year <= sc.horizon.end:

@@ -320,6 +320,10 @@ class Time(Strict):
     days: int = Field(8, ge=1, le=60)  # representative days, the peak-load day among them
     hours_per_day: Literal[1, 2, 3, 4, 6, 8, 12, 24] = 24
     sites: dict[Id, SiteHourly] = Field(default_factory=dict)  # every site in representative_days mode
+    # which years carry hourly dispatch (docs/model.md §15.1): every year, or the first and last model year,
+    # every target year and `detail_years`, the years between them interpolated
+    hourly_years: Literal["all", "milestones"] = "all"
+    detail_years: list[Year] = Field(default_factory=list, max_length=200)  # extra detail years (milestones)
 
 
 class Scenario(Strict):
@@ -363,6 +367,15 @@ class Scenario(Strict):
     @property
     def years(self) -> list[int]:
         return list(range(self.horizon.start, self.horizon.end + 1))
+
+    def detail_years(self) -> list[int]:
+        """Years with hourly dispatch (docs/model.md §15.1): every model year with `hourly_years: all`; with
+        `milestones` the first and last model year, every target year and `time.detail_years`."""
+        years = self.years
+        if self.time.hourly_years == "all":
+            return years
+        keep = {years[0], years[-1], *(t.year for t in self.targets), *self.time.detail_years}
+        return [y for y in years if y in keep]
 
     def site(self, site_id: str) -> Site:
         return next(s for s in self.sites if s.id == site_id)

@@ -48,8 +48,9 @@ class CCUSModel(SizedAssetModel):
             ledger.add("captured", s, ts, blk.captured[ts], self.id)
             ledger.add("scope1_other", s, ts, -blk.captured[ts], self.id)
             ledger.add("elec_load", s, ts, cfg.elec_mwh_per_t * MWH_PER_T_TO_GWH_PER_KT * blk.captured[ts], self.id)
-            share = self.share * inp.time.weight(ts)
-            self.cost(ledger, "variable_om", period(ts), share * cfg.opex_cny_per_t * CNY_PER_T_TO_MCNY_PER_KT
+        for y, ts, w in inp.time.flows():
+            share = self.share * w
+            self.cost(ledger, "variable_om", y, share * cfg.opex_cny_per_t * CNY_PER_T_TO_MCNY_PER_KT
                       * blk.captured[ts])
 
     def link(self, blk: pyo.Block, core, ledger: Ledger) -> None:

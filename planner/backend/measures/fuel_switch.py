@@ -31,11 +31,12 @@ class FuelSwitchModel(HeatSupplyModel):
 
     def input_energy(self, blk: pyo.Block, core, ledger: Ledger, ts) -> None:
         inp, cfg = self.inp, self.cfg
-        y = inp.time.period_of(ts)
         fuel = blk.heat[ts] / cfg.efficiency
         ledger.add("scope1_other", cfg.site, ts, inp.fuel_factor_kt_per_gwh[cfg.fuel] * fuel, self.id)
-        share = self.share * inp.time.weight(ts)
-        self.cost(ledger, "energy", y, share * core.m.price_fuel[cfg.fuel, y] * fuel)
+
+    def input_cost(self, blk: pyo.Block, core, ledger: Ledger, y: int, ts, w: float) -> None:
+        share = self.share * w
+        self.cost(ledger, "energy", y, share * core.m.price_fuel[self.cfg.fuel, y] * (blk.heat[ts] / self.cfg.efficiency))
 
     def scope1_source(self) -> str:
         return f"combustion:{self.cfg.fuel}"

@@ -56,23 +56,25 @@ class GreenPowerModel(MeasureModel):
         blk.claim = pyo.Var(blk.sites, blk.slices, domain=pyo.NonNegativeReals, doc="MWh claimed, GWh")
         blk.claim_share_max = pyo.Constraint(blk.sites, blk.slices, rule=lambda b, s, ts: (
             b.claim[s, ts] <= cfg.max_share * m.grid_purchase[s, ts]))
+        flows = [(y, ts, w) for y, ts, w in inp.time.flows() if y in years and ts in blk.slices]
         if cfg.max_mwh is not None:
             cap = interpolate(cfg.max_mwh, self.years)
             blk.claim_volume_max = pyo.Constraint(self.years, rule=lambda b, y: sum(
-                inp.time.weight(ts.key) * b.claim[s, ts.key] for ts in inp.time.slices_of(y) for s in sites)
-                <= cap[y] * MWH_TO_GWH)
+                w * b.claim[s, ts] for yy, ts, w in flows if yy == y for s in sites) <= cap[y] * MWH_TO_GWH)
         for ts in slices:
-            y = inp.time.period_of(ts)
             for s in sites:
                 ledger.add("green_claims", s, ts, blk.claim[s, ts], self.id)
-                weight = inp.site_share[s] * inp.time.weight(ts)
+        for y, ts, w in flows:
+            for s in sites:
+                weight = inp.site_share[s] * w
                 self.cost(ledger, self.cost_category, y, weight * blk.price[y] * blk.claim[s, ts])
 
     def roadmap_rows(self, value: Value) -> list[dict]:
         blk, time = self.block, self.inp.time
         vols = {y: 0.0 for y in self.years}
-        for ts in blk.slices:
-            vols[time.period_of(ts)] += sum(time.weight(ts) * value(blk.claim[s, ts]) for s in blk.sites) * GWH_TO_MWH
+        for y, ts, w in time.flows():
+            if y in vols and ts in blk.slices:
+                vols[y] += sum(w * value(blk.claim[s, ts]) for s in blk.sites) * GWH_TO_MWH
         return purchase_rows(vols, "MWh")
 
     macc_method = "closed_form"

@@ -67,7 +67,13 @@ class HeatSupplyModel(SizedAssetModel):
         for ts in m.slices:
             ledger.add("heat_displaced", (s, c), ts, blk.heat[ts], self.id)
             self.input_energy(blk, core, ledger, ts)
+        for y, ts, w in inp.time.flows():
+            self.input_cost(blk, core, ledger, y, ts, w)
 
     @abstractmethod
     def input_energy(self, blk: pyo.Block, core, ledger: Ledger, ts) -> None:
         """Electricity or fuel used to make the heat in slice ts."""
+
+    def input_cost(self, blk: pyo.Block, core, ledger: Ledger, y: int, ts, w: float) -> None:
+        """Cost of the input energy of slice ts in period y (weight w), when the core does not price it."""
+        return None

@@ -73,12 +73,11 @@ class OnsiteGenerationModel(SizedAssetModel):
         limit = inp.export_limit_share[s]
         blk.export_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.export[ts] <= limit * b.generation[ts])
         for ts in m.slices:
-            y = period(ts)
             ledger.add("onsite_supply", s, ts, blk.direct[ts], self.id)
             if hourly:
                 ledger.add("export", s, ts, blk.export[ts], self.id)
             else:
                 ledger.add("surplus_to_storage", s, ts, blk.to_storage[ts], self.id)
-            share = self.share * inp.time.weight(ts)
-            px = inp.export_price(s, ts)  # hourly: the tariff's export price when it sets one (§15.2)
-            self.cost(ledger, "export_revenue", y, -share * (m.price_export[y] if px is None else px) * blk.export[ts])
+        for y, ts, w in inp.time.flows():
+            share = self.share * w
+            self.cost(ledger, "export_revenue", y, -share * core.export_price(s, y, ts) * blk.export[ts])

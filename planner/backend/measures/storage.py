@@ -79,8 +79,8 @@ class StorageModel(SizedAssetModel):
             b.charge[ts] <= power * b.capacity[period(ts)]))
         blk.discharge_power_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
             b.discharge[ts] <= power * b.capacity[period(ts)]))
-        blk.discharge_cycles_max = pyo.Constraint(m.periods, rule=lambda b, y: sum(
-            time.weight(sl.key) * b.discharge[sl.key] for sl in time.slices_of(y))
+        blk.discharge_cycles_max = pyo.Constraint(time.detail_years, rule=lambda b, y: sum(
+            sl.weight * b.discharge[sl.key] for sl in time.own_slices(y))
             <= cfg.cycles_per_year * MWH_TO_GWH * b.capacity[y])
         for ts in m.slices:
             ledger.add("elec_load", s, ts, blk.charge[ts] - blk.discharge[ts], self.id)

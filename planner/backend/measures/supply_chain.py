@@ -38,9 +38,10 @@ class SupplyChainModel(AssetModel):
     def build_physics(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg = self.inp, self.cfg
         period = inp.time.period_of
+        cuts = {}
         for ts in core.m.slices:
             y = period(ts)
-            cut = cfg.cut_share * inp.bau_scope3_kt[cfg.category, y] * blk.in_service[y]
-            ledger.add("scope3_cut", cfg.category, ts, cut, self.id)
-            self.cost(ledger, "variable_om", y, inp.time.weight(ts) * cfg.cost_cny_per_tco2e
-                      * CNY_PER_T_TO_MCNY_PER_KT * cut)
+            cuts[ts] = cfg.cut_share * inp.bau_scope3_kt[cfg.category, y] * blk.in_service[y]
+            ledger.add("scope3_cut", cfg.category, ts, cuts[ts], self.id)
+        for y, ts, w in inp.time.flows():
+            self.cost(ledger, "variable_om", y, w * cfg.cost_cny_per_tco2e * CNY_PER_T_TO_MCNY_PER_KT * cuts[ts])
