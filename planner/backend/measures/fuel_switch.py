@@ -35,8 +35,8 @@ class FuelSwitchModel(HeatSupplyModel):
         ledger.add("scope1_other", cfg.site, ts, inp.fuel_factor_kt_per_gwh[cfg.fuel] * fuel, self.id)
 
     def input_cost(self, blk: pyo.Block, core, ledger: Ledger, y: int, ts, w: float) -> None:
-        share = self.share * w
-        self.cost(ledger, "energy", y, share * core.m.price_fuel[self.cfg.fuel, y] * (blk.heat[ts] / self.cfg.efficiency))
+        share, fuel = self.share * w, blk.heat[ts] / self.cfg.efficiency
+        self.cost(ledger, "energy", y, share * core.m.price_fuel[self.cfg.fuel, y] * fuel)
 
     def scope1_source(self) -> str:
         return f"combustion:{self.cfg.fuel}"
