@@ -236,3 +236,63 @@ def test_the_typical_heat_shape_is_process_heat_plus_winter_space_heating():
     assert x[month == 0].mean() > 1.2 > 0.8 > x[month == 6].mean()  # January above July
     july = typical_load().reshape(365, 24)[month == 6]
     assert x[month == 6].mean() == pytest.approx(0.7 * july.mean(), rel=1e-9)  # summer: process heat only
+
+
+def _years_case(tmp_path, mode: str, **time_over):
+    """2025-2030 at constant prices, grid factor and demand; free PV and a battery built in 2025 only; a
+    scope-2 target in 2028. Under `milestones` the detail years are 2025, 2028 and 2030."""
+    tariff = _tariff("v" * 8 + "p" * 10 + "f" * 6, {"valley": 250, "peak": 1000, "flat": 600})
+    hourly = {"tariff": tariff, "load": _csv(tmp_path, "load", [1.0] * 8 + [1.5] * 10 + [0.6] * 6),
+              "pv": _csv(tmp_path, "pv", [0.0] * 7 + [1.0] * 10 + [0.0] * 7)}
+    pv = {"id": "pv", "kind": "onsite_generation", "site": "s1", "capex_cny_per_kw": 3000, "yield_mwh_per_mw": 1200,
+          "lifetime": 25, "max_size": 0.2, "latest_year": 2025}
+    bat = _battery(capex_cny_per_kwh=200, max_size=0.3, lifetime=20, latest_year=2025)
+    sc = scenario(horizon={"start": 2025, "end": 2030}, discount_rate=0.05,
+                  prices={"electricity": 650, "export_electricity": 300},
+                  time={"resolution": "representative_days", "days": 2, "hourly_years": mode,
+                        "sites": {"s1": hourly}, **time_over},
+                  targets=[{"id": "t", "year": 2028, "coverage": {"scope1": True, "scope2": "location"},
+                            "reduction": 0.05}], measures=[pv, bat])
+    drv = bl.drivers(sc)
+    b = build_model(build_inputs(sc, None, drv), target_years(sc, bl.bau_emissions(sc, drv), drv))
+    return b, solve(b, sc.solver)
+
+
+@pytest.mark.usefixtures("testlib")
+def test_milestone_years_give_the_every_year_optimum_when_nothing_changes_between_them(tmp_path):
+    b_all, all_ = _years_case(tmp_path, "all")
+    b_ms, ms = _years_case(tmp_path, "milestones")
+    assert b_ms.inp.time.detail_years == [2025, 2028, 2030]
+    assert ms.objective_mcny == pytest.approx(all_.objective_mcny, rel=1e-6)
+    assert ms.n_variables < 0.6 * all_.n_variables and ms.n_constraints < 0.6 * all_.n_constraints
+    for y in (2025, 2028, 2030):  # target and detail years: the emission of the same plan, exactly
+        assert b_ms.value(b_ms.m.scope2_location["s1", y]) == pytest.approx(
+            b_all.value(b_all.m.scope2_location["s1", y]), rel=1e-7)
+    size = [b.value(b.measures[1].block.capacity[2025]) for b in (b_all, b_ms)]  # measures sorted: bat, pv
+    assert size[1] == pytest.approx(size[0], rel=1e-6) and size[0] > 0
+
+
+@pytest.mark.usefixtures("testlib")
+def test_an_interpolated_year_is_the_blend_of_its_detail_years(tmp_path):
+    b, _info = _years_case(tmp_path, "milestones", detail_years=[2026])
+    t, m, v = b.inp.time, b.m, b.value
+    assert t.detail_years == [2025, 2026, 2028, 2030] and t.blend(2027) == ((2026, 0.5), (2028, 0.5))
+    assert t.blend(2029) == ((2028, 0.5), (2030, 0.5))
+    assert sum(w for _s, w in t.members(2027)) == pytest.approx(1.0, rel=1e-12)
+    for y, (a, c) in ((2027, (2026, 2028)), (2029, (2028, 2030))):  # grid factor and prices constant here
+        assert v(m.scope2_location["s1", y]) == pytest.approx(
+            0.5 * v(m.scope2_location["s1", a]) + 0.5 * v(m.scope2_location["s1", c]), rel=1e-9)
+        assert v(m.cost["energy", y]) == pytest.approx(0.5 * v(m.cost["energy", a]) + 0.5 * v(m.cost["energy", c]),
+                                                       rel=1e-9)
+    assert not any(k.startswith("2027.") for k in t.slice_keys)
+
+
+def test_detail_years_need_milestones_and_the_horizon():
+    from planner.errors import InputError
+
+    tariff = _tariff("f" * 24, {"flat": 500})
+    for over, msg in (({"detail_years": [2025]}, "need `hourly_years: milestones`"),
+                      ({"hourly_years": "milestones", "detail_years": [2040]}, "within the horizon")):
+        with pytest.raises(InputError, match=msg) as exc:
+            scenario(time={"resolution": "representative_days", "sites": {"s1": {"tariff": tariff}}, **over})
+        assert "time.detail_years[0]" in str(exc.value)
