@@ -296,3 +296,27 @@ def test_detail_years_need_milestones_and_the_horizon():
         with pytest.raises(InputError, match=msg) as exc:
             scenario(time={"resolution": "representative_days", "sites": {"s1": {"tariff": tariff}}, **over})
         assert "time.detail_years[0]" in str(exc.value)
+
+
+@pytest.mark.usefixtures("testlib")
+def test_a_demand_charge_makes_a_high_power_short_battery_optimal_when_power_is_its_own_decision(tmp_path):
+    # flat 500 CNY/MWh (no arbitrage), 40 CNY/kW-month; load b for 23 h and 3b for 1 h (mean 26b/24 = LOAD_MW).
+    # A lossless battery shaving the spike to the mean needs power D = 3b - LOAD_MW and energy D x 1 h. Shaving
+    # is worth 40 x 12 x 1000 = 480,000 CNY per MW a year. At 200 CNY/kWh with a fixed 4-hour duration a MW of
+    # shaving costs 800,000: no battery. With power at 100 CNY/kW and energy at 200 CNY/kWh it costs 300,000:
+    # a 1-hour battery of D MW flattens the load.
+    tariff = _tariff("f" * 24, {"flat": 500}, demand=40)
+    load = [1.0] * 18 + [3.0] + [1.0] * 5
+    b = LOAD_MW * 24 / 26
+    spike, d = 3 * b, 3 * b - LOAD_MW
+    bat = _battery(capex_cny_per_kwh=200, max_size=1.0, round_trip_efficiency=1.0, lifetime=1, fom_share=0,
+                   duration_h=4)
+    _b0, fixed = _solve(tmp_path, tariff, load, [bat])
+    assert fixed.objective_mcny * MCNY_TO_CNY == pytest.approx(500 * 1000 + 480_000 * spike, rel=1e-9)
+    bb, sep = _solve(tmp_path, tariff, load, [{**bat, "power_capex_cny_per_kw": 100}])
+    assert sep.objective_mcny * MCNY_TO_CNY == pytest.approx(500 * 1000 + 480_000 * LOAD_MW + 300_000 * d, rel=1e-9)
+    blk = bb.measures[0].block
+    assert bb.value(blk.power[2025]) == pytest.approx(d, rel=1e-7)
+    assert bb.value(blk.capacity[2025]) == pytest.approx(d, rel=1e-7)  # 1 hour of its power
+    rows = bb.measures[0].roadmap_rows(bb.value)
+    assert [r["unit"] for r in rows] == ["MWh", "MW"] and rows[1]["capex_cny"] == pytest.approx(100_000 * d, rel=1e-7)
