@@ -249,6 +249,7 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
     }
     if inp.hourly is not None:  # docs/model.md §15: the days and the error of the reduction
         summary["representative_days"] = {"days": len(inp.hourly.days), "hours_per_day": inp.hourly.hours,
+                                          "detail_years": inp.time.detail_years,
                                           "day_weight_days": inp.hourly.day_weight,
                                           "reduction_error": hourly_reduction(built)}
     p = cls(**{**vars(fr), "targets": tg}, scenario=sc, summary=summary, inventory=inv, bau=bau, sbti=checks,

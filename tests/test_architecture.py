@@ -115,7 +115,8 @@ def test_docs_names_exist_in_the_model_and_every_model_component_is_documented()
     """Names of the annual demo and of the representative-day demo (docs/model.md §15) together."""
     model_names: set[str] = set()
     block_names: set[str] = set()
-    for b in (_demo_model(), _built(planner.load_scenario(ROOT / "scenarios" / "demo_hourly.yaml"))):
+    for b in (_demo_model(), _built(planner.load_scenario(ROOT / "scenarios" / "demo_hourly.yaml")),
+              _built(_hourly_variant())):
         model_names |= {c.local_name for c in b.m.component_objects(descend_into=False)
                         if not c.local_name.startswith("measure_")}
         block_names |= {c.local_name for mm in b.measures for c in mm.block.component_objects(descend_into=False)}
@@ -124,6 +125,23 @@ def test_docs_names_exist_in_the_model_and_every_model_component_is_documented()
     assert model_names - doc_m == set(), "in the model but not documented in docs/model.md"
     assert doc_blk - block_names == set(), "documented block components missing from the demo's measure blocks"
     assert block_names - doc_blk == set(), "measure block components not documented in docs/model.md"
+
+
+def _hourly_variant():
+    """demo_hourly_milestones (interpolated years) with the optional hourly components: a battery whose power
+    is its own decision, gas heat with the typical heat shape and a heat pump; two days."""
+    from planner.schemas.loader import profile_paths, validate
+    from planner.schemas.yamlio import read_yaml
+
+    path = ROOT / "scenarios" / "demo_hourly_milestones.yaml"
+    raw = profile_paths(read_yaml(path), path.parent)
+    raw["sites"][0]["energy"]["natural_gas"] = 1e6
+    raw["time"] = {**raw["time"], "days": 2}
+    raw["time"]["sites"]["east_assembly"]["heat"] = "typical"
+    raw["measures"] = [{**m, "power_capex_cny_per_kw": 300} if m["id"] == "battery" else m for m in raw["measures"]]
+    raw["measures"].append({"id": "hp", "template": "heat_pump", "site": "east_assembly",
+                            "target_carrier": "natural_gas"})
+    return validate(raw, str(path))
 
 
 def _built(sc) -> BuiltModel:
