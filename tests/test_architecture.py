@@ -130,11 +130,12 @@ def test_docs_names_exist_in_the_model_and_every_model_component_is_documented()
 def _hourly_variant():
     """demo_hourly_milestones (interpolated years) with the optional hourly components: a battery whose power
     is its own decision, gas heat with the typical heat shape and a heat pump; two days."""
-    from planner.schemas.loader import profile_paths, validate
+    from planner.schemas.loader import resolve_profiles, validate
     from planner.schemas.yamlio import read_yaml
 
     path = ROOT / "scenarios" / "demo_hourly_milestones.yaml"
-    raw = profile_paths(read_yaml(path), path.parent)
+    raw = read_yaml(path)
+    resolve_profiles(raw, path)
     raw["sites"][0]["energy"]["natural_gas"] = 1e6
     raw["time"] = {**raw["time"], "days": 2}
     raw["time"]["sites"]["east_assembly"]["heat"] = "typical"

@@ -142,14 +142,14 @@ def load_scenario(path: str | Path, root: str | Path | None = None) -> Scenario:
     scenario's own folder)."""
     path = Path(path)
     raw = read_yaml(path, root)
-    _resolve_profiles(raw, path)
+    resolve_profiles(raw, path)
     return validate(raw, str(path))
 
 
 PROFILE_KEYS = ("load", "pv", "wind", "heat")  # hourly profiles: "typical" (or "flat") or a CSV path
 
 
-def _resolve_profiles(raw, path: Path) -> None:
+def resolve_profiles(raw, path: Path) -> None:
     """Profile CSV paths of `time.sites` are relative to the scenario file's folder (not the working
     directory); a missing file is an input error naming the key."""
     sites = ((raw.get("time") or {}).get("sites") if isinstance(raw, dict) and isinstance(raw.get("time"), dict)
