@@ -27,6 +27,11 @@ SETTINGS = {
     "base+no_symmetry": ({"mip_detect_symmetry": False}, "base"),
     "base+heuristic_effort_0": ({"mip_heuristic_effort": 0.0}, "base"),
     "base+lp_age_5": ({"mip_lp_age_limit": 5}, "base"),
+    "base+no_rins_rens": ({"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False}, "base"),
+    "base+no_feasibility_jump": ({"mip_heuristic_run_feasibility_jump": False}, "base"),
+    "base+no_restart": ({"mip_allow_restart": False}, "base"),
+    "base+pool_1000": ({"mip_pool_soft_limit": 1000}, "base"),
+    "base+no_node_cuts": ({"mip_allow_cut_separation_at_nodes": False}, "base"),
 }
 
 
