@@ -165,3 +165,32 @@ def test_linear_pathway_runs_from_the_previous_milestone():
     assert req["b", 2027] == pytest.approx(300, **ABS)  # -40%: halfway from -20% (2026) to -60% (2028)
     assert req["b", 2028] == pytest.approx(200, **ABS)
     assert p.roadmap.groupby("year").size().to_dict() == {2026: 2, 2027: 4, 2028: 6}
+
+
+def test_exclusive_members_share_one_unit_of_service_even_in_the_lp_relaxation():
+    # Two exclusive 10-year retrofits, each enough for half of a -20% target, over 2025-2028. The LP
+    # relaxation may spread a measure's build over several years; the `ever` rows (ever >= in service in
+    # every year, ever >= the sum of the builds) still keep the members' service within one unit a year
+    # and their builds within one in total, which ever >= build[y] alone did not.
+    import numpy as np
+
+    from helpers import scenario
+
+    from planner import run as R
+    from planner.backend.matrix import compile_model, to_highs
+
+    sc = scenario(horizon={"start": 2025, "end": 2028},
+                  measures=[eff("a", 0.1, exclusive_group="g"), eff("b", 0.1, exclusive_group="g")],
+                  targets=[{"id": "t", "year": 2028, "coverage": S2L, "reduction": 0.05, "pathway": "linear"}])
+    drv = R.bl.drivers(sc)
+    built_model = R.build_model(R.build_inputs(sc, None, drv), R.target_years(sc, R.bl.bau_emissions(sc, drv), drv))
+    mx = compile_model(built_model.m)
+    n = len(mx.c)
+    h = to_highs(mx, {"output_flag": False})
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, dtype=np.uint8))
+    h.run()
+    x = dict(zip((v.name for v in mx.columns), h.getSolution().col_value, strict=True))
+    for y in range(2025, 2029):
+        service = sum(x.get(f"measure_{m}.in_service[{y}]", 0.0) for m in "ab")
+        assert service <= 1 + 1e-9
+    assert sum(v for k, v in x.items() if ".build[" in k) <= 1 + 1e-9

@@ -21,10 +21,16 @@ def add_rules(m: pyo.ConcreteModel, measures: list[MeasureModel], inp: ModelInpu
     m.exclusive_measures = pyo.Set(initialize=sorted(mid for ids in groups.values() for mid in ids), ordered=True)
     m.exclusive_groups = pyo.Set(initialize=sorted(groups), ordered=True)
     m.ever = pyo.Var(m.exclusive_measures, domain=pyo.Binary, doc="measure adopted at least once")
+    # ever >= in service in every year (at most one vintage is in service, so in_service <= 1) and, for a
+    # measure built at most once, ever >= the sum of its builds: both tighter in the LP than ever >= build[y]
+    # (builds spread over several years would otherwise leave ever at the largest single one; §7)
     m.ever_def = pyo.ConstraintList()
     for mid in m.exclusive_measures:
-        for y in assets[mid].build_years:
-            m.ever_def.add(m.ever[mid] >= assets[mid].block.build[y])
+        blk = assets[mid].block
+        for y in inp.years:
+            m.ever_def.add(m.ever[mid] >= blk.in_service[y])
+        if not assets[mid].cfg.reinvest:
+            m.ever_def.add(m.ever[mid] >= sum(blk.build[y] for y in assets[mid].build_years))
     m.exclusive_group_max = pyo.Constraint(m.exclusive_groups, rule=lambda m, g: sum(m.ever[x] for x in groups[g]) <= 1)
     m.prerequisite_in_service_max = pyo.ConstraintList()
     for _mid, mm in sorted(assets.items()):
