@@ -173,7 +173,6 @@ def test_exclusive_members_share_one_unit_of_service_even_in_the_lp_relaxation()
     # every year, ever >= the sum of the builds) still keep the members' service within one unit a year
     # and their builds within one in total, which ever >= build[y] alone did not.
     import numpy as np
-
     from helpers import scenario
 
     from planner import run as R
