@@ -101,3 +101,21 @@ def test_unreachable_scheduler_is_a_one_line_input_error(monkeypatch):
     sc = _with(portfolio(2), heuristic="sites")
     with pytest.raises(InputError, match="no Dask scheduler reachable at tcp://127.0.0.1:9"):
         plan(sc, scheduler="tcp://127.0.0.1:9")
+
+
+def test_best_start_completes_each_candidates_integers_by_lp_and_keeps_the_cheapest_feasible():
+    # min 3 b1 + 2 b2 + c  s.t.  b1 + b2 + c >= 1.5,  0 <= c <= 1,  b binary.
+    # (1, 0): c = 0.5, cost 3.5; (0, 1): c = 0.5, cost 2.5; (0, 0): c >= 1.5 is infeasible.
+    import scipy.sparse as sp
+
+    from planner.backend.matrix import Matrix, best_start
+
+    mx = Matrix(c=np.array([3.0, 2.0, 1.0]), offset=0.0, A=sp.csr_array(np.array([[1.0, 1.0, 1.0]])),
+                row_lower=np.array([1.5]), row_upper=np.array([np.inf]), col_lower=np.zeros(3),
+                col_upper=np.array([1.0, 1.0, 1.0]), integer=np.array([True, True, False]), columns=[], rows=[])
+    cands = [np.array([0.0, 0.0, 0.9]), np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.7]),
+             np.array([1.0, 0.0, 0.3])]  # the last repeats the second's integers: solved once
+    x, obj = best_start(mx, cands, {})
+    assert list(x) == pytest.approx([0.0, 1.0, 0.5]) and obj == pytest.approx(2.5)
+    x, obj = best_start(mx, cands[:1], {})
+    assert x is None and obj == float("inf")

@@ -99,8 +99,8 @@ def test_every_variant_starts_from_the_base_plan_and_its_result_ignores_what_the
     w = Worker(spec)
     rows = [w.run(i, design.values[i])["metrics"].iloc[0] for i in range(len(design))]
     base = planner.plan(spec.base)  # the start: the base scenario's plan, by variable name
-    start = w.resolver.start
-    assert start is not None and len(start) > 50
+    [start] = w.resolver.start  # 5 variants: no anchors (min(8, 5 // 25) = 0), the base plan alone
+    assert len(start) > 50
     by_name = {v.name: x for v, x in start.items()}
     built = {k.split(".")[0].removeprefix("measure_") for k, v in by_name.items() if ".build[" in k and v > 0.5}
     assert built and built == set(base.roadmap.measure)  # the measures the base plan builds
@@ -114,6 +114,33 @@ def test_every_variant_starts_from_the_base_plan_and_its_result_ignores_what_the
         m = w_off.run(i, design.values[i])["metrics"].iloc[0]
         assert m.npv_cny == pytest.approx(rows[i].npv_cny, rel=1e-9)
     assert w_off.resolver.start is None
+
+
+def test_anchor_plans_are_spread_over_the_design_and_results_ignore_worker_and_order(tmp_path):
+    from planner.studies.sweep.design import anchor_rows
+
+    spec = load_sweep(write_sweep(tmp_path, design="lhs", samples=6, seed=3, parameters=COEFFICIENT_PARAMETERS,
+                                  solver={"anchors": 2}))
+    design = make_design(spec)
+    chosen = anchor_rows(design, 2)
+    u = design.unit
+    far = np.linalg.norm(u - 0.5, axis=1)
+    assert chosen[0] == int(np.argmax(far))  # the variant farthest from the base first
+    rest = [i for i in range(len(design)) if i != chosen[0]]  # then the one farthest from base and the first
+    gap = {i: min(far[i], np.linalg.norm(u[i] - u[chosen[0]])) for i in rest}
+    assert chosen[1] == max(rest, key=lambda i: (gap[i], -i))
+    assert anchor_rows(design, 2) == chosen and len(anchor_rows(design, 50)) == len(design)
+    w = Worker(spec)
+    rows = [w.run(i, design.values[i])["metrics"].iloc[0] for i in range(len(design))]
+    assert len(w.resolver.start) == 3  # the base plan and two anchors' plans
+    exact = load_sweep(write_sweep(tmp_path, "exact", design="lhs", samples=6, seed=3,
+                                   solver={"mip_rel_gap": 0.0, "warm_start": "none"}, parameters=COEFFICIENT_PARAMETERS))
+    w_exact = Worker(exact)
+    for i in (5, 0, 3):  # another worker, another order: the same result, and the optimum
+        alone = Worker(spec).run(i, design.values[i])["metrics"].iloc[0]
+        assert alone.npv_cny == rows[i].npv_cny and alone.status == rows[i].status == "optimal"
+        opt = w_exact.run(i, design.values[i])["metrics"].iloc[0]
+        assert rows[i].npv_cny == pytest.approx(opt.npv_cny, rel=max(spec.base.solver.mip_rel_gap, 1e-9))
 
 
 def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):

@@ -74,6 +74,33 @@ def set_start(h: highspy.Highs, x: np.ndarray) -> None:
     h.setSolution(sol)
 
 
+def best_start(mx: Matrix, candidates: list[np.ndarray], options: dict) -> tuple[np.ndarray | None, float]:
+    """The best MIP start among candidate plans: each candidate's integer values are fixed and the LP of the
+    rest is solved (one HiGHS instance, warm-started from the previous candidate's basis); returns the
+    completed plan of the cheapest feasible candidate and its objective (None, inf when none is feasible).
+    Candidates with the same integer values are solved once."""
+    ints = np.flatnonzero(mx.integer).astype(np.int32)
+    n = len(mx.c)
+    h = new_highs({**options, "time_limit": options.get("time_limit", 60.0)})
+    pass_matrix(h, mx.c, mx.A, mx.row_lower, mx.row_upper, mx.col_lower, mx.col_upper, np.zeros(n, bool), mx.offset)
+    best: tuple[np.ndarray | None, float] = (None, float("inf"))
+    seen: set[bytes] = set()
+    for x in candidates:
+        fixed = np.clip(np.round(x[ints]), mx.col_lower[ints], mx.col_upper[ints])
+        key = fixed.tobytes()
+        if key in seen:
+            continue
+        seen.add(key)
+        h.changeColsBounds(len(ints), ints, fixed, fixed)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            continue
+        obj = h.getInfo().objective_function_value
+        if obj < best[1]:
+            best = (np.asarray(h.getSolution().col_value), obj)
+    return best
+
+
 def load_values(mx: Matrix, x: np.ndarray) -> None:
     """Write a column vector back into the Pyomo variables."""
     for v, val in zip(mx.columns, x, strict=True):

@@ -124,24 +124,33 @@ class Resolver:
     as a fresh run, so a re-solve equals a fresh solve of the same variant (within the gap when a start
     is offered).
 
-    `start`: a plan by variable name (`plan_by_name`) offered to HiGHS as the MIP start of every solve;
-    always the same plan (sweeps: the base scenario's), so that a variant's result does not depend on
-    which variant the worker solved before it (docs/sweeps.md, "Speed")."""
+    `start`: plans by variable name (`plan_by_name`) offered to HiGHS as MIP starts of every solve (several:
+    the best is chosen per solve, backend.solve); always the same plans (sweeps: the base scenario's and
+    the anchors'), so that a variant's result does not depend on which variant the worker solved before it
+    (docs/sweeps.md, "Speed")."""
 
-    def __init__(self, built: BuiltModel, start: dict[str, float] | None = None):
+    def __init__(self, built: BuiltModel, start: dict[str, float] | list[dict[str, float]] | None = None):
         self.built = built
         self.highs_seconds = float("nan")  # wall inside HiGHS in the last solve (the rest is hand-over)
-        self.start: ComponentMap | None = None
-        if start:
-            self.start = ComponentMap((v, start[v.name]) for v in built.m.component_data_objects(pyo.Var)
-                                      if v.name in start)
+        self.start: list[ComponentMap] | None = None
+        self.set_start(start)
+
+    def set_start(self, start: dict[str, float] | list[dict[str, float]] | None) -> None:
+        """Replace the MIP start plans (by variable name)."""
+        plans = [start] if isinstance(start, dict) else [p for p in (start or []) if p]
+        if not plans:
+            self.start = None
+            return
+        vars_ = list(self.built.m.component_data_objects(pyo.Var))
+        self.start = [ComponentMap((v, p[v.name]) for v in vars_ if v.name in p) for p in plans]
 
     def update(self, inp: ModelInputs, rows: list[TargetYear]) -> None:
         """Push new coefficients (the caller checked `structural_change`)."""
         update_in_place(self.built, inp, rows)
 
     def solve(self, opts: Solver) -> SolveInfo:
-        info = solve(self.built, opts, start_values=self.start)
+        start = self.start[0] if self.start and len(self.start) == 1 else self.start
+        info = solve(self.built, opts, start_values=start)
         self.highs_seconds = info.highs_seconds
         return info
 

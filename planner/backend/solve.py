@@ -17,13 +17,16 @@ from pyomo.common.collections import ComponentMap
 
 from ..schemas.scenario import Solver
 from .builder import BuiltModel
-from .matrix import Matrix, compile_model, load_values, set_start, to_highs
+from .matrix import Matrix, best_start, compile_model, load_values, set_start, to_highs
 
 MS = highspy.HighsModelStatus
 FALLBACK_SECONDS = 60.0  # time the decomposition may take past the limit when nothing was found in it
 LIMITS = (MS.kTimeLimit, MS.kIterationLimit, MS.kSolutionLimit, MS.kInterrupt)
 # HiGHS options chosen by measurement (docs/model.md §12, benchmarks/settings.py)
 TUNED_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False}
+# with a start chosen among several plans (sweep anchors, docs/sweeps.md) the start is near-optimal and RENS
+# sub-MIPs only cost time: 2.6x less HiGHS CPU on demo LHS variants (benchmarks/sweep_starts.py)
+CHOSEN_START_OPTIONS = {"mip_heuristic_run_rens": False}
 
 
 @dataclass
@@ -102,10 +105,11 @@ def use_decomposition(opts: Solver, built: BuiltModel, scheduler: str | None = N
 
 
 def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | None = None,
-          start_values: ComponentMap | None = None) -> SolveInfo:
+          start_values: ComponentMap | list[ComponentMap] | None = None) -> SolveInfo:
     """Solve with HiGHS; load the best plan found into the model when there is one. `start_values`: values of
     (some of) the model's variables offered to HiGHS as a MIP start (sweeps: the base scenario's plan;
-    a variable it lacks starts at 0)."""
+    a variable it lacks starts at 0). A list of several plans: the one whose integer values give the
+    cheapest feasible LP is completed by that LP and offered, and RENS is switched off (CHOSEN_START_OPTIONS)."""
     t0 = time.perf_counter()
     nv, nb, nc = model_size(built.m)
     mx = compile_model(built.m)
@@ -119,7 +123,19 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | N
     first = None
     start = None
     if start_values is not None and mx.integer.any():
-        set_start(h, np.array([start_values.get(v, 0.0) for v in mx.columns], dtype=float))
+        plans = start_values if isinstance(start_values, list) else [start_values]
+        vectors = [np.array([p.get(v, 0.0) for v in mx.columns], dtype=float) for p in plans]
+        x0 = vectors[0] if vectors else None
+        if len(vectors) > 1:
+            t_lp = time.perf_counter()
+            chosen, _obj = best_start(mx, vectors, highs_options(opts))
+            highs_s += time.perf_counter() - t_lp
+            if chosen is not None:
+                x0 = chosen
+                for k, v in CHOSEN_START_OPTIONS.items():
+                    h.setOptionValue(k, v)
+        if x0 is not None:
+            set_start(h, x0)
     if use_decomposition(opts, built, scheduler) and mx.integer.any():
         from .decompose import first_plan
 

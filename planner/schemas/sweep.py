@@ -103,8 +103,11 @@ class SweepSolver(Strict):
     mip_rel_gap: Annotated[float, Field(ge=0, le=1)] | None = None
     seed: int | None = Field(None, ge=0, le=2**31 - 1)
     threads: int = Field(1, ge=1, le=256)
-    # MIP start of every variant: the base scenario's plan, solved once per worker (docs/sweeps.md, "Speed")
-    warm_start: Literal["base", "none"] = "base"
+    # MIP start of every variant (docs/sweeps.md, "Speed"): `anchors` = the best of the base scenario's plan
+    # and the plans of `anchors` variants spread over the design, solved once per worker; `base` = the base
+    # scenario's plan; `none`
+    warm_start: Literal["anchors", "base", "none"] = "anchors"
+    anchors: int | None = Field(None, ge=0, le=100)  # None: min(8, variants // 25)
 
 
 class Sweep(Strict):
@@ -226,7 +229,7 @@ def load_sweep(path: str | Path, root: str | Path | None = None) -> SweepSpec:
     if not base_path.is_file():
         raise InputError(file, "base", f"scenario file {sweep.base!r} not found (relative to the sweep file)")
     base = load_scenario(base_path, root)
-    over = {k: v for k, v in sweep.solver.model_dump(exclude={"warm_start"}).items() if v is not None}
+    over = {k: v for k, v in sweep.solver.model_dump(exclude={"warm_start", "anchors"}).items() if v is not None}
     base = base.model_copy(update={"solver": base.solver.model_copy(update=over)})
     return spec_of(sweep, base, file)
 

@@ -118,3 +118,31 @@ def _unit_sample(spec: SweepSpec, problem: dict) -> np.ndarray:
     if sw.design == "morris":
         return morris.sample(problem, sw.samples, num_levels=sw.levels or 4, seed=sw.seed)
     return sobol.sample(problem, sw.samples, calc_second_order=sw.second_order, seed=sw.seed)
+
+
+def anchor_rows(design: Design, k: int) -> list[int]:
+    """k variants spread over the design (farthest-point sampling from the base, in unit coordinates; a
+    parameter a variant leaves unchanged sits at the centre): their plans are the sweep's candidate MIP
+    starts (docs/sweeps.md, "Speed"). Deterministic: ties go to the lower variant number."""
+    n = len(design)
+    if k <= 0 or n == 0:
+        return []
+    x = design.unit.copy()
+    if x.size == 0:
+        return []
+    vals = design.values
+    for j in range(x.shape[1]):  # designs without unit positions (oat, grid, values): scale the values
+        col = vals[:, j]
+        if np.isnan(x[:, j]).all() and np.isfinite(col).any():
+            lo, hi = np.nanmin(col), np.nanmax(col)
+            x[:, j] = (col - lo) / (hi - lo) if hi > lo else 0.5
+    x = np.where(np.isnan(x), 0.5, x)
+    dist = np.linalg.norm(x - 0.5, axis=1)  # distance to the base (every parameter at its centre)
+    chosen: list[int] = []
+    for _ in range(min(k, n)):
+        i = int(np.argmax(dist))  # first index of the largest distance
+        if dist[i] <= 0:
+            break
+        chosen.append(i)
+        dist = np.minimum(dist, np.linalg.norm(x - x[i], axis=1))
+    return chosen

@@ -31,7 +31,9 @@ from ...schemas.scenario import Scenario
 from ...schemas.sweep import SweepSpec, apply_values
 from ...schemas.types import MAX_ID_CHARS
 from ...units import KT_TO_T, MCNY_TO_CNY
+from .design import anchor_rows, make_design
 
+MAX_AUTO_ANCHORS = 8  # anchors of a sweep that does not set `solver.anchors` (min(8, variants // 25))
 SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
 # facts of the run (timings, which worker, in place or rebuilt, its memory), not of the variant
 EXECUTION_COLUMNS = ("solve_seconds", "highs_seconds", "wall_seconds", "cpu_seconds", "rebuilt", "rebuild_reason",
@@ -68,13 +70,24 @@ class Worker:
         self.raw = spec.base.model_dump(mode="python")
         self.resolver: Resolver | None = None
         self._drivers: tuple | None = None  # (key, drivers, bau, bau per year and scope)
-        self.start: dict[str, float] | None = None  # the base scenario's plan, by variable name
+        # candidate MIP starts by variable name: the base scenario's plan, then the anchors' plans
+        self.start: list[dict[str, float]] | None = None
+
+    def anchor_count(self, n: int) -> int:
+        """How many anchor variants a sweep of n variants gets (`solver.anchors`, else min(8, n // 25))."""
+        cfg = self.spec.sweep.solver
+        if cfg.warm_start != "anchors":
+            return 0
+        return min(n, cfg.anchors if cfg.anchors is not None else min(MAX_AUTO_ANCHORS, n // 25))
 
     def _start_from_base(self) -> None:
-        """Build and solve the base scenario (every parameter unchanged); its plan becomes the MIP start of
-        every variant and its model the one the first variant updates in place. The same start for every
-        variant keeps each result independent of the order the variants reach this worker."""
-        self.start = {}
+        """Build and solve the base scenario (every parameter unchanged); its plan becomes a MIP start of
+        every variant and its model the one the first variant updates in place. With `warm_start: anchors`
+        the worker also solves a few variants spread over the design (from the base plan); each variant then
+        starts from the best of these plans (backend.solve: a fixed-integer LP per plan). Every worker
+        solves the same base and anchors the same way, so a variant's result does not depend on which
+        worker solves it or in which order."""
+        self.start = []
         try:
             sc = variant_scenario(self.spec, np.full(len(self.spec.parameters), np.nan), 0, self.raw)
             drv, bau, _ = self._baseline(sc)
@@ -83,8 +96,32 @@ class Worker:
             return
         info = solve(built, sc.solver)
         if info.has_solution and info.status != "infeasible":
-            self.start = plan_by_name(built)
+            self.start = [plan_by_name(built)]
         self.resolver = Resolver(built, self.start)
+        design = make_design(self.spec)
+        for i in anchor_rows(design, self.anchor_count(len(design))):
+            plan = self._anchor_plan(i, design.values[i])
+            if plan is not None:
+                self.start.append(plan)
+        self.resolver.set_start(self.start)
+
+    def _anchor_plan(self, i: int, values: np.ndarray) -> dict[str, float] | None:
+        """Variant i solved from the base plan alone: its plan by variable name (None when it has none)."""
+        try:
+            sc = variant_scenario(self.spec, values, i, self.raw)
+            drv, bau, _ = self._baseline(sc)
+            inp = build_inputs(sc, self.lib, drv)
+            rows = target_years(sc, bau, drv)
+        except PlannerError:
+            return None
+        if structural_change(self.resolver.built, inp, rows) is None:
+            self.resolver.update(inp, rows)
+        else:
+            self.resolver = Resolver(build_model(inp, rows), self.start[:1])
+        info = self.resolver.solve(sc.solver)
+        if not info.has_solution or info.status == "infeasible" or self.resolver.built.elastic:
+            return None
+        return plan_by_name(self.resolver.built)
 
     def _baseline(self, sc: Scenario):
         key = _driver_key(sc)
@@ -96,7 +133,12 @@ class Worker:
         return self._drivers[1:]
 
     def run(self, i: int, values: np.ndarray) -> dict[str, pd.DataFrame]:
-        """Every store row of variant i (tables by name); never raises for a bad or unsolvable variant."""
+        """Every store row of variant i (tables by name); never raises for a bad or unsolvable variant. A
+        worker's first call first solves the base scenario and the anchors (not counted in the variant's
+        timings)."""
+        first = self.start is None
+        if first and self.spec.sweep.solver.warm_start != "none":
+            self._start_from_base()
         t0, c0 = time.perf_counter(), time.process_time()
         row = dict(variant=i, status="", termination="", npv_cny=None, bound_cny=None, gap=None,
                    targets_met=None, targets_missed=None, total_capex_cny=None, cumulative_scope12_tco2e=None,
@@ -110,15 +152,12 @@ class Worker:
         except PlannerError as exc:
             row.update(status="invalid", message=str(exc))
             return self._finish(row, tables, t0, c0)
-        first = self.start is None
-        if first and self.spec.sweep.solver.warm_start == "base":
-            self._start_from_base()
         reason = structural_change(self.resolver.built, inp, rows) if self.resolver else "first variant"
         if reason is None:
             self.resolver.update(inp, rows)
         else:
             self.resolver = Resolver(build_model(inp, rows), self.start)
-        self.start = self.start or {}
+        self.start = self.start or []
         reason = "first variant" if first else reason  # the worker built its model for this variant
         row.update(rebuilt=reason is not None, rebuild_reason=reason or "")
         info = self.resolver.solve(sc.solver)
