@@ -133,8 +133,9 @@ def test_anchor_plans_are_spread_over_the_design_and_results_ignore_worker_and_o
     w = Worker(spec)
     rows = [w.run(i, design.values[i])["metrics"].iloc[0] for i in range(len(design))]
     assert len(w.resolver.start) == 3  # the base plan and two anchors' plans
+    exact_solver = {"mip_rel_gap": 0.0, "warm_start": "none"}
     exact = load_sweep(write_sweep(tmp_path, "exact", design="lhs", samples=6, seed=3,
-                                   solver={"mip_rel_gap": 0.0, "warm_start": "none"}, parameters=COEFFICIENT_PARAMETERS))
+                                   parameters=COEFFICIENT_PARAMETERS, solver=exact_solver))
     w_exact = Worker(exact)
     for i in (5, 0, 3):  # another worker, another order: the same result, and the optimum
         alone = Worker(spec).run(i, design.values[i])["metrics"].iloc[0]
