@@ -33,7 +33,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     ap.add_argument("--warm-start", choices=["anchors", "base", "none"], default=None,
                     help="override the sweep's solver.warm_start (MIP starts: anchors' and base plans, base only)")
-    ap.add_argument("--anchors", type=int, default=None, help="override solver.anchors (default min(8, N // 25))")
+    ap.add_argument("--anchors", type=int, default=None, help="override solver.anchors (default min(8, N // 12))")
     args = ap.parse_args()
     import planner
     from planner.studies.sweep import read_store

@@ -107,7 +107,7 @@ class SweepSolver(Strict):
     # and the plans of `anchors` variants spread over the design, solved once per worker; `base` = the base
     # scenario's plan; `none`
     warm_start: Literal["anchors", "base", "none"] = "anchors"
-    anchors: int | None = Field(None, ge=0, le=100)  # None: min(8, variants // 25)
+    anchors: int | None = Field(None, ge=0, le=100)  # None: min(8, variants // 12)
 
 
 class Sweep(Strict):

@@ -33,7 +33,8 @@ from ...schemas.types import MAX_ID_CHARS
 from ...units import KT_TO_T, MCNY_TO_CNY
 from .design import anchor_rows, make_design
 
-MAX_AUTO_ANCHORS = 8  # anchors of a sweep that does not set `solver.anchors` (min(8, variants // 25))
+MAX_AUTO_ANCHORS = 8  # anchors of a sweep that does not set `solver.anchors`: min(8, variants // 12); each
+# costs a solve per worker and is worth it once it serves about a dozen variants (docs/sweeps.md)
 SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
 # facts of the run (timings, which worker, in place or rebuilt, its memory), not of the variant
 EXECUTION_COLUMNS = ("solve_seconds", "highs_seconds", "wall_seconds", "cpu_seconds", "rebuilt", "rebuild_reason",
@@ -74,11 +75,11 @@ class Worker:
         self.start: list[dict[str, float]] | None = None
 
     def anchor_count(self, n: int) -> int:
-        """How many anchor variants a sweep of n variants gets (`solver.anchors`, else min(8, n // 25))."""
+        """How many anchor variants a sweep of n variants gets (`solver.anchors`, else min(8, n // 12))."""
         cfg = self.spec.sweep.solver
         if cfg.warm_start != "anchors":
             return 0
-        return min(n, cfg.anchors if cfg.anchors is not None else min(MAX_AUTO_ANCHORS, n // 25))
+        return min(n, cfg.anchors if cfg.anchors is not None else min(MAX_AUTO_ANCHORS, n // 12))
 
     def _start_from_base(self) -> None:
         """Build and solve the base scenario (every parameter unchanged); its plan becomes a MIP start of
