@@ -20,14 +20,13 @@ from __future__ import annotations
 import dataclasses
 
 import pyomo.environ as pyo
-from pyomo.common.collections import ComponentMap
 
 from ..preprocess.inputs import ModelInputs
 from ..preprocess.targets import TargetYear
 from ..schemas.scenario import Solver
 from ..units import CNY_PER_T_TO_MCNY_PER_KT
 from .builder import COST_CATEGORIES, BuiltModel
-from .solve import SolveInfo, solve
+from .solve import SolveInfo, StartPlans, solve
 
 COEFFICIENT_INPUTS = frozenset({
     "price_elec_mcny_per_gwh", "price_fuel_mcny_per_gwh", "price_export_mcny_per_gwh", "price_ets_mcny_per_kt",
@@ -132,25 +131,20 @@ class Resolver:
     def __init__(self, built: BuiltModel, start: dict[str, float] | list[dict[str, float]] | None = None):
         self.built = built
         self.highs_seconds = float("nan")  # wall inside HiGHS in the last solve (the rest is hand-over)
-        self.start: list[ComponentMap] | None = None
+        self.start: StartPlans | None = None
         self.set_start(start)
 
     def set_start(self, start: dict[str, float] | list[dict[str, float]] | None) -> None:
         """Replace the MIP start plans (by variable name)."""
         plans = [start] if isinstance(start, dict) else [p for p in (start or []) if p]
-        if not plans:
-            self.start = None
-            return
-        vars_ = list(self.built.m.component_data_objects(pyo.Var))
-        self.start = [ComponentMap((v, p[v.name]) for v in vars_ if v.name in p) for p in plans]
+        self.start = StartPlans.of(self.built.m, plans) if plans else None
 
     def update(self, inp: ModelInputs, rows: list[TargetYear]) -> None:
         """Push new coefficients (the caller checked `structural_change`)."""
         update_in_place(self.built, inp, rows)
 
     def solve(self, opts: Solver) -> SolveInfo:
-        start = self.start[0] if self.start and len(self.start) == 1 else self.start
-        info = solve(self.built, opts, start_values=start)
+        info = solve(self.built, opts, start_values=self.start)
         self.highs_seconds = info.highs_seconds
         return info
 

@@ -30,6 +30,27 @@ CHOSEN_START_OPTIONS = {"mip_heuristic_run_rens": False}
 
 
 @dataclass
+class StartPlans:
+    """MIP start plans of one built model: by variable name (as given) and by id of the model's variables
+    (looked up per solve; ids stay valid while the model lives)."""
+
+    by_name: list[dict[str, float]]
+    by_id: list[dict[int, float]]
+
+    @classmethod
+    def of(cls, m: pyo.ConcreteModel, plans: list[dict[str, float]]) -> StartPlans:
+        variables = list(m.component_data_objects(pyo.Var))
+        return cls(plans, [{id(v): p[v.name] for v in variables if v.name in p} for p in plans])
+
+    def __len__(self) -> int:
+        return len(self.by_name)
+
+    def vectors(self, columns: list) -> list[np.ndarray]:
+        """One column vector per plan (a variable a plan lacks starts at 0)."""
+        return [np.fromiter((d.get(id(v), 0.0) for v in columns), float, len(columns)) for d in self.by_id]
+
+
+@dataclass
 class SolveInfo:
     """What the solver reported. status: optimal | time_limit | infeasible | no_solution | error."""
 
@@ -105,7 +126,7 @@ def use_decomposition(opts: Solver, built: BuiltModel, scheduler: str | None = N
 
 
 def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | None = None,
-          start_values: ComponentMap | list[ComponentMap] | None = None) -> SolveInfo:
+          start_values: ComponentMap | list[ComponentMap] | StartPlans | None = None) -> SolveInfo:
     """Solve with HiGHS; load the best plan found into the model when there is one. `start_values`: values of
     (some of) the model's variables offered to HiGHS as a MIP start (sweeps: the base scenario's plan;
     a variable it lacks starts at 0). A list of several plans: the one whose integer values give the
@@ -123,8 +144,11 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | N
     first = None
     start = None
     if start_values is not None and mx.integer.any():
-        plans = start_values if isinstance(start_values, list) else [start_values]
-        vectors = [np.array([p.get(v, 0.0) for v in mx.columns], dtype=float) for p in plans]
+        if isinstance(start_values, StartPlans):
+            vectors = start_values.vectors(mx.columns)
+        else:
+            plans = start_values if isinstance(start_values, list) else [start_values]
+            vectors = [np.array([p.get(v, 0.0) for v in mx.columns], dtype=float) for p in plans]
         x0 = vectors[0] if vectors else None
         if len(vectors) > 1:
             t_lp = time.perf_counter()
