@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.common.collections import ComponentMap
 
 from ..schemas.scenario import Solver
 from .builder import BuiltModel
@@ -126,11 +125,11 @@ def use_decomposition(opts: Solver, built: BuiltModel, scheduler: str | None = N
 
 
 def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | None = None,
-          start_values: ComponentMap | list[ComponentMap] | StartPlans | None = None) -> SolveInfo:
-    """Solve with HiGHS; load the best plan found into the model when there is one. `start_values`: values of
-    (some of) the model's variables offered to HiGHS as a MIP start (sweeps: the base scenario's plan;
-    a variable it lacks starts at 0). A list of several plans: the one whose integer values give the
-    cheapest feasible LP is completed by that LP and offered, and RENS is switched off (CHOSEN_START_OPTIONS)."""
+          start_values: StartPlans | None = None) -> SolveInfo:
+    """Solve with HiGHS; load the best plan found into the model when there is one. `start_values`: plans
+    offered to HiGHS as a MIP start (sweeps: the base scenario's and the anchors'; a variable a plan lacks
+    starts at 0). With several plans, the one whose integer values give the cheapest feasible LP is
+    completed by that LP and offered, and RENS is switched off (CHOSEN_START_OPTIONS)."""
     t0 = time.perf_counter()
     nv, nb, nc = model_size(built.m)
     mx = compile_model(built.m)
@@ -144,11 +143,7 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | N
     first = None
     start = None
     if start_values is not None and mx.integer.any():
-        if isinstance(start_values, StartPlans):
-            vectors = start_values.vectors(mx.columns)
-        else:
-            plans = start_values if isinstance(start_values, list) else [start_values]
-            vectors = [np.array([p.get(v, 0.0) for v in mx.columns], dtype=float) for p in plans]
+        vectors = start_values.vectors(mx.columns)
         x0 = vectors[0] if vectors else None
         if len(vectors) > 1:
             t_lp = time.perf_counter()

@@ -90,9 +90,8 @@ class Worker:
         worker solves it or in which order."""
         self.start = []
         try:
-            sc = variant_scenario(self.spec, np.full(len(self.spec.parameters), np.nan), 0, self.raw)
-            drv, bau, _ = self._baseline(sc)
-            built = build_model(build_inputs(sc, self.lib, drv), target_years(sc, bau, drv))
+            sc, inp, rows, _ = self._prepare(0, np.full(len(self.spec.parameters), np.nan))
+            built = build_model(inp, rows)
         except PlannerError:
             return
         info = solve(built, sc.solver)
@@ -109,20 +108,30 @@ class Worker:
     def _anchor_plan(self, i: int, values: np.ndarray) -> dict[str, float] | None:
         """Variant i solved from the base plan alone: its plan by variable name (None when it has none)."""
         try:
-            sc = variant_scenario(self.spec, values, i, self.raw)
-            drv, bau, _ = self._baseline(sc)
-            inp = build_inputs(sc, self.lib, drv)
-            rows = target_years(sc, bau, drv)
+            sc, inp, rows, _ = self._prepare(i, values)
         except PlannerError:
             return None
-        if structural_change(self.resolver.built, inp, rows) is None:
-            self.resolver.update(inp, rows)
-        else:
-            self.resolver = Resolver(build_model(inp, rows), self.start[:1])
+        self._load(inp, rows, self.start[:1])
         info = self.resolver.solve(sc.solver)
         if not info.has_solution or info.status == "infeasible" or self.resolver.built.elastic:
             return None
         return plan_by_name(self.resolver.built)
+
+    def _prepare(self, i: int, values: np.ndarray):
+        """Variant i's scenario, model inputs, target rows and BAU by year and scope (raises PlannerError)."""
+        sc = variant_scenario(self.spec, values, i, self.raw)
+        drv, bau, bau_scope = self._baseline(sc)
+        return sc, build_inputs(sc, self.lib, drv), target_years(sc, bau, drv), bau_scope
+
+    def _load(self, inp, rows, start) -> str | None:
+        """Put the inputs into the kept model in place, or rebuild it (with these start plans); returns why
+        it was rebuilt (None: in place)."""
+        reason = structural_change(self.resolver.built, inp, rows) if self.resolver else "first variant"
+        if reason is None:
+            self.resolver.update(inp, rows)
+        else:
+            self.resolver = Resolver(build_model(inp, rows), start)
+        return reason
 
     def _baseline(self, sc: Scenario):
         key = _driver_key(sc)
@@ -146,18 +155,11 @@ class Worker:
                    shortfall="", message="", solve_seconds=0.0, highs_seconds=0.0, rebuilt=False, rebuild_reason="")
         tables: dict[str, pd.DataFrame] = {}
         try:
-            sc = variant_scenario(self.spec, values, i, self.raw)
-            drv, bau, bau_scope = self._baseline(sc)
-            inp = build_inputs(sc, self.lib, drv)
-            rows = target_years(sc, bau, drv)
+            sc, inp, rows, bau_scope = self._prepare(i, values)
         except PlannerError as exc:
             row.update(status="invalid", message=str(exc))
             return self._finish(row, tables, t0, c0)
-        reason = structural_change(self.resolver.built, inp, rows) if self.resolver else "first variant"
-        if reason is None:
-            self.resolver.update(inp, rows)
-        else:
-            self.resolver = Resolver(build_model(inp, rows), self.start)
+        reason = self._load(inp, rows, self.start)
         self.start = self.start or []
         reason = "first variant" if first else reason  # the worker built its model for this variant
         row.update(rebuilt=reason is not None, rebuild_reason=reason or "")
