@@ -35,6 +35,7 @@ class StartPlans:
 
     by_name: list[dict[str, float]]
     by_id: list[dict[int, float]]
+    _cached: tuple[list, list[np.ndarray]] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, m: pyo.ConcreteModel, plans: list[dict[str, float]]) -> StartPlans:
@@ -45,8 +46,12 @@ class StartPlans:
         return len(self.by_name)
 
     def vectors(self, columns: list) -> list[np.ndarray]:
-        """One column vector per plan (a variable a plan lacks starts at 0)."""
-        return [np.fromiter((d.get(id(v), 0.0) for v in columns), float, len(columns)) for d in self.by_id]
+        """One column vector per plan (a variable a plan lacks starts at 0); kept for the last column list
+        (a patched matrix keeps its columns: resolve.Resolver)."""
+        if self._cached is None or self._cached[0] is not columns:
+            self._cached = (columns, [np.fromiter((d.get(id(v), 0.0) for v in columns), float, len(columns))
+                                      for d in self.by_id])
+        return [x.copy() for x in self._cached[1]]
 
 
 @dataclass
@@ -125,14 +130,20 @@ def use_decomposition(opts: Solver, built: BuiltModel, scheduler: str | None = N
 
 
 def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | None = None,
-          start_values: StartPlans | None = None) -> SolveInfo:
+          start_values: StartPlans | None = None,
+          compiled: tuple[Matrix, tuple[int, int, int]] | None = None) -> SolveInfo:
     """Solve with HiGHS; load the best plan found into the model when there is one. `start_values`: plans
     offered to HiGHS as a MIP start (sweeps: the base scenario's and the anchors'; a variable a plan lacks
     starts at 0). With several plans, the one whose integer values give the cheapest feasible LP is
-    completed by that LP and offered, and RENS is switched off (CHOSEN_START_OPTIONS)."""
+    completed by that LP and offered, and RENS is switched off (CHOSEN_START_OPTIONS). `compiled`: the
+    model's current matrix and `model_size` when the caller keeps them (resolve.Resolver), else compiled
+    here."""
     t0 = time.perf_counter()
-    nv, nb, nc = model_size(built.m)
-    mx = compile_model(built.m)
+    if compiled is None:
+        nv, nb, nc = model_size(built.m)
+        mx = compile_model(built.m)
+    else:
+        mx, (nv, nb, nc) = compiled
     handover = time.perf_counter() - t0
     ensure_threads(opts.threads)
     h = to_highs(mx, highs_options(opts))

@@ -159,12 +159,13 @@ class AssetModel(MeasureModel):
             self.cost(ledger, "capex", t, share * blk.capex[t])
             ledger.add("capex", None, t, share * blk.capex[t], self.id)
             ledger.add("adoptions", None, t, blk.build[t], self.id)
-        for t in years:
-            win = self.window(t)
-            if not win:
-                continue
-            fom = sum(cfg.fom_share * blk.capex[x] for x in win) + cfg.fom_fixed_cny * CNY_TO_MCNY * blk.in_service[t]
-            self.cost(ledger, "fixed_om", t, share * fom)
+        # fixed O&M per year as a named expression: a sweep that changes one measure's capex then recompiles
+        # only that measure's terms of the objective (backend/patch.py), not every measure's window sums
+        blk.fixed_om = pyo.Expression([t for t in years if self.window(t)], rule=lambda b, t: sum(
+            cfg.fom_share * b.capex[x] for x in self.window(t)) + cfg.fom_fixed_cny * CNY_TO_MCNY * b.in_service[t],
+            doc="fixed O&M of the builds in service, MCNY")
+        for t in blk.fixed_om:
+            self.cost(ledger, "fixed_om", t, share * blk.fixed_om[t])
         end = years[-1]
         salvage = sum(blk.capex[x] * (x + lifetime - 1 - end) / lifetime
                       for x in self.build_years if x + lifetime - 1 > end)

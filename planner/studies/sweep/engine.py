@@ -233,9 +233,15 @@ ADOPTION_COLUMNS = ["measure", "kind", "family", "site", "adopted", "first_year"
 def _adoption(b, rm: pd.DataFrame) -> pd.DataFrame:
     """One row per enabled measure: adopted, first year, largest size of one build or one year's purchase
     (in `unit`), number of builds or purchase years, capex (consolidated CNY)."""
-    g = rm.assign(consolidated=rm.capex_cny * rm.share).groupby("measure").agg(
-        first_year=("year", "min"), size=("size", "max"), unit=("unit", "first"), actions=("year", "size"),
-        capex_cny=("consolidated", "sum")).to_dict("index")
+    g: dict[str, dict] = {}
+    for measure, year, size, unit, capex, share in zip(rm.measure, rm.year, rm["size"], rm.unit, rm.capex_cny,
+                                                      rm.share, strict=True):
+        r = g.get(measure)
+        if r is None:
+            g[measure] = dict(first_year=year, size=size, unit=unit, actions=1, capex_cny=capex * share)
+        else:
+            r.update(first_year=min(r["first_year"], year), size=max(r["size"], size), actions=r["actions"] + 1,
+                     capex_cny=r["capex_cny"] + capex * share)
     rows = []
     for mm in b.measures:
         cfg = mm.cfg
