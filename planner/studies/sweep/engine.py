@@ -71,6 +71,7 @@ class Worker:
         self.raw = spec.base.model_dump(mode="python")
         self.resolver: Resolver | None = None
         self._drivers: tuple | None = None  # (key, drivers, bau, bau per year and scope)
+        self._target_rows: tuple | None = None  # ((driver key, targets), target rows)
         # candidate MIP starts by variable name: the base scenario's plan, then the anchors' plans
         self.start: list[dict[str, float]] | None = None
 
@@ -121,7 +122,10 @@ class Worker:
         """Variant i's scenario, model inputs, target rows and BAU by year and scope (raises PlannerError)."""
         sc = variant_scenario(self.spec, values, i, self.raw)
         drv, bau, bau_scope = self._baseline(sc)
-        return sc, build_inputs(sc, self.lib, drv), target_years(sc, bau, drv), bau_scope
+        key = (self._drivers[0], sc.targets)  # target rows read only the targets, drivers and BAU
+        if self._target_rows is None or self._target_rows[0] != key:
+            self._target_rows = (key, target_years(sc, bau, drv))
+        return sc, build_inputs(sc, self.lib, drv), self._target_rows[1], bau_scope
 
     def _load(self, inp, rows, start) -> str | None:
         """Put the inputs into the kept model in place, or rebuild it (with these start plans); returns why
@@ -184,6 +188,10 @@ class Worker:
         return tables
 
     def _read(self, b, sc: Scenario, bau_scope: pd.Series, row: dict, tables: dict) -> None:
+        with b.evaluation():  # named expressions evaluated once per variant
+            self._read_rows(b, sc, bau_scope, row, tables)
+
+    def _read_rows(self, b, sc: Scenario, bau_scope: pd.Series, row: dict, tables: dict) -> None:
         tg = _targets(targets_frame(b, sc))
         rm = roadmap(b)
         tables["targets"] = tg
