@@ -381,3 +381,24 @@ def test_patching_changed_coefficients_gives_the_matrix_of_a_fresh_compile(tmp_p
         assert patcher.patched_rows > 0 or restated
         _assert_identical_matrices(patched, compile_model(built.m))
     assert patcher.full_compiles == 1  # every variant was patched, none compiled whole
+
+
+def test_the_patcher_compiles_whole_when_a_column_is_fixed_or_rebounded(tmp_path):
+    from planner.backend import build_model
+    from planner.backend.matrix import compile_model
+    from planner.backend.patch import MatrixPatcher
+
+    spec = load_sweep(write_sweep(tmp_path, design="lhs", samples=2, seed=5, parameters=COEFFICIENT_PARAMETERS))
+    _, inp, rows, _ = Worker(spec)._prepare(0, make_design(spec).values[0])
+    built = build_model(inp, rows)
+    patcher = MatrixPatcher(built.m)
+    patcher.watch()
+    col = next(v for v in patcher.mx.columns if v.ub is not None and v.ub > 0)
+    col.setub(col.ub / 2)  # not a parameter: the kept matrix would miss it
+    _assert_identical_matrices(patcher.matrix(), compile_model(built.m))
+    assert patcher.full_compiles == 2
+    patcher.watch()
+    col.fix(0)
+    fresh = compile_model(built.m)
+    _assert_identical_matrices(patcher.matrix(), fresh)
+    assert id(col) not in {id(v) for v in fresh.columns} and patcher.full_compiles == 3

@@ -8,7 +8,9 @@ with the same Pyomo visitor the standard-form compiler uses, and writes their co
 right-hand sides into a copy of the matrix. The numbers are the compiler's own (same visitor, same
 expression, same arithmetic), so the patched matrix is bit for bit the matrix a fresh compile gives
 (tested); whenever that cannot be guaranteed — a coefficient that becomes or stops being zero, a row
-that appears or disappears, a fixed variable in a changed row — it compiles the whole model instead.
+that appears or disappears, a fixed variable in a changed row, a column fixed or re-bounded since the
+compile — it compiles the whole model instead. Only parameter values may change between patches:
+re-assigning an Expression other than the objective (`set_value`) is not tracked.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ class MatrixPatcher:
     def matrix(self, restated: bool = False) -> Matrix:
         """The matrix of the model as it stands now (a whole compile unless `watch` came before the
         parameters changed)."""
-        if self.values is None:
+        if self.values is None or not self._same_columns():
             self._reset(compile_model(self.m))
             self.patched_rows = 0
             return self.mx
@@ -117,6 +119,16 @@ class MatrixPatcher:
             self.mx = mx
         self.values = {k: p.value for k, p in self.params.items()}
         return self.mx
+
+    def _same_columns(self) -> bool:
+        """Whether every column is still free with the bounds it was compiled with (a sweep changes only
+        parameter values; anything else is compiled whole)."""
+        cols = self.mx.columns
+        if any(v.fixed for v in cols):
+            return False
+        lo = np.fromiter((-INF if v.lb is None else v.lb for v in cols), float, len(cols))
+        hi = np.fromiter((INF if v.ub is None else v.ub for v in cols), float, len(cols))
+        return np.array_equal(lo, self.mx.col_lower) and np.array_equal(hi, self.mx.col_upper)
 
     def _patch(self, cons: list, objective: bool) -> Matrix | None:
         """The patched matrix, or None when only a whole compile gives the right one."""
