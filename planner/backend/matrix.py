@@ -53,10 +53,16 @@ def compile_model(m: pyo.ConcreteModel) -> Matrix:
     sense = np.array([s for _, s in sf.rows], dtype=int)
     row_lower = np.where(sense == 1, -INF, rhs)
     row_upper = np.where(sense == -1, INF, rhs)
-    lo = np.array([-INF if v.lb is None else v.lb for v in sf.columns], dtype=float)
-    hi = np.array([INF if v.ub is None else v.ub for v in sf.columns], dtype=float)
+    lo, hi = column_bounds(sf.columns)
     integer = np.array([v.is_integer() or v.is_binary() for v in sf.columns], dtype=bool)
     return Matrix(c, offset, A, row_lower, row_upper, lo, hi, integer, list(sf.columns), [r for r, _ in sf.rows])
+
+
+def column_bounds(columns: list) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of the variables (None as -inf / inf)."""
+    lo = np.fromiter((-INF if v.lb is None else v.lb for v in columns), float, len(columns))
+    hi = np.fromiter((INF if v.ub is None else v.ub for v in columns), float, len(columns))
+    return lo, hi
 
 
 def to_highs(mx: Matrix, options: dict) -> highspy.Highs:

@@ -20,12 +20,11 @@ from dataclasses import replace
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.common.collections import ComponentSet
 from pyomo.core.expr.visitor import identify_mutable_parameters, identify_variables
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.util import VarRecorder
 
-from .matrix import INF, Matrix, compile_model
+from .matrix import INF, Matrix, column_bounds, compile_model
 
 EQUAL, UPPER, LOWER = 0, 1, -1  # row kinds: lower == upper, only an upper bound, only a lower bound
 
@@ -40,6 +39,7 @@ class MatrixPatcher:
         self.m = m
         self.full_compiles = 0
         self.patched_rows = 0  # constraints recompiled by the last patch
+        self.readers: dict[int, list] | None = None  # parameter id -> constraints reading it (watch)
         self._reset(compile_model(m))
 
     def _reset(self, mx: Matrix) -> None:
@@ -64,31 +64,35 @@ class MatrixPatcher:
         parameter; done once: a sweep that always rebuilds never pays for it)."""
         if self.values is not None:
             return
-        if not hasattr(self, "readers"):
-            readers: dict[int, list] = defaultdict(list)  # parameter id -> constraints reading it
-            self.params: dict[int, object] = {}
-            for con in self.m.component_data_objects(pyo.Constraint, active=True):
-                for p in identify_mutable_parameters(con.expr):
-                    readers[id(p)].append(con)
-                    self.params[id(p)] = p
-            self.objective_params = ComponentSet()
-            self.objective_folds_fixed = False
-            for obj in self.m.component_data_objects(pyo.Objective, active=True):
-                for p in identify_mutable_parameters(obj.expr):
-                    self.objective_params.add(p)
-                    self.params[id(p)] = p
-                self.objective_folds_fixed |= any(v.fixed for v in identify_variables(obj.expr, include_fixed=True))
-            named: dict[int, list[int]] = defaultdict(list)  # parameter id -> named expressions reading it
-            for e in self.m.component_data_objects(pyo.Expression, active=True):
-                for p in identify_mutable_parameters(e.expr):
-                    named[id(p)].append(id(e))
-            self.named = dict(named)
-            self.readers = dict(readers)
-            # constraints whose rows the compiler completes after the walk (fixed variables moved to the
-            # right-hand side): never patched
-            self.folds_fixed = {id(con) for cons in readers.values() for con in cons
-                                if any(v.fixed for v in identify_variables(con.body, include_fixed=True))}
+        if self.readers is None:
+            self._index_readers()
         self.values = {k: p.value for k, p in self.params.items()}
+
+    def _index_readers(self) -> None:
+        """Which constraints, named expressions and objective read each mutable parameter (once per model)."""
+        readers: dict[int, list] = defaultdict(list)
+        self.params: dict[int, object] = {}  # parameter id -> parameter, every one read somewhere
+        for con in self.m.component_data_objects(pyo.Constraint, active=True):
+            for p in identify_mutable_parameters(con.expr):
+                readers[id(p)].append(con)
+                self.params[id(p)] = p
+        self.objective_params: set[int] = set()
+        self.objective_folds_fixed = False
+        for obj in self.m.component_data_objects(pyo.Objective, active=True):
+            for p in identify_mutable_parameters(obj.expr):
+                self.objective_params.add(id(p))
+                self.params[id(p)] = p
+            self.objective_folds_fixed |= any(v.fixed for v in identify_variables(obj.expr, include_fixed=True))
+        named: dict[int, list[int]] = defaultdict(list)  # parameter id -> named expressions reading it
+        for e in self.m.component_data_objects(pyo.Expression, active=True):
+            for p in identify_mutable_parameters(e.expr):
+                named[id(p)].append(id(e))
+        self.named = dict(named)
+        self.readers = dict(readers)
+        # constraints whose rows the compiler completes after the walk (fixed variables moved to the
+        # right-hand side): never patched
+        self.folds_fixed = {id(con) for cons in readers.values() for con in cons
+                            if any(v.fixed for v in identify_variables(con.body, include_fixed=True))}
 
     def matrix(self, restated: bool = False) -> Matrix:
         """The matrix of the model as it stands now (a whole compile unless `watch` came before the
@@ -110,7 +114,7 @@ class MatrixPatcher:
                 cons[id(con)] = con
             for e in self.named.get(k, ()):
                 self.cache.pop(e, None)
-            objective = objective or self.params[k] in self.objective_params
+            objective = objective or k in self.objective_params
         mx = self._patch(list(cons.values()), objective)
         self.patched_rows = len(cons)
         if mx is None:
@@ -126,8 +130,7 @@ class MatrixPatcher:
         cols = self.mx.columns
         if any(v.fixed for v in cols):
             return False
-        lo = np.fromiter((-INF if v.lb is None else v.lb for v in cols), float, len(cols))
-        hi = np.fromiter((INF if v.ub is None else v.ub for v in cols), float, len(cols))
+        lo, hi = column_bounds(cols)
         return np.array_equal(lo, self.mx.col_lower) and np.array_equal(hi, self.mx.col_upper)
 
     def _patch(self, cons: list, objective: bool) -> Matrix | None:
