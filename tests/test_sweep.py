@@ -85,7 +85,8 @@ def test_an_in_place_resolve_equals_a_fresh_solve_of_the_same_variant(tmp_path):
     adopted = set()
     for i in range(len(design)):
         m = w.run(i, design.values[i])["metrics"].iloc[0]
-        assert bool(m.rebuilt) == (i == 0), m.rebuild_reason  # every coefficient parameter updates in place
+        # the worker built the base scenario's model for the start plans; every coefficient parameter updates it
+        assert not m.rebuilt, m.rebuild_reason
         fresh = planner.plan(variant_scenario(spec, design.values[i], i))
         assert m.status == "optimal"
         assert m.npv_cny == pytest.approx(fresh.summary["npv_cny"], rel=1e-9)
@@ -155,7 +156,11 @@ def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):
         reasons.append(m.rebuild_reason)
         assert m.npv_cny == pytest.approx(planner.plan(variant_scenario(spec, design.values[i], i))
                                           .summary["npv_cny"], rel=1e-9)
-    assert reasons == ["first variant", "targets", "bau_elec_gwh", "targets"]
+    # variant 0 differs from the base scenario (whose model the worker built for the start plans) in growth
+    assert reasons == ["bau_elec_gwh", "targets", "bau_elec_gwh", "targets"]
+    cold = Worker(load_sweep(write_sweep(tmp_path, "cold", design="grid", parameters=params,
+                                         solver={"warm_start": "none"})))
+    assert cold.run(0, design.values[0])["metrics"].rebuild_reason.iloc[0] == "first variant"  # no model yet
 
 
 def test_infeasible_variants_are_recorded_with_their_shortfall_not_dropped(tmp_path):
@@ -221,6 +226,38 @@ def test_local_and_dask_workers_give_identical_stores(tmp_path):
     assert len(one["costs"]) and sorted(one["metrics"].variant) == list(range(6))
     assert_same_store(one, two)
     assert_same_store(one, dask)
+
+
+def test_start_plans_solved_once_for_all_workers_are_those_a_worker_solves_alone(tmp_path):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from distributed import Client, LocalCluster
+
+    from planner.studies.sweep import runner
+    from planner.studies.sweep.engine import StartSet
+
+    spec = load_sweep(write_sweep(tmp_path, design="lhs", samples=6, seed=3, parameters=COEFFICIENT_PARAMETERS,
+                                  solver={"mip_rel_gap": 1e-3, "anchors": 2}))
+    design = make_design(spec)
+    alone = StartSet.of(Worker(spec).start_plans(len(design)))
+    assert alone.values.shape[0] == 3  # the base plan and two anchors'
+    with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn"), initializer=runner._init_process,
+                             initargs=(spec,)) as ex:
+        local = runner._shared_plans(spec, design, lambda: ex.submit(runner._process_base),
+                                     lambda i, v, b: ex.submit(runner._process_anchor, i, v, b), lambda f: f.result())
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        [spec_f] = client.scatter([spec], broadcast=True)
+        dask = runner._shared_plans(spec, design, lambda: client.submit(runner.base_plan_task, spec_f, pure=False),
+                                    lambda i, v, b: client.submit(runner.anchor_plan_task, spec_f, i, v, b, pure=False),
+                                    lambda f: f.result())
+    assert local.digest == dask.digest == alone.digest
+    assert local.dicts() == alone.dicts() and all(len(p) > 50 for p in local.dicts())
+    w = Worker(spec)
+    m = w.run(1, design.values[1], local)["metrics"].iloc[0]
+    assert m.rebuild_reason == "first variant"  # a worker handed the plans solved no base scenario itself
+    assert w.start == alone.dicts() and len(w.resolver.start) == 3 and m.status == "optimal"
 
 
 @pytest.mark.parametrize("design,extra,n", [

@@ -10,10 +10,12 @@ status and message. Nothing a variant does stops the sweep.
 from __future__ import annotations
 
 import copy
+import hashlib
 import math
 import os
 import resource
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -57,6 +59,38 @@ def variant_scenario(spec: SweepSpec, values: np.ndarray, i: int, raw: dict | No
                         f"{spec.file} (variant {i})")
 
 
+@dataclass(frozen=True)
+class StartSet:
+    """A sweep's MIP start plans as shipped to workers: the variable names once and one row of values per
+    plan (NaN where a plan has no value), with a digest so a worker converts them once."""
+
+    names: tuple[str, ...]
+    values: np.ndarray  # plans x names
+    digest: str
+
+    @classmethod
+    def of(cls, plans: list[dict[str, float]]) -> StartSet:
+        names = tuple(sorted(set().union(*plans))) if plans else ()
+        values = np.array([[p.get(k, np.nan) for k in names] for p in plans], dtype=float).reshape(len(plans),
+                                                                                                   len(names))
+        h = hashlib.sha256("\0".join(names).encode())
+        h.update(values.tobytes())
+        return cls(names, values, h.hexdigest())
+
+    def dicts(self) -> list[dict[str, float]]:
+        return [{k: float(x) for k, x in zip(self.names, row, strict=True) if not math.isnan(x)}
+                for row in self.values]
+
+
+def anchor_count(spec: SweepSpec, n: int) -> int:
+    """How many anchor variants a sweep of n variants gets (`solver.anchors`, else min(8, n // 12); none
+    unless `warm_start: anchors`)."""
+    cfg = spec.sweep.solver
+    if cfg.warm_start != "anchors":
+        return 0
+    return min(n, cfg.anchors if cfg.anchors is not None else min(MAX_AUTO_ANCHORS, n // 12))
+
+
 def _driver_key(sc: Scenario) -> tuple:
     return (sc.organisation, sc.sites, sc.grid, sc.scope3, sc.revenue_mcny, sc.base_year, sc.horizon, sc.gwp)
 
@@ -74,49 +108,57 @@ class Worker:
         self._target_rows: tuple | None = None  # ((driver key, targets), target rows)
         # candidate MIP starts by variable name: the base scenario's plan, then the anchors' plans
         self.start: list[dict[str, float]] | None = None
+        self._plans_digest: str | None = None  # of the StartSet the plans came from
 
     def anchor_count(self, n: int) -> int:
         """How many anchor variants a sweep of n variants gets (`solver.anchors`, else min(8, n // 12))."""
-        cfg = self.spec.sweep.solver
-        if cfg.warm_start != "anchors":
-            return 0
-        return min(n, cfg.anchors if cfg.anchors is not None else min(MAX_AUTO_ANCHORS, n // 12))
+        return anchor_count(self.spec, n)
 
-    def _start_from_base(self) -> None:
-        """Build and solve the base scenario (every parameter unchanged); its plan becomes a MIP start of
-        every variant and its model the one the first variant updates in place. With `warm_start: anchors`
-        the worker also solves a few variants spread over the design (from the base plan); each variant then
-        starts from the best of these plans (backend.solve: a fixed-integer LP per plan). Every worker
-        solves the same base and anchors the same way, so a variant's result does not depend on which
-        worker solves it or in which order."""
-        self.start = []
+    def start_plans(self, n: int) -> list[dict[str, float]]:
+        """The sweep's MIP start plans solved in this process: the base scenario's plan, then the anchors'
+        (each from the base plan); [] when the base scenario has no plan. Workers of a parallel sweep share
+        these solves instead (runner: the base on one worker, the anchors spread over all)."""
+        base = self.base_plan()
+        if base is None:
+            return []
+        design = make_design(self.spec)
+        anchors = [self.anchor_plan(i, design.values[i], base) for i in anchor_rows(design, self.anchor_count(n))]
+        return [base] + [p for p in anchors if p is not None]
+
+    def base_plan(self) -> dict[str, float] | None:
+        """Build and solve the base scenario (every parameter unchanged): its plan by variable name (None
+        when it has none). Its model stays, for the next variant or anchor to update in place."""
         try:
             sc, inp, rows, _ = self._prepare(0, np.full(len(self.spec.parameters), np.nan))
             built = build_model(inp, rows)
         except PlannerError:
-            return
+            return None
         info = solve(built, sc.solver)
-        if info.has_solution and info.status != "infeasible":
-            self.start = [plan_by_name(built)]
         self.resolver = Resolver(built, self.start)
-        design = make_design(self.spec)
-        for i in anchor_rows(design, self.anchor_count(len(design))):
-            plan = self._anchor_plan(i, design.values[i])
-            if plan is not None:
-                self.start.append(plan)
-        self.resolver.set_start(self.start)
+        if not info.has_solution or info.status == "infeasible":
+            return None
+        return plan_by_name(built)
 
-    def _anchor_plan(self, i: int, values: np.ndarray) -> dict[str, float] | None:
-        """Variant i solved from the base plan alone: its plan by variable name (None when it has none)."""
+    def anchor_plan(self, i: int, values: np.ndarray, base: dict[str, float]) -> dict[str, float] | None:
+        """Anchor variant i solved from the base plan alone: its plan by variable name (None when it has
+        none). The same model, options and start on every worker, hence the same plan wherever it runs."""
         try:
             sc, inp, rows, _ = self._prepare(i, values)
         except PlannerError:
             return None
-        self._load(inp, rows, self.start[:1])
+        self._load(inp, rows, [base])
+        self.resolver.set_start([base])
         info = self.resolver.solve(sc.solver)
+        self.resolver.set_start(self.start)
         if not info.has_solution or info.status == "infeasible" or self.resolver.built.elastic:
             return None
         return plan_by_name(self.resolver.built)
+
+    def use_plans(self, plans: list[dict[str, float]]) -> None:
+        """Start every following variant from the best of these plans (backend.solve)."""
+        self.start = plans
+        if self.resolver is not None:
+            self.resolver.set_start(plans)
 
     def _prepare(self, i: int, values: np.ndarray):
         """Variant i's scenario, model inputs, target rows and BAU by year and scope (raises PlannerError)."""
@@ -146,13 +188,17 @@ class Worker:
             self._drivers = (key, drv, bau, by_scope)
         return self._drivers[1:]
 
-    def run(self, i: int, values: np.ndarray) -> dict[str, pd.DataFrame]:
-        """Every store row of variant i (tables by name); never raises for a bad or unsolvable variant. A
-        worker's first call first solves the base scenario and the anchors (not counted in the variant's
+    def run(self, i: int, values: np.ndarray, plans: StartSet | None = None) -> dict[str, pd.DataFrame]:
+        """Every store row of variant i (tables by name); never raises for a bad or unsolvable variant.
+        `plans`: the sweep's start plans, solved once for all workers (runner); without them a worker's
+        first call solves the base scenario and the anchors itself (not counted in the variant's
         timings)."""
-        first = self.start is None
-        if first and self.spec.sweep.solver.warm_start != "none":
-            self._start_from_base()
+        if plans is not None and plans.digest != self._plans_digest:
+            self._plans_digest = plans.digest
+            self.use_plans(plans.dicts())
+        elif self.start is None:
+            self.use_plans(self.start_plans(len(make_design(self.spec)))
+                           if self.spec.sweep.solver.warm_start != "none" else [])
         t0, c0 = time.perf_counter(), time.process_time()
         row = dict(variant=i, status="", termination="", npv_cny=None, bound_cny=None, gap=None,
                    targets_met=None, targets_missed=None, total_capex_cny=None, cumulative_scope12_tco2e=None,
@@ -164,8 +210,6 @@ class Worker:
             row.update(status="invalid", message=str(exc))
             return self._finish(row, tables, t0, c0)
         reason = self._load(inp, rows, self.start)
-        self.start = self.start or []
-        reason = "first variant" if first else reason  # the worker built its model for this variant
         row.update(rebuilt=reason is not None, rebuild_reason=reason or "")
         info = self.resolver.solve(sc.solver)
         row.update(status=info.status, termination=info.termination, solve_seconds=info.solve_seconds,

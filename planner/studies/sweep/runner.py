@@ -22,8 +22,8 @@ import pandas as pd
 
 from ...errors import InputError
 from ...schemas.sweep import SweepSpec, load_sweep
-from .design import Design, make_design
-from .engine import Worker
+from .design import Design, anchor_rows, make_design
+from .engine import StartSet, Worker, anchor_count
 from .store import Store, read_store
 
 PROBLEM_STATUSES = ("infeasible", "no_solution", "error", "invalid")
@@ -67,13 +67,46 @@ def _init_process(spec: SweepSpec) -> None:
     _SPEC = spec
 
 
-def _process_task(i: int, values: np.ndarray) -> tuple[int, dict[str, pd.DataFrame]]:
-    return i, _worker(_SPEC).run(i, values)
+def _process_base() -> dict[str, float] | None:
+    return _worker(_SPEC).base_plan()
 
 
-def run_variant_task(spec: SweepSpec, i: int, values: np.ndarray) -> tuple[int, dict[str, pd.DataFrame]]:
+def _process_anchor(i: int, values: np.ndarray, base: dict[str, float]) -> dict[str, float] | None:
+    return _worker(_SPEC).anchor_plan(i, values, base)
+
+
+def _process_task(i: int, values: np.ndarray, plans: StartSet | None) -> tuple[int, dict[str, pd.DataFrame]]:
+    return i, _worker(_SPEC).run(i, values, plans)
+
+
+def base_plan_task(spec: SweepSpec) -> dict[str, float] | None:
+    """Dask task: the base scenario's plan (the first MIP start of every variant)."""
+    return _worker(spec).base_plan()
+
+
+def anchor_plan_task(spec: SweepSpec, i: int, values: np.ndarray, base: dict[str, float]) -> dict[str, float] | None:
+    """Dask task: anchor variant i's plan, solved from the base plan."""
+    return _worker(spec).anchor_plan(i, values, base)
+
+
+def run_variant_task(spec: SweepSpec, i: int, values: np.ndarray,
+                     plans: StartSet | None = None) -> tuple[int, dict[str, pd.DataFrame]]:
     """Dask task: variant i on this worker's kept model."""
-    return i, _worker(spec).run(i, values)
+    return i, _worker(spec).run(i, values, plans)
+
+
+def _shared_plans(spec: SweepSpec, design: Design, submit_base: Callable, submit_anchor: Callable,
+                  result: Callable) -> StartSet:
+    """The sweep's start plans solved once for all workers: the base scenario on one worker, then the
+    anchors (each from the base plan) spread over all; the same plans each worker would solve alone."""
+    if spec.sweep.solver.warm_start == "none":
+        return StartSet.of([])
+    base = result(submit_base())
+    if base is None:
+        return StartSet.of([])
+    rows = anchor_rows(design, anchor_count(spec, len(design)))
+    anchors = [submit_anchor(i, design.values[i], base) for i in rows]
+    return StartSet.of([base] + [p for p in map(result, anchors) if p is not None])
 
 
 def _local_results(spec: SweepSpec, design: Design, todo: list[int], workers: int) -> Iterator[tuple]:
@@ -82,10 +115,14 @@ def _local_results(spec: SweepSpec, design: Design, todo: list[int], workers: in
         for i in todo:
             yield i, w.run(i, design.values[i])
         return
+    if not todo:
+        return
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_process,
                              initargs=(spec,)) as ex:
-        yield from _bounded(todo, lambda i: ex.submit(_process_task, i, design.values[i]), 2 * workers,
+        plans = _shared_plans(spec, design, lambda: ex.submit(_process_base),
+                              lambda i, v, b: ex.submit(_process_anchor, i, v, b), lambda f: f.result())
+        yield from _bounded(todo, lambda i: ex.submit(_process_task, i, design.values[i], plans), 2 * workers,
                             lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
 
 
@@ -93,12 +130,20 @@ def _dask_results(spec: SweepSpec, design: Design, todo: list[int], scheduler) -
     from distributed import Client
     from distributed import wait as dwait
 
+    if not todo:
+        return
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
         n = max(1, sum(client.nthreads().values()))
         [spec_f] = client.scatter([spec], broadcast=True)
-        yield from _bounded(todo, lambda i: client.submit(run_variant_task, spec_f, i, design.values[i], pure=False,
-                                                          key=f"sweep-{spec.digest}-{i}"), 2 * n,
+        tag = f"sweep-{spec.digest}"
+        plans = _shared_plans(
+            spec, design, lambda: client.submit(base_plan_task, spec_f, pure=False, key=f"{tag}-base"),
+            lambda i, v, b: client.submit(anchor_plan_task, spec_f, i, v, b, pure=False, key=f"{tag}-anchor-{i}"),
+            lambda f: f.result())
+        [plans_f] = client.scatter([plans], broadcast=True)
+        yield from _bounded(todo, lambda i: client.submit(run_variant_task, spec_f, i, design.values[i], plans_f,
+                                                          pure=False, key=f"{tag}-{i}"), 2 * n,
                             lambda fs: dwait(fs, return_when="FIRST_COMPLETED").done)
     finally:
         if client is not scheduler:
