@@ -119,3 +119,25 @@ def test_best_start_completes_each_candidates_integers_by_lp_and_keeps_the_cheap
     assert list(x) == pytest.approx([0.0, 1.0, 0.5]) and obj == pytest.approx(2.5)
     x, obj = best_start(mx, cands[:1], {})
     assert x is None and obj == float("inf")
+
+
+def test_best_start_completes_only_the_plans_cheapest_as_they_stand():
+    # the model above; c.x of a plan as it stands bounds its completion from above
+    import scipy.sparse as sp
+
+    from planner.backend.matrix import Matrix, best_start
+
+    mx = Matrix(c=np.array([3.0, 2.0, 1.0]), offset=0.0, A=sp.csr_array(np.array([[1.0, 1.0, 1.0]])),
+                row_lower=np.array([1.5]), row_upper=np.array([np.inf]), col_lower=np.zeros(3),
+                col_upper=np.array([1.0, 1.0, 1.0]), integer=np.array([True, True, False]), columns=[], rows=[])
+    a, b, c = np.array([1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0]), np.array([1.0, 1.0, 0.0])  # feasible: 4, 3, 5
+    d = np.array([0.0, 1.0, 0.2])  # infeasible as it stands (1.2 < 1.5); completes to 2.5
+    x, obj = best_start(mx, [a, c, b], {}, keep=1)  # b is cheapest as it stands: completed alone
+    assert list(x) == pytest.approx([0.0, 1.0, 0.5]) and obj == pytest.approx(2.5)
+    x, obj = best_start(mx, [c, a], {}, keep=1)
+    assert obj == pytest.approx(3.5)
+    x, obj = best_start(mx, [a, d], {}, keep=1)  # d is passed over although its completion is cheaper...
+    assert obj == pytest.approx(3.5)
+    assert best_start(mx, [a, d], {}, keep=None)[1] == pytest.approx(2.5)  # ...unless every plan is completed
+    x, obj = best_start(mx, [np.array([1.0, 0.0, 0.0]), d], {}, keep=1)  # none feasible as it stands: all
+    assert obj == pytest.approx(2.5)

@@ -80,11 +80,21 @@ def set_start(h: highspy.Highs, x: np.ndarray) -> None:
     h.setSolution(sol)
 
 
-def best_start(mx: Matrix, candidates: list[np.ndarray], options: dict) -> tuple[np.ndarray | None, float]:
+BEST_START_KEEP = 3  # candidate plans completed by LP per solve (docs/sweeps.md, "Solver settings")
+
+
+def best_start(mx: Matrix, candidates: list[np.ndarray], options: dict,
+               keep: int | None = BEST_START_KEEP) -> tuple[np.ndarray | None, float]:
     """The best MIP start among candidate plans: each candidate's integer values are fixed and the LP of the
     rest is solved (one HiGHS instance, warm-started from the previous candidate's basis); returns the
     completed plan of the cheapest feasible candidate and its objective (None, inf when none is feasible).
-    Candidates with the same integer values are solved once."""
+    Candidates with the same integer values are solved once.
+
+    With `keep`, only the `keep` candidates that are cheapest as they stand are completed: a candidate
+    whose whole vector satisfies the rows (within 1e-6) costs c·x at most after completion; the LP can only
+    lower that. When no candidate is feasible as it stands, every one is completed."""
+    if keep is not None and len(candidates) > keep:
+        candidates = _cheapest_as_they_stand(mx, candidates, keep)
     ints = np.flatnonzero(mx.integer).astype(np.int32)
     n = len(mx.c)
     h = new_highs({**options, "time_limit": options.get("time_limit", 60.0)})
@@ -105,6 +115,20 @@ def best_start(mx: Matrix, candidates: list[np.ndarray], options: dict) -> tuple
         if obj < best[1]:
             best = (np.asarray(h.getSolution().col_value), obj)
     return best
+
+
+def _cheapest_as_they_stand(mx: Matrix, candidates: list[np.ndarray], keep: int) -> list[np.ndarray]:
+    """The `keep` candidates of lowest c·x among those feasible as they stand (rows and bounds within 1e-6),
+    in that order (ties: the earlier candidate); all candidates when none is feasible."""
+    tol = 1e-6
+    cost = []
+    for x in candidates:
+        act = mx.A @ x
+        ok = (np.all(act >= mx.row_lower - tol) and np.all(act <= mx.row_upper + tol)
+              and np.all(x >= mx.col_lower - tol) and np.all(x <= mx.col_upper + tol))
+        cost.append(float(mx.c @ x) if ok else np.inf)
+    order = [j for j in np.argsort(cost, kind="stable") if np.isfinite(cost[j])][:keep]
+    return [candidates[j] for j in order] if order else candidates
 
 
 def load_values(mx: Matrix, x: np.ndarray) -> None:
