@@ -439,3 +439,18 @@ def test_the_patcher_compiles_whole_when_a_column_is_fixed_or_rebounded(tmp_path
     fresh = compile_model(built.m)
     _assert_identical_matrices(patcher.matrix(), fresh)
     assert id(col) not in {id(v) for v in fresh.columns} and patcher.full_compiles == 3
+    # a bound given by a mutable parameter: moving the parameter moves the column's bound
+    import pyomo.environ as pyo
+
+    other = next(v for v in patcher.mx.columns if v.ub is not None and v.ub > 0 and v is not col)
+    built.m.test_bound = pyo.Param(mutable=True, initialize=other.ub)
+    other.setub(built.m.test_bound)
+    patcher = MatrixPatcher(built.m)
+    assert len(patcher.bound_exprs) == 1
+    patcher.watch()
+    _assert_identical_matrices(patcher.matrix(), compile_model(built.m))
+    assert patcher.full_compiles == 1  # the bound object and its value are unchanged: nothing to compile
+    built.m.test_bound = other.ub / 3
+    patcher.watch()
+    _assert_identical_matrices(patcher.matrix(), compile_model(built.m))
+    assert patcher.full_compiles == 2

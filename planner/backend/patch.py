@@ -58,6 +58,11 @@ class MatrixPatcher:
         # expressions that read it
         self.cache: dict = {}
         self.visitor = LinearRepnVisitor(self.cache, var_recorder=VarRecorder({id(v): v for v in mx.columns}, None))
+        # what each column's bounds were compiled from (the raw bound objects and domain, read without
+        # evaluating them); columns whose bounds are expressions (a parameter may move them) are evaluated
+        self.bound_objects = [_bound_objects(v) for v in mx.columns]
+        self.bound_exprs = [j for j, (lb, ub, _) in enumerate(self.bound_objects)
+                            if not (_plain(lb) and _plain(ub))]
 
     def watch(self) -> None:
         """Note which constraints read which parameter and the values now (call before changing any
@@ -126,12 +131,20 @@ class MatrixPatcher:
 
     def _same_columns(self) -> bool:
         """Whether every column is still free with the bounds it was compiled with (a sweep changes only
-        parameter values; anything else is compiled whole)."""
+        parameter values; anything else is compiled whole). Reads the raw bound objects (a bound set anew is
+        a new object) and evaluates only the bounds that are expressions: 1 ms instead of 25 on the demo."""
         cols = self.mx.columns
         if any(v.fixed for v in cols):
             return False
-        lo, hi = column_bounds(cols)
-        return np.array_equal(lo, self.mx.col_lower) and np.array_equal(hi, self.mx.col_upper)
+        for v, was in zip(cols, self.bound_objects, strict=True):
+            now = _bound_objects(v)
+            if now[0] is not was[0] or now[1] is not was[1] or now[2] is not was[2]:
+                return False
+        if not self.bound_exprs:
+            return True
+        lo, hi = column_bounds([cols[j] for j in self.bound_exprs])
+        return (np.array_equal(lo, self.mx.col_lower[self.bound_exprs])
+                and np.array_equal(hi, self.mx.col_upper[self.bound_exprs]))
 
     def _patch(self, cons: list, objective: bool) -> Matrix | None:
         """The patched matrix, or None when only a whole compile gives the right one."""
@@ -196,6 +209,15 @@ class MatrixPatcher:
         if np.any(self._objective_columns_only & (c == 0)):
             return None, 0.0  # a column only the objective held would vanish from a fresh compile
         return c, float(repn.constant)
+
+
+def _bound_objects(v) -> tuple:
+    """A variable's lower and upper bound as stored (number, None or expression) and its domain."""
+    return v._lb, v._ub, v._domain
+
+
+def _plain(bound) -> bool:
+    return bound is None or type(bound) in (int, float)
 
 
 def _same_kinds(kinds: np.ndarray, lb, ub) -> bool:
