@@ -59,7 +59,7 @@ def _variants(n: int, first: int, anchors: int):
     design = make_design(spec)
     w = Worker(spec)
     w.anchor_count = lambda _n: anchors  # type: ignore[method-assign]
-    w._start_from_base()
+    w.use_plans(w.start_plans(len(design)))
     out = []
     for i in range(first, first + n):
         sc, inp, rows, _ = w._prepare(i, design.values[i])

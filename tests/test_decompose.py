@@ -138,6 +138,11 @@ def test_best_start_completes_only_the_plans_cheapest_as_they_stand():
     assert obj == pytest.approx(3.5)
     x, obj = best_start(mx, [a, d], {}, keep=1)  # d is passed over although its completion is cheaper...
     assert obj == pytest.approx(3.5)
-    assert best_start(mx, [a, d], {}, keep=None)[1] == pytest.approx(2.5)  # ...unless every plan is completed
-    x, obj = best_start(mx, [np.array([1.0, 0.0, 0.0]), d], {}, keep=1)  # none feasible as it stands: all
-    assert obj == pytest.approx(2.5)
+    assert best_start(mx, [a, d], {}, keep=2)[1] == pytest.approx(2.5)  # ...unless a place is left for it
+    assert best_start(mx, [a, d], {}, keep=None)[1] == pytest.approx(2.5)  # ...or every plan is completed
+    e = np.array([1.0, 0.0, 0.0])  # infeasible as it stands; completes to 3.5
+    assert best_start(mx, [e, d], {}, keep=1)[1] == pytest.approx(3.5)  # none feasible: taken in their order
+    assert best_start(mx, [d, e], {}, keep=1)[1] == pytest.approx(2.5)
+    b_again = np.array([0.0, 1.0, 0.9])  # b's integers: takes no place of its own
+    assert best_start(mx, [b, b_again, d, a], {}, keep=2)[1] == pytest.approx(2.5)
+    assert best_start(mx, [c, b_again, b, a], {}, keep=2)[1] == pytest.approx(2.5)  # b_again ranks, not b

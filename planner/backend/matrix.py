@@ -90,9 +90,9 @@ def best_start(mx: Matrix, candidates: list[np.ndarray], options: dict,
     completed plan of the cheapest feasible candidate and its objective (None, inf when none is feasible).
     Candidates with the same integer values are solved once.
 
-    With `keep`, only the `keep` candidates that are cheapest as they stand are completed: a candidate
-    whose whole vector satisfies the rows (within 1e-6) costs c·x at most after completion; the LP can only
-    lower that. When no candidate is feasible as it stands, every one is completed."""
+    With `keep`, only `keep` candidates are completed: those cheapest as they stand first (a candidate whose
+    whole vector satisfies the rows costs c·x at most after completion; the LP can only lower that), then
+    those the LP has to repair, in their order."""
     if keep is not None and len(candidates) > keep:
         candidates = _cheapest_as_they_stand(mx, candidates, keep)
     ints = np.flatnonzero(mx.integer).astype(np.int32)
@@ -118,17 +118,28 @@ def best_start(mx: Matrix, candidates: list[np.ndarray], options: dict,
 
 
 def _cheapest_as_they_stand(mx: Matrix, candidates: list[np.ndarray], keep: int) -> list[np.ndarray]:
-    """The `keep` candidates of lowest c·x among those feasible as they stand (rows and bounds within 1e-6),
-    in that order (ties: the earlier candidate); all candidates when none is feasible."""
-    tol = 1e-6
-    cost = []
+    """`keep` candidates with distinct integer values: first those feasible as they stand (rows and bounds
+    within 1e-6, relative to bounds above 1), by c·x (ties: the earlier candidate), then the others in their
+    order; a heuristic, since c·x bounds a plan's own completion, not how completions compare."""
+    ints = mx.integer
+    rows_lo = mx.row_lower - 1e-6 * np.maximum(1.0, np.abs(mx.row_lower))
+    rows_hi = mx.row_upper + 1e-6 * np.maximum(1.0, np.abs(mx.row_upper))
+    cols_lo = mx.col_lower - 1e-6 * np.maximum(1.0, np.abs(mx.col_lower))
+    cols_hi = mx.col_upper + 1e-6 * np.maximum(1.0, np.abs(mx.col_upper))
+    seen: set[bytes] = set()
+    unique, cost = [], []
     for x in candidates:
+        key = np.round(x[ints]).tobytes()
+        if key in seen:
+            continue
+        seen.add(key)
         act = mx.A @ x
-        ok = (np.all(act >= mx.row_lower - tol) and np.all(act <= mx.row_upper + tol)
-              and np.all(x >= mx.col_lower - tol) and np.all(x <= mx.col_upper + tol))
+        ok = (np.all(act >= rows_lo) and np.all(act <= rows_hi) and np.all(x >= cols_lo) and np.all(x <= cols_hi))
+        unique.append(x)
         cost.append(float(mx.c @ x) if ok else np.inf)
-    order = [j for j in np.argsort(cost, kind="stable") if np.isfinite(cost[j])][:keep]
-    return [candidates[j] for j in order] if order else candidates
+    feasible = [j for j in np.argsort(cost, kind="stable") if np.isfinite(cost[j])]
+    others = [j for j in range(len(unique)) if not np.isfinite(cost[j])]
+    return [unique[j] for j in (feasible + others)[:keep]]
 
 
 def load_values(mx: Matrix, x: np.ndarray) -> None:

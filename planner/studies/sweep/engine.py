@@ -116,14 +116,12 @@ class Worker:
 
     def start_plans(self, n: int) -> list[dict[str, float]]:
         """The sweep's MIP start plans solved in this process: the base scenario's plan, then the anchors'
-        (each from the base plan); [] when the base scenario has no plan. Workers of a parallel sweep share
+        (each from the base plan, or from none when the base scenario has no plan). Workers of a parallel sweep share
         these solves instead (runner: the base on one worker, the anchors spread over all)."""
         base = self.base_plan()
-        if base is None:
-            return []
         design = make_design(self.spec)
         anchors = [self.anchor_plan(i, design.values[i], base) for i in anchor_rows(design, self.anchor_count(n))]
-        return [base] + [p for p in anchors if p is not None]
+        return [p for p in [base, *anchors] if p is not None]
 
     def base_plan(self) -> dict[str, float] | None:
         """Build and solve the base scenario (every parameter unchanged): its plan by variable name (None
@@ -139,17 +137,21 @@ class Worker:
             return None
         return plan_by_name(built)
 
-    def anchor_plan(self, i: int, values: np.ndarray, base: dict[str, float]) -> dict[str, float] | None:
-        """Anchor variant i solved from the base plan alone: its plan by variable name (None when it has
-        none). The same model, options and start on every worker, hence the same plan wherever it runs."""
+    def anchor_plan(self, i: int, values: np.ndarray, base: dict[str, float] | None) -> dict[str, float] | None:
+        """Anchor variant i solved from the base plan alone (from no start when there is none): its plan by
+        variable name (None when it has none). The same model, options and start on every worker, hence
+        the same plan wherever it runs."""
         try:
             sc, inp, rows, _ = self._prepare(i, values)
         except PlannerError:
             return None
-        self._load(inp, rows, [base])
-        self.resolver.set_start([base])
-        info = self.resolver.solve(sc.solver)
-        self.resolver.set_start(self.start)
+        start = [base] if base else []
+        self._load(inp, rows, start)
+        self.resolver.set_start(start)
+        try:
+            info = self.resolver.solve(sc.solver)
+        finally:
+            self.resolver.set_start(self.start)
         if not info.has_solution or info.status == "infeasible" or self.resolver.built.elastic:
             return None
         return plan_by_name(self.resolver.built)

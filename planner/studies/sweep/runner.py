@@ -71,7 +71,7 @@ def _process_base() -> dict[str, float] | None:
     return _worker(_SPEC).base_plan()
 
 
-def _process_anchor(i: int, values: np.ndarray, base: dict[str, float]) -> dict[str, float] | None:
+def _process_anchor(i: int, values: np.ndarray, base: dict[str, float] | None) -> dict[str, float] | None:
     return _worker(_SPEC).anchor_plan(i, values, base)
 
 
@@ -84,8 +84,9 @@ def base_plan_task(spec: SweepSpec) -> dict[str, float] | None:
     return _worker(spec).base_plan()
 
 
-def anchor_plan_task(spec: SweepSpec, i: int, values: np.ndarray, base: dict[str, float]) -> dict[str, float] | None:
-    """Dask task: anchor variant i's plan, solved from the base plan."""
+def anchor_plan_task(spec: SweepSpec, i: int, values: np.ndarray,
+                     base: dict[str, float] | None) -> dict[str, float] | None:
+    """Dask task: anchor variant i's plan, solved from the base plan (from none when there is none)."""
     return _worker(spec).anchor_plan(i, values, base)
 
 
@@ -102,11 +103,9 @@ def _shared_plans(spec: SweepSpec, design: Design, submit_base: Callable, submit
     if spec.sweep.solver.warm_start == "none":
         return StartSet.of([])
     base = result(submit_base())
-    if base is None:
-        return StartSet.of([])
     rows = anchor_rows(design, anchor_count(spec, len(design)))
     anchors = [submit_anchor(i, design.values[i], base) for i in rows]
-    return StartSet.of([base] + [p for p in map(result, anchors) if p is not None])
+    return StartSet.of([p for p in [base, *map(result, anchors)] if p is not None])
 
 
 def _local_results(spec: SweepSpec, design: Design, todo: list[int], workers: int) -> Iterator[tuple]:
