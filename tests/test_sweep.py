@@ -144,6 +144,19 @@ def test_anchor_plans_are_spread_over_the_design_and_results_ignore_worker_and_o
         assert rows[i].npv_cny == pytest.approx(opt.npv_cny, rel=max(spec.base.solver.mip_rel_gap, 1e-9))
 
 
+def test_anchors_still_give_start_plans_when_the_base_scenario_has_none(tmp_path):
+    base = copy.deepcopy(SCENARIO)
+    base["targets"][0]["reduction"] = 0.95  # the base scenario misses its target: no plan
+    (tmp_path / "infeasible.yaml").write_text(yaml.safe_dump(base, sort_keys=False), encoding="utf-8")
+    params = [{"name": "cut", "path": "targets[t].reduction", "mode": "set", "values": [0.2, 0.3]}]
+    spec = load_sweep(write_sweep(tmp_path, base="infeasible.yaml", design="grid", parameters=params,
+                                  solver={"mip_rel_gap": 1e-3, "anchors": 2}))
+    w = Worker(spec)
+    plans = w.start_plans(2)
+    assert len(plans) == 2 and all(len(p) > 50 for p in plans)  # both anchors, solved from no start
+    assert w.run(1, make_design(spec).values[1], None)["metrics"].status.iloc[0] == "optimal"
+
+
 def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):
     params = [{"name": "growth", "path": "sites[s1].growth_rate", "mode": "set", "values": [0.0, 0.05]},
               {"name": "cut", "path": "targets[t].reduction", "mode": "set", "values": [0.2, 0.3]}]
