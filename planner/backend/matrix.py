@@ -122,10 +122,8 @@ def _cheapest_as_they_stand(mx: Matrix, candidates: list[np.ndarray], keep: int)
     within 1e-6, relative to bounds above 1), by c·x (ties: the earlier candidate), then the others in their
     order; a heuristic, since c·x bounds a plan's own completion, not how completions compare."""
     ints = mx.integer
-    rows_lo = mx.row_lower - 1e-6 * np.maximum(1.0, np.abs(mx.row_lower))
-    rows_hi = mx.row_upper + 1e-6 * np.maximum(1.0, np.abs(mx.row_upper))
-    cols_lo = mx.col_lower - 1e-6 * np.maximum(1.0, np.abs(mx.col_lower))
-    cols_hi = mx.col_upper + 1e-6 * np.maximum(1.0, np.abs(mx.col_upper))
+    rows_lo, rows_hi = mx.row_lower - _tolerance(mx.row_lower), mx.row_upper + _tolerance(mx.row_upper)
+    cols_lo, cols_hi = mx.col_lower - _tolerance(mx.col_lower), mx.col_upper + _tolerance(mx.col_upper)
     seen: set[bytes] = set()
     unique, cost = [], []
     for x in candidates:
@@ -137,9 +135,13 @@ def _cheapest_as_they_stand(mx: Matrix, candidates: list[np.ndarray], keep: int)
         ok = (np.all(act >= rows_lo) and np.all(act <= rows_hi) and np.all(x >= cols_lo) and np.all(x <= cols_hi))
         unique.append(x)
         cost.append(float(mx.c @ x) if ok else np.inf)
-    feasible = [j for j in np.argsort(cost, kind="stable") if np.isfinite(cost[j])]
-    others = [j for j in range(len(unique)) if not np.isfinite(cost[j])]
-    return [unique[j] for j in (feasible + others)[:keep]]
+    # a stable sort puts the feasible by c·x first, then the others (inf) in their order
+    return [unique[j] for j in np.argsort(cost, kind="stable")[:keep]]
+
+
+def _tolerance(bounds: np.ndarray) -> np.ndarray:
+    """1e-6, relative for bounds above 1 in size."""
+    return 1e-6 * np.maximum(1.0, np.abs(bounds))
 
 
 def load_values(mx: Matrix, x: np.ndarray) -> None:
