@@ -46,11 +46,13 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, langs: tuple[s
 
 
 def sweep(file, out_dir: str | Path | None = None, workers: int = 1, scheduler=None, resume: bool = False,
-          quiet: bool = True) -> SweepResult:
+          quiet: bool = True, commit_seconds: float = 3.0) -> SweepResult:
     """Solve every variant of a sweep file (or loaded `SweepSpec`) into `out_dir/sweep.duckdb` (default
     reports/sweeps/<name>). `workers` local processes, or `scheduler` a Dask address or Client; `resume`
-    finishes an interrupted sweep. `result.tables()` reads the store as pandas frames."""
-    return run_sweep(file, out_dir, workers=workers, scheduler=scheduler, resume=resume, quiet=quiet)
+    finishes an interrupted sweep; finished variants are committed together at most every `commit_seconds`
+    (0: each on its own). `result.tables()` reads the store as pandas frames."""
+    return run_sweep(file, out_dir, workers=workers, scheduler=scheduler, resume=resume, quiet=quiet,
+                     commit_seconds=commit_seconds)
 
 
 def sweep_report(store: str | Path, out_dir: str | Path | None = None, langs: tuple[str, ...] = ("en",)) -> list[Path]:

@@ -229,18 +229,22 @@ def sweep() -> None:
               help="local worker processes, each keeping its model")
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786): run the variants on that cluster")
 @click.option("--resume", is_flag=True, help="finish a sweep whose store exists (solves only missing variants)")
+@click.option("--commit-seconds", type=click.FloatRange(0, 3600), default=3.0, show_default=True,
+              help="commit finished variants at most this often (a crash loses at most these seconds of work; "
+                   "0: every variant on its own, slower)")
 @click.option("--quiet", is_flag=True, help="no progress output")
 @click.option("--report", "with_report", is_flag=True, help="then write the sweep report next to the store")
 @LANG
 def sweep_run(file: str, root: str | None, out: str | None, workers: int, scheduler: str | None, resume: bool,
-              quiet: bool, with_report: bool, lang: str) -> None:
+              commit_seconds: float, quiet: bool, with_report: bool, lang: str) -> None:
     """Solve every variant of a sweep file into a DuckDB store."""
     from .api import sweep as run_sweep
     from .schemas.sweep import load_sweep
 
     try:
         spec = load_sweep(file, root)
-        r = run_sweep(spec, out, workers=workers, scheduler=scheduler, resume=resume, quiet=quiet)
+        r = run_sweep(spec, out, workers=workers, scheduler=scheduler, resume=resume, quiet=quiet,
+                      commit_seconds=commit_seconds)
     except PlannerError as exc:
         _fail(exc)
     states = ", ".join(f"{n} {s}" for s, n in sorted(r.statuses.items()))

@@ -187,6 +187,29 @@ def test_infeasible_variants_are_recorded_with_their_shortfall_not_dropped(tmp_p
     assert len(bad) and (bad.shortfall > 0).all()
 
 
+def test_batched_commits_store_what_one_commit_per_variant_stores_and_a_failing_batch_stores_nothing(tmp_path):
+    import duckdb
+
+    from planner.studies.sweep.store import FILE_NAME, Store
+
+    # an optimal and an infeasible variant (NULL NPV, no adoption rows) in one batch, then each on its own
+    params = [{"name": "cut", "path": "targets[t].reduction", "mode": "set", "values": [0.3, 0.95, 0.4]}]
+    sweep = write_sweep(tmp_path, design="grid", parameters=params)
+    batched = planner.sweep(sweep, tmp_path / "batched", commit_seconds=60)
+    single = planner.sweep(sweep, tmp_path / "single", commit_seconds=0)
+    tables = batched.tables()
+    assert list(tables["metrics"].status) == ["optimal", "infeasible", "optimal"]
+    assert_same_store(tables, single.tables())
+    rows = {k: v[v.variant == 0].drop(columns="variant") for k, v in tables.items()
+            if "variant" in v.columns and k not in ("variants",)}
+    store = Store(batched.store, duckdb.connect(str(tmp_path / "batched" / FILE_NAME)))
+    with pytest.raises(duckdb.ConstraintException):  # variant 0 is stored already: the whole batch is refused
+        store.write_many([(7, rows), (0, rows)])
+    store.write_many([(8, rows)])
+    assert sorted(store.done()) == [0, 1, 2, 8]
+    store.close()
+
+
 def test_a_variant_file_solves_to_the_stored_result(tmp_path):
     sweep = write_sweep(tmp_path, design="montecarlo", samples=3, seed=1, parameters=COEFFICIENT_PARAMETERS[:4])
     r = planner.sweep(sweep, tmp_path / "out")
@@ -202,7 +225,8 @@ def test_a_variant_file_solves_to_the_stored_result(tmp_path):
 def test_kill_9_mid_sweep_then_resume_loses_and_duplicates_nothing(tmp_path):
     sweep = write_sweep(tmp_path, design="lhs", samples=30, seed=7, parameters=COEFFICIENT_PARAMETERS)
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "planner", "sweep", sweep, "--out", str(out)]
+    # commits of whole variants every 0.2 s (several variants each); the progress counts committed variants
+    cmd = [sys.executable, "-m", "planner", "sweep", sweep, "--out", str(out), "--commit-seconds", "0.2"]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
     for line in proc.stderr:  # progress lines (not a terminal): one per tenth of the variants
         if line.startswith("sweep: ") and int(line.split()[1].split("/")[0]) >= 6:

@@ -1,13 +1,15 @@
 """The result store of a sweep: one DuckDB file of tidy tables (docs/sweeps.md lists every column).
 
-`sweep`, `parameters` and `variants` are written when the store is created; every solved variant then
-adds its rows to `metrics`, `targets`, `adoption`, `trajectories` (and the extra tables the sweep asks for)
-in ONE transaction, so a killed sweep leaves each variant either wholly stored or absent, and `--resume`
-solves exactly the absent ones (`metrics.variant` is the primary key: a variant cannot be stored twice).
+`sweep`, `parameters` and `variants` are written when the store is created; solved variants then add
+their rows to `metrics`, `targets`, `adoption`, `trajectories` (and the extra tables the sweep asks for)
+in transactions of whole variants, so a killed sweep leaves each variant either wholly stored or absent,
+and `--resume` solves exactly the absent ones (`metrics.variant` is the primary key: a variant cannot be
+stored twice).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -117,7 +119,8 @@ class Store:
         try:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
         finally:
-            self.con.unregister("_rows")
+            with contextlib.suppress(duckdb.Error):  # fails in a transaction the insert aborted; keep its error
+                self.con.unregister("_rows")
 
     def meta(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT key, value FROM sweep").fetchall())
@@ -128,12 +131,20 @@ class Store:
 
     def write(self, variant: int, tables: dict[str, pd.DataFrame]) -> None:
         """Store every row of one variant in one transaction."""
+        self.write_many([(variant, tables)])
+
+    def write_many(self, batch: list[tuple[int, dict[str, pd.DataFrame]]]) -> None:
+        """Store every row of these variants in one transaction (all of them or none): one insert per table
+        for the whole batch, since DuckDB's cost is per statement (~35 ms for a demo variant's four tables
+        alone, ~7 ms per variant in batches of eight)."""
+        if not batch:
+            return
         self.con.begin()
         try:
             for name in PER_VARIANT:
-                df = tables.get(name)
-                if df is not None and len(df):
-                    self._insert(name, df.assign(variant=variant))
+                frames = [t[name].assign(variant=i) for i, t in batch if t.get(name) is not None and len(t[name])]
+                if frames:
+                    self._insert(name, frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
             self.con.commit()
         except BaseException:
             self.con.rollback()
