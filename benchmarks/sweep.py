@@ -5,16 +5,21 @@ Prints per variant: wall and CPU seconds, HiGHS's own seconds, the hand-over to 
 variant spent outside HiGHS (preprocess, in-place update, hand-over, reading results); per worker count:
 throughput, elapsed time, the 2-worker speed-up, peak memory per worker, and the time the full design
 (1,000 variants) would take at that throughput. `--variants N` samples an LHS of N variants instead.
-The start-up (each worker solving the base scenario and the anchor variants once) is printed apart and
-counted once in the extrapolation.
+The start-up (starting the workers, solving the base scenario and the anchor variants once) is printed
+apart and counted once in the extrapolation. `writer_cpu_per_variant_s` is the CPU of the process that runs
+the sweep and writes the store (with several workers it competes with them for the cores).
+`--repeat R` runs every worker count R times, alternating their order (1 2, 2 1, 1 2, ...) so that a drift
+of the shared machine's speed does not favour one, and prints each repeat's speed-up and their median.
 Usage: python benchmarks/sweep.py [--variants 100] [--gap 1e-3] [--workers 1 2] [--warm-start anchors|base|none]
-       [--anchors 8]
+       [--anchors 8] [--repeat 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -34,6 +39,7 @@ def main() -> None:
     ap.add_argument("--warm-start", choices=["anchors", "base", "none"], default=None,
                     help="override the sweep's solver.warm_start (MIP starts: anchors' and base plans, base only)")
     ap.add_argument("--anchors", type=int, default=None, help="override solver.anchors (default min(8, N // 12))")
+    ap.add_argument("--repeat", type=int, default=1, help="run each worker count this many times (alternating)")
     args = ap.parse_args()
     import planner
     from planner.studies.sweep import read_store
@@ -47,34 +53,51 @@ def main() -> None:
         doc["solver"]["warm_start"] = args.warm_start
     if args.anchors is not None:
         doc["solver"]["anchors"] = args.anchors
-    rates = {}
+    ratios = []
     with tempfile.TemporaryDirectory() as tmp:
         f = Path(tmp) / "bench.yaml"
         f.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
         print(f"LHS over {len(doc['parameters'])} parameters of the demo, {args.variants} variants, "
               f"gap {doc['solver']['mip_rel_gap']}", flush=True)
-        for w in args.workers:
-            t0 = time.perf_counter()
-            r = planner.sweep(f, Path(tmp) / f"w{w}", workers=w)
-            elapsed = time.perf_counter() - t0  # includes starting the worker processes
-            m = read_store(r.store, ("metrics",))["metrics"]
-            startup = max(0.0, elapsed - m.wall_seconds.sum() / w)  # worker start, base and anchor solves
-            rates[w] = len(m) / (elapsed - startup)
-            print(json.dumps({
-                "workers": w, "variants": len(m), "elapsed_s": round(elapsed, 1), "startup_s": round(startup, 1),
-                "variants_per_s": round(rates[w], 3), "statuses": m.status.value_counts().to_dict(),
-                "rebuilt": int(m.rebuilt.sum()),
-                "per_variant_wall_s": round(m.wall_seconds.mean(), 3),
-                "per_variant_cpu_s": round(m.cpu_seconds.mean(), 3),
-                "per_variant_highs_s": round(m.highs_seconds.mean(), 3),
-                "per_variant_handover_s": round((m.solve_seconds - m.highs_seconds).mean(), 3),
-                "non_highs_share": round(1 - m.highs_seconds.sum() / m.wall_seconds.sum(), 3),
-                "slowest_variant_s": round(m.wall_seconds.max(), 2),
-                "peak_rss_mb_per_worker": m.groupby("worker").peak_rss_mb.max().round().astype(int).tolist(),
-                f"extrapolated_{full}_variants_min": round((startup + full / rates[w]) / 60, 1)}), flush=True)
-    if 1 in rates and 2 in rates:
-        print(f"throughput with 2 workers: {rates[2] / rates[1]:.2f}x that of 1", flush=True)
+        for rep in range(args.repeat):
+            rates = {}
+            for w in (args.workers if rep % 2 == 0 else args.workers[::-1]):
+                rates[w] = run(planner, read_store, f, Path(tmp) / f"r{rep}w{w}", w, full, rep)
+            if 1 in rates and 2 in rates:
+                ratios.append(rates[2] / rates[1])
+                print(f"throughput with 2 workers: {ratios[-1]:.2f}x that of 1", flush=True)
+    if len(ratios) > 1:
+        print(f"speed-up over {len(ratios)} repeats: median {statistics.median(ratios):.2f}x "
+              f"(each: {', '.join(f'{x:.2f}' for x in ratios)})", flush=True)
     sys.stdout.flush()
+
+
+def run(planner, read_store, f: Path, out: Path, w: int, full: int, rep: int) -> float:
+    """One sweep on w workers: print its figures, return its throughput (variants per second)."""
+    c0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.perf_counter()
+    r = planner.sweep(f, out, workers=w)
+    elapsed = time.perf_counter() - t0  # includes starting the worker processes
+    c1 = resource.getrusage(resource.RUSAGE_SELF)
+    m = read_store(r.store, ("metrics",))["metrics"]
+    startup = max(0.0, elapsed - m.wall_seconds.sum() / w)  # worker start, base and anchor solves
+    rate = len(m) / (elapsed - startup)
+    # one worker runs in this process (its start-up solves too), so only several workers isolate the writer
+    writer = (c1.ru_utime - c0.ru_utime + c1.ru_stime - c0.ru_stime) / len(m) if w > 1 else None
+    print(json.dumps({
+        "repeat": rep, "workers": w, "variants": len(m), "elapsed_s": round(elapsed, 1),
+        "startup_s": round(startup, 1), "variants_per_s": round(rate, 3), "statuses": m.status.value_counts().to_dict(),
+        "rebuilt": int(m.rebuilt.sum()),
+        "per_variant_wall_s": round(m.wall_seconds.mean(), 3),
+        "per_variant_cpu_s": round(m.cpu_seconds.mean(), 3),
+        "per_variant_highs_s": round(m.highs_seconds.mean(), 3),
+        "per_variant_handover_s": round((m.solve_seconds - m.highs_seconds).mean(), 3),
+        "non_highs_share": round(1 - m.highs_seconds.sum() / m.wall_seconds.sum(), 3),
+        "writer_cpu_per_variant_s": None if writer is None else round(writer, 4),
+        "slowest_variant_s": round(m.wall_seconds.max(), 2),
+        "peak_rss_mb_per_worker": m.groupby("worker").peak_rss_mb.max().round().astype(int).tolist(),
+        f"extrapolated_{full}_variants_min": round((startup + full / rate) / 60, 1)}), flush=True)
+    return rate
 
 
 if __name__ == "__main__":
