@@ -176,6 +176,14 @@ def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):
     assert cold.run(0, design.values[0])["metrics"].rebuild_reason.iloc[0] == "first variant"  # no model yet
 
 
+@pytest.mark.parametrize("n, anchors", [(5, 0), (12, 1), (100, 8), (224, 8), (225, 9), (400, 16), (999, 39),
+                                        (1000, 40), (10_000, 40)])
+def test_the_default_anchor_count_grows_with_the_sweep_as_documented(n, anchors):
+    from planner.studies.sweep.engine import auto_anchors
+
+    assert auto_anchors(n) == anchors
+
+
 def test_infeasible_variants_are_recorded_with_their_shortfall_not_dropped(tmp_path):
     params = [{"name": "cut", "path": "targets[t].reduction", "mode": "set", "values": [0.3, 0.95]}]
     r = planner.sweep(write_sweep(tmp_path, design="grid", parameters=params), tmp_path / "out")

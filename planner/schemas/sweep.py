@@ -104,10 +104,10 @@ class SweepSolver(Strict):
     seed: int | None = Field(None, ge=0, le=2**31 - 1)
     threads: int = Field(1, ge=1, le=256)
     # MIP start of every variant (docs/sweeps.md, "Speed"): `anchors` = the best of the base scenario's plan
-    # and the plans of `anchors` variants spread over the design, solved once per worker; `base` = the base
+    # and the plans of `anchors` variants spread over the design, solved once per sweep; `base` = the base
     # scenario's plan; `none`
     warm_start: Literal["anchors", "base", "none"] = "anchors"
-    anchors: int | None = Field(None, ge=0, le=100)  # None: min(8, variants // 12)
+    anchors: int | None = Field(None, ge=0, le=100)  # None: min(8, n // 12), from 200 variants n // 25 up to 40
 
 
 class Sweep(Strict):

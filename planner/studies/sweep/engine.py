@@ -35,8 +35,11 @@ from ...schemas.types import MAX_ID_CHARS
 from ...units import KT_TO_T, MCNY_TO_CNY
 from .design import anchor_rows, make_design
 
-MAX_AUTO_ANCHORS = 8  # anchors of a sweep that does not set `solver.anchors`: min(8, variants // 12); each
-# costs a solve per worker and is worth it once it serves about a dozen variants (docs/sweeps.md)
+# anchors of a sweep that does not set `solver.anchors`: min(8, n // 12), and from 200 variants up one per 25
+# variants, at most 40 (docs/sweeps.md, "Solver settings": on the demo an anchor costs ~3 s of CPU once per
+# sweep, and each step 8 -> 24 -> 40 anchors took 8-12% off HiGHS per variant)
+FIRST_ANCHORS, MAX_AUTO_ANCHORS = 8, 40
+VARIANTS_PER_ANCHOR = (12, 25)  # up to FIRST_ANCHORS, then beyond
 SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
 # facts of the run (timings, which worker, in place or rebuilt, its memory), not of the variant
 EXECUTION_COLUMNS = ("solve_seconds", "highs_seconds", "wall_seconds", "cpu_seconds", "rebuilt", "rebuild_reason",
@@ -82,13 +85,18 @@ class StartSet:
                 for row in self.values]
 
 
+def auto_anchors(n: int) -> int:
+    """Anchors of an n-variant sweep that does not choose: min(8, n // 12), then n // 25 up to 40."""
+    return max(min(FIRST_ANCHORS, n // VARIANTS_PER_ANCHOR[0]), min(MAX_AUTO_ANCHORS, n // VARIANTS_PER_ANCHOR[1]))
+
+
 def anchor_count(spec: SweepSpec, n: int) -> int:
-    """How many anchor variants a sweep of n variants gets (`solver.anchors`, else min(8, n // 12); none
+    """How many anchor variants a sweep of n variants gets (`solver.anchors`, else `auto_anchors(n)`; none
     unless `warm_start: anchors`)."""
     cfg = spec.sweep.solver
     if cfg.warm_start != "anchors":
         return 0
-    return min(n, cfg.anchors if cfg.anchors is not None else min(MAX_AUTO_ANCHORS, n // 12))
+    return min(n, cfg.anchors if cfg.anchors is not None else auto_anchors(n))
 
 
 def _driver_key(sc: Scenario) -> tuple:
@@ -111,7 +119,7 @@ class Worker:
         self._plans_digest: str | None = None  # of the StartSet the plans came from
 
     def anchor_count(self, n: int) -> int:
-        """How many anchor variants a sweep of n variants gets (`solver.anchors`, else min(8, n // 12))."""
+        """How many anchor variants a sweep of n variants gets (`solver.anchors`, else `auto_anchors(n)`)."""
         return anchor_count(self.spec, n)
 
     def start_plans(self, n: int) -> list[dict[str, float]]:
