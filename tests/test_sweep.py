@@ -281,13 +281,16 @@ def test_start_plans_solved_once_for_all_workers_are_those_a_worker_solves_alone
     from distributed import Client, LocalCluster
 
     from planner.studies.sweep import runner
-    from planner.studies.sweep.engine import StartSet
+    from planner.studies.sweep.design import anchor_rows
+    from planner.studies.sweep.engine import StartSet, anchor_rounds
 
-    spec = load_sweep(write_sweep(tmp_path, design="lhs", samples=6, seed=3, parameters=COEFFICIENT_PARAMETERS,
-                                  solver={"mip_rel_gap": 1e-3, "anchors": 2}))
+    # ten anchors: eight from the base plan, then two from the best of those nine plans (engine.anchor_rounds)
+    spec = load_sweep(write_sweep(tmp_path, design="lhs", samples=12, seed=3, parameters=COEFFICIENT_PARAMETERS,
+                                  solver={"mip_rel_gap": 1e-3, "anchors": 10}))
     design = make_design(spec)
+    assert [len(r) for r in anchor_rounds(anchor_rows(design, 10))] == [8, 2]
     alone = StartSet.of(Worker(spec).start_plans(len(design)))
-    assert alone.values.shape[0] == 3  # the base plan and two anchors'
+    assert alone.values.shape[0] == 11  # the base plan and ten anchors'
     with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn"), initializer=runner._init_process,
                              initargs=(spec,)) as ex:
         local = runner._shared_plans(spec, design, lambda: ex.submit(runner._process_base),
@@ -303,7 +306,7 @@ def test_start_plans_solved_once_for_all_workers_are_those_a_worker_solves_alone
     w = Worker(spec)
     m = w.run(1, design.values[1], local)["metrics"].iloc[0]
     assert m.rebuild_reason == "first variant"  # a worker handed the plans solved no base scenario itself
-    assert w.start == alone.dicts() and len(w.resolver.start) == 3 and m.status == "optimal"
+    assert w.start == alone.dicts() and len(w.resolver.start) == 11 and m.status == "optimal"
 
 
 @pytest.mark.parametrize("design,extra,n", [

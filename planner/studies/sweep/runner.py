@@ -28,7 +28,7 @@ import pandas as pd
 from ...errors import InputError
 from ...schemas.sweep import SweepSpec, load_sweep
 from .design import Design, anchor_rows, make_design
-from .engine import StartSet, Worker, anchor_count
+from .engine import StartSet, Worker, anchor_count, anchor_rounds
 from .store import Store, read_store
 
 PROBLEM_STATUSES = ("infeasible", "no_solution", "error", "invalid")
@@ -79,8 +79,8 @@ def _process_base() -> dict[str, float] | None:
     return _worker(_SPEC).base_plan()
 
 
-def _process_anchor(i: int, values: np.ndarray, base: dict[str, float] | None) -> dict[str, float] | None:
-    return _worker(_SPEC).anchor_plan(i, values, base)
+def _process_anchor(i: int, values: np.ndarray, plans: list[dict[str, float]]) -> dict[str, float] | None:
+    return _worker(_SPEC).anchor_plan(i, values, plans)
 
 
 def _process_task(i: int, values: np.ndarray, plans: StartSet | None) -> tuple[int, dict[str, pd.DataFrame]]:
@@ -93,9 +93,9 @@ def base_plan_task(spec: SweepSpec) -> dict[str, float] | None:
 
 
 def anchor_plan_task(spec: SweepSpec, i: int, values: np.ndarray,
-                     base: dict[str, float] | None) -> dict[str, float] | None:
-    """Dask task: anchor variant i's plan, solved from the base plan (from none when there is none)."""
-    return _worker(spec).anchor_plan(i, values, base)
+                     plans: list[dict[str, float]]) -> dict[str, float] | None:
+    """Dask task: anchor variant i's plan, solved from the plans of the earlier rounds."""
+    return _worker(spec).anchor_plan(i, values, plans)
 
 
 def run_variant_task(spec: SweepSpec, i: int, values: np.ndarray,
@@ -106,14 +106,15 @@ def run_variant_task(spec: SweepSpec, i: int, values: np.ndarray,
 
 def _shared_plans(spec: SweepSpec, design: Design, submit_base: Callable, submit_anchor: Callable,
                   result: Callable) -> StartSet:
-    """The sweep's start plans solved once for all workers: the base scenario on one worker, then the
-    anchors (each from the base plan) spread over all; the same plans each worker would solve alone."""
+    """The sweep's start plans solved once for all workers: the base scenario on one worker, then each
+    round of anchors (engine.anchor_rounds) spread over all; the same plans a worker solves alone."""
     if spec.sweep.solver.warm_start == "none":
         return StartSet.of([])
-    base = result(submit_base())
-    rows = anchor_rows(design, anchor_count(spec, len(design)))
-    anchors = [submit_anchor(i, design.values[i], base) for i in rows]
-    return StartSet.of([p for p in [base, *map(result, anchors)] if p is not None])
+    plans = [p for p in [result(submit_base())] if p is not None]
+    for rows in anchor_rounds(anchor_rows(design, anchor_count(spec, len(design)))):
+        futures = [submit_anchor(i, design.values[i], plans) for i in rows]
+        plans = plans + [p for p in map(result, futures) if p is not None]
+    return StartSet.of(plans)
 
 
 def _local_results(spec: SweepSpec, design: Design, todo: list[int], workers: int,
