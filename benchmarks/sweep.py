@@ -38,7 +38,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     ap.add_argument("--warm-start", choices=["anchors", "base", "none"], default=None,
                     help="override the sweep's solver.warm_start (MIP starts: anchors' and base plans, base only)")
-    ap.add_argument("--anchors", type=int, default=None, help="override solver.anchors (default min(8, N // 12))")
+    ap.add_argument("--anchors", type=int, default=None,
+                    help="override solver.anchors (default: min(8, N // 12), then N // 25 up to 40)")
     ap.add_argument("--repeat", type=int, default=1, help="run each worker count this many times (alternating)")
     args = ap.parse_args()
     import planner
