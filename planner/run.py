@@ -16,7 +16,7 @@ import yaml
 from .backend import SolveInfo, build_model, solve
 from .errors import InfeasibleError, InputError, SolverError
 from .postprocess import sbti
-from .postprocess.assumptions import assumptions
+from .postprocess.assumptions import assumptions, stand_ins
 from .postprocess.dispatch import reduction as hourly_reduction
 from .postprocess.results import Frames, extract
 from .preprocess import baseline as bl
@@ -244,6 +244,7 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
         "total_capex_cny": float(fr.roadmap.capex_cny.mul(fr.roadmap.share).sum()),
         "base_year_tco2e": {s: float(bau[(bau.year == sc.base_year) & (bau.scope == s)].tco2e.sum())
                             for s in bl.SCOPES},
+        "stand_ins": stand_ins(drv),
         "solver": sc.solver.model_dump(),
         "planner_version": __version__, "result_format": RESULT_FORMAT,
     }

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..preprocess.baseline import Drivers
+from ..preprocess.baseline import Drivers, GridStandIn
 from ..schemas.library import Library
 from ..schemas.scenario import Scenario
 from ..schemas.trajectory import interpolate
 
 
+def stand_in_source(si: GridStandIn) -> str:
+    """Source text of a stand-in row: which library year stands for which years, and its citation."""
+    return f"stand-in: {si.used_year} factor for {si.span} x factor_index; {si.source}"
+
+
+def stand_ins(drv: Drivers) -> list[dict]:
+    """The summary's `stand_ins`: every input taken from another year or place than asked, one dict each."""
+    return [{"what": "grid_factor", "region": si.region, "basis": si.basis, "years": [si.years[0], si.years[-1]],
+             "n_years": len(si.years), "used_year": si.used_year, "tco2_per_mwh": si.tco2_per_mwh,
+             "source": si.source, "text": si.text()} for si in drv.grid_stand_ins]
+
+
 def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
-    """Discount rate, GWP, boundary, prices, grid factors, ETS and cost indices in key years."""
+    """Discount rate, GWP, boundary, prices, grid factors (and the library years standing in for missing ones),
+    ETS and cost indices in key years."""
     y0, y1 = sc.years[0], sc.years[-1]
     key_years = sorted({y0, *(t.year for t in sc.targets), y1})
     rows = [("general", "discount_rate", None, sc.discount_rate, "1/yr (real)", "scenario"),
@@ -32,6 +45,9 @@ def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
                          "tCO2/MWh", src))
             rows.append(("grid_factor", f"{s.id} market (unclaimed)", y, drv.grid_market[s.id, y], "tCO2/MWh",
                          "scenario" if sc.grid.residual_factor is not None else "MEE/NBS national residual"))
+    for si in drv.grid_stand_ins:  # library factors taken from another year: said, never silent
+        rows.append(("stand_in", f"grid factor {si.region} ({si.basis})", si.years[0], si.tco2_per_mwh,
+                     "tCO2/MWh", stand_in_source(si)))
     for y, v in interpolate(sc.ets.free_allocation_share, key_years).items():
         rows.append(("ets", "free_allocation_share", y, v, "share of BAU", "scenario"))
     for y, v in interpolate(sc.internal_carbon_price.price_cny_per_t, key_years).items():

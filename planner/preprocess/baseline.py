@@ -45,6 +45,46 @@ def growth_index(traj, base_year: int, years: list[int]) -> dict[int, float]:
 
 
 @dataclass(frozen=True)
+class GridStandIn:
+    """A grid factor the library lacks for some years, taken from another year's row (docs/scenarios.md)."""
+
+    region: str
+    basis: str  # "location" (the site's region) or "market" (national residual, unclaimed grid power)
+    years: tuple[int, ...]  # the years (base year and horizon) that use another year's factor
+    used_year: int  # the library year whose factor stands in (before grid.factor_index)
+    tco2_per_mwh: float  # that year's factor
+    source: str  # its citation in data/grid_factors.csv
+
+    @property
+    def span(self) -> str:
+        """'2024' or '2024-2050' (the years are consecutive: all before, or all after, the library's years)."""
+        return str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}-{self.years[-1]}"
+
+    def text(self) -> str:
+        """One line for a user: which factor stands for which years."""
+        return (f"grid factor {self.region} ({self.basis}) {self.span}: data/grid_factors.csv has no row for "
+                f"{'this year' if len(self.years) == 1 else 'these years'}; the {self.used_year} factor "
+                f"{self.tco2_per_mwh:.4f} tCO2/MWh is used (x grid.factor_index)")
+
+
+def grid_stand_ins(lib: Library, uses: list[tuple[str, str]], years: list[int]) -> tuple[GridStandIn, ...]:
+    """Every (region, basis) of `uses` whose library factor for some of `years` comes from another year,
+    grouped by the year that stands in."""
+    out = []
+    for region, basis in uses:
+        by_used: dict[int, list[int]] = {}
+        rows = {}
+        for y in years:
+            v, used, src = lib.grid_factor_row(region, y)
+            if used != y:
+                by_used.setdefault(used, []).append(y)
+                rows[used] = (v, src)
+        for used, ys in sorted(by_used.items()):
+            out.append(GridStandIn(region, basis, tuple(ys), used, *rows[used]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Drivers:
     """Exogenous inputs by year (base year first, then the horizon): the single source for BAU and model."""
 
@@ -61,6 +101,7 @@ class Drivers:
     scope3: dict[tuple[int, int], float]  # (category, year) tCO2e, consolidated already
     output: dict[tuple[str, int], float]  # site production output
     revenue: dict[int, float]  # MCNY
+    grid_stand_ins: tuple[GridStandIn, ...] = ()  # library grid factors taken from another year
 
 
 def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
@@ -104,7 +145,11 @@ def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
         for y in years:
             s3[cat, y] = spec.tco2e * g[y]
     rev = interpolate(sc.revenue_mcny, years) if sc.revenue_mcny is not None else {}
-    return Drivers(years, share, elec, fuel, eff, proc, gl, gm, fco2, foth, s3, out, rev)
+    uses = sorted({(s.grid_region, "location") for s in sc.sites if s.grid_region not in sc.grid.factors})
+    if sc.grid.residual_factor is None and sc.grid.market_basis != "location" and sc.sites:
+        uses.append(("national_residual", "market"))
+    stand_ins = grid_stand_ins(lib, uses, years)
+    return Drivers(years, share, elec, fuel, eff, proc, gl, gm, fco2, foth, s3, out, rev, stand_ins)
 
 
 def bau_emissions(sc: Scenario, drv: Drivers | None = None, lib: Library | None = None) -> pd.DataFrame:

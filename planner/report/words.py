@@ -24,6 +24,7 @@ SOURCE_KIND = {"combustion": ("combustion", "燃烧"), "fugitive": ("fugitive", 
 ASSUMPTION_GROUP = {
     "general": ("general", "通用"), "price": ("price", "价格"), "grid_factor": ("grid factor", "电网排放因子"),
     "ets": ("ETS", "碳市场"), "carbon": ("carbon price", "碳价"), "capex_index": ("capex index", "投资成本指数"),
+    "stand_in": ("stand-in (missing data)", "缺失数据替代"),
 }
 ASSUMPTION_ITEM = {
     "discount_rate": ("discount rate", "折现率"), "gwp": ("GWP", "全球变暖潜势 GWP"),
@@ -129,6 +130,10 @@ def assumption_item(group: str, item: str, lang: str) -> str:
     m = re.fullmatch(r"(\S+) market \(unclaimed\)", item)
     if m:
         return f"{m[1]} 市场法（未声明绿电部分）"
+    m = re.fullmatch(r"grid factor (\S+) \((location|market)\)", item)
+    if m:
+        region = "全国剩余电网" if m[1] == "national_residual" else m[1]
+        return f"电网排放因子 {region}（{'位置法' if m[2] == 'location' else '市场法'}）"
     return item  # a scenario identifier (capex index name)
 
 
@@ -141,7 +146,17 @@ def assumption_rows(df, lang: str):
         item=[assumption_item(g, it, lang) for g, it in zip(df.group, df["item"], strict=True)],
         text=[ASSUMPTION_ITEM[t][i] if t in ASSUMPTION_ITEM else t for t in df.text],
         unit=[unit(u, lang) for u in df.unit],
-        source=[pick(ASSUMPTION_SOURCE, s, lang) for s in df.source])
+        source=[assumption_source(s, lang) for s in df.source])
+
+
+def assumption_source(src: str, lang: str) -> str:
+    """An assumption's source: a fixed phrase, a stand-in line ('stand-in: 2023 factor for 2024-2050 x
+    factor_index; <citation>') or a citation (kept as it is)."""
+    m = re.fullmatch(r"stand-in: (\d{4}) factor for (\S+) x factor_index; (.*)", src, flags=re.S) \
+        if isinstance(src, str) else None
+    if m and lang == "zh":
+        return f"替代值：{m[2]}年采用{m[1]}年因子 × factor_index；{m[3]}"
+    return pick(ASSUMPTION_SOURCE, src, lang)
 
 
 def unit(u: str, lang: str) -> str:

@@ -60,11 +60,17 @@ class Library:
         return float(self.gwp.loc[gas, gwp_set])
 
     def grid_factor(self, region: str, year: int) -> float:
-        """Grid factor for a region: the given year, else the nearest earlier (or first later) year."""
+        """Grid factor for a region: the given year, else the nearest earlier (or first later) year
+        (`grid_factor_row` says which year stood in)."""
+        return self.grid_factor_row(region, year)[0]
+
+    def grid_factor_row(self, region: str, year: int) -> tuple[float, int, str]:
+        """(tCO2/MWh, library year used, source) of a region's factor for `year`: that year's row, else the
+        nearest earlier year's, else the first later year's."""
         rows = self.grid[self.grid.region == region].sort_values("year")
         earlier = rows[rows.year <= year]
         row = earlier.iloc[-1] if len(earlier) else rows.iloc[0]
-        return float(row.tco2_per_mwh)
+        return float(row.tco2_per_mwh), int(row.year), str(row.get("source", ""))
 
     @property
     def regions(self) -> list[str]:
