@@ -8,12 +8,11 @@ import pandas as pd
 from helpers import BASE, scenario
 
 from planner.api import plan
-from planner.schemas.loader import validate
-
 from planner.postprocess.assumptions import stand_ins
 from planner.preprocess import baseline as bl
 from planner.report import words
 from planner.schemas.library import load_library
+from planner.schemas.loader import validate
 
 
 def test_grid_factor_row_names_the_year_that_stands_in():
