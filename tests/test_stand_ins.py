@@ -43,13 +43,15 @@ def test_a_base_year_the_library_lacks_is_in_the_assumptions_and_the_summary():
     assert (east["years"], east["n_years"], east["used_year"], east["tco2_per_mwh"]) == ([2024, 2025], 2, 2023, 0.55)
     a = p.assumptions[p.assumptions.group == "stand_in"]
     assert list(a["item"]) == ["grid factor East (location)", "grid factor national_residual (market)"]
-    assert list(a.year) == [2024, 2024] and list(a.value) == [0.55, 0.6096]
-    assert a.source.str.startswith("stand-in: 2023 factor for 2024-2025").all()
+    assert a.year.isna().all() and a.value.isna().all() and list(a.text) == ["2023 factor for 2024-2025"] * 2
+    assert list(a.source) == ["MEE/NBS regional grid average factor", "MEE/NBS national factor excluding "
+                              "market-traded non-fossil power (for market-based scope 2)"]
     # the factor used is the one the baseline used (factor_index 1 in the base year)
     assert p.inventory is not None
     zh = words.assumption_rows(a, "zh")
     assert list(zh["item"]) == ["电网排放因子 East（位置法）", "电网排放因子 全国剩余电网（市场法）"]
-    assert zh.source.str.startswith("替代值：2024-2025年采用2023年因子").all()
+    assert list(zh.text) == ["2024-2025年采用2023年因子（数据库缺该年）"] * 2
+    assert list(words.assumption_rows(a, "en").text) == ["2023 factor used for 2024-2025 (no library row)"] * 2
 
 
 def test_factors_given_by_the_scenario_need_no_stand_in():

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..preprocess.baseline import Drivers, GridStandIn
+from ..preprocess.baseline import Drivers
 from ..schemas.library import Library
 from ..schemas.scenario import Scenario
 from ..schemas.trajectory import interpolate
-
-
-def stand_in_source(si: GridStandIn) -> str:
-    """Source text of a stand-in row: which library year stands for which years, and its citation."""
-    return f"stand-in: {si.used_year} factor for {si.span} x factor_index; {si.source}"
 
 
 def stand_ins(drv: Drivers) -> list[dict]:
@@ -46,8 +41,8 @@ def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
             rows.append(("grid_factor", f"{s.id} market (unclaimed)", y, drv.grid_market[s.id, y], "tCO2/MWh",
                          "scenario" if sc.grid.residual_factor is not None else "MEE/NBS national residual"))
     for si in drv.grid_stand_ins:  # library factors taken from another year: said, never silent
-        rows.append(("stand_in", f"grid factor {si.region} ({si.basis})", si.years[0], si.tco2_per_mwh,
-                     "tCO2/MWh", stand_in_source(si)))
+        rows.append(("stand_in", f"grid factor {si.region} ({si.basis})", None,
+                     f"{si.used_year} factor for {si.span}", "", si.source))
     for y, v in interpolate(sc.ets.free_allocation_share, key_years).items():
         rows.append(("ets", "free_allocation_share", y, v, "share of BAU", "scenario"))
     for y, v in interpolate(sc.internal_carbon_price.price_cny_per_t, key_years).items():

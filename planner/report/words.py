@@ -140,23 +140,23 @@ def assumption_item(group: str, item: str, lang: str) -> str:
 def assumption_rows(df, lang: str):
     """The assumptions frame with group, item, text value, unit and generated sources in the report language
     (English: readable words instead of the codes of the CSV)."""
-    i = LANGS.index(lang)
     return df.assign(
         group=[pick(ASSUMPTION_GROUP, g, lang) for g in df.group],
         item=[assumption_item(g, it, lang) for g, it in zip(df.group, df["item"], strict=True)],
-        text=[ASSUMPTION_ITEM[t][i] if t in ASSUMPTION_ITEM else t for t in df.text],
+        text=[assumption_text(t, lang) for t in df.text],
         unit=[unit(u, lang) for u in df.unit],
-        source=[assumption_source(s, lang) for s in df.source])
+        source=[pick(ASSUMPTION_SOURCE, s, lang) for s in df.source])
 
 
-def assumption_source(src: str, lang: str) -> str:
-    """An assumption's source: a fixed phrase, a stand-in line ('stand-in: 2023 factor for 2024-2050 x
-    factor_index; <citation>') or a citation (kept as it is)."""
-    m = re.fullmatch(r"stand-in: (\d{4}) factor for (\S+) x factor_index; (.*)", src, flags=re.S) \
-        if isinstance(src, str) else None
-    if m and lang == "zh":
-        return f"替代值：{m[2]}年采用{m[1]}年因子 × factor_index；{m[3]}"
-    return pick(ASSUMPTION_SOURCE, src, lang)
+def assumption_text(t: str, lang: str) -> str:
+    """A non-numeric assumption: a setting's code, or a stand-in ('2023 factor for 2024-2050')."""
+    if t in ASSUMPTION_ITEM:
+        return pick(ASSUMPTION_ITEM, t, lang)
+    m = re.fullmatch(r"(\d{4}) factor for (\d{4}(?:-\d{4})?)", t) if isinstance(t, str) else None
+    if m:
+        return f"{m[2]}年采用{m[1]}年因子（数据库缺该年）" if lang == "zh" else \
+            f"{m[1]} factor used for {m[2]} (no library row)"
+    return t
 
 
 def unit(u: str, lang: str) -> str:
