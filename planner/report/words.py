@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..preprocess.targets import coverage_cats, describe, pct_change
-from .i18n import LANGS, SCOPE3_CAT, pick
+from .i18n import SCOPE3_CAT, pick
 
 CARRIER = {
     "electricity": ("electricity", "电力"), "natural_gas": ("natural gas", "天然气"), "coal": ("coal", "煤炭"),
