@@ -123,7 +123,7 @@ def assumption_item(group: str, item: str, lang: str) -> str:
     if group == "price":
         return carrier(item, lang)
     if lang == "en":
-        return item
+        return item.replace("national_residual", "national residual")
     m = re.fullmatch(r"(\S+) \((.+)\) location", item)
     if m:
         return f"{m[1]}（{m[2]}）位置法"
