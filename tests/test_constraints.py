@@ -123,7 +123,8 @@ def test_cost_index_defers_build():
 
 
 @pytest.mark.parametrize("index, capex", [(None, 60_000), (0.5, 30_000), ({2024: 0.5, 2030: 0.5}, 30_000),
-                                          ({2024: 1.0, 2025: 2.0}, 120_000), ({2025: 0.5, 2030: 1.0}, 30_000)])
+                                          ({2024: 1.0, 2025: 2.0}, 120_000), ({2025: 0.5, 2030: 1.0}, 30_000),
+                                          (0.0, 0), ({2024: 0.0, 2025: 0.25}, 15_000)])
 def test_a_capex_index_multiplies_the_stated_unit_capex_as_written(index, capex):
     # 600 CNY per MWh/yr saved x 100 MWh = 60,000 of unit capex; a -10% scope-2 target in 2025 forces the
     # build. The index is an absolute multiplier (docs/scenarios.md, "Capex indices"): 0.5 halves the capex,
