@@ -23,6 +23,7 @@ from ...backend.builder import BuiltModel
 from ...backend.reads import model_difference, read_parameters
 from ...errors import PlannerError
 from ...preprocess.inputs import ModelInputs
+from ...schemas.scenario import Scenario
 from ...schemas.sweep import SweepSpec
 from .design import Design, base_row
 from .engine import Worker
@@ -43,7 +44,7 @@ class _Base:
     """The base variant (every parameter at its base): its scenario, inputs, target rows and, built on
     first need, its model with the parameter entries the model reads."""
 
-    def __init__(self, sc, inp: ModelInputs, rows: list):
+    def __init__(self, sc: Scenario, inp: ModelInputs, rows: list):
         self.sc, self.inp, self.rows = sc, inp, rows
         self.built: BuiltModel | None = None
         self.params: list = []
@@ -74,11 +75,13 @@ def parameter_effects(spec: SweepSpec, design: Design) -> pd.DataFrame:
     w = Worker(spec)
     centre = np.array(base_row(spec.parameters), dtype=float)
     rows: list[dict] = []
+    base: _Base | None = None
+    why = ""  # when the base variant is invalid: nothing can be compared
     try:
         sc, inp, trows, _ = w._prepare(0, centre)
         base = _Base(sc, inp, trows)
     except PlannerError as exc:
-        base, why = None, f"base variant invalid: {exc}"
+        why = f"base variant invalid: {exc}"
     for j, p in enumerate(spec.parameters):
         for x in checked_values(design.values[:, j], centre[j]):
             row = dict(parameter=p.label, position=j, value=x, changes_model=pd.NA, inputs_difference="",
