@@ -238,18 +238,25 @@ def sweep() -> None:
 def sweep_run(file: str, root: str | None, out: str | None, workers: int, scheduler: str | None, resume: bool,
               commit_seconds: float, quiet: bool, with_report: bool, lang: str) -> None:
     """Solve every variant of a sweep file into a DuckDB store."""
+    import warnings
+
     from .api import sweep as run_sweep
     from .schemas.sweep import load_sweep
+    from .studies.sweep.inert import SweepWarning
 
     try:
         spec = load_sweep(file, root)
-        r = run_sweep(spec, out, workers=workers, scheduler=scheduler, resume=resume, quiet=quiet,
-                      commit_seconds=commit_seconds)
+        with warnings.catch_warnings():  # printed as `warning: ...` lines instead (before solving unless quiet)
+            warnings.simplefilter("ignore", SweepWarning)
+            r = run_sweep(spec, out, workers=workers, scheduler=scheduler, resume=resume, quiet=quiet,
+                          commit_seconds=commit_seconds)
     except PlannerError as exc:
         _fail(exc)
     states = ", ".join(f"{n} {s}" for s, n in sorted(r.statuses.items()))
     click.echo(f"{spec.name}: {r.variants} variants ({states}); solved {r.solved_now} now in {r.seconds:.1f} s; "
                f"store {r.store}")
+    for w in r.warnings if quiet else ():  # loud even when quiet: a parameter that changed nothing
+        click.echo(f"warning: {w}", err=True)
     if with_report:
         _sweep_report(str(r.store), None, lang)
 

@@ -122,6 +122,21 @@ def test_cost_index_defers_build():
     assert list(r.year) == [2026] and r.capex_cny.iloc[0] == pytest.approx(15_000, **ABS)
 
 
+@pytest.mark.parametrize("index, capex", [(None, 60_000), (0.5, 30_000), ({2024: 0.5, 2030: 0.5}, 30_000),
+                                          ({2024: 1.0, 2025: 2.0}, 120_000), ({2025: 0.5, 2030: 1.0}, 30_000),
+                                          (0.0, 0), ({2024: 0.0, 2025: 0.25}, 15_000)])
+def test_a_capex_index_multiplies_the_stated_unit_capex_as_written(index, capex):
+    # 600 CNY per MWh/yr saved x 100 MWh = 60,000 of unit capex; a -10% scope-2 target in 2025 forces the
+    # build. The index is an absolute multiplier (docs/scenarios.md, "Capex indices"): 0.5 halves the capex,
+    # whether constant or not 1.0 in the base year (the old code divided by the base-year value: 60,000).
+    tr = {} if index is None else {"trajectories": {"capex_index": {"x": index}}}
+    p = solve(measures=[eff("e", capex=0, cost_index="x" if index is not None else None, life=1,
+                            capex_cny_per_mwh_saved=600)],
+              targets=[{"id": "t", "year": 2025, "coverage": S2L, "reduction": 0.1}], **tr)
+    assert built(p, "e").capex_cny.tolist() == pytest.approx([capex], **ABS)
+    assert p.costs.set_index("category").nominal_cny["capex"] == pytest.approx(capex, **ABS)
+
+
 def test_ets_cost_above_free_allocation():
     # Process 1000 t, ETS 100 CNY/t, free 80% of BAU: buy 200 t = 20,000.
     sites = [{"id": "s1", "process_emissions": {"CO2": 1000}, "ets_covered": True}]

@@ -39,8 +39,10 @@ def test_oat_tornado_gives_the_npv_change_computed_by_hand(tmp_path):
     params = [{"name": "elec", "path": "prices.electricity", "mode": "scale", "low": 0.8, "high": 1.2},
               {"name": "gas", "path": "prices.natural_gas", "mode": "scale", "low": 0.5, "high": 2.0},
               {"name": "ets", "path": "prices.ets", "mode": "scale", "low": 0.5, "high": 2.0}]
-    r = planner.sweep(_sweep_file(tmp_path, sc, design="oat", parameters=params), tmp_path / "out")
+    with pytest.warns(UserWarning, match=r"parameter ets \(prices\.ets\) did not change the model inputs"):
+        r = planner.sweep(_sweep_file(tmp_path, sc, design="oat", parameters=params), tmp_path / "out")
     t = an.tornado(an.load(r.store), "npv_cny").set_index("parameter")
+    assert t.changes_model.to_dict() == {"gas": True, "elec": True, "ets": False}  # the ETS price is 0: x 0.5 = 0
     assert list(t.index) == ["gas", "elec", "ets"]  # sorted by swing: 600,000 > 200,000 > 0 (no ETS site)
     assert t.base_metric.iloc[0] == pytest.approx(900_000, rel=1e-6)
     assert t.loc["gas", ["delta_low", "delta_high"]].tolist() == pytest.approx([-200_000, 400_000], rel=1e-6)

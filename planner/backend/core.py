@@ -64,7 +64,7 @@ class Core:
                                             doc="ETS free allocation, share of BAU scope 1", **mutable)
         m.capex_index_names = pyo.Set(initialize=sorted(inp.capex_indices), ordered=True)
         m.capex_index = pyo.Param(m.capex_index_names, m.periods, initialize=lambda m, n, y: inp.capex_indices[n][y],
-                                  doc="capex index, 1 in the base year", **mutable)
+                                  doc="capex index: multiplier of the stated unit capex", **mutable)
         m.grid_purchase = pyo.Var(m.sites, m.slices, domain=pyo.NonNegativeReals,
                                   doc="grid electricity purchased, GWh")
         m.useful_heat = pyo.Var(m.site_fuels, m.slices, domain=pyo.NonNegativeReals,

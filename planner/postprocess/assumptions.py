@@ -49,7 +49,7 @@ def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
         rows.append(("carbon", "internal_carbon_price", y, v, "CNY/tCO2e", "scenario"))
     for name, traj in sorted(sc.trajectories.capex_index.items()):
         for y, v in interpolate(traj, key_years).items():
-            rows.append(("capex_index", name, y, v, "index (base year 1)", "scenario"))
+            rows.append(("capex_index", name, y, v, "x stated unit capex", "scenario"))
     df = pd.DataFrame(rows, columns=["group", "item", "year", "value", "unit", "source"])
     text = df.value.map(lambda v: v if isinstance(v, str) else "")
     df["value"] = pd.to_numeric(df.value.where(text == ""), errors="coerce")

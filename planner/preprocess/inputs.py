@@ -67,7 +67,7 @@ class ModelInputs:
     max_adoptions_per_year: int | None
     measures: list[MeasureBase]  # enabled measures, sorted by id
     prices_cny: dict[str, dict[int, float]] = field(default_factory=dict)  # library price items, scenario > library
-    capex_indices: dict[str, dict[int, float]] = field(default_factory=dict)  # named indices, 1.0 in the base year
+    capex_indices: dict[str, dict[int, float]] = field(default_factory=dict)  # multipliers of unit capex
     hourly: HourlyInputs | None = None  # representative days (docs/model.md §15); None in the annual model
 
     @property
@@ -216,11 +216,9 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
     if sc.constraints.capex_budget_cny is not None:
         budget = {y: v * CNY_TO_MCNY for y, v in interpolate(sc.constraints.capex_budget_cny, years).items()}
     icp = sc.internal_carbon_price
-    indices = {}
-    for name, traj in sc.trajectories.capex_index.items():
-        vals = interpolate(traj, [sc.base_year, *years], default=1.0)
-        base = vals[sc.base_year] or 1.0
-        indices[name] = {y: vals[y] / base for y in years}
+    # a capex index multiplies the stated unit capex as written (not relative to its base-year value), so
+    # scaling a whole trajectory scales the capex (docs/scenarios.md, "Capex indices")
+    indices = {name: interpolate(traj, years, default=1.0) for name, traj in sc.trajectories.capex_index.items()}
     grid_factor = T_PER_MWH_TO_KT_PER_GWH
     inp = ModelInputs(
         name=sc.name, time=time, sites=sites, site_share=dict(drv.site_share), site_fuels=site_fuels,

@@ -74,7 +74,13 @@ def tornado(fr: F, lang: str, metric: str) -> Figure:
     for yi, r in zip(y, t.itertuples(), strict=True):
         for d, v in ((r.delta_low, r.low_value), (r.delta_high, r.high_value)):
             ax.text(d * k, yi, f" {v:.4g} ", va="center", ha="left" if d >= 0 else "right", fontsize=7)
-    ax.set_yticks(y, [text(p) for p in t.parameter])
+    idle = t.changes_model.eq(False).fillna(False).to_numpy() if "changes_model" in t else np.zeros(len(t), bool)
+    mark = ("（{}）" if lang == "zh" else "({})").format(st("no_effect_mark", lang))
+    ax.set_yticks(y, [f"{text(p)}\n{mark}" if no else text(p)
+                      for p, no in zip(t.parameter, idle, strict=True)])
+    for label, no in zip(ax.get_yticklabels(), idle, strict=True):
+        if no:  # a parameter that changed nothing in the model: its zero bar is not a finding
+            label.set_color(HIGH)
     base = float(t.base_metric.iloc[0]) * k if len(t) else 0.0
     ax.axvline(0, color="black", lw=1.2)
     ax.set_xlabel(st("tornado_x", lang, unit=unit))

@@ -92,17 +92,46 @@ def _facts(fr: F, lang: str) -> dict:
     return {"title": st("facts", lang), "header": [st("item", lang), st("value", lang)], "rows": rows}
 
 
-def _parameters(d, lang: str) -> dict:
+def _known(x) -> bool:
+    return x is not None and x is not pd.NA
+
+
+def _idle(fr: F) -> set[str]:
+    """Parameters that changed nothing in the model (checked before solving)."""
+    e = fr["parameter_effects"]
+    return {p for p, x in zip(e.parameter, e.changes_model, strict=True) if _known(x) and not x}
+
+
+def _effect_cell(x, diff: str, lang: str) -> dict:
+    if not _known(x):
+        return _cell(st("not_checked", lang), "muted")
+    return _cell(st("yes", lang), "ok", diff) if x else _cell(st("no_effect_mark", lang), "bad")
+
+
+def no_effect_warnings(fr: F, lang: str) -> list[str]:
+    """The report's warning for each parameter that changed nothing in the model."""
+    idle = _idle(fr)
+    return [st("no_effect", lang, p=r.parameter, path=r.path, values=r.values_checked)
+            for r in fr["parameter_effects"].itertuples() if r.parameter in idle]
+
+
+def _parameters(d, fr: F, lang: str) -> dict:
     p = d.tables["parameters"]
+    e = fr["parameter_effects"].set_index("parameter")
     rows = [[_cell(str(r.parameter)), _cell(str(r.path), "code"), _cell(str(r.mode)), _cell(_num(r.low), "n"),
-             _cell(_num(r.high), "n"), _cell(_num(r.base), "n")] for r in p.itertuples()]
-    head = [st(k, lang) for k in ("parameter", "path", "mode", "low", "high", "base")]
+             _cell(_num(r.high), "n"), _cell(_num(r.base), "n"),
+             _effect_cell(e.changes_model.get(r.parameter, pd.NA), str(e.difference.get(r.parameter, "")), lang)]
+            for r in p.itertuples()]
+    head = [st(k, lang) for k in ("parameter", "path", "mode", "low", "high", "base", "changes_model")]
     return {"title": st("parameters", lang), "header": head, "rows": rows}
 
 
 def _tornado_table(fr: F, lang: str) -> dict:
     t = fr["tornado_npv_cny"]
-    rows = [[_cell(str(r.parameter)), _cell(_num(r.low_value), "n"), _cell(_num(r.high_value), "n"),
+    idle = _idle(fr)
+    rows = [[_cell(str(r.parameter), "bad" if r.parameter in idle else "",
+                   st("no_effect_mark", lang) if r.parameter in idle else ""),
+             _cell(_num(r.low_value), "n"), _cell(_num(r.high_value), "n"),
              _cell(_num(r.metric_at_low * CNY_TO_MCNY, ",.1f"), "n"),
              _cell(_num(r.metric_at_high * CNY_TO_MCNY, ",.1f"), "n"), _cell(_num(r.swing * CNY_TO_MCNY, ",.1f"), "n")]
             for r in t.itertuples()]
@@ -136,7 +165,7 @@ def write_sweep_html(d, fr: F, charts: dict[str, list[Path]], out: Path, lang: s
         sections.append(("charts", {"title": st("heatmap", lang), "images": images[:1]}))
         images = images[1:]
     sections += [("charts", {"title": st("charts", lang), "note": st("reading", lang), "images": images}),
-                 ("table", _facts(fr, lang)), ("table", _parameters(d, lang))]
+                 ("table", _facts(fr, lang)), ("table", _parameters(d, fr, lang))]
     if len(fr["tornado_npv_cny"]):
         sections.append(("table", _tornado_table(fr, lang)))
     if len(fr["macc_comparison"]):
@@ -150,7 +179,8 @@ def write_sweep_html(d, fr: F, charts: dict[str, list[Path]], out: Path, lang: s
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     ctx = dict(lang=lang, t=t, title=st("title", lang), company=meta.get("name", ""),
                reference=f"{sub} ({statuses})" if statuses else sub,
-               warning=st("partial", lang, stored=d.stored, planned=d.planned) if d.partial else "",
+               warnings=([st("partial", lang, stored=d.stored, planned=d.planned)] if d.partial else [])
+               + no_effect_warnings(fr, lang),
                sections=sections, generated=st("generated", lang, version=__version__, store=str(d.path)))
     template = env.get_template("sweep.html.j2")
     html = template.render(**ctx, font=embedded_font(template.render(**ctx, font="")))

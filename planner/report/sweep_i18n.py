@@ -84,6 +84,13 @@ SWEEP_TEXT: dict[str, tuple[str, str]] = {
     "reading": ("How to read the charts: docs/sweeps.md (Reading a sweep).",
                 "图表解读见 docs/sweeps.md（解读扫描结果）。"),
     "status": ("Status", "状态"),
+    "no_effect": ("Parameter {p} ({path}) did not change the model inputs at {values}: its variants solve the "
+                  "base model, so every result below shows no effect of it. Check the path and the range.",
+                  "参数 {p}（{path}）在取值 {values} 时未改变模型输入：其变体求解的就是基准模型，因此下文各结果均不反映"
+                  "该参数的影响。请检查路径和取值范围。"),
+    "no_effect_mark": ("did not change the model inputs", "未改变模型输入"),
+    "changes_model": ("Changes the model", "改变模型"), "yes": ("yes", "是"),
+    "not_checked": ("not checked", "未检查"),
 }
 
 

@@ -36,7 +36,7 @@ ASSUMPTION_ITEM = {
 }
 UNIT = {
     "1/yr (real)": ("1/yr (real)", "1/年（实际）"), "share of BAU": ("share of BAU", "占BAU排放比例"),
-    "index (base year 1)": ("index (base year 1)", "指数（基准年=1）"), "adoption": ("adoption", "项"),
+    "x stated unit capex": ("x stated unit capex", "× 设定单位投资"), "adoption": ("adoption", "项"),
     "share": ("share", "比例"),
 }
 ASSUMPTION_SOURCE = {

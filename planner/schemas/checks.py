@@ -110,12 +110,17 @@ MAX_INDEX = 1000.0
 
 
 def _check_indices(sc: Scenario, file: str) -> None:
-    """Growth and cost indices are normalised to their base-year value: it must be positive and the index
-    must stay within 0..1000 (a larger ratio is a typo that would wreck the model's numerics)."""
+    """Growth indices are normalised to their base-year value: it must be positive and the index must stay
+    within 0..1000 (a larger ratio is a typo that would wreck the model's numerics). Capex indices are
+    absolute multipliers of the stated capex: each value within 0..1000."""
     years = [sc.base_year, *sc.years]
+    for k, traj in sc.trajectories.capex_index.items():
+        worst = max(interpolate(traj, years).values())
+        if worst > MAX_INDEX:
+            raise InputError(file, f"trajectories.capex_index.{k}", f"expected multipliers of the stated capex "
+                             f"within 0..{MAX_INDEX:g}, got {worst:g}")
     items = [(f"sites[{i}].growth", s.growth) for i, s in enumerate(sc.sites)]
     items += [(f"scope3.categories.{c}.growth", v.growth) for c, v in sc.scope3.categories.items()]
-    items += [(f"trajectories.capex_index.{k}", v) for k, v in sc.trajectories.capex_index.items()]
     for path, traj in items:
         if traj is None:
             continue

@@ -10,6 +10,7 @@ from ...run import dump_scenario
 from ...schemas.sweep import SweepSpec, load_sweep
 from .design import Design, make_design
 from .engine import EXECUTION_COLUMNS, Worker, variant_scenario
+from .inert import SweepWarning
 from .runner import SweepResult, run_sweep
 from .store import TABLES, read_store
 
@@ -26,5 +27,5 @@ def variant_yaml(sweep: SweepSpec | str | Path, n: int) -> str:
     return head + dump_scenario(variant_scenario(spec, design.values[n], n))
 
 
-__all__ = ["EXECUTION_COLUMNS", "TABLES", "Design", "SweepResult", "SweepSpec", "Worker", "load_sweep",
+__all__ = ["EXECUTION_COLUMNS", "TABLES", "Design", "SweepResult", "SweepSpec", "SweepWarning", "Worker", "load_sweep",
            "make_design", "read_store", "run_sweep", "variant_scenario", "variant_yaml"]

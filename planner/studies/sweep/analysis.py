@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import inert
 from .store import FILE_NAME, TABLES, read_store
 
 SOLVED = ("optimal", "time_limit", "feasible")
@@ -90,6 +91,13 @@ def _values(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return w[[c for c in pr.parameter if c in w.columns]]
 
 
+def effects(d: SweepData) -> pd.DataFrame:
+    """Per parameter: whether it changes the model (checked before solving; NA in a store written before
+    the check existed), the first difference and, when it changes nothing, the run's warning."""
+    paths = dict(zip(d.tables["parameters"].parameter, d.tables["parameters"].path, strict=True))
+    return inert.summary(d.tables["parameter_effects"], paths)
+
+
 def variant_metrics(d: SweepData) -> pd.DataFrame:
     """metrics with `capex_2030_cny`: capex of the builds up to 2030 (the costs table's capex when stored,
     else the capex of measures first adopted by 2030)."""
@@ -109,7 +117,7 @@ def tornado(d: SweepData, metric: str = "npv_cny") -> pd.DataFrame:
     """OAT: per parameter the metric at its low and high (min/max over its values) against the base variant,
     sorted by swing (largest first). NaN where a variant is unsolved or not yet stored."""
     cols = ["parameter", "low_value", "high_value", "base_metric", "metric_at_low", "metric_at_high",
-            "delta_low", "delta_high", "swing", "unsolved"]
+            "delta_low", "delta_high", "swing", "unsolved", "changes_model"]
     v = d.tables["variants"]
     if d.design != "oat" or v.empty:
         return pd.DataFrame(columns=cols)
@@ -119,6 +127,7 @@ def tornado(d: SweepData, metric: str = "npv_cny") -> pd.DataFrame:
     base_v = base_ids[base_ids].index.min()
     base = float(m.get(base_v, np.nan)) if pd.notna(base_v) else np.nan
     rows = []
+    changes = effects(d).set_index("parameter").changes_model  # False: the bar is zero by construction
     for p in d.parameters:
         own = v[(v.parameter == p) & (v.level != "base")].sort_values("value")
         if own.empty:
@@ -130,8 +139,8 @@ def tornado(d: SweepData, metric: str = "npv_cny") -> pd.DataFrame:
             lo, hi = float(vals.min()), float(vals.max())
         rows.append(dict(parameter=p, low_value=own.value.iloc[0], high_value=own.value.iloc[-1], base_metric=base,
                          metric_at_low=lo, metric_at_high=hi, delta_low=lo - base, delta_high=hi - base,
-                         swing=abs(hi - lo), unsolved=int(vals.isna().sum())))
-    out = pd.DataFrame(rows, columns=cols)
+                         swing=abs(hi - lo), unsolved=int(vals.isna().sum()), changes_model=changes.get(p, pd.NA)))
+    out = pd.DataFrame(rows, columns=cols).astype({"changes_model": "boolean"})
     return out.sort_values("swing", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
 
 
@@ -424,6 +433,7 @@ def frames(d: SweepData) -> dict[str, pd.DataFrame]:
            "adoption_matrix": mat.reset_index() if len(mat) else mat}
     for metric in METRICS:
         out[f"tornado_{metric}"] = tornado(d, metric)
+    out["parameter_effects"] = effects(d)
     out["indices_npv"] = indices(d, "npv_cny")
     out["carbon_supply"] = carbon_supply(d)
     out["macc_comparison"] = macc_comparison(d)
@@ -439,4 +449,7 @@ def summary(d: SweepData) -> pd.DataFrame:
     rows = [("name", d.meta.get("name", "")), ("design", d.design), ("base_scenario", d.meta.get("base_scenario", "")),
             ("variants_planned", d.planned), ("variants_stored", d.stored), ("partial", d.partial)]
     rows += [(f"status_{k}", int(n)) for k, n in st.items()]
+    idle = inert.without_effect(d.tables["parameter_effects"])
+    if idle:
+        rows.append(("parameters_without_effect", ", ".join(idle)))
     return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": str})

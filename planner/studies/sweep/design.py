@@ -73,7 +73,8 @@ def _points(p: Parameter, n: int | None) -> tuple[list[float], list[str]]:
     return [float(x) for x in _dist(p).ppf((np.arange(n) + 0.5) / n)], ["value"] * n
 
 
-def _base_row(params: tuple[Parameter, ...]) -> list[float]:
+def base_row(params: tuple[Parameter, ...]) -> list[float]:
+    """The base variant: each parameter at its centre (NaN: unchanged)."""
     return [math.nan if p.centre is None else p.centre for p in params]
 
 
@@ -83,10 +84,10 @@ def make_design(spec: SweepSpec) -> Design:
     k = len(params)
     problem = {"num_vars": k, "names": [p.label for p in params], "bounds": [[0.0, 1.0]] * k}
     if sw.design == "oat":
-        rows, levels = [_base_row(params)], [["base"] * k]
+        rows, levels = [base_row(params)], [["base"] * k]
         for j, p in enumerate(params):
             for x, lev in zip(*_points(p, None), strict=True):
-                row = _base_row(params)
+                row = base_row(params)
                 row[j] = x
                 rows.append(row)
                 levels.append(["base" if i != j else lev for i in range(k)])

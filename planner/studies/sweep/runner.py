@@ -16,6 +16,7 @@ import multiprocessing as mp
 import sys
 import threading
 import time
+import warnings as pywarnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -28,8 +29,10 @@ import pandas as pd
 from ...errors import InputError
 from ...schemas.sweep import SweepSpec, load_sweep
 from .design import Design, anchor_rows, make_design
+from .effects import parameter_effects
 from .engine import StartSet, Worker, anchor_count, anchor_rounds
-from .store import Store, read_store
+from .inert import SweepWarning, warnings_of
+from .store import STORE_FORMAT, Store, read_store
 
 PROBLEM_STATUSES = ("infeasible", "no_solution", "error", "invalid")
 COMMIT_SECONDS = 3.0  # default: finished variants wait at most this long for their commit (worker sweeps;
@@ -46,6 +49,7 @@ class SweepResult:
     solved_now: int
     statuses: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # parameters that change nothing (effects.py)
 
     def tables(self, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
         """The store's tables as pandas frames (all, or those named)."""
@@ -241,6 +245,15 @@ def relaxed_standalone_macc(spec: SweepSpec) -> pd.DataFrame:
     return standalone_macc(spec.base.model_copy(update={"targets": []}))
 
 
+def checked_effects(store: Store, spec: SweepSpec, design: Design) -> list[str]:
+    """Check once per store whether each parameter changes the model (a resumed store keeps its rows; a
+    store of format 1 gets them now) and return the warnings of those that change nothing."""
+    if not store.has_rows("parameter_effects"):
+        store.write_table("parameter_effects", parameter_effects(spec, design))
+        store.set_meta("store_format", str(STORE_FORMAT))
+    return warnings_of(store.read("parameter_effects"), {p.label: p.path for p in spec.parameters})
+
+
 def default_out(spec: SweepSpec) -> Path:
     return Path("reports") / "sweeps" / spec.name
 
@@ -260,6 +273,11 @@ def run_sweep(sweep: SweepSpec | str | Path, out_dir: str | Path | None = None, 
     store = Store.open(out, spec, design, resume)
     t0 = time.perf_counter()
     try:
+        alerts = checked_effects(store, spec, design)
+        for w in alerts:  # before solving: loud in the run (stderr), and to Python callers as warnings
+            if not quiet:
+                print(f"warning: {w}", file=sys.stderr, flush=True)
+            pywarnings.warn(w, SweepWarning, stacklevel=2)
         done = store.done()
         todo = [i for i in range(len(design)) if i not in done]
         progress = _Progress(len(design), len(done), quiet)
@@ -299,4 +317,4 @@ def run_sweep(sweep: SweepSpec | str | Path, out_dir: str | Path | None = None, 
                         .fetchall())
     finally:
         store.close()
-    return SweepResult(store.path, len(design), sum(counts.values()), statuses, time.perf_counter() - t0)
+    return SweepResult(store.path, len(design), sum(counts.values()), statuses, time.perf_counter() - t0, alerts)

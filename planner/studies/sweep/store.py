@@ -21,7 +21,7 @@ from ...schemas.sweep import SweepSpec
 from ...version import __version__
 from .design import Design
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: table parameter_effects (a format-1 store gets it when resumed)
 FILE_NAME = "sweep.duckdb"
 
 TABLES = {
@@ -43,6 +43,9 @@ TABLES = {
     "electricity": "variant INTEGER, year INTEGER, site VARCHAR, grid_mwh DOUBLE, onsite_mwh DOUBLE, "
                    "green_claims_mwh DOUBLE, share DOUBLE",
     "abatement": "variant INTEGER, year INTEGER, measure VARCHAR, family VARCHAR, scope VARCHAR, tco2e DOUBLE",
+    # whether each parameter, alone at each checked value, changes the model (effects.py; before solving)
+    "parameter_effects": "parameter VARCHAR, position INTEGER, value DOUBLE, changes_model BOOLEAN, "
+                         "inputs_difference VARCHAR, model_difference VARCHAR",
     # design carbon_price only: the stand-alone MACC of the base scenario (targets relaxed), written once
     "standalone_macc": "measure VARCHAR, name VARCHAR, name_zh VARCHAR, family VARCHAR, site VARCHAR, "
                        "potential_tco2e_per_yr DOUBLE, cost_cny_per_tco2e DOUBLE",
@@ -52,7 +55,7 @@ SORT = {"sweep": "key", "parameters": "position", "variants": "variant, paramete
         "metrics": "variant", "targets": "variant, target, year", "adoption": "variant, measure",
         "trajectories": "variant, year, scope", "costs": "variant, year, category",
         "electricity": "variant, year, site", "abatement": "variant, year, measure, family, scope",
-        "standalone_macc": "cost_cny_per_tco2e, measure"}
+        "parameter_effects": "position, value", "standalone_macc": "cost_cny_per_tco2e, measure"}
 
 
 class Store:
@@ -162,6 +165,14 @@ class Store:
         except BaseException:
             self.con.rollback()
             raise
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set one row of the `sweep` table."""
+        self.con.execute("INSERT OR REPLACE INTO sweep VALUES (?, ?)", [key, value])
+
+    def read(self, name: str) -> pd.DataFrame:
+        """One table, sorted, as a pandas frame."""
+        return self.con.execute(f"SELECT * FROM {name} ORDER BY {SORT[name]}").df()
 
     def has_rows(self, name: str) -> bool:
         have = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
