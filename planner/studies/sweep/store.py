@@ -45,14 +45,14 @@ TABLES = {
     "abatement": "variant INTEGER, year INTEGER, measure VARCHAR, family VARCHAR, scope VARCHAR, tco2e DOUBLE",
     # design carbon_price only: the stand-alone MACC of the base scenario (targets relaxed), written once
     "standalone_macc": "measure VARCHAR, name VARCHAR, name_zh VARCHAR, family VARCHAR, site VARCHAR, "
-                       "potential_tco2e_per_yr DOUBLE, cost_cny_per_tco2e DOUBLE",
+                       "potential_tco2e_per_yr DOUBLE, standalone_cost_cny_per_tco2e DOUBLE",
 }
 PER_VARIANT = ("metrics", "targets", "adoption", "trajectories", "costs", "electricity", "abatement")
 SORT = {"sweep": "key", "parameters": "position", "variants": "variant, parameter",
         "metrics": "variant", "targets": "variant, target, year", "adoption": "variant, measure",
         "trajectories": "variant, year, scope", "costs": "variant, year, category",
         "electricity": "variant, year, site", "abatement": "variant, year, measure, family, scope",
-        "standalone_macc": "cost_cny_per_tco2e, measure"}
+        "standalone_macc": "standalone_cost_cny_per_tco2e, measure"}
 
 
 class Store:
