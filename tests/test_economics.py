@@ -190,3 +190,6 @@ def test_reports_show_cash_npv_and_objective_apart(demos, tmp_path):
     page = (tmp_path / "cmp" / "comparison_en.html").read_text(encoding="utf-8")
     assert "Internal carbon price (shadow price, not cash)" in page and "Total, cash" in page
     assert "NPV: carbon" not in page
+    ems = _plans(demos)["demo"].macc.set_index("measure").plan_cost_cny_per_tco2e["east_ems"]
+    assert f"{ems:,.0f}" in page  # the comparison table quotes the plan MACC's figure (-1,271), not -668
+    assert "-668" not in page
