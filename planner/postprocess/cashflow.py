@@ -4,9 +4,11 @@ The three read the same series f_0..f_T (t = years from the series' first year):
 - NPV at rate r = Σ_t f_t (1 + r)^−t (the caller discounts to its base year; the sign is the same);
 - IRR = the rate at which the NPV is zero, reported only where the NPV is positive at every lower rate and
   negative at every higher one (one crossing, from + to −, on a grid of rates from −99% to 10,000%, refined
-  by bisection), so that NPV < 0 at r means IRR < r and NPV > 0 means IRR > r; otherwise NaN with a note;
+  by bisection), so that NPV < 0 at r means IRR < r and NPV > 0 means IRR > r; otherwise NaN with a note
+  (two crossings closer than one grid step, about 0.5% in 1 + r, would be missed);
 - payback = the number of years, counting the series' first year as 1, until the cumulative undiscounted cash
-  flow is ≥ 0; NaN ("never pays back within the horizon") when it never is.
+  flow is first ≥ 0 (a later reinvestment may take it below zero again); NaN ("never pays back within the
+  horizon") when it never is.
 """
 
 from __future__ import annotations
