@@ -53,7 +53,7 @@ def run_planner(sc):
     p = plan(sc)
     wall = time.perf_counter() - t
     sizes = {r.measure: r.size for r in p.roadmap.itertuples()}
-    return p.summary["npv_cny"], sizes, wall, build_inputs(sc)
+    return p.summary["objective_cny"], sizes, wall, build_inputs(sc)
 
 
 def run_pypsa(inp, cap_t: float, gl: float):

@@ -40,7 +40,7 @@ def _case(name: str, n_sites: int, args: dict, q) -> None:
     q.put(dict(case=name, sites=len(sc.sites), binaries=s["model"]["binaries"],
                rows=s["model"]["constraints"], cols=s["model"]["variables"], status=s["status"],
                gap=None if s["gap"] is None else float(f"{s['gap']:.2e}"),
-               npv_mcny=round(s["npv_cny"] / 1e6, 3),
+               npv_mcny=round(s["objective_cny"] / 1e6, 3),
                first_plan_s=None if s["first_plan_seconds"] is None else round(s["first_plan_seconds"], 1),
                total_s=round(total, 1), cpu_s=round(time.process_time() - c0, 1),
                highs_s=round(st["highs"], 1), preprocess_s=round(st["preprocess"], 2), build_s=round(st["build"], 2),

@@ -25,7 +25,8 @@ sc = portfolio(int(case)) if case.isdigit() else load_scenario(sys.argv[2] + "/s
 w, c = time.perf_counter(), time.process_time()
 p = plan(sc)
 ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"wall": time.perf_counter() - w, "cpu": time.process_time() - c, "npv": p.summary["npv_cny"],
+npv = p.summary.get("objective_cny", p.summary.get("npv_cny"))  # npv_cny before result format 3
+print(json.dumps({"wall": time.perf_counter() - w, "cpu": time.process_time() - c, "npv": npv,
                   "status": p.summary["status"], "rss_mb": ru.ru_maxrss / 1024}))
 """
 

@@ -147,7 +147,8 @@ def run(file: str, root: str | None, out: str | None, time_limit: float | None, 
         _fail(exc)
     s = p.summary
     gap = f"{s['gap']:.2e}" if s["gap"] is not None else "n/a"
-    click.echo(f"{sc.company} [{sc.name}]: status {s['status']}, NPV {s['npv_cny'] * CNY_TO_MCNY:,.1f} MCNY "
+    click.echo(f"{sc.company} [{sc.name}]: status {s['status']}, cash NPV {s['cash_npv_cny'] * CNY_TO_MCNY:,.1f} MCNY, "
+               f"objective incl. internal carbon price {s['objective_cny'] * CNY_TO_MCNY:,.1f} MCNY "
                f"(bound {s['best_bound_cny'] * CNY_TO_MCNY:,.1f}, gap {gap}), solve {s['solve_seconds']:.1f} s, "
                f"{s['model']['binaries']} binaries")
     if s["status"] != "optimal":
@@ -190,8 +191,8 @@ def compare(items: tuple[str, ...], ref: str | None, labels: tuple[str, ...], ou
     except PlannerError as exc:
         _fail(exc)
     k = c.kpis.pivot_table(index="kpi", columns="scenario", values="value", sort=False)
-    k = k.loc[[i for i in ("npv", "total_capex", "cumulative_emissions", "targets_met", "targets_total")
-               if i in k.index], [r.label for r in c.runs if r.label in k.columns]]
+    kpis = ("cash_npv", "objective", "total_capex", "cumulative_emissions", "targets_met", "targets_total")
+    k = k.loc[[i for i in kpis if i in k.index], [r.label for r in c.runs if r.label in k.columns]]
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.0f}".format):
         click.echo(f"reference {c.reference}; {len(c.inputs)} input differences")
         for r in c.runs:

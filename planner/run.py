@@ -28,7 +28,9 @@ from .schemas.yamlio import check_tree, decode, parse_yaml, read_bytes
 from .units import KT_TO_T, MCNY_TO_CNY, T_TO_KT
 from .version import __version__
 
-RESULT_FORMAT = 2  # version of the result folder layout (1: before scenario.yaml and result_format)
+RESULT_FORMAT = 3  # version of the result folder layout (1: before scenario.yaml and result_format; 2: before
+# cash_npv_cny/objective_cny and the one-cash-flow measure economics)
+SHADOW_CATEGORIES = ("carbon_internal",)  # priced in the objective, never paid: outside the cash NPV
 
 __all__ = ["PlanResult", "diagnose", "dump_scenario", "read_plan", "run_plan"]
 
@@ -48,7 +50,7 @@ class PlanResult(Frames):
     files: list[Path] = field(default_factory=list)
 
     FRAMES = ("roadmap", "emissions", "abatement", "costs", "measure_costs", "targets", "sbti", "macc",
-              "measure_economics", "electricity", "assumptions", "inventory", "bau")
+              "measure_economics", "measure_cash_flows", "electricity", "assumptions", "inventory", "bau")
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every result table by name (the stand-alone MACC only once computed)."""
@@ -115,8 +117,10 @@ REQUIRED_COLUMNS = {  # what a comparison reads from each result file
     "targets": ("target", "type", "year", "required", "achieved", "offsets_used", "met", "milestone", "scope1",
                 "scope2", "scope3"),
     "sbti": ("target", "criterion", "ok"),
-    "macc": ("measure", "net_cost_cny", "discounted_abatement_tco2e"),
-    "measure_economics": ("measure", "discounted_cost_cny", "abatement_tco2e"),
+    "macc": ("measure", "net_cost_cny", "discounted_abatement_tco2e", "plan_cost_cny_per_tco2e"),
+    "measure_economics": ("measure", "discounted_cost_cny", "abatement_tco2e", "plan_cost_cny_per_tco2e", "irr",
+                          "irr_note", "payback_years", "payback_note"),
+    "measure_cash_flows": ("measure", "year", "cash_flow_cny", "cumulative_cash_flow_cny", "discount_factor"),
     "electricity": ("year", "site", "grid_mwh", "onsite_mwh", "green_claims_mwh", "share"),
 }
 
@@ -232,7 +236,10 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
     summary = {
         "scenario": sc.name, "company": sc.company, "currency": sc.currency,
         "status": info.status, "optimal": info.status == "optimal", "termination": info.termination,
-        "npv_cny": None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
+        # the discounted cost of every cash category (all but the internal carbon price, a steering price)
+        "cash_npv_cny": float(fr.costs.loc[~fr.costs.category.isin(SHADOW_CATEGORIES), "discounted_cny"].sum()),
+        # what the solver minimises: the cash NPV + the discounted internal carbon cost
+        "objective_cny": None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
         "best_bound_cny": None if info.bound_mcny is None else info.bound_mcny * MCNY_TO_CNY,
         "gap": info.gap, "build_seconds": build_s, "solve_seconds": info.solve_seconds,
         "first_plan_seconds": info.first_plan_seconds, "stage_seconds": timings, "heuristic": info.heuristic,

@@ -139,4 +139,4 @@ def test_milp_matches_enumeration(seed):
         return
     p = milp(inst)
     assert p.summary["status"] == "optimal"
-    assert p.summary["npv_cny"] == pytest.approx(expected, rel=1e-7, abs=1e-3)
+    assert p.summary["objective_cny"] == pytest.approx(expected, rel=1e-7, abs=1e-3)

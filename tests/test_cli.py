@@ -122,7 +122,7 @@ def test_same_scenario_same_roadmap():
     a, b = planner.plan(sc), planner.plan(sc)
     pd.testing.assert_frame_equal(a.roadmap, b.roadmap)
     pd.testing.assert_frame_equal(a.emissions, b.emissions)
-    assert a.summary["npv_cny"] == b.summary["npv_cny"]
+    assert a.summary["objective_cny"] == b.summary["objective_cny"]
 
 
 def test_price_only_variant_has_the_same_model_structure(tmp_path):

@@ -49,15 +49,16 @@ def test_demo_vs_no_ccus_shows_ccus_its_cause_and_single_run_kpis(demo_vs_no_ccu
     assert ccus.loc["demo_no_ccus", "verdict"] == "not in demo_no_ccus"
     assert "north_ccus" not in set(c.common.measure)
     k = c.kpis[c.kpis.scenario == "demo"].set_index("kpi").value
-    assert k["npv"] == pytest.approx(demo_plan.summary["npv_cny"], rel=1e-6)
+    assert k["cash_npv"] == pytest.approx(demo_plan.summary["cash_npv_cny"], rel=1e-6)
+    assert k["objective"] == pytest.approx(demo_plan.summary["objective_cny"], rel=1e-6)
     assert k["total_capex"] == pytest.approx(demo_plan.summary["total_capex_cny"], rel=1e-6)
-    parts = ["npv_capex", "npv_om", "npv_energy", "npv_carbon", "npv_contracts", "npv_salvage"]
-    assert sum(k[p] for p in parts) == pytest.approx(k["npv"], rel=1e-6)
+    parts = ["npv_capex", "npv_om", "npv_energy", "npv_ets", "npv_contracts", "npv_salvage"]
+    assert sum(k[p] for p in parts) == pytest.approx(k["cash_npv"], rel=1e-6)
     em = demo_plan.emissions[demo_plan.emissions.scope.isin(["scope1", "scope2_market", "scope3"])]
     assert k["cumulative_emissions"] == pytest.approx(em.plan_tco2e.sum(), rel=1e-9)
     assert k["targets_met"] == k["targets_total"] == demo_plan.targets.target.nunique()
-    other = c.kpis[(c.kpis.scenario == "demo_no_ccus") & (c.kpis.kpi == "npv")].iloc[0]
-    assert other.delta == pytest.approx(other.value - k["npv"])
+    other = c.kpis[(c.kpis.scenario == "demo_no_ccus") & (c.kpis.kpi == "cash_npv")].iloc[0]
+    assert other.delta == pytest.approx(other.value - k["cash_npv"])
     fam = c.abatement.set_index(["scenario", "family"]).tco2e
     assert fam["demo", "ccus"] > 0 and ("demo_no_ccus", "ccus") not in fam.index
 
@@ -84,7 +85,7 @@ def test_an_infeasible_scenario_stays_in_with_its_shortfalls():
     c = compare([ok, bad])
     s = c.scenarios.set_index("scenario")
     assert s.loc["impossible", "status"] == "infeasible" and "best achievable -10%" in s.loc["impossible", "shortfalls"]
-    assert math.isnan(c.kpis[(c.kpis.scenario == "impossible") & (c.kpis.kpi == "npv")].value.iloc[0])
+    assert math.isnan(c.kpis[(c.kpis.scenario == "impossible") & (c.kpis.kpi == "cash_npv")].value.iloc[0])
     assert set(c.roadmap.scenario) == {"micro"}
 
 
@@ -93,8 +94,8 @@ def test_measure_economics_by_hand():
     # 1,000 MWh at 500 CNY/MWh, discount 10%, 2025-2027. Each retrofit saves 10% (50,000 CNY a year) for 3
     # years from 2025; a -20% target in 2025 needs both. e1 costs 100,000: flows -50,000, 50,000, 50,000 ->
     # NPV = -50,000/1.1 + 50,000/1.21 + 50,000/1.331 = 33,433.51; IRR: x^2 + x - 1 = 0, r = 1/x - 1 = 0.6180;
-    # payback 100,000/50,000 = 2. e2 costs 200,000: NPV = -150,000/1.1 + 41,322.31 + 37,565.74 = -57,475.58;
-    # IRR: x^2 + x - 3 = 0, r = -0.2324; payback 4.
+    # payback: cumulative -50,000, 0 -> 2 years. e2 costs 200,000: NPV = -150,000/1.1 + 41,322.31 + 37,565.74
+    # = -57,475.58; IRR: x^2 + x - 3 = 0, r = -0.2324; cumulative -150,000, -100,000, -50,000: never pays back.
     p = planner.plan(scenario(horizon={"start": 2025, "end": 2027}, discount_rate=0.1,
                               measures=[efficiency("e1", capex=100_000, life=3, reinvest=False),
                                         efficiency("e2", capex=200_000, life=3, reinvest=False)],
@@ -107,7 +108,8 @@ def test_measure_economics_by_hand():
     assert e.loc["e1", "payback_years"] == pytest.approx(2.0)
     assert e.loc["e2", "npv_vs_not_adopting_cny"] == pytest.approx(-57_475.58, abs=0.01)
     assert e.loc["e2", "irr"] == pytest.approx(1 / x2 - 1, abs=1e-6)
-    assert e.loc["e2", "payback_years"] == pytest.approx(4.0)
+    assert math.isnan(e.loc["e2", "payback_years"])
+    assert e.loc["e2", "payback_note"] == "never pays back within the horizon"
     assert e.loc["e1", "discounted_cost_cny"] == pytest.approx(-33_433.51, abs=0.01)
     assert e.loc["e1", "abatement_tco2e"] == pytest.approx(3 * 100 * 0.6)  # market factor 0.6 t/MWh
 

@@ -32,13 +32,14 @@ def make_frames(var: str = VAR, measure_name: str = "Rooftop PV") -> dict[str, p
         "scenario": scen, "name": ["Demo", "Demo, high carbon price", "Demo, strict targets"],
         "company": ["Demo Co"] * 3, "source": ["demo.yaml", "demo_high_carbon.yaml", "demo_strict.yaml"],
         "reference": [True, False, False], "status": ["optimal", "optimal", "infeasible"],
-        "gap": [0.0, 1e-4, NAN], "npv_cny": [4.5e9, 4.54e9, NAN],
+        "gap": [0.0, 1e-4, NAN], "cash_npv_cny": [4.5e9, 4.54e9, NAN],
+        "objective_cny": [4.5e9, 4.54e9, NAN],
         "shortfalls": ["", "", "target sbti_2030 short by 12,000 tCO2e in 2030; renewable share short by 5% in 2030"]})
     inputs = pd.DataFrame({
         "scenario": [var, var, BAD, BAD], "path": ["prices.ets[2030]", "measures[north_ccus].enabled",
                                                     "targets[sbti_2030].reduction", "targets[re100]"],
         "reference_value": ["80", "true", "0.42", "(absent)"], "value": ["150", "false", "0.9", "{year: 2030}"]})
-    kpi_ids = ["npv", "npv_capex", "npv_om", "npv_energy", "npv_carbon", "npv_contracts", "npv_salvage",
+    kpi_ids = ["cash_npv", "npv_capex", "npv_om", "npv_energy", "npv_ets", "npv_contracts", "npv_salvage",
                "total_capex", "avg_abatement_cost", "cumulative_emissions", "emissions_2027", "emissions_2030",
                "renewable_share_2030", "offsets_used", "targets_met", "targets_total", "sbti_passed", "sbti_total",
                "gap"]
@@ -91,8 +92,9 @@ def make_frames(var: str = VAR, measure_name: str = "Rooftop PV") -> dict[str, p
                               for f, v in zip(["efficiency", "heat", "renewables", "green_power"], vals, strict=True)])
     economics = pd.DataFrame([
         {"scenario": s, "measure": m, "name": n, "name_zh": nz, "family": fam, "site": site,
-         "discounted_cost_cny": c, "abatement_tco2e": a, "cost_cny_per_tco2e": c / a, "npv_vs_not_adopting_cny": -c,
-         "irr": irr, "payback_years": pb}
+         "discounted_cost_cny": c, "abatement_tco2e": a, "plan_cost_cny_per_tco2e": c / a,
+         "npv_vs_not_adopting_cny": -c, "irr": irr, "irr_note": "" if irr == irr else "cash flows never positive",
+         "payback_years": pb, "payback_note": "" if pb == pb else "never pays back within the horizon"}
         for s, m, site, n, nz, fam, c, a, irr, pb in (
             (REF, "eff", "s1", "VSD motors", "变频电机", "efficiency", -3.3e7, 1.1e5, 0.31, 3.0),
             (REF, "hp", "s1", "Heat pump", "热泵", "heat", 4.8e7, 2.4e5, NAN, NAN),
@@ -265,7 +267,7 @@ def test_degenerate_comparisons_still_draw(case):
         fr = _only_reference(fr)
     elif case == "reference_infeasible":
         fr["scenarios"]["status"] = ["infeasible", "optimal", "infeasible"]
-        fr["scenarios"]["npv_cny"] = [NAN, 4.54e9, NAN]
+        fr["scenarios"]["cash_npv_cny"] = [NAN, 4.54e9, NAN]
         zh = {"scopes 1+2 market-based": "范围一+二（市场法）"}  # an optional column; one group without it
         fr["trajectories"]["group_zh"] = fr["trajectories"].group.map(zh)
     elif case == "nothing_adopted":

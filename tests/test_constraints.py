@@ -163,7 +163,7 @@ def test_consolidation_share_scales_emissions_and_costs():
     org = {"approach": "equity_share", "reporting_entity": "p",
            "entities": [{"id": "p"}, {"id": "jv", "owners": [{"entity": "p", "share": 0.4}]}]}
     p = solve(organisation=org, sites=[{"id": "s1", "entity": "jv"}])
-    assert p.summary["npv_cny"] == pytest.approx(0.4 * 500_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(0.4 * 500_000, **ABS)
     assert p.emissions[p.emissions.scope == "scope2_location"].plan_tco2e.sum() == pytest.approx(200, **ABS)
 
 

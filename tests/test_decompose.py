@@ -77,7 +77,7 @@ def test_decomposed_plan_equals_monolithic_optimum(n, seed):
     assert dec.summary["heuristic"]["method"] == "sites"
     assert mono.summary["heuristic"] == {}
     assert dec.summary["targets_met"]
-    a, m = dec.summary["npv_cny"], mono.summary["npv_cny"]
+    a, m = dec.summary["objective_cny"], mono.summary["objective_cny"]
     assert abs(a - m) <= 1e-4 * abs(m) * 1.01 + 1.0  # both within the 1e-4 gap of the same optimum
     assert dec.summary["best_bound_cny"] <= m * (1 + 1e-9) + 1.0
 
@@ -88,7 +88,7 @@ def test_dask_cluster_gives_the_local_plan():
     local = plan(sc)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
         remote = plan(sc, scheduler=cl.scheduler_address)
-    assert remote.summary["npv_cny"] == local.summary["npv_cny"]
+    assert remote.summary["objective_cny"] == local.summary["objective_cny"]
     assert remote.summary["heuristic"]["lagrangian_bound_mcny"] == local.summary["heuristic"]["lagrangian_bound_mcny"]
     assert remote.roadmap.equals(local.roadmap)
 

@@ -83,7 +83,7 @@ def test_identities(seed):
     y = e[(e.year == 2028) & e.scope.isin(["scope1", "scope2_market"])]
     assert t.achieved == pytest.approx(y.plan_tco2e.sum(), rel=1e-9, abs=1e-6)
     # costs: discounted sum = NPV; roadmap capex x share = capex cost line
-    assert p.costs.discounted_cny.sum() == pytest.approx(p.summary["npv_cny"], rel=1e-6)
+    assert p.costs.discounted_cny.sum() == pytest.approx(p.summary["objective_cny"], rel=1e-6)
     capex = p.costs[p.costs.category == "capex"].nominal_cny.sum()
     assert (p.roadmap.capex_cny * p.roadmap.share).sum() == pytest.approx(capex, rel=1e-9, abs=1e-3)
     mc = p.measure_costs.groupby("category").nominal_cny.sum()

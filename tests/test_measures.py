@@ -27,7 +27,7 @@ def test_efficiency_adopted_when_it_pays():
     # BAU 1000 MWh x 500 = 500,000. Saving 10% for 30,000: 900 x 500 + 30,000 = 480,000 < 500,000.
     p = solve(measures=[eff()])
     assert len(built(p, "e1")) == 1
-    assert p.summary["npv_cny"] == pytest.approx(480_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(480_000, **ABS)
     assert s2loc(p) == pytest.approx(450, **ABS)  # 900 MWh x 0.5
 
 
@@ -35,7 +35,7 @@ def test_efficiency_rejected_when_it_does_not_pay():
     # capex 60,000 > 50,000 saved: stays at BAU cost 500,000
     p = solve(measures=[eff(capex=60_000)])
     assert built(p, "e1").empty
-    assert p.summary["npv_cny"] == pytest.approx(500_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(500_000, **ABS)
 
 
 def test_target_forces_unprofitable_efficiency_and_discounting():
@@ -45,7 +45,7 @@ def test_target_forces_unprofitable_efficiency_and_discounting():
               targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
                         "reduction": 0.1}])
     assert len(built(p, "e1")) == 1
-    assert p.summary["npv_cny"] == pytest.approx(510_000 / 1.1, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(510_000 / 1.1, **ABS)
     tg = p.targets.iloc[0]
     assert tg.required == pytest.approx(450, **ABS) and tg.achieved == pytest.approx(450, **ABS) and tg.met
 
@@ -100,7 +100,7 @@ def test_waste_heat_recovery_parasitic_load():
          "max_share": 0.2, "parasitic_mwh_per_mwh": 0.05, "capex_cny_per_kw": 0, "lifetime": 5,
          "full_load_hours": 8000}])
     # cost: gas 800 x 200 + elec 9 x 500 = 164,500 (< BAU 200,000)
-    assert p.summary["npv_cny"] == pytest.approx(164_500, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(164_500, **ABS)
 
 
 def pv(size=1.0, alpha=0.5, **kw):
@@ -112,7 +112,7 @@ def test_pv_self_consumption_and_export():
     # 1 MW x 1000 MWh: 500 used on site (50% limit), 500 exported at 300.
     # Cost = 500 x 500 - 500 x 300 = 100,000; scope 2 location = 500 x 0.5 = 250.
     p = solve(measures=[pv()])
-    assert p.summary["npv_cny"] == pytest.approx(100_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(100_000, **ABS)
     assert s2loc(p) == pytest.approx(250, **ABS)
 
 
@@ -122,7 +122,7 @@ def test_battery_raises_on_site_use():
     p = solve(measures=[pv(), {"id": "bat", "kind": "storage", "site": "s1", "capex_cny_per_kwh": 0,
                                "cycles_per_year": 20, "round_trip_efficiency": 0.9, "max_size": 10,
                                "lifetime": 5, "requires": ["pv"]}])
-    assert p.summary["npv_cny"] == pytest.approx(70_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(70_000, **ABS)
     a = p.abatement[p.abatement.scope == "scope2_location"].groupby("measure").tco2e.sum()
     assert a["pv"] == pytest.approx(250, **ABS) and a["bat"] == pytest.approx(90, **ABS)
 
@@ -135,7 +135,7 @@ def test_pv_degradation_and_salvage():
         pv(alpha=1.0, capex_cny_per_kw=1000, degradation=0.01, lifetime=4, earliest_year=2025, latest_year=2025)],
         targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
                   "reduction": 1.0}])
-    assert p.summary["npv_cny"] == pytest.approx(505_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(505_000, **ABS)
     c = p.costs.set_index(["year", "category"]).nominal_cny
     assert c[2026, "salvage"] == pytest.approx(-500_000, **ABS)
 
@@ -152,7 +152,7 @@ def test_process_cut_and_route_change_energy():
     e = p.emissions[p.emissions.year == 2025]
     assert e[e.scope == "scope1"].plan_tco2e.sum() == pytest.approx(700, **ABS)
     assert s2loc(p) == pytest.approx(550, **ABS)
-    assert p.summary["npv_cny"] == pytest.approx(1100 * 500 + 5000 - 4000, **ABS)  # salvage 5000 x 4/5
+    assert p.summary["objective_cny"] == pytest.approx(1100 * 500 + 5000 - 4000, **ABS)  # salvage 5000 x 4/5
 
 
 def test_fugitive_target_and_gas_filter():
@@ -173,7 +173,7 @@ def test_ccus_capture_rate_energy_and_opex():
         {"id": "cc", "kind": "ccus", "site": "s1", "capture_rate": 0.9, "capex_cny_per_tpa": 0, "opex_cny_per_t": 100,
          "elec_mwh_per_t": 0.5, "lifetime": 5}],
         targets=[{"id": "t", "year": 2025, "coverage": {"scope1": True, "scope2": "none"}, "reduction": 0.9}])
-    assert p.summary["npv_cny"] == pytest.approx(815_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(815_000, **ABS)
     e = p.emissions[(p.emissions.year == 2025) & (p.emissions.scope == "scope1")].set_index("source").plan_tco2e
     assert e["ccus_capture"] == pytest.approx(-900, **ABS)
 
@@ -186,7 +186,7 @@ def test_certificates_cut_market_based_only():
     # 1000 MWh certificates at 10 CNY = 10,000; market-based 600 t -> 0; location-based stays 500 t.
     p = solve(measures=[{"id": "gec", "kind": "green_certificates"}, {"id": "ppa", "kind": "green_ppa"}],
               targets=scope2_market_target())
-    assert p.summary["npv_cny"] == pytest.approx(500_000 + 10_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(500_000 + 10_000, **ABS)
     assert s2loc(p) == pytest.approx(500, **ABS)
     r = p.roadmap.set_index("measure")
     assert r.loc["gec", "size"] == pytest.approx(1000, **ABS) and "ppa" not in r.index
@@ -196,7 +196,7 @@ def test_ppa_used_when_certificates_are_capped():
     # Certificates up to 50% of grid purchases; the other 500 MWh through the PPA at +20 CNY.
     p = solve(measures=[{"id": "gec", "kind": "green_certificates", "max_share": 0.5},
                         {"id": "ppa", "kind": "green_ppa"}], targets=scope2_market_target())
-    assert p.summary["npv_cny"] == pytest.approx(500_000 + 5_000 + 10_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(500_000 + 5_000 + 10_000, **ABS)
 
 
 def credits_case(offsets, reduction, **tkw):
@@ -212,7 +212,7 @@ def test_credits_within_share_rule():
     p = credits_case("share", 0.04, offset_share=0.05)
     assert built(p, "cut").empty
     assert p.targets.offsets_used.iloc[0] == pytest.approx(40, **ABS)
-    assert p.summary["npv_cny"] == pytest.approx(500_000 + 4_000, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(500_000 + 4_000, **ABS)
 
 
 def test_credits_not_counted_when_rule_is_none():
@@ -237,7 +237,7 @@ def test_supply_chain_programme():
         targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "none", "scope3": [1]},
                   "reduction": 0.2}])
     # salvage: 4 of 5 years of the launch cost remain after the 1-year horizon: -800
-    assert p.summary["npv_cny"] == pytest.approx(500_000 + 200 * 50 + 1000 - 800, **ABS)
+    assert p.summary["objective_cny"] == pytest.approx(500_000 + 200 * 50 + 1000 - 800, **ABS)
     assert p.abatement.set_index("measure").tco2e["sup"] == pytest.approx(200, **ABS)
 
 

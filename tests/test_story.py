@@ -53,11 +53,11 @@ def fr() -> dict[str, pd.DataFrame]:
                          ("ccus", "CCUS", "碳捕集", "ccus", "north", 5000.0, 400.0),
                          ("gec", "Certificates", "绿证", "green_power", "company", 1000.0, 30.0)],
                         columns=["measure", "name", "name_zh", "family", "site", "abatement_tco2e",
-                                 "cost_cny_per_tco2e"])
+                                 "plan_cost_cny_per_tco2e"])
     sa = pd.DataFrame([("ccus", "CCUS", "碳捕集", "ccus", "north", 420.0),
                        ("vsd", "VSD", "电机变频", "efficiency", "east", -600.0),
                        ("pv", "Rooftop PV", "屋顶光伏", "renewables", "east", -50.0)],
-                      columns=["measure", "name", "name_zh", "family", "site", "cost_cny_per_tco2e"])
+                      columns=["measure", "name", "name_zh", "family", "site", "standalone_cost_cny_per_tco2e"])
     a = pd.DataFrame([("price", "ets", 2030.0, 150.0), ("price", "ets", 2050.0, 350.0),
                       ("price", "electricity", 2050.0, 600.0)], columns=["group", "item", "year", "value"])
     return {"roadmap": _roadmap(), "emissions": em, "bau": bau, "abatement": ab, "targets": tg, "costs": costs,
@@ -98,7 +98,7 @@ def test_macc_takeaways(fr):
 
 def test_costs_scopes_compliance_takeaways(fr):
     # NPV = 10 + 38 + 150 + 37 = 235 MCNY; capex peaks in 2030 at 200
-    assert story.takeaway("costs", fr, "en") == "Net present cost 235.0 MCNY; capex peaks at 200.0 MCNY in 2030"
+    assert story.takeaway("costs", fr, "en") == "Cash net present cost 235.0 MCNY; capex peaks at 200.0 MCNY in 2030"
     # base year without scope 2 location: 6,000 + 4,000 + 10,000; scope 3 = 50%; scopes 1+2 from 10,000 to 1,000
     assert story.takeaway("scopes", fr, "en") == \
         "Scope 3 is 50% of base-year emissions; the plan cuts scopes 1+2 (market-based) by 90% by 2050"
@@ -126,7 +126,7 @@ def test_headline(fr):
 def test_headline_without_offsets_or_savings_and_with_a_miss(fr):
     tg = fr["targets"].assign(offsets_used=0.0)
     tg.loc[tg.year == 2050, "met"] = False
-    fr = {**fr, "targets": tg, "macc": fr["macc"].assign(cost_cny_per_tco2e=10.0)}
+    fr = {**fr, "targets": tg, "macc": fr["macc"].assign(plan_cost_cny_per_tco2e=10.0)}
     h = story.headline(fr, "en", SITES)
     assert h[2:] == ["No measure pays for itself at the scenario's prices",
                      "1 of 2 target milestones are not met: nz (2050)"]

@@ -89,7 +89,7 @@ def test_an_in_place_resolve_equals_a_fresh_solve_of_the_same_variant(tmp_path):
         assert not m.rebuilt, m.rebuild_reason
         fresh = planner.plan(variant_scenario(spec, design.values[i], i))
         assert m.status == "optimal"
-        assert m.npv_cny == pytest.approx(fresh.summary["npv_cny"], rel=1e-9)
+        assert m.npv_cny == pytest.approx(fresh.summary["objective_cny"], rel=1e-9)
         adopted.add(tuple(sorted(fresh.roadmap.measure.unique())))
     assert len(adopted) > 1  # the variants change the roadmap, not just its cost
 
@@ -168,7 +168,7 @@ def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):
         m = w.run(i, design.values[i])["metrics"].iloc[0]
         reasons.append(m.rebuild_reason)
         assert m.npv_cny == pytest.approx(planner.plan(variant_scenario(spec, design.values[i], i))
-                                          .summary["npv_cny"], rel=1e-9)
+                                          .summary["objective_cny"], rel=1e-9)
     # variant 0 differs from the base scenario (whose model the worker built for the start plans) in growth
     assert reasons == ["bau_elec_gwh", "targets", "bau_elec_gwh", "targets"]
     cold = Worker(load_sweep(write_sweep(tmp_path, "cold", design="grid", parameters=params,
@@ -225,8 +225,8 @@ def test_a_variant_file_solves_to_the_stored_result(tmp_path):
     out = subprocess.run([sys.executable, "-m", "planner", "sweep", "variant", sweep, "2", "--out",
                           str(tmp_path / "v2.yaml")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert planner.plan(tmp_path / "v2.yaml").summary["npv_cny"] == pytest.approx(npv[2], rel=1e-9)
-    assert planner.plan(tmp_path / "v2.yaml").summary["npv_cny"] != pytest.approx(npv[1], rel=1e-6)
+    assert planner.plan(tmp_path / "v2.yaml").summary["objective_cny"] == pytest.approx(npv[2], rel=1e-9)
+    assert planner.plan(tmp_path / "v2.yaml").summary["objective_cny"] != pytest.approx(npv[1], rel=1e-6)
     assert "#   elec = " in variant_yaml(sweep, 0)
 
 

@@ -1,17 +1,21 @@
-"""Per-measure economics of a solved plan (`measure_economics.csv`): which investments pay for themselves.
+"""Per-measure economics of a solved plan (`measure_economics.csv`): which measures pay for themselves.
 
-For each adopted measure: its discounted cost (own cost terms + the energy cost change its ledger terms
-cause, as in the plan MACC), its abatement (scope 1 + scope 2 market + scope 3, consolidated, over the
-horizon) and cost per tonne; for assets also the NPV against not adopting it at the plan's prices, the IRR
-and the simple payback. The financial cash flow of a measure in year y is −(own costs + energy cost change):
-carbon prices are left out (as on a MACC), so the NPV says whether the measure pays on energy alone.
+One cash-flow series per adopted measure, nominal (real) CNY at the consolidation share, + = money in:
+f_y = −(its own cost terms in year y: capex, O&M, its own energy purchases, contract payments, salvage
+(a negative cost) + the energy cost change its ledger terms cause in y, priced as on the plan MACC).
+Carbon prices (ETS payments and the internal carbon price) are left out, so the figures say whether a
+measure pays on energy alone. The series starts in the year of the measure's first non-zero cash flow
+(`first_year`: its first build, or a contract's first purchase) and runs to the end of the horizon; years
+before it are zero. On that series:
 
-- NPV vs not adopting = Σ_y δ_y × cash flow_y (δ: the scenario's discount factors, base year 0).
-- IRR: the real rate r at which Σ_y cash flow_y (1 + r)^−(y − first build year) = 0 (NaN when the flows do
-  not change sign).
-- Simple payback of the first build = its capex (undiscounted, at the consolidation share) / its average
-  yearly net saving (energy saving − O&M) over its years in service within the horizon; NaN when it never
-  pays back.
+- NPV vs not adopting = Σ_y δ_y f_y (δ: the scenario's discount factors, (1 + r)^−(y − base year));
+- IRR: the rate at which that NPV is zero, where one exists in the sense of `cashflow.irr` (NPV < 0 at the
+  discount rate then means IRR < rate); otherwise NaN and `irr_note` says why;
+- payback: years, counting the first year of the series as 1, until the cumulative undiscounted cash flow
+  is ≥ 0; otherwise NaN and `payback_note` says why.
+
+Plan cost per tonne (`plan_cost_cny_per_tco2e`, the same as on the plan MACC) = −NPV / discounted abatement
+(scope 1 + scope 2 market-based + scope 3, consolidated); `abatement_tco2e` is the undiscounted total.
 """
 
 from __future__ import annotations
@@ -21,34 +25,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from .cashflow import first_flow, irr, payback
 from .macc import MARKET_BASIS
 
-COLUMNS = ["measure", "name", "name_zh", "family", "site", "kind", "discounted_cost_cny", "abatement_tco2e",
-           "cost_cny_per_tco2e", "npv_vs_not_adopting_cny", "irr", "payback_years"]
-
-
-def irr(flows: np.ndarray, lo: float = -0.99, hi: float = 10.0) -> float:
-    """Internal rate of return of yearly flows (first at t = 0) by bisection; NaN without a sign change."""
-    if not (flows.min() < 0 < flows.max()):
-        return math.nan
-    t = np.arange(len(flows))
-
-    def npv(r: float) -> float:
-        return float((flows / (1 + r) ** t).sum())
-
-    f_lo, f_hi = npv(lo), npv(hi)
-    if f_lo * f_hi > 0:
-        return math.nan
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        f_mid = npv(mid)
-        if abs(f_mid) < 1e-9 * max(1.0, abs(flows).max()) or hi - lo < 1e-12:
-            return mid
-        if f_lo * f_mid <= 0:
-            hi, f_hi = mid, f_mid
-        else:
-            lo, f_lo = mid, f_mid
-    return (lo + hi) / 2
+COLUMNS = ["measure", "name", "name_zh", "family", "site", "kind", "first_year", "discounted_cost_cny",
+           "abatement_tco2e", "discounted_abatement_tco2e", "plan_cost_cny_per_tco2e", "npv_vs_not_adopting_cny",
+           "irr", "irr_note", "payback_years", "payback_note"]
+FLOW_COLUMNS = ["measure", "year", "cash_flow_cny", "cumulative_cash_flow_cny", "discount_factor"]
 
 
 def _table(series: pd.Series, years: list[int]) -> dict[str, np.ndarray]:
@@ -59,45 +42,43 @@ def _table(series: pd.Series, years: list[int]) -> dict[str, np.ndarray]:
     return {mid: row.to_numpy(dtype=float) for mid, row in wide.iterrows()}
 
 
+def cash_flows(measure_costs: pd.DataFrame, energy: pd.DataFrame, years: list[int]) -> dict[str, np.ndarray]:
+    """measure -> its yearly cash flow over `years` (nominal CNY, + = money in); see the module doc."""
+    costs = _table(measure_costs.groupby(["measure", "year"]).nominal_cny.sum(), years)
+    en = _table(energy.groupby(["measure", "year"]).cny.sum(), years)
+    zero = np.zeros(len(years))
+    return {mid: -(costs.get(mid, zero) + en.get(mid, zero)) for mid in {*costs, *en}}
+
+
 def measure_economics(roadmap: pd.DataFrame, measure_costs: pd.DataFrame, energy: pd.DataFrame,
-                      abatement: pd.DataFrame, discount: dict[int, float]) -> pd.DataFrame:
-    """One row per adopted measure (roadmap order); see the module doc for the definitions."""
+                      abatement: pd.DataFrame, discount: dict[int, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per adopted measure in roadmap order, `measure_cash_flows`: the series each row is computed
+    from, one row per measure and year from its first_year); see the module doc for the definitions."""
     if roadmap.empty:
-        return pd.DataFrame(columns=COLUMNS)
+        return pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=FLOW_COLUMNS)
     years = sorted(discount)
     yr = np.array(years)
-    zero = np.zeros(len(years))
-    costs = _table(measure_costs.groupby(["measure", "year"]).nominal_cny.sum(), years)
-    om = _table(measure_costs[measure_costs.category.isin(["fixed_om", "variable_om"])]
-                .groupby(["measure", "year"]).nominal_cny.sum(), years)
-    en = _table(energy.groupby(["measure", "year"]).cny.sum(), years)
-    ab = abatement[abatement.scope.isin(MARKET_BASIS)].groupby("measure").tco2e.sum()
     disc = np.array([discount[y] for y in years])
-    builds_of = {mid: g.sort_values("year", kind="stable")
-                 for mid, g in roadmap[roadmap.action == "build"].groupby("measure", sort=False)}
-    rows = []
+    flows_of = cash_flows(measure_costs, energy, years)
+    ab = abatement[abatement.scope.isin(MARKET_BASIS)].groupby(["measure", "year"]).tco2e.sum().reset_index()
+    ab_total = ab.groupby("measure").tco2e.sum()
+    ab_disc = (ab.tco2e * ab.year.map(discount)).groupby(ab.measure).sum()
+    rows, flow_rows = [], []
     for mid, r in roadmap.drop_duplicates("measure").set_index("measure").iterrows():
-        energy_change = en.get(mid, zero)
-        flows = -(costs.get(mid, zero) + energy_change)  # nominal CNY per year, + = money in
-        cost = float(-(flows * disc).sum())
-        tco2e = float(ab.get(mid, 0.0))
-        row = dict(measure=mid, name=r["name"], name_zh=r["name_zh"], family=r["family"], site=r["site"],
-                   kind=r["kind"], discounted_cost_cny=cost, abatement_tco2e=tco2e,
-                   cost_cny_per_tco2e=cost / tco2e if tco2e > 1e-9 else math.nan,
-                   npv_vs_not_adopting_cny=math.nan, irr=math.nan, payback_years=math.nan)
-        builds = builds_of.get(mid)
-        if builds is not None and len(builds):
-            first, end = int(builds.year.iloc[0]), int(builds.end_year.iloc[0])
-            live = yr >= first
-            nonzero = live & (np.abs(flows) > 1e-9)
-            last = int(yr[nonzero].max()) if nonzero.any() else first
-            row["npv_vs_not_adopting_cny"] = -cost
-            row["irr"] = irr(flows[live & (yr <= last)])
-            # simple payback of the first build: its capex over its average yearly net saving while in service
-            saving = (-energy_change - om.get(mid, zero))[(yr >= first) & (yr <= end)]
-            avg = float(saving.mean()) if len(saving) else 0.0
-            spend = float(builds.capex_cny.iloc[0] * builds.share.iloc[0])
-            row["payback_years"] = (spend / avg if avg > 1e-9 and spend > 0 else 0.0 if spend <= 0 < avg
-                                    else math.nan)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
+        flows = flows_of.get(mid, np.zeros(len(years)))
+        i = first_flow(flows)
+        start = int(roadmap.loc[roadmap.measure == mid, "year"].min()) if i is None else years[i]
+        series = flows[yr >= start]
+        flow_rows += [(mid, y, f, c, discount[y]) for y, f, c in zip(yr[yr >= start].tolist(), series.tolist(),
+                                                                      np.cumsum(series).tolist(), strict=True)]
+        value = float((flows * disc).sum())
+        d_ab = float(ab_disc.get(mid, 0.0))
+        rate, irr_note = irr(series)
+        years_back, payback_note = payback(series)
+        rows.append(dict(measure=mid, name=r["name"], name_zh=r["name_zh"], family=r["family"], site=r["site"],
+                         kind=r["kind"], first_year=start, discounted_cost_cny=-value,
+                         abatement_tco2e=float(ab_total.get(mid, 0.0)), discounted_abatement_tco2e=d_ab,
+                         plan_cost_cny_per_tco2e=-value / d_ab if d_ab > 1e-6 else math.nan,
+                         npv_vs_not_adopting_cny=value, irr=rate, irr_note=irr_note, payback_years=years_back,
+                         payback_note=payback_note))
+    return pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)

@@ -2,8 +2,9 @@
 interactions included (the stand-alone MACC, which solves, is a study: planner/studies/standalone_macc.py).
 
 Net cost = the measure's own cost terms + the energy cost change its ledger terms cause (priced exactly as
-emissions are attributed), discounted; cost per tCO2e = discounted net cost / discounted abatement.
-Abatement basis: scope 1 + scope 2 market-based + scope 3 (consolidated).
+emissions are attributed), discounted; carbon prices are not in it (no measure books any). Plan cost per
+tonne (`plan_cost_cny_per_tco2e`) = discounted net cost / discounted abatement, abatement on the basis
+scope 1 + scope 2 market-based + scope 3 (consolidated). measure_economics.csv repeats it under that name.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def plan_macc(b: BuiltModel, abatement: pd.DataFrame, measure_costs: pd.DataFram
         rows.append(dict(measure=mm.id, name=mm.cfg.label, name_zh=mm.cfg.label_zh, family=mm.cfg.family_name,
                          site=mm.cfg.site or "company",
                          abatement_tco2e=total, abatement_tco2e_per_yr=total / max(years, 1),
-                         discounted_abatement_tco2e=disc, net_cost_cny=cost, cost_cny_per_tco2e=cost / disc))
+                         discounted_abatement_tco2e=disc, net_cost_cny=cost, plan_cost_cny_per_tco2e=cost / disc))
     cols = MACC_COLUMNS + ["abatement_tco2e", "abatement_tco2e_per_yr", "discounted_abatement_tco2e",
-                           "net_cost_cny", "cost_cny_per_tco2e"]
-    return pd.DataFrame(rows, columns=cols).sort_values("cost_cny_per_tco2e", kind="stable").reset_index(drop=True)
+                           "net_cost_cny", "plan_cost_cny_per_tco2e"]
+    return pd.DataFrame(rows, columns=cols).sort_values("plan_cost_cny_per_tco2e", kind="stable").reset_index(drop=True)

@@ -153,6 +153,7 @@ class Frames:
     targets: pd.DataFrame
     macc: pd.DataFrame
     measure_economics: pd.DataFrame
+    measure_cash_flows: pd.DataFrame
     electricity: pd.DataFrame
     dispatch: pd.DataFrame | None = None  # representative-day mode only (postprocess/dispatch.py)
 
@@ -163,5 +164,6 @@ def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
         attributed, energy = attribute(b)
         ab = abatement(b, attributed)
         rm = roadmap(b)
+        econ, flows = measure_economics(rm, mc, energy, ab, b.inp.discount)
         return Frames(rm, emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy),
-                      measure_economics(rm, mc, energy, ab, b.inp.discount), electricity(b), dispatch(b))
+                      econ, flows, electricity(b), dispatch(b))

@@ -173,14 +173,15 @@ def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
     """Bars of width = abatement and height = cost per tCO2e, cheapest first; ETS price lines."""
     df = fr["macc"] if kind == "plan" else fr["macc_standalone"]
     width_col = "abatement_tco2e" if kind == "plan" else "potential_tco2e_per_yr"
-    df = df.sort_values("cost_cny_per_tco2e", kind="stable")
+    cost_col = f"{kind}_cost_cny_per_tco2e"
+    df = df.sort_values(cost_col, kind="stable")
     fig = style.new_figure(11, 5.5)
     ax = fig.add_subplot()
     df = df.assign(name=_names(df, lang))
     x = 0.0
     for r in df.itertuples():
         w = getattr(r, width_col) * T_TO_KT
-        h = r.cost_cny_per_tco2e
+        h = getattr(r, cost_col)
         ax.add_patch(Rectangle((x, min(0, h)), w, abs(h), facecolor=style.family_colour(r.family), edgecolor="white",
                                lw=0.5))
         if w > 0.015 * max(df[width_col].sum() * T_TO_KT, 1e-9):
@@ -189,7 +190,7 @@ def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
             ax.text(x + w / 2, 0.98, name, rotation=90, ha="center", va="top", fontsize=6, clip_on=True,
                     transform=ax.get_xaxis_transform())
         x += w
-    costs = df.cost_cny_per_tco2e
+    costs = df[cost_col]
     lo, hi = (min(0.0, costs.min()), max(0.0, costs.max())) if len(df) else (0.0, 1.0)
     for (year, price), ls in zip(_carbon_price(fr), ("--", ":"), strict=False):
         ax.axhline(price, color="#C62828", lw=1.2, ls=ls, label=tr("carbon_price", lang, year=year, price=price))
@@ -199,7 +200,7 @@ def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
     ax.set_ylim(lo - pad, hi + pad)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xlabel(tr("macc_x_plan" if kind == "plan" else "macc_x_static", lang))
-    ax.set_ylabel(tr("macc_y", lang))
+    ax.set_ylabel(tr("macc_y_plan" if kind == "plan" else "macc_y_static", lang))
     ax.set_title(tr("macc_plan" if kind == "plan" else "macc_static", lang))
     fams = list(dict.fromkeys(df.family))
     handles = [Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams]
@@ -209,7 +210,8 @@ def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
 
 
 def costs(fr: F, lang: str) -> Figure:
-    """Stacked nominal costs by category (revenues below zero) and the cumulative discounted cost."""
+    """Stacked nominal costs by category (revenues below zero) and the cumulative discounted cash cost (the
+    internal carbon price, a shadow price, is drawn as a bar but kept out of the line)."""
     c = fr["costs"].pivot_table(index="year", columns="category", values="nominal_cny", aggfunc="sum") * CNY_TO_MCNY
     years = c.index.to_numpy()
     fig = style.new_figure()
@@ -227,7 +229,8 @@ def costs(fr: F, lang: str) -> Figure:
     ax.set_xlabel(tr("year", lang))
     ax.set_ylabel(tr("costs_y", lang))
     ax2 = ax.twinx()
-    disc = fr["costs"].groupby("year").discounted_cny.sum().cumsum() * CNY_TO_MCNY
+    cash = fr["costs"][fr["costs"].category != "carbon_internal"]
+    disc = cash.groupby("year").discounted_cny.sum().cumsum() * CNY_TO_MCNY
     ax2.plot(disc.index, disc.to_numpy(), color="black", lw=2, label=tr("cum_disc", lang))
     ax2.set_ylabel(tr("cum_disc", lang))
     ax2.grid(False)

@@ -142,21 +142,27 @@ def trajectory(fr: F, lang: str, group: str) -> Figure:
     return fig
 
 
+SHADOW = "carbon_internal"  # the internal carbon price: in the objective, not cash; left out of the waterfall
+
+
 def _npv(fr: F, scenario: str) -> float:
+    """The scenario's cash NPV (internal carbon price excluded)."""
     sc = fr["scenarios"]
-    v = sc.loc[sc.scenario.astype(str) == scenario, "npv_cny"]
+    v = sc.loc[sc.scenario.astype(str) == scenario, "cash_npv_cny"]
     return float(v.iloc[0]) if len(v) else float("nan")
 
 
 def waterfall(fr: F, lang: str) -> Figure:
-    """Per other feasible scenario, one panel: the reference NPV, the change of each cost category, and the
-    scenario's NPV (MCNY). A residual between the ends and the category sum shows as "other"."""
+    """Per other feasible scenario, one panel: the reference cash NPV, the change of each cash cost category,
+    and the scenario's cash NPV (MCNY; the internal carbon price is a shadow price, not cash, and left out).
+    A residual between the ends and the category sum shows as "other"."""
     ref = reference(fr)
     others = [s for s in feasible(fr) if s != ref]
     ref_npv = _npv(fr, ref)
     if not others or ref not in feasible(fr) or np.isnan(ref_npv):
         return _empty(style.new_figure(10, 3.5), tr("cmp_waterfall", lang), tr("cmp_nothing", lang))
     c = fr["costs"].assign(scenario=fr["costs"].scenario.astype(str))
+    c = c[c.category != SHADOW]
     delta = c.pivot_table(index="category", columns="scenario", values="delta_cny", aggfunc="sum", fill_value=0.0)
     cats = [k for k in style.COST_COLOURS if k in delta.index] + sorted(k for k in delta.index
                                                                         if k not in style.COST_COLOURS)

@@ -16,7 +16,7 @@ from ..units import CNY_TO_MCNY
 from ..version import __version__
 from .compare_charts import NOT_SOLVED, all_scenarios, reference
 from .html import TEMPLATES, embedded_font, write_sheets
-from .i18n import COST, FAMILY, KPI, STATUS, TEXT, pick, tr
+from .i18n import COST, FAMILY, KPI, NOTE, STATUS, TEXT, pick, tr
 
 F = dict[str, pd.DataFrame]
 DASH = "—"
@@ -124,10 +124,10 @@ def _scenarios(fr: F, lang: str) -> dict:
             _cell(s, "b", tr("cmp_reference", lang) if s == ref else ""), _cell(str(r.name)), _cell(str(r.company)),
             _cell(str(r.source)),
             _cell(status, "bad" if s in bad else "ok", tr("cmp_infeasible", lang) if s in bad else ""),
-            _cell(_pct(r.gap, 2), "n"), _cell(_mcny(r.npv_cny), "n"),
+            _cell(_pct(r.gap, 2), "n"), _cell(_mcny(r.cash_npv_cny), "n"), _cell(_mcny(r.objective_cny), "n"),
             _cell(lines=[x for x in str(r.shortfalls or "").split("; ") if x and x != "nan"], cls="bad")])
     head = [tr(k, lang) for k in ("cmp_scenario", "cmp_name", "cmp_company", "cmp_source", "status", "gap",
-                                  "cmp_npv", "cmp_shortfalls")]
+                                  "cmp_npv", "cmp_objective", "cmp_shortfalls")]
     return {"title": tr("cmp_scenarios", lang), "header": head, "rows": rows}
 
 
@@ -199,18 +199,26 @@ def _common(fr: F, lang: str) -> dict:
     return {"title": tr("cmp_common", lang), "entries": items, "empty": tr("cmp_no_common", lang) if not items else ""}
 
 
+def _or_none(value: str, note, lang: str) -> dict:
+    """A number, or "none" with its reason below it."""
+    if value:
+        return _cell(value, "n")
+    return _cell(tr("cmp_none", lang), "n", pick(NOTE, str(note), lang) if not _nan(note) and note else "")
+
+
 def _economics(fr: F, lang: str) -> dict:
     e = fr["economics"]
-    need = {"scenario", "site", "name", "family", "discounted_cost_cny", "abatement_tco2e", "cost_cny_per_tco2e",
-            "npv_vs_not_adopting_cny", "irr", "payback_years"}
+    need = {"scenario", "site", "name", "family", "discounted_cost_cny", "abatement_tco2e", "plan_cost_cny_per_tco2e",
+            "npv_vs_not_adopting_cny", "irr", "irr_note", "payback_years", "payback_note"}
     if e.empty or not need <= set(e.columns):
         e = pd.DataFrame(columns=sorted(need))
     order = {s: i for i, s in enumerate(all_scenarios(fr))}  # scenario order, then cheapest per tonne first
-    e = e.assign(_o=e.scenario.astype(str).map(order)).sort_values(["_o", "cost_cny_per_tco2e"], kind="stable")
+    e = e.assign(_o=e.scenario.astype(str).map(order)).sort_values(["_o", "plan_cost_cny_per_tco2e"],
+                                                                              kind="stable")
     rows = [[_cell(str(r.scenario)), _cell(str(r.site)), _cell(nm), _cell(pick(FAMILY, r.family, lang)),
              _cell(_mcny(r.discounted_cost_cny), "n"), _cell(_num(r.abatement_tco2e), "n"),
-             _cell(_num(r.cost_cny_per_tco2e), "n"), _cell(_mcny(r.npv_vs_not_adopting_cny), "n"),
-             _cell(_pct(r.irr), "n"), _cell(_num(r.payback_years, ",.1f"), "n")]
+             _cell(_num(r.plan_cost_cny_per_tco2e), "n"), _cell(_mcny(r.npv_vs_not_adopting_cny), "n"),
+             _or_none(_pct(r.irr), r.irr_note, lang), _or_none(_num(r.payback_years, ",.0f"), r.payback_note, lang)]
             for r, nm in zip(e.itertuples(index=False), _names(e, lang), strict=True)]
     head = [tr("cmp_scenario", lang), pick(_COLS, "site", lang), pick(_COLS, "name", lang)] + [
         tr(k, lang) for k in ("cmp_family", "cmp_disc_cost", "cmp_abated", "cmp_cost_t", "cmp_npv_vs", "cmp_irr",
@@ -219,10 +227,26 @@ def _economics(fr: F, lang: str) -> dict:
             "empty": tr("cmp_no_economics", lang) if not rows else ""}
 
 
+SHADOW = "carbon_internal"  # a steering price, not a payment: outside the cash total
+
+
+def _total_row(c: pd.DataFrame, scen: list[str], ref: str, label: str, cls: str = "b") -> list[dict]:
+    """One row of per-scenario sums of discounted_cny (with the delta below) over the rows of c."""
+    tot = c.groupby("scenario")[["discounted_cny", "delta_cny"]].sum(min_count=1)
+    row = [_cell(label, cls)]
+    for s in scen:
+        ok = s in tot.index and not _nan(tot.at[s, "discounted_cny"])
+        row.append(_cell(_mcny(tot.at[s, "discounted_cny"]) if ok else DASH, f"n {cls}".strip(),
+                         "" if s == ref or not ok else _mcny(tot.at[s, "delta_cny"], sign=True)))
+    return row
+
+
 def _costs(fr: F, lang: str) -> dict:
     c = fr["costs"].assign(scenario=fr["costs"].scenario.astype(str))
     scen, ref = all_scenarios(fr), reference(fr)
     rows = []
+    shadow = c[c.category == SHADOW]
+    c = c[c.category != SHADOW]
     for cat in dict.fromkeys(c.category):
         if not (c.loc[c.category == cat, ["discounted_cny", "delta_cny"]].abs() > 0.5).any(axis=None):
             continue  # zero in every scenario
@@ -235,13 +259,10 @@ def _costs(fr: F, lang: str) -> dict:
                 row.append(_cell(_mcny(d.at[s, "discounted_cny"]), "n",
                                  "" if s == ref else _mcny(d.at[s, "delta_cny"], sign=True)))
         rows.append(row)
-    tot = c.groupby("scenario")[["discounted_cny", "delta_cny"]].sum(min_count=1)
-    row = [_cell(tr("cmp_total", lang), "b")]
-    for s in scen:
-        ok = s in tot.index and not _nan(tot.at[s, "discounted_cny"])
-        row.append(_cell(_mcny(tot.at[s, "discounted_cny"]) if ok else DASH, "n b",
-                         "" if s == ref or not ok else _mcny(tot.at[s, "delta_cny"], sign=True)))
-    rows.append(row)
+    rows.append(_total_row(c, scen, ref, tr("cmp_total_cash", lang)))
+    if (shadow[["discounted_cny", "delta_cny"]].abs() > 0.5).any(axis=None):
+        rows.append(_total_row(shadow, scen, ref, pick(KPI, "internal_carbon", lang), ""))
+        rows.append(_total_row(pd.concat([c, shadow]), scen, ref, pick(KPI, "objective", lang)))
     head = [tr("cmp_category", lang), *_head(fr, lang)]
     return {"title": tr("cmp_costs", lang), "note": tr("cmp_costs_note", lang), "header": head, "rows": rows}
 

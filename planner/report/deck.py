@@ -143,9 +143,11 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
     sub = tr("generated", lang, version=__version__, name=sc.name)
     if when is not None:
         sub += tr("stamped", lang, time=when.strftime("%Y-%m-%d %H:%M:%S UTC"))
-    npv = plan.summary.get("npv_cny")
+    npv, obj = plan.summary.get("cash_npv_cny"), plan.summary.get("objective_cny")
+    if obj is not None and npv is not None and abs(obj - npv) > 0.5:  # an internal carbon price is set
+        sub = f"{tr('objective', lang)}: {obj * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}\n{sub}"
     if npv is not None:
-        sub = f"{tr('npv', lang)}: {npv * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}\n{sub}"
+        sub = f"{tr('cash_npv', lang)}: {npv * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}\n{sub}"
     _text(slide.placeholders[1].text_frame, sub, 16)
     slide = _title_only(prs, tr("headline", lang))
     box = slide.shapes.add_textbox(Inches(0.6), Inches(1.4), SLIDE_W - Inches(1.2), SLIDE_H - Inches(2.0)).text_frame

@@ -131,7 +131,8 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str, when: 
     em = plan.emissions
     end = sc.horizon.end
     kpis = [
-        {"label": tr("npv", lang), "value": f"{s['npv_cny'] * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"},
+        {"label": tr("cash_npv", lang), "value": f"{s['cash_npv_cny'] * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"},
+        {"label": tr("objective", lang), "value": f"{s['objective_cny'] * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"},
         {"label": tr("capex", lang), "value": f"{s['total_capex_cny'] * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"},
         {"label": f"{tr('emissions_path', lang)} {sc.base_year}",
          "value": f"{sum(v for k, v in s['base_year_tco2e'].items() if k != 'scope2_location'):,.0f} tCO2e"},

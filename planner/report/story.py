@@ -27,9 +27,10 @@ S: dict[str, tuple[str, str]] = {
     "macc_plan": ("{pct} of the plan's abatement costs less than the {year} ETS price of {price} CNY/t",
                   "规划减排量中{pct}的成本低于{year}年碳价{price}元/吨"),
     "macc_plan_neg": ("{pct} of the plan's abatement has a negative cost", "规划减排量中{pct}的成本为负"),
-    "costs": ("Net present cost {npv} MCNY; capex peaks at {capex} MCNY in {year}",
-              "净现值成本{npv}百万元；资本支出在{year}年达到峰值{capex}百万元"),
-    "costs_nocapex": ("Net present cost {npv} MCNY, with no capital expenditure", "净现值成本{npv}百万元，无资本支出"),
+    "costs": ("Cash net present cost {npv} MCNY; capex peaks at {capex} MCNY in {year}",
+              "现金净现值成本{npv}百万元；资本支出在{year}年达到峰值{capex}百万元"),
+    "costs_nocapex": ("Cash net present cost {npv} MCNY, with no capital expenditure",
+                      "现金净现值成本{npv}百万元，无资本支出"),
     "scopes": ("Scope 3 is {s3} of base-year emissions; the plan cuts scopes 1+2 (market-based) by {cut} by {end}",
                "范围三占基准年排放的{s3}；至{end}年规划使范围一+二（市场法）减少{cut}"),
     "compliance": ("{k} of {n} target milestones met; offsets cover {off} ktCO2e in {year}",
@@ -120,9 +121,10 @@ def gantt_family(fr: F, lang: str) -> str:
 
 
 def macc_standalone(fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
-    d = fr["macc_standalone"].sort_values("cost_cny_per_tco2e", kind="stable")
-    return say("macc_sa", lang, k=int((d.cost_cny_per_tco2e < 0).sum()), n=len(d),
-               who=who(next(d.itertuples()), lang, sites), cost=f"{d.cost_cny_per_tco2e.iloc[0]:,.0f}")
+    d = fr["macc_standalone"].sort_values("standalone_cost_cny_per_tco2e", kind="stable")
+    cost = d.standalone_cost_cny_per_tco2e
+    return say("macc_sa", lang, k=int((cost < 0).sum()), n=len(d),
+               who=who(next(d.itertuples()), lang, sites), cost=f"{cost.iloc[0]:,.0f}")
 
 
 def ets_price(fr: F) -> tuple[int, float] | None:
@@ -137,7 +139,8 @@ def macc_plan(fr: F, lang: str) -> str:
     total = float(d.abatement_tco2e.clip(lower=0).sum())
     ets = ets_price(fr)
     limit = ets[1] if ets else 0.0
-    share = d.loc[d.cost_cny_per_tco2e < limit, "abatement_tco2e"].clip(lower=0).sum() / total if total > 0 else 0.0
+    below = d.loc[d.plan_cost_cny_per_tco2e < limit, "abatement_tco2e"].clip(lower=0).sum()
+    share = below / total if total > 0 else 0.0
     if ets:
         return say("macc_plan", lang, pct=pct(share), year=ets[0], price=f"{ets[1]:,.0f}")
     return say("macc_plan_neg", lang, pct=pct(share))
@@ -145,7 +148,7 @@ def macc_plan(fr: F, lang: str) -> str:
 
 def costs(fr: F, lang: str) -> str:
     c = fr["costs"]
-    npv = mcny(c.discounted_cny.sum())
+    npv = mcny(c.loc[c.category != "carbon_internal", "discounted_cny"].sum())  # cash: no shadow price
     capex = c[c.category == "capex"].groupby("year").nominal_cny.sum()
     if capex.empty or capex.max() <= 0:
         return say("costs_nocapex", lang, npv=npv)
@@ -202,7 +205,7 @@ def headline(fr: F, lang: str, sites: dict[str, str] | None = None) -> list[str]
         out.append(say("h_first_big", lang, year=year, capex=mcny(capex[year]), pct=pct(capex[year] / capex.sum()),
                        names=_names(builds, lang, sites)))
     m = fr["macc"]
-    neg = m[m.cost_cny_per_tco2e < 0].sort_values("abatement_tco2e", ascending=False, kind="stable")
+    neg = m[m.plan_cost_cny_per_tco2e < 0].sort_values("abatement_tco2e", ascending=False, kind="stable")
     if len(neg):
         out.append(say("h_negative", lang, k=len(neg), names=_names(neg, lang, sites),
                        kt=f"{neg.abatement_tco2e.sum() * T_TO_KT:,.0f}"))

@@ -193,12 +193,12 @@ def carbon_macc(fr: F, lang: str) -> Figure:
             label=st("cp_supply", lang))
     ax.scatter(s.abatement_tco2e_per_yr, s.price_cny_per_t, color=MEDIAN, zorder=5, s=16)
     if len(sa):
-        sa = sa.sort_values("cost_cny_per_tco2e", kind="stable")
+        sa = sa.sort_values("standalone_cost_cny_per_tco2e", kind="stable")
         x = np.r_[0, sa.potential_tco2e_per_yr.cumsum().to_numpy()]
-        y = np.r_[sa.cost_cny_per_tco2e.to_numpy(), sa.cost_cny_per_tco2e.iloc[-1]]
+        y = np.r_[sa.standalone_cost_cny_per_tco2e.to_numpy(), sa.standalone_cost_cny_per_tco2e.iloc[-1]]
         ax.step(x, y, where="post", color=style.BAU_COLOUR, ls="--", lw=1.3, label=st("cp_static", lang))
     top = float(s.price_cny_per_t.max()) if len(s) else 1.0
-    ax.set_ylim(min(0.0, float(sa.cost_cny_per_tco2e.min()) if len(sa) else 0.0) - 0.05 * top, top * 1.15)
+    ax.set_ylim(min(0.0, float(sa.standalone_cost_cny_per_tco2e.min()) if len(sa) else 0.0) - 0.05 * top, top * 1.15)
     notes: list[str] = []
     for reason, key in (("later", "later"), ("earlier", "earlier"), ("never", "never_cp")):
         g = cmp[cmp.reason == reason]

@@ -155,9 +155,10 @@ def build_frames(runs: list[Run]) -> dict[str, pd.DataFrame]:
     scen = pd.DataFrame([dict(scenario=r.label, name=r.scenario.name, company=r.scenario.company, source=r.source,
                               reference=r is ref, status=r.status,
                               gap=(r.plan.summary.get("gap") if r.plan else None),
-                              npv_cny=(r.plan.summary.get("npv_cny") if r.plan else None),
+                              cash_npv_cny=(r.plan.summary.get("cash_npv_cny") if r.plan else None),
+                              objective_cny=(r.plan.summary.get("objective_cny") if r.plan else None),
                               shortfalls="; ".join(r.shortfalls)) for r in runs])
-    scen[["gap", "npv_cny"]] = scen[["gap", "npv_cny"]].astype(float)
+    scen[["gap", "cash_npv_cny", "objective_cny"]] = scen[["gap", "cash_npv_cny", "objective_cny"]].astype(float)
     roadmap, common = roadmap_frames(runs)
     economics = [r.plan.measure_economics.assign(scenario=r.label) for r in runs if r.plan is not None]
     econ = (pd.concat(economics, ignore_index=True) if economics

@@ -14,11 +14,12 @@ from ..postprocess.macc import MARKET_BASIS
 if TYPE_CHECKING:
     from .compare import Run
 
-COST_GROUPS = {  # KPI -> cost categories (together they make the NPV)
+COST_GROUPS = {  # KPI -> cash cost categories (together they make the cash NPV)
     "npv_capex": ("capex",), "npv_om": ("fixed_om", "variable_om"), "npv_energy": ("energy", "export_revenue"),
-    "npv_carbon": ("carbon_ets", "carbon_internal"), "npv_contracts": ("ppa_premium", "certificates", "credits"),
+    "npv_ets": ("carbon_ets",), "npv_contracts": ("ppa_premium", "certificates", "credits"),
     "npv_salvage": ("salvage",),
 }
+SHADOW_CATEGORIES = ("carbon_internal",)  # priced in the objective, never paid: outside the cash NPV
 ABSENT = "(absent)"
 SKIP_KEYS = {"name", "description"}  # the label itself and free text
 
@@ -95,8 +96,10 @@ def _kpis(p, milestones: list[int]) -> list[tuple[str, str, float]]:
     met = p.targets.groupby("target").met.all() if len(p.targets) else pd.Series(dtype=bool)
     last = int(p.emissions.year.max())
     s = p.summary
-    rows = [("npv", "CNY", s["npv_cny"])]
+    rows = [("cash_npv", "CNY", s["cash_npv_cny"])]
     rows += [(k, "CNY", float(sum(disc.get(c, 0.0) for c in cats))) for k, cats in COST_GROUPS.items()]
+    rows += [("internal_carbon", "CNY", float(sum(disc.get(c, 0.0) for c in SHADOW_CATEGORIES))),
+             ("objective", "CNY", s["objective_cny"])]
     rows += [("total_capex", "CNY", s["total_capex_cny"]),
              ("avg_abatement_cost", "CNY/tCO2e", float(macc.net_cost_cny.sum() / denom) if denom > 0 else math.nan),
              ("cumulative_emissions", "tCO2e", float(em.plan_tco2e.sum()))]

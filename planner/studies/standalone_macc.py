@@ -1,8 +1,10 @@
 """Stand-alone MACC: each measure forced alone at its potential (built in its first year at its maximum
 size and operated to maximise abatement, with any prerequisites in place), against BAU (or the
-prerequisites alone). Levelised cost = discounted cost change excluding carbon prices / discounted
-abatement; potential = average annual abatement while in service. Kinds priced in closed form (green power)
-say so through `macc_method`; offsets are left out. Abatement basis: scope 1 + scope 2 market + scope 3.
+prerequisites alone). Stand-alone cost per tonne (`standalone_cost_cny_per_tco2e`) = discounted change of
+the total cost excluding carbon prices (ETS and internal) / discounted abatement; potential = average
+annual abatement while in service. Kinds priced in closed form (green power: price / market-based grid
+factor) say so through `macc_method`; offsets are left out. Abatement basis: scope 1 + scope 2 market +
+scope 3, consolidated.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def standalone_macc(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
         if model.macc_method == "closed_form":
             closed = model.standalone_macc()
             if closed is not None:
-                rows.append({**base, "potential_tco2e_per_yr": closed[0], "cost_cny_per_tco2e": closed[1]})
+                rows.append({**base, "potential_tco2e_per_yr": closed[0], "standalone_cost_cny_per_tco2e": closed[1]})
             continue
         pre = tuple(sorted(getattr(m, "requires", [])))
         c0, e0 = run(pre)
@@ -78,6 +80,7 @@ def standalone_macc(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
         if disc <= 1e-9 or not in_service:
             continue
         rows.append({**base, "potential_tco2e_per_yr": sum(dab[y] for y in in_service) / len(in_service) * KT_TO_T,
-                     "cost_cny_per_tco2e": (c1 - c0) / disc * KT_TO_T})  # MCNY/kt -> CNY/t
-    cols = MACC_COLUMNS + ["potential_tco2e_per_yr", "cost_cny_per_tco2e"]
-    return pd.DataFrame(rows, columns=cols).sort_values("cost_cny_per_tco2e", kind="stable").reset_index(drop=True)
+                     "standalone_cost_cny_per_tco2e": (c1 - c0) / disc * KT_TO_T})  # MCNY/kt -> CNY/t
+    cols = MACC_COLUMNS + ["potential_tco2e_per_yr", "standalone_cost_cny_per_tco2e"]
+    df = pd.DataFrame(rows, columns=cols)
+    return df.sort_values("standalone_cost_cny_per_tco2e", kind="stable").reset_index(drop=True)

@@ -361,7 +361,7 @@ def macc_comparison(d: SweepData) -> pd.DataFrame:
     for (measure, site), g in ad.groupby(["measure", "site"], sort=True):
         yes = g[g.adopted.astype(bool)]
         entry = float(yes.price_cny_per_t.min()) if len(yes) else np.nan
-        cost = float(sa.cost_cny_per_tco2e.get(measure, np.nan)) if sa is not None else np.nan
+        cost = float(sa.standalone_cost_cny_per_tco2e.get(measure, np.nan)) if sa is not None else np.nan
         pot = float(sa.potential_tco2e_per_yr.get(measure, np.nan)) if sa is not None else np.nan
         expected = next((p for p in prices if p >= cost - 0.01 * max(abs(cost), 1.0)), np.nan)  # covers its cost
         if np.isnan(cost):

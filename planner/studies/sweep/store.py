@@ -48,14 +48,14 @@ TABLES = {
                          "inputs_difference VARCHAR, model_difference VARCHAR",
     # design carbon_price only: the stand-alone MACC of the base scenario (targets relaxed), written once
     "standalone_macc": "measure VARCHAR, name VARCHAR, name_zh VARCHAR, family VARCHAR, site VARCHAR, "
-                       "potential_tco2e_per_yr DOUBLE, cost_cny_per_tco2e DOUBLE",
+                       "potential_tco2e_per_yr DOUBLE, standalone_cost_cny_per_tco2e DOUBLE",
 }
 PER_VARIANT = ("metrics", "targets", "adoption", "trajectories", "costs", "electricity", "abatement")
 SORT = {"sweep": "key", "parameters": "position", "variants": "variant, parameter",
         "metrics": "variant", "targets": "variant, target, year", "adoption": "variant, measure",
         "trajectories": "variant, year, scope", "costs": "variant, year, category",
         "electricity": "variant, year, site", "abatement": "variant, year, measure, family, scope",
-        "parameter_effects": "position, value", "standalone_macc": "cost_cny_per_tco2e, measure"}
+        "parameter_effects": "position, value", "standalone_macc": "standalone_cost_cny_per_tco2e, measure"}
 
 
 class Store:
@@ -172,7 +172,7 @@ class Store:
 
     def read(self, name: str) -> pd.DataFrame:
         """One table, sorted, as a pandas frame."""
-        return self.con.execute(f"SELECT * FROM {name} ORDER BY {SORT[name]}").df()
+        return _select(self.con, name)
 
     def has_rows(self, name: str) -> bool:
         have = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -191,7 +191,18 @@ def read_store(path: str | Path, tables: tuple[str, ...] | None = None) -> dict[
     con = duckdb.connect(str(p), read_only=True)
     try:
         have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY {SORT[t]}").df() for t in (tables or tuple(TABLES))
-                if t in have or tables}
+        return {t: _select(con, t) for t in (tables or tuple(TABLES)) if t in have or tables}
     finally:
         con.close()
+
+
+RENAMED = {"standalone_macc": {"cost_cny_per_tco2e": "standalone_cost_cny_per_tco2e"}}  # old name -> new name
+
+
+def _select(con, name: str) -> pd.DataFrame:
+    """One table, sorted, with columns of older stores under their current names (RENAMED)."""
+    cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                      "ORDER BY ordinal_position", [name]).fetchall()]
+    renamed = RENAMED.get(name, {})
+    sel = ", ".join(f'"{c}" AS "{renamed[c]}"' if c in renamed else f'"{c}"' for c in cols) if cols else "*"
+    return con.execute(f"SELECT {sel} FROM {name} ORDER BY {SORT[name]}").df()
