@@ -18,7 +18,7 @@ from .errors import InfeasibleError, InputError, SolverError
 from .postprocess import sbti
 from .postprocess.assumptions import assumptions
 from .postprocess.dispatch import reduction as hourly_reduction
-from .postprocess.results import Frames, extract
+from .postprocess.results import TARGET_DTYPES, Frames, extract
 from .preprocess import baseline as bl
 from .preprocess.inputs import ModelInputs, build_inputs
 from .preprocess.targets import TargetYear, describe, pct_change, target_years
@@ -160,6 +160,8 @@ def read_plan(cls, folder: Path):
         lacking = [c for c in REQUIRED_COLUMNS.get(n, ()) if c not in frames[n].columns]
         if lacking:
             raise InputError(f"{where}/{n}.csv", "", f"expected the columns {', '.join(lacking)}; {rerun}")
+    if frames["targets"].empty:  # header only: typed as written, so that boolean masks select rows
+        frames["targets"] = frames["targets"].astype({**TARGET_DTYPES, "sbti_ok": bool})
     scenario_file = f"{where}/scenario.yaml"
     sc = load_dumped_scenario(decode(read_bytes(folder / "scenario.yaml", scenario_file), scenario_file), scenario_file)
     if (folder / "macc_standalone.csv").is_file():
