@@ -1,5 +1,5 @@
 """Targets that cannot be met (issue 23): every infeasible case reaches the elastic diagnosis (exit 3, one line),
-whichever row proves it."""
+whichever row proves it, and the message names the failing years and the residual by source."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_target_nothing_can_reduce_exits_3_in_one_line(tmp_path):
     r = _cli(tmp_path, {**BASE, "measures": [efficiency()], **SCOPE3_ONLY})
     assert r.exit_code == 3, (r.output, r.exception)
     assert r.stdout == "" and r.stderr.count("\n") == 1 and r.stderr.startswith("error: micro: targets cannot be met")
-    assert "2025 target, scope 3 -50%: best achievable -0%" in r.stderr
+    assert "2025 target, scope 3 -50%: best achievable -0% in 2025" in r.stderr
 
 
 @pytest.mark.parametrize("extra", [{}, {"solver": {"heuristic": "sites"}},
@@ -49,7 +49,10 @@ def test_plan_raises_infeasible_error_for_a_target_nothing_can_reduce(extra):
     targets = [{**SCOPE3_ONLY["targets"][0], "maintain": True}]
     with pytest.raises(InfeasibleError) as exc:
         plan(scenario(**{**SCOPE3_ONLY, "targets": targets, **extra}))
-    assert "2025 target, scope 3 -50%: best achievable -0%" in str(exc.value)
+    (s,) = exc.value.details
+    assert s.target == "s3" and s.best == pytest.approx(0.0, abs=1e-9) and s.year == 2025
+    assert s.years == tuple(range(2025, 2026 + (5 if "horizon" in extra else 0)))
+    assert [(x.scope, x.source, x.share_of_base) for x in s.residual] == [("scope3", "cat01", pytest.approx(1.0))]
 
 
 def test_a_constant_row_becomes_an_empty_row_that_excludes_zero():
@@ -80,3 +83,62 @@ def test_a_trivially_infeasible_row_other_than_a_target_is_reported_infeasible()
     b.m.impossible = pyo.Constraint(expr=b.m.grid_purchase["s1", b.m.slices.first()] >= 2.0)
     info = solve(b, sc.solver)
     assert info.status == "infeasible" and not info.has_solution
+
+
+# -- item 3: the message names the failing years and what is left -------------------------------------------
+
+GAS = {"sites": [{**BASE["sites"][0], "energy": {"electricity": 1000, "natural_gas": 1000}}]}  # 500 t + 200 t
+S12L = {"scope1": True, "scope2": "location"}
+
+
+def test_shortfall_names_the_year_and_the_residual_by_source():
+    """Efficiency saves 10% of electricity: 50 of 700 t. Before: '...-100%: best achievable -7.1%' only."""
+    with pytest.raises(InfeasibleError) as exc:
+        plan(scenario(**GAS, measures=[efficiency()],
+                      targets=[{"id": "nz", "year": 2025, "coverage": S12L, "reduction": 1.0}]))
+    msg = str(exc.value)
+    assert msg == ("micro: targets cannot be met: 2025 target, scopes 1+2 location-based -100%: best achievable "
+                   "-7.1% in 2025, residual 92.9% of the base: location-based scope 2 of s1 electricity 64.3%, "
+                   "scope 1 of s1 combustion:natural_gas 28.6%")
+    (s,) = exc.value.details
+    assert (s.target, s.year, s.years, s.unit) == ("nz", 2025, (2025,), "tCO2e")
+    assert s.required == 1.0 and s.best == pytest.approx(50 / 700) and s.shortfall == pytest.approx(650)
+    assert [(x.scope, x.site, x.source) for x in s.residual] == [("scope2_location", "s1", "electricity"),
+                                                                 ("scope1", "s1", "combustion:natural_gas")]
+    assert [x.tco2e for x in s.residual] == pytest.approx([450, 200])
+    assert sum(x.share_of_base for x in s.residual) == pytest.approx(1 - s.best)
+    assert s.text in exc.value.shortfalls and s.to_dict()["residual"][0]["source"] == "electricity"
+
+
+def test_shortfall_names_every_failing_year_of_a_pathway():
+    """Linear 2024 -> 2030 to -30% with at most -10%: 2027 (-15%) to 2030 fail; the milestone is reported."""
+    with pytest.raises(InfeasibleError) as exc:
+        plan(scenario(horizon={"start": 2025, "end": 2030}, measures=[efficiency()],
+                      targets=[{"id": "t", "year": 2030, "coverage": {"scope1": False, "scope2": "location"},
+                                "reduction": 0.3, "pathway": "linear"}]))
+    (s,) = exc.value.details
+    assert s.year == 2030 and s.years == (2027, 2028, 2029, 2030)
+    assert "best achievable -10% in 2030, short in 2027-2030, residual 90% of the base" in str(exc.value)
+
+
+def test_cli_shortfall_is_one_line_with_year_and_residual(tmp_path):
+    r = _cli(tmp_path, {**BASE, **GAS, "measures": [efficiency()],
+                        "targets": [{"id": "nz", "year": 2025, "coverage": S12L, "reduction": 1.0}]})
+    assert r.exit_code == 3 and r.stderr.count("\n") == 1
+    assert "best achievable -7.1% in 2025, residual 92.9% of the base: location-based scope 2" in r.stderr
+
+
+def test_renewable_share_shortfall_names_year_and_best_share():
+    with pytest.raises(InfeasibleError) as exc:
+        plan(scenario(targets=[{"id": "re", "type": "renewable_share", "year": 2025, "share": 0.6}]))
+    (s,) = exc.value.details
+    assert (s.unit, s.year, s.best, s.shortfall) == ("MWh", 2025, 0.0, pytest.approx(600))
+    assert "renewable electricity share 60%: best achievable 0% in 2025 (600 MWh of renewable electricity short)" \
+        in str(exc.value)
+
+
+def test_text_helpers():
+    from planner.postprocess.shortfall import share_text, year_ranges
+
+    assert year_ranges((2026, 2027, 2028, 2030)) == "2026-2028, 2030" and year_ranges((2050,)) == "2050"
+    assert [share_text(x) for x in (0.008, 0.94, 0.0001, 0.125, 0.0)] == ["0.8%", "94%", "<0.1%", "12.5%", "0%"]
