@@ -64,6 +64,8 @@ class Shortfall:
     shortfall: float  # by how much `year` is short
     residual: tuple[Residual, ...] = ()  # covered emissions left in `year`, by source, largest first
     offsets_tco2e: float = 0.0  # credits counted against the target in `year`
+    basis: str = "net"  # `required`/`best` net of offsets, or "before offsets" where the net-zero residual
+    # rule (gross emissions) is what fails
     text: str = ""  # the one-line message
 
     def to_dict(self) -> dict:

@@ -142,3 +142,16 @@ def test_text_helpers():
 
     assert year_ranges((2026, 2027, 2028, 2030)) == "2026-2028, 2030" and year_ranges((2050,)) == "2050"
     assert [share_text(x) for x in (0.008, 0.94, 0.0001, 0.125, 0.0)] == ["0.8%", "94%", "<0.1%", "12.5%", "0%"]
+
+
+def test_net_zero_residual_rule_shortfall_is_stated_before_offsets():
+    """-10% with offsets under the net-zero residual rule (gross at most 10% of the base): the plan reaches
+    -10% before offsets. Before: 'best achievable +70%' (the rule's slack read as the level's)."""
+    with pytest.raises(InfeasibleError) as exc:
+        plan(scenario(measures=[efficiency()],
+                      targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
+                                "reduction": 0.1, "offsets": "net_zero_residual"}]))
+    (s,) = exc.value.details
+    assert s.basis == "before offsets" and s.best == pytest.approx(0.1) and s.required == pytest.approx(0.9)
+    assert ("scope 2 location-based -10%: best achievable -10% before offsets in 2025 (the net-zero residual rule "
+            "requires -90% before offsets), residual 90% of the base") in str(exc.value)

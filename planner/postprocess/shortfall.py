@@ -44,22 +44,35 @@ def _base_kt(r: TargetYear) -> float:
 
 def _emission(b: BuiltModel, sc: Scenario, r: TargetYear, slack_kt: float, years: tuple[int, ...],
               emissions: pd.DataFrame) -> Shortfall:
+    """An emission target's shortfall. Its best achievable level is net of the offsets counted at the elastic
+    plan; where the net-zero residual rule (gross emissions, before offsets) is what fails, the level before
+    offsets against the rule's requirement (the elastic plan then buys no credits: they cannot help)."""
     full = r.base_tco2e * r.scale  # the base the reduction is measured from in this year
-    best = 1 - (r.limit + slack_kt * KT_TO_T) / full if full > 0 else 0.0
+    k = r.key
+    gross = b.value(b.core.total(r.year, r.scope1, r.scope2, list(r.scope3_categories))) * KT_TO_T
+    offsets = b.value(b.m.offsets[k]) * KT_TO_T if k in b.m.offset_target_years else 0.0
+    rule = r.real_limit is not None and gross - r.real_limit > TOLERANCE * max(full, 1.0)
+    level, required = (gross, 1 - r.real_limit / full if full > 0 else 0.0) if rule else (gross - offsets, r.reduction)
+    best = 1 - level / full if full > 0 else 0.0
     d = emissions[emissions.year == r.year]
     d = d[covered(d, r.target, sc)].sort_values("tco2e", ascending=False, kind="stable")
     residual = tuple(Residual(x.scope, x.site, x.source, float(x.tco2e), x.tco2e / full if full > 0 else None)
                      for x in d.itertuples() if abs(x.tco2e) > 1e-9)
-    k = r.key
-    offsets = b.value(b.m.offsets[k]) * KT_TO_T if k in b.m.offset_target_years else 0.0
-    s = Shortfall(r.target.id, describe(r.target, sc), r.year, years, "tCO2e", r.reduction, best,
-                  slack_kt * KT_TO_T, residual, offsets)
-    text = f"{s.description}: best achievable {pct_change(best)} in {r.year}"
-    if r.year != r.target.year:
-        text += f" (pathway year, requires {pct_change(r.reduction)})"
+    s = Shortfall(r.target.id, describe(r.target, sc), r.year, years, "tCO2e", required, best, slack_kt * KT_TO_T,
+                  residual, offsets, "before offsets" if rule else "net")
+    text = f"{s.description}: best achievable {_change(best)}{' before offsets' if rule else ''} in {r.year}"
+    if rule:
+        text += f" (the net-zero residual rule requires {_change(required)} before offsets)"
+    elif r.year != r.target.year:
+        text += f" (pathway year, requires {_change(r.reduction)})"
     if len(years) > 1:
         text += f", short in {year_ranges(years)}"
     return _with_text(s, f"{text}, {residual_text(residual, offsets, full)}")
+
+
+def _change(x: float) -> str:
+    """A reduction as a signed change, rounding noise shown as -0% (never +0%)."""
+    return pct_change(0.0 if abs(x) < 5e-4 else x)
 
 
 def _renewable(b: BuiltModel, sc: Scenario, r: TargetYear, slack_gwh: float, years: tuple[int, ...]) -> Shortfall:
