@@ -155,3 +155,15 @@ def test_net_zero_residual_rule_shortfall_is_stated_before_offsets():
     assert s.basis == "before offsets" and s.best == pytest.approx(0.1) and s.required == pytest.approx(0.9)
     assert ("scope 2 location-based -10%: best achievable -10% before offsets in 2025 (the net-zero residual rule "
             "requires -90% before offsets), residual 90% of the base") in str(exc.value)
+
+
+def test_a_sweep_variant_whose_target_nothing_can_reduce_is_recorded_infeasible(tmp_path):
+    """The sweep's in-place re-solves compile the same way. Failed before: InfeasibleConstraintException."""
+    import planner
+
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump({**BASE, "measures": [efficiency()], **SCOPE3_ONLY}))
+    params = [{"name": "cut", "path": "targets[s3].reduction", "mode": "set", "values": [0.2, 0.5]}]
+    (tmp_path / "sw.yaml").write_text(yaml.safe_dump({"base": "base.yaml", "design": "grid", "parameters": params}))
+    r = planner.sweep(str(tmp_path / "sw.yaml"), tmp_path / "out", quiet=True)
+    m = r.tables(("metrics",))["metrics"].set_index("variant")
+    assert list(m.status) == ["infeasible", "infeasible"] and m.shortfall[1].startswith("s3 2025: short by 250")
