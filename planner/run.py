@@ -198,8 +198,8 @@ def infeasible(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> Infeas
     if found is None:
         return InfeasibleError(sc.name, [NON_TARGET_CONFLICT])
     if not found:  # infeasible, yet no target is short by more than the tolerance
-        return InfeasibleError(sc.name, [], "the targets are met only within numerical tolerance; relax one "
-                               "slightly or check for conflicting constraints")
+        return InfeasibleError(sc.name, ["the targets are met only within numerical tolerance; relax one slightly "
+                                         "or check for conflicting constraints"])
     return InfeasibleError(sc.name, [s.text for s in found], details=found)
 
 

@@ -167,3 +167,13 @@ def test_a_sweep_variant_whose_target_nothing_can_reduce_is_recorded_infeasible(
     r = planner.sweep(str(tmp_path / "sw.yaml"), tmp_path / "out", quiet=True)
     m = r.tables(("metrics",))["metrics"].set_index("variant")
     assert list(m.status) == ["infeasible", "infeasible"] and m.shortfall[1].startswith("s3 2025: short by 250")
+
+
+@pytest.mark.parametrize("found, words", [(None, "constraints other than targets"),
+                                          ([], "met only within numerical tolerance")])
+def test_an_infeasibility_without_a_target_short_still_says_why(monkeypatch, found, words):
+    import planner.run as run
+
+    monkeypatch.setattr(run, "diagnose_shortfalls", lambda *a: found)
+    exc = run.infeasible(scenario(), None, [])
+    assert exc.exit_code == 3 and words in str(exc) and exc.shortfalls and exc.details == []

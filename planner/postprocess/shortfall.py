@@ -20,7 +20,7 @@ SCOPE_WORDS = {"scope1": "scope 1", "scope2_location": "location-based scope 2",
 
 def shortfalls(b: BuiltModel, sc: Scenario) -> list[Shortfall]:
     """Every target short at the elastic plan loaded in `b`, in the scenario's order."""
-    slack = {r.key: b.value(b.m.target_slack[r.key]) for r in b.targets}
+    slack = {r.key: b.m.target_slack[r.key].value or 0.0 for r in b.targets}
     short = [r for r in b.targets if slack[r.key] / _base_kt(r) > TOLERANCE]
     if not short:
         return []
