@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..backend.builder import BuiltModel
-from ..errors import Residual, Shortfall
+from ..errors import Residual, Shortfall, one_line
 from ..preprocess.targets import TargetYear, covered, describe, pct_change
 from ..schemas.scenario import Scenario
 from ..units import GWH_TO_MWH, KT_TO_T, T_TO_KT
@@ -14,6 +14,7 @@ from .results import plan_emissions
 
 TOLERANCE = 1e-6  # a slack below this share of the target's base (RE: GWh) is no shortfall
 TOP_SOURCES = 3  # sources named in the message; the rest are summed
+MAX_TEXT_CHARS = 1000  # one target's line (control characters escaped)
 SCOPE_WORDS = {"scope1": "scope 1", "scope2_location": "location-based scope 2",
                "scope2_market": "market-based scope 2"}
 
@@ -87,7 +88,8 @@ def _renewable(b: BuiltModel, sc: Scenario, r: TargetYear, slack_gwh: float, yea
 
 
 def _with_text(s: Shortfall, text: str) -> Shortfall:
-    return Shortfall(**{**s.__dict__, "text": text})
+    """The record with its message, on one printable line (names come from the scenario)."""
+    return Shortfall(**{**s.__dict__, "text": one_line(text, MAX_TEXT_CHARS)})
 
 
 def residual_text(residual: tuple[Residual, ...], offsets_t: float, full: float) -> str:
