@@ -164,7 +164,8 @@ def run(file: str, root: str | None, out: str | None, time_limit: float | None, 
         for col in ("required", "achieved", "net"):
             tg[col] = [fmt[bool(sh)](v) for sh, v in zip(share, tg[col], strict=True)]
         click.echo("\nTargets (milestone years):")
-        click.echo(tg[["target", "year", "required", "achieved", "net", "met", "sbti_ok"]].to_string(index=False))
+        click.echo(tg[["target", "year", "required", "achieved", "net", "met", "sbti_ok"]].to_string(index=False)
+                   if len(tg) else "  (no targets in the scenario)")
     click.echo(f"\nwrote {len(p.files)} files to {d}")
     if with_report:
         _write_report(p, d, lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import asdict, dataclass
 
 MAX_MESSAGE_CHARS = 400  # longer file names, key paths or messages are cut with an ellipsis
 
@@ -37,13 +38,50 @@ class InputError(PlannerError):
         super().__init__(f"{self.file}: {loc}{self.message}")
 
 
+@dataclass(frozen=True)
+class Residual:
+    """An emission source a target covers, left at the best achievable plan: consolidated tCO2e and its share
+    of the target's base-year coverage (intensity targets: scaled to the year; None when that base is 0)."""
+
+    scope: str  # scope1, scope2_location, scope2_market, scope3
+    site: str  # a site id, or "company" for scope 3
+    source: str  # electricity, combustion:coal, process:CO2, cat01, ...
+    tco2e: float
+    share_of_base: float | None
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One target that cannot be met, from the elastic solve (docs/model.md §8)."""
+
+    target: str  # target id
+    description: str  # e.g. "2050 target, scopes 1+2 location-based -100%"
+    year: int  # the year reported: the milestone if it is short, else the pathway year short by the most
+    years: tuple[int, ...]  # every year short
+    unit: str  # of `shortfall`: tCO2e (emission targets) or MWh (renewable share)
+    required: float  # required reduction in `year` (renewable share: the share)
+    best: float  # best achievable reduction in `year` (renewable share: the share)
+    shortfall: float  # by how much `year` is short
+    residual: tuple[Residual, ...] = ()  # covered emissions left in `year`, by source, largest first
+    offsets_tco2e: float = 0.0  # credits counted against the target in `year`
+    basis: str = "net"  # `required`/`best` net of offsets, or "before offsets" where the net-zero residual
+    # rule (gross emissions) is what fails
+    text: str = ""  # the one-line message
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 class InfeasibleError(PlannerError):
-    """The targets cannot all be met; `shortfalls` holds one line per target."""
+    """The targets cannot all be met; `shortfalls` holds one line per target, `details` the same shortfalls
+    as `Shortfall` records (empty when constraints other than targets conflict)."""
 
     exit_code = 3
 
-    def __init__(self, scenario: str, shortfalls: list[str], detail: str = ""):
+    def __init__(self, scenario: str, shortfalls: list[str], detail: str = "",
+                 details: list[Shortfall] | None = None):
         self.shortfalls = shortfalls
+        self.details = list(details or [])
         head = f"{scenario}: targets cannot be met"
         body = "; ".join(shortfalls) if shortfalls else detail
         super().__init__(f"{head}: {body}")

@@ -14,25 +14,26 @@ import pandas as pd
 import yaml
 
 from .backend import SolveInfo, build_model, solve
-from .errors import InfeasibleError, InputError, SolverError
+from .errors import InfeasibleError, InputError, Shortfall, SolverError
 from .postprocess import sbti
 from .postprocess.assumptions import assumptions, stand_ins
 from .postprocess.dispatch import reduction as hourly_reduction
-from .postprocess.results import Frames, extract
+from .postprocess.results import TARGET_DTYPES, Frames, extract
+from .postprocess.shortfall import shortfalls as shortfall_records
 from .preprocess import baseline as bl
 from .preprocess.inputs import ModelInputs, build_inputs
-from .preprocess.targets import TargetYear, describe, pct_change, target_years
+from .preprocess.targets import TargetYear, target_years
 from .schemas import Scenario, load_scenario, validate
 from .schemas.library import load_library
 from .schemas.yamlio import check_tree, decode, parse_yaml, read_bytes
-from .units import KT_TO_T, MCNY_TO_CNY, T_TO_KT
+from .units import MCNY_TO_CNY
 from .version import __version__
 
 RESULT_FORMAT = 3  # version of the result folder layout (1: before scenario.yaml and result_format; 2: before
 # cash_npv_cny/objective_cny and the one-cash-flow measure economics)
 SHADOW_CATEGORIES = ("carbon_internal",)  # priced in the objective, never paid: outside the cash NPV
 
-__all__ = ["PlanResult", "diagnose", "dump_scenario", "read_plan", "run_plan"]
+__all__ = ["PlanResult", "diagnose", "diagnose_shortfalls", "dump_scenario", "read_plan", "run_plan"]
 
 
 @dataclass
@@ -164,6 +165,8 @@ def read_plan(cls, folder: Path):
         lacking = [c for c in REQUIRED_COLUMNS.get(n, ()) if c not in frames[n].columns]
         if lacking:
             raise InputError(f"{where}/{n}.csv", "", f"expected the columns {', '.join(lacking)}; {rerun}")
+    if frames["targets"].empty:  # header only: typed as written, so that boolean masks select rows
+        frames["targets"] = frames["targets"].astype({**TARGET_DTYPES, "sbti_ok": bool})
     scenario_file = f"{where}/scenario.yaml"
     sc = load_dumped_scenario(decode(read_bytes(folder / "scenario.yaml", scenario_file), scenario_file), scenario_file)
     if (folder / "macc_standalone.csv").is_file():
@@ -173,32 +176,35 @@ def read_plan(cls, folder: Path):
     return cls(**frames, scenario=sc, summary=summary, files=sorted(folder.iterdir()))
 
 
-def _shortfall_text(r: TargetYear, slack_kt: float, sc: Scenario) -> str:
-    t = r.target
-    if t.type == "renewable_share":
-        return f"{describe(t, sc)} (year {r.year}): short by {slack_kt * KT_TO_T:,.0f} MWh of renewable electricity"
-    full = r.limit / (1 - r.reduction) if r.reduction < 1 else r.base_tco2e
-    best = 1 - (r.limit + slack_kt * KT_TO_T) / full if full > 0 else 0.0
-    year = "" if r.year == t.year else f" (pathway year {r.year}, requires {pct_change(r.reduction)})"
-    return f"{describe(t, sc)}{year}: best achievable {pct_change(best)}"
+NON_TARGET_CONFLICT = "constraints other than targets (budgets, adoption limits, prerequisites) cannot all be met"
 
 
-def diagnose(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> list[str]:
-    """Solve the elastic model and name each target that cannot be met, with the best achievable level."""
+def diagnose_shortfalls(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> list[Shortfall] | None:
+    """Solve the elastic model (target slacks free) and return each target that cannot be met, with the years
+    it fails, its best achievable level and the residual by source; None when even the elastic model has no
+    solution (constraints other than targets conflict)."""
     b = build_model(inp, rows, elastic=True)
     info = solve(b, sc.solver)
     if not info.has_solution:
-        return ["constraints other than targets (budgets, adoption limits, prerequisites) cannot all be met"]
-    slack = {k: b.m.target_slack[k].value or 0.0 for k in b.m.target_years}
-    worst: dict[str, tuple[float, TargetYear]] = {}
-    for r in rows:
-        s = slack[r.key]
-        base = max(r.base_tco2e * T_TO_KT, 1e-9) if r.target.type != "renewable_share" else 1.0
-        if s / base > 1e-6:
-            cur = worst.get(r.target.id)
-            if cur is None or r.year == r.target.year or (cur[1].year != r.target.year and s > cur[0]):
-                worst[r.target.id] = (s, r)
-    return [_shortfall_text(r, s, sc) for s, r in worst.values()]
+        return None
+    return shortfall_records(b, sc)
+
+
+def diagnose(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> list[str]:
+    """One line per target that cannot be met (see `diagnose_shortfalls`)."""
+    found = diagnose_shortfalls(sc, inp, rows)
+    return [NON_TARGET_CONFLICT] if found is None else [s.text for s in found]
+
+
+def infeasible(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> InfeasibleError:
+    """The error of an infeasible scenario, diagnosed by the elastic solve."""
+    found = diagnose_shortfalls(sc, inp, rows)
+    if found is None:
+        return InfeasibleError(sc.name, [NON_TARGET_CONFLICT])
+    if not found:  # infeasible, yet no target is short by more than the tolerance
+        return InfeasibleError(sc.name, ["the targets are met only within numerical tolerance; relax one slightly "
+                                         "or check for conflicting constraints"])
+    return InfeasibleError(sc.name, [s.text for s in found], details=found)
 
 
 def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None, cls=PlanResult,
@@ -221,7 +227,7 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
     info: SolveInfo = solve(built, sc.solver, scheduler=scheduler)
     t3 = time.perf_counter()
     if info.status == "infeasible":
-        raise InfeasibleError(sc.name, diagnose(sc, inp, rows))
+        raise infeasible(sc, inp, rows)
     if not info.has_solution:
         raise SolverError(f"{sc.name}: solver stopped without a solution ({info.termination}); "
                           f"raise solver.time_limit (now {sc.solver.time_limit} s)")

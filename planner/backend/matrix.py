@@ -8,12 +8,14 @@ into the model and row duals belong to named constraints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
+from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.core.expr.visitor import identify_variables
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from .subsolve import new_highs, pass_matrix
@@ -43,7 +45,45 @@ class Matrix:
 
 
 def compile_model(m: pyo.ConcreteModel) -> Matrix:
-    """The active linear model as a Matrix (minimisation; fixed variables are constants)."""
+    """The active linear model as a Matrix (minimisation; fixed variables are constants).
+
+    A constraint without a free variable that its constant breaks (a target nothing in the scenario can
+    reduce, its slack fixed at 0) makes Pyomo's compiler raise; such constraints become empty rows whose
+    bounds exclude 0, so that HiGHS proves the infeasibility like any other and the caller diagnoses it."""
+    try:
+        return _compile(m)
+    except InfeasibleConstraintException:
+        pass
+    constant = constant_constraints(m)
+    for con, _lo, _hi in constant:
+        con.deactivate()
+    try:
+        mx = _compile(m)
+    finally:
+        for con, _lo, _hi in constant:
+            con.activate()
+    extra = sp.csr_array((len(constant), mx.shape[1]))
+    return replace(mx, A=sp.csr_array(sp.vstack([mx.A, extra], format="csr")),
+                   row_lower=np.append(mx.row_lower, [lo for _, lo, _ in constant]),
+                   row_upper=np.append(mx.row_upper, [hi for _, _, hi in constant]),
+                   rows=mx.rows + [con for con, _, _ in constant])
+
+
+def constant_constraints(m: pyo.ConcreteModel) -> list[tuple[object, float, float]]:
+    """(constraint, lower, upper) of every active constraint without a free variable, its bounds less its
+    constant (an empty row: feasible when lower <= 0 <= upper)."""
+    out = []
+    for con in m.component_data_objects(pyo.Constraint, active=True):
+        if not (con.has_lb() or con.has_ub()) or any(True for _ in identify_variables(con.body, include_fixed=False)):
+            continue
+        const = pyo.value(con.body)
+        lo = pyo.value(con.lower) - const if con.has_lb() else -INF
+        hi = pyo.value(con.upper) - const if con.has_ub() else INF
+        out.append((con, lo, hi))
+    return out
+
+
+def _compile(m: pyo.ConcreteModel) -> Matrix:
     sf = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=pyo.minimize)
     n = len(sf.columns)
     c = np.asarray(sf.c.todense()).ravel() if sf.c.shape[0] else np.zeros(n)

@@ -118,6 +118,11 @@ def costs(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     return df, md
 
 
+TARGET_DTYPES = {"target": object, "description": object, "type": object, "year": int, "unit": object,
+                 "base": float, "required": float, "achieved": float, "offsets_used": float, "net": float,
+                 "met": bool, "milestone": bool, "scope1": bool, "scope2": object, "scope3": object}
+
+
 def targets_frame(b: BuiltModel, sc) -> pd.DataFrame:
     """Required vs achieved for every constrained (target, year), with the coverage of each target."""
     m, core, led, val = b.m, b.core, b.ledger, b.value
@@ -138,9 +143,10 @@ def targets_frame(b: BuiltModel, sc) -> pd.DataFrame:
         net = gross - off
         rows.append({**head, "unit": "tCO2e", "base": r.base_tco2e, "required": r.limit, "achieved": gross,
                      "offsets_used": off, "net": net, "met": net <= r.limit + 1e-6 * max(1.0, r.base_tco2e), **cov})
-    return pd.DataFrame(rows, columns=["target", "description", "type", "year", "unit", "base", "required",
-                                       "achieved", "offsets_used", "net", "met", "milestone", "scope1", "scope2",
-                                       "scope3"])
+    df = pd.DataFrame(rows, columns=list(TARGET_DTYPES))
+    # typed even when empty (a scenario without targets): `targets[targets.milestone]` must select rows, not
+    # columns, which is what pandas does with an empty object-dtype Series
+    return df if rows else df.astype(TARGET_DTYPES)
 
 
 @dataclass

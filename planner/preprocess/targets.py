@@ -46,6 +46,14 @@ def describe(t: Target, sc: Scenario) -> str:
     return f"{name}, {scope}{kind} {pct_change(t.reduction)}"
 
 
+def covered(frame: pd.DataFrame, t: Target, sc: Scenario) -> pd.Series:
+    """Which rows of an emissions frame (scope, source columns) a target's coverage includes."""
+    scopes = (["scope1"] if t.coverage.scope1 else []) + (
+        [f"scope2_{t.coverage.scope2}"] if t.coverage.scope2 != "none" else [])
+    cats = {f"cat{c:02d}" for c in coverage_cats(t, sc)}
+    return frame.scope.isin(scopes) | ((frame.scope == "scope3") & frame.source.isin(cats))
+
+
 def coverage_emissions(bau: pd.DataFrame, t: Target, sc: Scenario, year: int) -> float:
     """Consolidated tCO2e of a target's coverage in one year of a BAU/plan emissions frame."""
     d = bau[bau.year == year]
@@ -77,6 +85,7 @@ class TargetYear:
     limit: float  # allowed net emissions (or required RE share)
     real_limit: float | None  # net-zero residual rule: allowed gross emissions
     scope3_categories: tuple[int, ...] = ()  # covered categories with a baseline
+    scale: float = 1.0  # intensity targets: the denominator in this year over the base year's
 
     @property
     def key(self) -> str:
@@ -144,5 +153,5 @@ def target_years(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> list[TargetYe
             real = None
             if t.offsets == "net_zero_residual":
                 real = (1 - (real0 + (t.min_real_reduction - real0) * f)) * base * scale
-            out.append(TargetYear(t, y, req, base, (1 - req) * base * scale, real, cats))
+            out.append(TargetYear(t, y, req, base, (1 - req) * base * scale, real, cats, scale))
     return out

@@ -311,5 +311,6 @@ def compliance(fr: F, lang: str) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel(tr("compliance_x", lang))
     ax.set_title(tr("compliance", lang))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    if len(t):  # no targets: an empty chart, no legend (matplotlib would warn)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return fig
