@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from .errors import InputError, PlannerError
+from .lazy import LazyModule
 from .units import CNY_TO_MCNY
+
+pd = LazyModule("pandas")  # imported when a command prints a table, not for `--help` or a failed check
 
 
 def _fail(exc: PlannerError) -> None:
