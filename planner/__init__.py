@@ -12,10 +12,11 @@ from .version import __version__
 
 _EXPORTS = {"Comparison": "api", "Plan": "api", "SweepResult": "api", "compare": "api", "plan": "api",
             "sweep": "api", "sweep_report": "api", "write_comparison": "api", "Scenario": "schemas",
-            "load_scenario": "schemas"}  # name -> module that defines it
+            "load_scenario": "schemas", "validate": "preprocess.prepare"}  # name -> module that defines it
 
 if TYPE_CHECKING:
     from .api import Comparison, Plan, SweepResult, compare, plan, sweep, sweep_report, write_comparison
+    from .preprocess.prepare import validate
     from .schemas import Scenario, load_scenario
 
 
@@ -32,4 +33,4 @@ def __dir__() -> list[str]:
 
 
 __all__ = ["Comparison", "Plan", "Scenario", "SweepResult", "__version__", "compare", "load_scenario", "plan", "sweep",
-           "sweep_report", "write_comparison"]
+           "sweep_report", "validate", "write_comparison"]

@@ -299,6 +299,15 @@ class SiteHourly(Strict):
     heat: Text = "flat"
     tariff: Id | Tariff
 
+    @field_validator("load", "pv", "wind")
+    @classmethod
+    def _not_flat(cls, v: str) -> str:
+        """`flat` is a heat shape only: a flat load, PV or wind profile is no profile (it would be read as a
+        file named `flat`)."""
+        if v == "flat":
+            raise ValueError("expected 'typical' or the path of a CSV of 8,760 values ('flat' is for heat only)")
+        return v
+
     @field_validator("tariff", mode="before")
     @classmethod
     def _tariff(cls, v):
