@@ -20,9 +20,9 @@ from .postprocess.assumptions import assumptions
 from .postprocess.dispatch import reduction as hourly_reduction
 from .postprocess.results import Frames, extract
 from .preprocess import baseline as bl
-from .preprocess.inputs import ModelInputs
+from .preprocess.inputs import ModelInputs, build_inputs  # noqa: F401 - read as planner.run.* by tests, benchmarks
 from .preprocess.prepare import prepare
-from .preprocess.targets import TargetYear, describe, pct_change
+from .preprocess.targets import TargetYear, describe, pct_change, target_years  # noqa: F401
 from .schemas import Scenario, load_scenario, validate
 from .schemas.library import load_library
 from .schemas.yamlio import check_tree, decode, parse_yaml, read_bytes

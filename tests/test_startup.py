@@ -64,3 +64,10 @@ def test_the_solve_submodule_never_hides_the_solve_function():
     got = _modules_after("import planner.backend.solve as m\nfrom planner.backend import solve\n"
                          "out = [callable(solve), type(solve).__name__]")
     assert got["out"] == [True, "function"]
+
+
+def test_lazy_module_imports_on_first_attribute_only():
+    got = _modules_after("from planner.lazy import LazyModule\nm = LazyModule('fractions')\nimport copy\n"
+                         "copy.copy(m); before = 'fractions' in sys.modules\n"
+                         "out = [before, m.Fraction(1, 2) == 0.5, 'fractions' in sys.modules, repr(m)]")
+    assert got["out"] == [False, True, True, "<lazy module 'fractions'>"]
