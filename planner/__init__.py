@@ -1,8 +1,36 @@
-"""Decarbonisation roadmap planner: scenario YAML -> GHG baseline -> MILP roadmap -> tidy results."""
+"""Decarbonisation roadmap planner: scenario YAML -> GHG baseline -> MILP roadmap -> tidy results.
 
-from .api import Comparison, Plan, SweepResult, compare, plan, sweep, sweep_report, write_comparison
-from .schemas import Scenario, load_scenario
+The public names are imported on first use (`planner.plan`, `from planner import load_scenario`), so that
+`import planner` and the command line start without Pyomo, SciPy or pandas."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .version import __version__
 
+_EXPORTS = {"Comparison": "api", "Plan": "api", "SweepResult": "api", "compare": "api", "plan": "api",
+            "sweep": "api", "sweep_report": "api", "write_comparison": "api", "Scenario": "schemas",
+            "load_scenario": "schemas", "validate": "preprocess.prepare"}  # name -> module that defines it
+
+if TYPE_CHECKING:
+    from .api import Comparison, Plan, SweepResult, compare, plan, sweep, sweep_report, write_comparison
+    from .preprocess.prepare import validate
+    from .schemas import Scenario, load_scenario
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
 __all__ = ["Comparison", "Plan", "Scenario", "SweepResult", "__version__", "compare", "load_scenario", "plan", "sweep",
-           "sweep_report", "write_comparison"]
+           "sweep_report", "validate", "write_comparison"]

@@ -1,5 +1,6 @@
-"""Python API: `load_scenario(path)`, `plan(scenario)` -> Plan (tidy frames + summary), `compare([...])`,
-`sweep(file)` -> SweepResult (a DuckDB store of every variant).
+"""Python API: `load_scenario(path)`, `validate(path)` (every check `plan` makes before it solves),
+`plan(scenario)` -> Plan (tidy frames + summary), `compare([...])`, `sweep(file)` -> SweepResult (a DuckDB
+store of every variant).
 
 The facade over the stages: a `Plan` is a `PlanResult` (planner/run.py) with the studies that read it at
 hand (`with_standalone_macc`)."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .preprocess.prepare import validate
 from .run import PlanResult, diagnose, run_plan
 from .schemas import Scenario, load_scenario
 from .studies import standalone_macc
@@ -15,7 +17,7 @@ from .studies.compare import Comparison, compare
 from .studies.sweep import SweepResult, run_sweep
 
 __all__ = ["Comparison", "Plan", "SweepResult", "compare", "diagnose", "load_scenario", "plan", "sweep",
-           "sweep_report", "write_comparison"]
+           "sweep_report", "validate", "write_comparison"]
 
 
 class Plan(PlanResult):

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from .errors import InputError, PlannerError
+from .lazy import LazyModule
 from .units import CNY_TO_MCNY
+
+pd = LazyModule("pandas")  # imported when a command prints a table, not for `--help` or a failed check
 
 
 def _fail(exc: PlannerError) -> None:
@@ -37,11 +39,14 @@ def main() -> None:
 @click.argument("file")
 @ROOT
 def validate(file: str, root: str | None) -> None:
-    """Check a scenario file without solving."""
+    """Check a scenario file without solving: every check `run` makes before the solve (same message, same
+    exit code), from the schema to the model inputs, hourly profiles and target rows."""
+    from .preprocess.prepare import prepare
     from .schemas import load_scenario
 
     try:
         sc = load_scenario(file, root)
+        prepare(sc)
     except PlannerError as exc:
         _fail(exc)
     click.echo(f"{file}: valid scenario {sc.name!r}: {len(sc.sites)} sites, {len(sc.measures)} measures, "

@@ -21,8 +21,9 @@ from .postprocess.dispatch import reduction as hourly_reduction
 from .postprocess.results import TARGET_DTYPES, Frames, extract
 from .postprocess.shortfall import shortfalls as shortfall_records
 from .preprocess import baseline as bl
-from .preprocess.inputs import ModelInputs, build_inputs
-from .preprocess.targets import TargetYear, target_years
+from .preprocess.inputs import ModelInputs, build_inputs  # noqa: F401 - read as planner.run.* by tests, benchmarks
+from .preprocess.prepare import prepare
+from .preprocess.targets import TargetYear, target_years  # noqa: F401
 from .schemas import Scenario, load_scenario, validate
 from .schemas.library import load_library
 from .schemas.yamlio import check_tree, decode, parse_yaml, read_bytes
@@ -215,11 +216,8 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     lib = load_library()
     t0 = time.perf_counter()
-    drv = bl.drivers(sc, lib)
-    bau = bl.bau_emissions(sc, drv, lib)
-    inv = bl.inventory(sc, lib)
-    inp = build_inputs(sc, lib, drv)
-    rows = target_years(sc, bau, drv)
+    pre = prepare(sc, lib)  # every pre-solve check, shared with `planner validate` (preprocess/prepare.py)
+    drv, bau, inv, inp, rows = pre.drivers, pre.bau, pre.inventory, pre.inputs, pre.targets
     t1 = time.perf_counter()
     built = build_model(inp, rows)
     t2 = time.perf_counter()

@@ -5,10 +5,9 @@ carry hourly data; the annual model never reaches this module.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
 from ..preprocess.inputs import ModelInputs
 from ..units import CNY_PER_KW_TO_MCNY_PER_MW
+from .lazy_pyomo import pyo
 from .ledger import Ledger
 
 HOURS_PER_YEAR = 8760.0

@@ -56,7 +56,8 @@ def _loc(loc: tuple, raw: dict, missing: bool = False) -> str:
             node = node[p]
             continue
         if isinstance(node, dict):
-            key = p if p in node else int(p) if isinstance(p, str) and p.isdigit() and int(p) in node else None
+            key = p if p in node else int(p) if isinstance(p, str) and p.isdigit() and int(p) in node else \
+                str(p) if isinstance(p, int) and not isinstance(p, bool) and str(p) in node else None
             if key is not None:
                 parts.append(("." if parts else "") + str(key))
                 node = node[key]

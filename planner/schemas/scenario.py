@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import typing
 from functools import cache
 from typing import Annotated, Literal
@@ -160,6 +161,20 @@ class Scope3Category(Strict):
 class Scope3(Strict):
     categories: dict[int, Scope3Category] = Field(default_factory=dict)
 
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _digit_keys(cls, v):
+        """A category written as digits in a string ("1", as JSON writes every key) is that category."""
+        if not isinstance(v, dict):
+            return v
+        out = {}
+        for k, x in v.items():
+            c = int(k) if isinstance(k, str) and re.fullmatch(r"[0-9]{1,2}", k) else k
+            if c in out:
+                raise ValueError(f"expected each category once, got {c} twice")
+            out[c] = x
+        return out
+
     @field_validator("categories")
     @classmethod
     def _cats(cls, v):
@@ -298,6 +313,15 @@ class SiteHourly(Strict):
     # (every hour alike, the default), "typical" (two-shift process heat plus winter space heating) or a CSV
     heat: Text = "flat"
     tariff: Id | Tariff
+
+    @field_validator("load", "pv", "wind")
+    @classmethod
+    def _not_flat(cls, v: str) -> str:
+        """`flat` is a heat shape only: a flat load, PV or wind profile is no profile (it would be read as a
+        file named `flat`)."""
+        if v == "flat":
+            raise ValueError("expected 'typical' or the path of a CSV of 8,760 values ('flat' is for heat only)")
+        return v
 
     @field_validator("tariff", mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated
 
@@ -11,6 +12,14 @@ from pydantic import PlainValidator
 from pydantic_core import PydanticCustomError
 
 from .types import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR
+
+YEAR_TEXT = re.compile(r"[0-9]{4}")  # a year as JSON writes a key: "2024" (not "2024.0", " 2024" or "abc")
+
+
+def year_key(k: object) -> object:
+    """A trajectory key as a year: an integer as YAML reads `2024:`, or the same digits in a string (JSON has
+    only string keys, and YAML reads a quoted `"2024":` as one). Anything else is returned unchanged."""
+    return int(k) if isinstance(k, str) and YEAR_TEXT.fullmatch(k) else k
 
 
 def _number(v: object, lo: float, hi: float, unit: str) -> float:
@@ -35,10 +44,14 @@ def _validator(lo: float, hi: float, unit: str):
             if not v:
                 raise PydanticCustomError("trajectory", f"expected {expect}, got an empty mapping")
             out: dict[int, float] = {}
-            for k, x in v.items():
+            for key, x in v.items():
+                k = year_key(key)
                 if isinstance(k, bool) or not isinstance(k, int) or not MIN_YEAR <= k <= MAX_YEAR:
                     raise PydanticCustomError("trajectory", f"expected years {MIN_YEAR}-{MAX_YEAR} as keys, "
-                                              f"got {_show(k)}")
+                                              f"got {_show(key)}")
+                if k in out:
+                    raise PydanticCustomError("trajectory", f"expected each year once, got {k} twice (as "
+                                              f"{' and '.join(_show(j) for j in v if year_key(j) == k)})")
                 try:
                     out[k] = _number(x, lo, hi, unit)
                 except ValueError as exc:

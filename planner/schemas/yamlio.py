@@ -11,6 +11,7 @@ column (or the key path), on one line.
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
 from pathlib import Path
@@ -224,6 +225,39 @@ def parse_yaml(text: str, file: str) -> Any:
         raise InputError(file, "", f"invalid YAML (nesting deeper than {MAX_NESTING} levels)") from None
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKey(k)
+        out[k] = v
+    return out
+
+
+def parse_json(text: str, file: str) -> Any:
+    """Parse a JSON document (a `.json` scenario, as other tools write it): syntax errors at the line and
+    column, duplicate keys refused; numbers and nesting are checked afterwards by `check_tree`."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_pairs)
+    except json.JSONDecodeError as exc:
+        raise InputError(file, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON ({exc.msg})") from None
+    except _DuplicateKey as exc:
+        raise InputError(file, "", f"invalid JSON (duplicate key {str(exc.args[0])[:60]!r})") from None
+    except RecursionError:
+        raise InputError(file, "", f"invalid JSON (nesting deeper than {MAX_NESTING} levels)") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise InputError(file, "", f"invalid JSON ({exc})") from None
+
+
+def parse_file_text(text: str, file: str, path: Path) -> Any:
+    """A scenario file's text parsed by its extension: `.json` as JSON, anything else as YAML."""
+    return parse_json(text, file) if path.suffix.lower() == ".json" else parse_yaml(text, file)
+
+
 def check_tree(node: Any, file: str, path: str = "") -> int:
     """Check a parsed tree: every number finite and within ±MAX_ABS_NUMBER, nesting and size within the
     limits. Returns the number of values (aliases expanded). Raises InputError naming the key path."""
@@ -258,7 +292,10 @@ def deep_merge(base: Any, over: Any) -> Any:
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)
         for k, v in over.items():
-            out[k] = deep_merge(base[k], v) if k in base else copy.deepcopy(v)
+            bk = _same_key(base, k)
+            if bk is not None and bk != k:
+                del out[bk]  # a year written as 2030 in one file and "2030" (JSON) in the other: one point
+            out[k] = deep_merge(base[bk], v) if bk is not None else copy.deepcopy(v)
         return out
     if _id_list(base) and _id_list(over):
         out = [copy.deepcopy(x) for x in base]
@@ -270,6 +307,17 @@ def deep_merge(base: Any, over: Any) -> Any:
                 out.append(copy.deepcopy(item))
         return out
     return copy.deepcopy(over)
+
+
+def _same_key(base: dict, k: Any) -> Any:
+    """The key of `base` that `k` overrides: itself, or the same number written as an integer or as digits."""
+    if k in base:
+        return k
+    if isinstance(k, str) and 0 < len(k) <= 18 and k.isascii() and k.isdigit() and int(k) in base:
+        return int(k)
+    if isinstance(k, int) and not isinstance(k, bool) and str(k) in base:
+        return str(k)
+    return None
 
 
 def _id_list(x: Any) -> bool:
@@ -306,7 +354,7 @@ def read_yaml(path: Path, root: str | Path | None = None, _seen: tuple[Path, ...
         raise InputError(file, "", f"cannot resolve the path ({exc})") from None
     if real in _seen:
         raise InputError(file, "extends", "circular extends chain")
-    raw = parse_yaml(decode(read_bytes(path, file), file), file)
+    raw = parse_file_text(decode(read_bytes(path, file), file), file, path)
     if not isinstance(raw, dict):
         raise InputError(file, "", "expected a mapping of scenario keys at the top level")
     check_tree(raw, file)

@@ -14,11 +14,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import ClassVar
 
-import pyomo.environ as pyo
-
 from ...preprocess.inputs import ModelInputs
 from ...schemas.measure import AssetMeasure, MeasureBase, SizedMeasure, register_kind
 from ...units import CNY_TO_MCNY, MCNY_TO_CNY
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 
 REGISTRY: dict[str, type[MeasureModel]] = {}

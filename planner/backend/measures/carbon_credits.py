@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import pyomo.environ as pyo
-
 from ...schemas.measure import MeasureBase
 from ...schemas.trajectory import NonNegTrajectory, interpolate
 from ...units import CNY_PER_T_TO_MCNY_PER_KT, KT_TO_T, T_TO_KT
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import MeasureModel, Value, purchase_rows
 

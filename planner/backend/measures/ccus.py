@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import pyomo.environ as pyo
-
 from ...schemas.measure import SizedMeasure
 from ...schemas.types import NonNeg, Share
 from ...units import CNY_PER_T_TO_MCNY_PER_KT, CNY_PER_TPA_TO_MCNY_PER_KTPA, MWH_PER_T_TO_GWH_PER_KT
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import SizedAssetModel
 

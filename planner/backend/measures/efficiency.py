@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import pyomo.environ as pyo
 from pydantic import Field
 
 from ...schemas.measure import AssetMeasure, CheckContext
 from ...schemas.types import NonNeg, Share
 from ...units import CNY_TO_MCNY, GWH_TO_MWH
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import AssetModel
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import pyomo.environ as pyo
 from pydantic import Field
 
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .heat_supply import HeatSupply, HeatSupplyModel
 

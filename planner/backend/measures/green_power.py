@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import pyomo.environ as pyo
-
 from ...schemas.measure import MeasureBase
 from ...schemas.trajectory import NonNegTrajectory, Trajectory, interpolate
 from ...schemas.types import Share
 from ...units import CNY_PER_MWH_TO_MCNY_PER_GWH, GWH_TO_MWH, KT_TO_T, MWH_TO_GWH
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import MeasureModel, Value, purchase_rows
 

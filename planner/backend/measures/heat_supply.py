@@ -6,13 +6,13 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import Annotated
 
-import pyomo.environ as pyo
 from pydantic import Field
 
 from ...schemas.measure import CheckContext, SizedMeasure
 from ...schemas.types import NonNeg, Share
 from ...units import CNY_PER_KW_TO_MCNY_PER_MW, MWH_TO_GWH
 from ..hourly import GWH_PER_YEAR_PER_MW
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import SizedAssetModel
 

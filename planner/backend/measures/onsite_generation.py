@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import pyomo.environ as pyo
 from pydantic import Field
 
 from ...schemas.measure import SizedMeasure
 from ...schemas.types import NonNeg, Share
 from ...units import CNY_PER_KW_TO_MCNY_PER_MW, MWH_TO_GWH
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import SizedAssetModel
 

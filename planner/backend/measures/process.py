@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import pyomo.environ as pyo
 from pydantic import Field
 
 from ...schemas.measure import AssetMeasure, CheckContext
 from ...schemas.types import Share
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import AssetModel
 

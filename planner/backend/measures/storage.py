@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import pyomo.environ as pyo
 from pydantic import Field
 
 from ...schemas.measure import SizedMeasure
@@ -16,6 +15,7 @@ from ...units import (
     MCNY_TO_CNY,
     MWH_TO_GWH,
 )
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import SizedAssetModel
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-import pyomo.environ as pyo
-
 from ...schemas.types import NonNeg
+from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .heat_supply import HeatSupply, HeatSupplyModel
 
