@@ -5,13 +5,14 @@ Every default row has a `source` column; rows marked ASSUMPTION are assumptions,
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import math
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -67,10 +68,18 @@ class Library:
     def grid_factor_row(self, region: str, year: int) -> tuple[float, int, str]:
         """(tCO2/MWh, library year used, source) of a region's factor for `year`: that year's row, else the
         nearest earlier year's, else the first later year's."""
-        rows = self.grid[self.grid.region == region].sort_values("year")
-        earlier = rows[rows.year <= year]
-        row = earlier.iloc[-1] if len(earlier) else rows.iloc[0]
-        return float(row.tco2_per_mwh), int(row.year), str(row.get("source", ""))
+        rows = self._grid_rows[region]
+        i = bisect.bisect_right([y for y, _, _ in rows], year)
+        used, value, source = rows[i - 1] if i else rows[0]
+        return value, used, source
+
+    @cached_property
+    def _grid_rows(self) -> dict[str, list[tuple[int, float, str]]]:
+        """region -> (year, tCO2/MWh, source) rows sorted by year (looked up per site and year)."""
+        out: dict[str, list[tuple[int, float, str]]] = {}
+        for r in self.grid.sort_values(["region", "year"], kind="stable").itertuples(index=False):
+            out.setdefault(r.region, []).append((int(r.year), float(r.tco2_per_mwh), str(r.source)))
+        return out
 
     @property
     def regions(self) -> list[str]:
