@@ -33,8 +33,8 @@ ZERO = {"emissions_fan": [(0, "y")], "carbon_price_macc": [(0, "x")], "infeasibi
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
-    """name -> store path: a solved micro oat sweep with a parameter that changes nothing, a solved micro
-    carbon-price sweep, a constructed LHS store (infeasible variants) and one with a net-zero target met
+    """name -> store path: a solved micro oat sweep with a parameter that changes nothing, solved micro
+    carbon-price and Morris sweeps, a constructed LHS store (infeasible variants) and one with a net-zero target met
     with offsets."""
     mp = pytest.MonkeyPatch()
     from conftest import TEST_DATA
@@ -42,13 +42,15 @@ def stores(tmp_path_factory):
     mp.setenv("PLANNER_DATA", str(TEST_DATA))
     tmp = tmp_path_factory.mktemp("sweeps")
     out = {}
-    for sub in ("a", "b"):
+    for sub in ("a", "b", "c"):
         (tmp / sub).mkdir()
     with pytest.warns(UserWarning, match="parameter coal"):
         out["oat"] = planner.sweep(_sweep_file(tmp / "a", SCENARIO, design="oat", parameters=OAT),
                                    tmp / "oat").store
     out["carbon_price"] = planner.sweep(_sweep_file(tmp / "b", SCENARIO, design="carbon_price",
                                                     carbon_price={"prices": [0, 100, 400, 1000]}), tmp / "cp").store
+    out["morris"] = planner.sweep(_sweep_file(tmp / "c", SCENARIO, design="morris", samples=2, parameters=OAT[:2]),
+                                  tmp / "morris").store
     out["lhs"] = synthetic_store(tmp / "lhs", 40, measures=6, infeasible=(3, 30))
     out["net_zero"] = net_zero_store(tmp / "nz")
     mp.undo()
@@ -100,12 +102,13 @@ def test_the_chart_check_finds_each_defect():
         assert problems(fig, zero=[(0, "y")]) == []  # rotated labels side by side do not overlap
 
 
-@pytest.mark.parametrize("name", ["oat", "carbon_price", "lhs", "net_zero"])
+@pytest.mark.parametrize("name", ["oat", "carbon_price", "morris", "lhs", "net_zero"])
 def test_every_sweep_chart_passes_the_chart_check(stores, name):
+    zero = {**ZERO, "indices": [(0, "x"), (0, "y")] if name == "morris" else []}  # mu* and sigma: magnitudes
     for lang in ("en", "zh"):
         with matplotlib.rc_context(style.rc()):
             for stem, fig in charts(stores[name], lang).items():
-                assert problems(fig, ZERO.get(stem, [])) == [], (name, lang, stem)
+                assert problems(fig, zero.get(stem, [])) == [], (name, lang, stem)
 
 
 def test_tornado_rows_without_a_visible_bar_say_so_and_keep_the_no_effect_mark(stores):
@@ -171,7 +174,7 @@ def test_a_carbon_price_sweep_says_at_the_top_that_its_targets_are_relaxed(store
     assert list(fr["infeasibility"].target) == ["all"]  # no target row: none is checked
 
 
-@pytest.mark.parametrize("name", ["oat", "carbon_price", "lhs"])
+@pytest.mark.parametrize("name", ["oat", "carbon_price", "morris", "lhs"])
 def test_zh_sweep_page_and_charts_have_no_generated_english(stores, name, tmp_path):
     d = an.load(stores[name])
     planner.sweep_report(stores[name], tmp_path, ("zh",))

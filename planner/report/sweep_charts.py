@@ -130,8 +130,11 @@ def indices(fr: F, lang: str) -> Figure:
     if method == "morris":
         mu = ix[ix["index"] == "mu_star"].set_index("parameter")
         sg = ix[ix["index"] == "sigma"].set_index("parameter")
-        ax.errorbar(mu.value * CNY_TO_MCNY, sg.value.loc[mu.index] * CNY_TO_MCNY, xerr=mu.conf * CNY_TO_MCNY,
-                    fmt="o", color=MEDIAN, ecolor=BAND)
+        points = ax.errorbar(mu.value * CNY_TO_MCNY, sg.value.loc[mu.index] * CNY_TO_MCNY,
+                             xerr=mu.conf * CNY_TO_MCNY, fmt="o", color=MEDIAN, ecolor=BAND)
+        points[0].set_clip_on(False)  # a parameter without effect sits on the origin
+        ax.set_xlim(left=0)  # both are magnitudes: distances from zero are the finding
+        ax.set_ylim(bottom=0)
         for p in mu.index:
             ax.annotate(text(p), (mu.value[p] * CNY_TO_MCNY, sg.value[p] * CNY_TO_MCNY), fontsize=8,
                         xytext=(4, 4), textcoords="offset points")
