@@ -188,7 +188,7 @@ def write_sweep_html(d, fr: F, charts: dict[str, list[Path]], out: Path, lang: s
     statuses = ", ".join(f"{pick(STATUS, s, lang)} {c}" for s, c in counts.items())
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     ctx = dict(lang=lang, t=t, title=st("title", lang), company=meta.get("name", ""),
-               reference=f"{sub} ({statuses})" if statuses else sub,
+               reference=(f"{sub}（{statuses}）" if lang == "zh" else f"{sub} ({statuses})") if statuses else sub,
                warnings=([st("relaxed", lang)] if relaxed(fr) else [])
                + ([st("partial", lang, stored=d.stored, planned=d.planned)] if d.partial else [])
                + no_effect_warnings(fr, lang),

@@ -138,6 +138,7 @@ def st(key: str, lang: str, **kw) -> str:
 def fact(item: str, value: str, lang: str) -> tuple[str, str]:
     """A row of the facts table in words: (item, value); statuses as `status_<s>`."""
     if item.startswith("status_"):
-        return f"{st('status', lang)}: {pick(STATUS, item.removeprefix('status_'), lang)}", value
+        sep = "：" if lang == "zh" else ": "
+        return f"{st('status', lang)}{sep}{pick(STATUS, item.removeprefix('status_'), lang)}", value
     value = pick(DESIGN, value, lang) if item == "design" else pick(YES_NO, value, lang) if value in YES_NO else value
     return pick(FACT, item, lang), value
