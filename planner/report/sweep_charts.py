@@ -42,7 +42,8 @@ def rule(r, lang: str) -> str:
     if not r.direction:
         return ""
     s = st("rule_above" if r.direction == "above" else "rule_below", lang, p=r.parameter, t=f"{r.threshold:.4g}")
-    return f"{s} ({st('explains', lang, a=r.accuracy)})"
+    why = st("explains", lang, a=r.accuracy)
+    return f"{s}（{why}）" if lang == "zh" else f"{s} ({why})"
 
 
 def heatmap(fr: F, lang: str, columns: str) -> Figure:
