@@ -21,8 +21,20 @@ from .sweep_i18n import st
 F = dict[str, pd.DataFrame]
 LOW, HIGH, BAND, MEDIAN = "#1E88E5", "#D81B60", "#90CAF9", "#0D47A1"
 VERDICT_COLOURS = {"no_regret": "#2E7D32", "depends": "#F9A825", "never": "#9E9E9E"}
-UNITS = {"npv_cny": ("MCNY", CNY_TO_MCNY), "capex_2030_cny": ("MCNY", CNY_TO_MCNY),
-         "cumulative_scope12_tco2e": ("ktCO2e", T_TO_KT)}
+UNITS = {"npv_cny": ("mcny", CNY_TO_MCNY), "capex_2030_cny": ("mcny", CNY_TO_MCNY),
+         "cumulative_scope12_tco2e": ("ktco2e", T_TO_KT)}  # unit word (sweep_i18n key) and factor
+VISIBLE = 0.005  # a tornado bar shorter than this share of the longest is not drawn (under ~1 px)
+
+
+def relaxed(fr: F) -> bool:
+    """The sweep dropped the base scenario's targets (the summary's `targets_relaxed`)."""
+    s = fr["summary"]
+    return bool(len(s)) and s.loc[s["item"] == "targets_relaxed", "value"].eq("True").any()
+
+
+def verdict(v: str, fr: F, lang: str) -> str:
+    """A verdict in words; `never` in a sweep without targets says "not at any price"."""
+    return st("never_relaxed" if v == "never" and relaxed(fr) else v, lang)
 
 
 def rule(r, lang: str) -> str:
@@ -30,7 +42,8 @@ def rule(r, lang: str) -> str:
     if not r.direction:
         return ""
     s = st("rule_above" if r.direction == "above" else "rule_below", lang, p=r.parameter, t=f"{r.threshold:.4g}")
-    return f"{s} ({st('explains', lang, a=r.accuracy)})"
+    why = st("explains", lang, a=r.accuracy)
+    return f"{s}（{why}）" if lang == "zh" else f"{s} ({why})"
 
 
 def heatmap(fr: F, lang: str, columns: str) -> Figure:
@@ -47,7 +60,7 @@ def heatmap(fr: F, lang: str, columns: str) -> Figure:
     verdicts = ad.set_index("measure").loc[mat.index]
     for i, r in enumerate(verdicts.itertuples()):
         why = rule(r, lang) if r.verdict == "depends" else ""
-        ax.text(1.01, i, f"{r.frequency:.0%} {st(r.verdict, lang)} {why}", transform=ax.get_yaxis_transform(),
+        ax.text(1.01, i, f"{r.frequency:.0%} {verdict(r.verdict, fr, lang)} {why}", transform=ax.get_yaxis_transform(),
                 va="center", fontsize=7, color=VERDICT_COLOURS[r.verdict])
     if columns == "variant":
         ax.set_xlabel(st("heatmap_x_variant", lang))
@@ -62,18 +75,34 @@ def heatmap(fr: F, lang: str, columns: str) -> Figure:
     return fig
 
 
+def _tornado_row(ax, yi: float, ends: list[tuple[float, float]], shown: list[bool], lang: str) -> None:
+    """Labels of one tornado row: the parameter value left of the left end and right of the right end (so
+    they never overlap), or one "no visible change" label when neither bar is drawn."""
+    if not any(shown):
+        lo, hi = (f"{v:.4g}" for _, v in ends)
+        ax.text(0, yi, " " + st("no_change", lang, lo=lo, hi=hi), va="center", ha="left", fontsize=7)
+        return
+    (dl, vl), (dr, vr) = sorted(ends, key=lambda e: e[0])
+    ax.text(min(dl, 0.0), yi, f" {vl:.4g} ", va="center", ha="right", fontsize=7)
+    ax.text(max(dr, 0.0), yi, f" {vr:.4g} ", va="center", ha="left", fontsize=7)
+
+
 def tornado(fr: F, lang: str, metric: str) -> Figure:
-    """Bars from the base value to the metric at each parameter's low and high, largest swing on top."""
+    """Bars from the base value to the metric at each parameter's low and high, largest swing on top; a bar
+    too short to see is left out and its row says so."""
     t = fr[f"tornado_{metric}"].dropna(subset=["swing"])
-    unit, k = UNITS[metric]
+    unit_key, k = UNITS[metric]
+    unit = st(unit_key, lang)
     fig = style.new_figure(10, max(3.0, 1.4 + 0.45 * len(t)))
     ax = fig.add_subplot()
     y = np.arange(len(t))[::-1]
-    ax.barh(y, t.delta_low * k, color=LOW, height=0.6, label=st("tornado_low", lang))
-    ax.barh(y, t.delta_high * k, color=HIGH, height=0.6, left=0, alpha=0.85, label=st("tornado_high", lang))
-    for yi, r in zip(y, t.itertuples(), strict=True):
-        for d, v in ((r.delta_low, r.low_value), (r.delta_high, r.high_value)):
-            ax.text(d * k, yi, f" {v:.4g} ", va="center", ha="left" if d >= 0 else "right", fontsize=7)
+    dl, dh = t.delta_low.to_numpy(float) * k, t.delta_high.to_numpy(float) * k
+    longest = float(np.nanmax(np.abs(np.r_[dl, dh]))) if len(t) else 0.0
+    show_l, show_h = np.abs(dl) > VISIBLE * longest, np.abs(dh) > VISIBLE * longest
+    ax.barh(y[show_l], dl[show_l], color=LOW, height=0.6, label=st("tornado_low", lang))
+    ax.barh(y[show_h], dh[show_h], color=HIGH, height=0.6, left=0, alpha=0.85, label=st("tornado_high", lang))
+    for i, r in enumerate(t.itertuples()):
+        _tornado_row(ax, y[i], [(dl[i], r.low_value), (dh[i], r.high_value)], [show_l[i], show_h[i]], lang)
     idle = t.changes_model.eq(False).fillna(False).to_numpy() if "changes_model" in t else np.zeros(len(t), bool)
     mark = ("（{}）" if lang == "zh" else "({})").format(st("no_effect_mark", lang))
     ax.set_yticks(y, [f"{text(p)}\n{mark}" if no else text(p)
@@ -87,8 +116,9 @@ def tornado(fr: F, lang: str, metric: str) -> Figure:
     ax.set_title(st("tornado", lang, metric=st(metric, lang)))
     handles = ax.get_legend_handles_labels()[0] + [Line2D([], [], color="black", lw=1.2,
                                                          label=st("tornado_base", lang, v=f"{base:,.1f} {unit}"))]
-    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.margins(x=0.15)
+    ax.set_ylim(-0.6, len(t) - 0.4)  # rows without bars keep their room
     return fig
 
 
@@ -101,8 +131,11 @@ def indices(fr: F, lang: str) -> Figure:
     if method == "morris":
         mu = ix[ix["index"] == "mu_star"].set_index("parameter")
         sg = ix[ix["index"] == "sigma"].set_index("parameter")
-        ax.errorbar(mu.value * CNY_TO_MCNY, sg.value.loc[mu.index] * CNY_TO_MCNY, xerr=mu.conf * CNY_TO_MCNY,
-                    fmt="o", color=MEDIAN, ecolor=BAND)
+        points = ax.errorbar(mu.value * CNY_TO_MCNY, sg.value.loc[mu.index] * CNY_TO_MCNY,
+                             xerr=mu.conf * CNY_TO_MCNY, fmt="o", color=MEDIAN, ecolor=BAND)
+        points[0].set_clip_on(False)  # a parameter without effect sits on the origin
+        ax.set_xlim(left=0)  # both are magnitudes: distances from zero are the finding
+        ax.set_ylim(bottom=0)
         for p in mu.index:
             ax.annotate(text(p), (mu.value[p] * CNY_TO_MCNY, sg.value[p] * CNY_TO_MCNY), fontsize=8,
                         xytext=(4, 4), textcoords="offset points")
@@ -125,7 +158,8 @@ def indices(fr: F, lang: str) -> Figure:
 
 
 def fan(fr: F, lang: str) -> Figure:
-    """Plan emissions per year: range, P10-P90 band, median; median BAU; absolute targets' required levels."""
+    """Emissions per year as the targets count them (net of the offsets counted toward them): range, P10-P90
+    band, median; the median gross emissions before offsets, the median BAU; the targets' required levels."""
     f, tl = fr["fan"], fr["target_levels"]
     fig = style.new_figure()
     ax = fig.add_subplot()
@@ -133,15 +167,20 @@ def fan(fr: F, lang: str) -> Figure:
     ax.fill_between(f.year, f["min"] * k, f["max"] * k, color=BAND, alpha=0.35, lw=0, label=st("fan_range", lang))
     ax.fill_between(f.year, f.p10 * k, f.p90 * k, color=BAND, alpha=0.9, lw=0, label=st("fan_p", lang))
     ax.plot(f.year, f.p50 * k, color=MEDIAN, lw=2, label=st("fan_median", lang))
+    offsets = "offsets_p50" in f and bool((f.offsets_p50 > 0).any())
+    if offsets:  # the gap between gross and net: what offsets cover
+        ax.fill_between(f.year, f.p50 * k, f.gross_p50 * k, color=style.OFFSET_COLOUR, alpha=0.25, lw=0,
+                        hatch="///", label=st("fan_offsets", lang))
+        ax.plot(f.year, f.gross_p50 * k, color=MEDIAN, lw=1.2, ls=":", label=st("fan_gross", lang))
     ax.plot(f.year, f.bau_p50 * k, color=style.BAU_COLOUR, lw=1.2, ls="--", label=st("fan_bau", lang))
     markers = ["D", "s", "^", "v", "o", "P"]
     for i, (tgt, g) in enumerate(tl.groupby("target", sort=True)):
         ax.scatter(g.year, g.required * k, color=style.TARGET_COLOUR, marker=markers[i % len(markers)], zorder=5,
-                   label=st("fan_target", lang, t=text(tgt)))
+                   clip_on=False, label=st("fan_target", lang, t=text(tgt)))
     ax.set_xlabel(st("year", lang))
     ax.set_ylabel(st("emissions_kt", lang))
     ax.set_ylim(bottom=0)
-    ax.set_title(st("fan", lang))
+    ax.set_title(st("fan_net" if offsets else "fan", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return fig
 
@@ -189,12 +228,12 @@ def carbon_macc(fr: F, lang: str) -> Figure:
     fig = style.new_figure(12, 6)
     ax = fig.add_subplot()
     s = sup.dropna(subset=["abatement_tco2e_per_yr"])
-    ax.step(s.abatement_tco2e_per_yr, s.price_cny_per_t, where="post", color=MEDIAN, lw=2,
+    ax.step(s.abatement_tco2e_per_yr * T_TO_KT, s.price_cny_per_t, where="post", color=MEDIAN, lw=2,
             label=st("cp_supply", lang))
-    ax.scatter(s.abatement_tco2e_per_yr, s.price_cny_per_t, color=MEDIAN, zorder=5, s=16)
+    ax.scatter(s.abatement_tco2e_per_yr * T_TO_KT, s.price_cny_per_t, color=MEDIAN, zorder=5, s=16, clip_on=False)
     if len(sa):
         sa = sa.sort_values("standalone_cost_cny_per_tco2e", kind="stable")
-        x = np.r_[0, sa.potential_tco2e_per_yr.cumsum().to_numpy()]
+        x = np.r_[0, sa.potential_tco2e_per_yr.cumsum().to_numpy()] * T_TO_KT
         y = np.r_[sa.standalone_cost_cny_per_tco2e.to_numpy(), sa.standalone_cost_cny_per_tco2e.iloc[-1]]
         ax.step(x, y, where="post", color=style.BAU_COLOUR, ls="--", lw=1.3, label=st("cp_static", lang))
     top = float(s.price_cny_per_t.max()) if len(s) else 1.0
@@ -213,6 +252,7 @@ def carbon_macc(fr: F, lang: str) -> Figure:
     if notes:
         ax.text(1.01, 0.0, "\n".join(notes), transform=ax.transAxes, fontsize=6.5, va="bottom")
     ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlim(left=0)
     ax.set_xlabel(st("cp_x", lang))
     ax.set_ylabel(st("cp_y", lang))
     ax.set_title(st("cp_macc", lang))
@@ -226,13 +266,14 @@ def infeasibility(fr: F, lang: str) -> Figure:
     fig = style.new_figure(10, max(2.5, 1.2 + 0.45 * len(t)))
     ax = fig.add_subplot()
     y = np.arange(len(t))[::-1]
-    ax.barh(y, 100 * t.share, color=style.TARGET_COLOUR, height=0.6)
+    some = t.share.to_numpy(float) > 0  # a 0% row has its label only
+    ax.barh(y[some], 100 * t.share[some], color=style.TARGET_COLOUR, height=0.6)
     for yi, r in zip(y, t.itertuples(), strict=True):
         ax.text(100 * r.share, yi, f" {r.share:.0%} {rule(r, lang)}", va="center", fontsize=7)
     ax.set_yticks(y, [st("all_targets", lang) if x == "all" else text(x) for x in t.target])
     ax.set_xlim(0, 130)
     ax.set_xlabel(st("infeasible_x", lang))
-    ax.set_title(st("infeasible", lang))
+    ax.set_title(st("no_plan" if relaxed(fr) else "infeasible", lang))
     return fig
 
 

@@ -19,10 +19,11 @@ from ..version import __version__
 from . import style, sweep_charts
 from .html import TEMPLATES, embedded_font, write_sheets
 from .i18n import STATUS, pick
-from .sweep_charts import VERDICT_COLOURS, rule
-from .sweep_i18n import SWEEP_TEXT, st
+from .sweep_charts import VERDICT_COLOURS, relaxed, rule, verdict
+from .sweep_i18n import DESIGN, DIFFERENCE, MODE, REASON, SWEEP_TEXT, fact, st
 
 F = dict[str, pd.DataFrame]
+HIDDEN = ("heatmap_columns", "samples_inputs")  # summary items for the report itself, not the facts table
 METRICS = ("npv_cny", "cumulative_scope12_tco2e", "capex_2030_cny")  # the tornado metrics of the analysis
 
 
@@ -43,7 +44,7 @@ def chart_specs(fr: F, columns: str) -> list[tuple[str, Callable[[F, str], Figur
     if len(fr["fan"]):
         specs.append(("emissions_fan", sweep_charts.fan))
     m = fr["metrics"]
-    if m.npv_cny.notna().sum() >= 2:
+    if m.npv_cny.notna().sum() >= 2 and _item(fr, "samples_inputs") == "True":  # no distribution of oat variants
         specs.append(("npv_distribution", sweep_charts.npv_distribution))
     if len(fr["first_years"]):
         specs.append(("first_years", sweep_charts.first_years))
@@ -52,6 +53,13 @@ def chart_specs(fr: F, columns: str) -> list[tuple[str, Callable[[F, str], Figur
     if len(fr["scatter_npv"]) and fr["scatter_npv"].value.nunique() > 1:
         specs.append(("scatter_npv", sweep_charts.scatter))
     return specs
+
+
+def _item(fr: F, item: str) -> str:
+    """A value of the summary frame ("" when absent)."""
+    s = fr["summary"]
+    v = s.loc[s["item"] == item, "value"]
+    return str(v.iloc[0]) if len(v) else ""
 
 
 def render(fr: F, columns: str, out_dir: Path, lang: str) -> dict[str, list[Path]]:
@@ -78,7 +86,7 @@ def _adoption_table(fr: F, lang: str, n: int) -> dict:
         cls = {"no_regret": "ok", "never": "muted"}.get(r.verdict, "")
         rows.append([_cell(str(r.site)), _cell(str(r.measure)),
                      _cell(f"{r.frequency:.0%}", "n", f"{r.adopted}/{r.variants}"),
-                     _cell(st(r.verdict, lang), cls), _cell(rule(r, lang)),
+                     _cell(verdict(r.verdict, fr, lang), cls), _cell(rule(r, lang)),
                      _cell(_num(r.first_year_median, ".0f"), "n"),
                      _cell(_num(r.capex_median_cny * CNY_TO_MCNY, ",.2f"), "n")])
     head = [st(k, lang) for k in ("site", "measure", "frequency", "verdict", "rule", "first_year", "capex")]
@@ -87,8 +95,8 @@ def _adoption_table(fr: F, lang: str, n: int) -> dict:
 
 
 def _facts(fr: F, lang: str) -> dict:
-    rows = [[_cell(str(r.item)), _cell(str(r.value))] for r in fr["summary"].itertuples()
-            if r.item != "heatmap_columns"]
+    rows = [[_cell(i), _cell(v)] for i, v in (fact(str(r.item), str(r.value), lang)
+                                              for r in fr["summary"].itertuples() if r.item not in HIDDEN)]
     return {"title": st("facts", lang), "header": [st("item", lang), st("value", lang)], "rows": rows}
 
 
@@ -105,7 +113,7 @@ def _idle(fr: F) -> set[str]:
 def _effect_cell(x, diff: str, lang: str) -> dict:
     if not _known(x):
         return _cell(st("not_checked", lang), "muted")
-    return _cell(st("yes", lang), "ok", diff) if x else _cell(st("no_effect_mark", lang), "bad")
+    return _cell(st("yes", lang), "ok", pick(DIFFERENCE, diff, lang)) if x else _cell(st("no_effect_mark", lang), "bad")
 
 
 def no_effect_warnings(fr: F, lang: str) -> list[str]:
@@ -118,7 +126,8 @@ def no_effect_warnings(fr: F, lang: str) -> list[str]:
 def _parameters(d, fr: F, lang: str) -> dict:
     p = d.tables["parameters"]
     e = fr["parameter_effects"].set_index("parameter")
-    rows = [[_cell(str(r.parameter)), _cell(str(r.path), "code"), _cell(str(r.mode)), _cell(_num(r.low), "n"),
+    rows = [[_cell(str(r.parameter)), _cell(str(r.path), "code"), _cell(pick(MODE, r.mode, lang)),
+             _cell(_num(r.low), "n"),
              _cell(_num(r.high), "n"), _cell(_num(r.base), "n"),
              _effect_cell(e.changes_model.get(r.parameter, pd.NA), str(e.difference.get(r.parameter, "")), lang)]
             for r in p.itertuples()]
@@ -143,13 +152,14 @@ def _infeasible_table(fr: F, lang: str) -> dict:
     rows = [[_cell(st("all_targets", lang) if r.target == "all" else str(r.target)),
              _cell(f"{r.share:.0%}", "bad" if r.missed else "n", f"{r.missed}/{r.variants}"), _cell(rule(r, lang))]
             for r in fr["infeasibility"].itertuples()]
-    return {"title": st("infeasible_table", lang), "header": [st(k, lang) for k in ("target", "share", "region")],
+    return {"title": st("no_plan_table" if relaxed(fr) else "infeasible_table", lang),
+            "header": [st(k, lang) for k in ("target", "share", "region")],
             "rows": rows, "empty": st("none", lang)}
 
 
 def _macc_table(fr: F, lang: str) -> dict:
     rows = [[_cell(str(r.site)), _cell(str(r.measure)), _cell(_num(r.entry_price, ",.0f"), "n"),
-             _cell(_num(r.standalone_cost_cny_per_t, ",.0f"), "n"), _cell(str(r.reason).replace("_", " "))]
+             _cell(_num(r.standalone_cost_cny_per_t, ",.0f"), "n"), _cell(pick(REASON, r.reason, lang))]
             for r in fr["macc_comparison"].itertuples()]
     head = [st(k, lang) for k in ("site", "measure", "entry", "standalone", "why")]
     return {"title": st("macc_table", lang), "header": head, "rows": rows}
@@ -173,13 +183,14 @@ def write_sweep_html(d, fr: F, charts: dict[str, list[Path]], out: Path, lang: s
     sections.append(("table", _infeasible_table(fr, lang)))
     meta = d.meta
     sub = st("subtitle", lang, name=meta.get("name", ""), base=meta.get("base_scenario", ""),
-             design=meta.get("design", ""), stored=d.stored, planned=d.planned)
+             design=pick(DESIGN, meta.get("design", ""), lang), stored=d.stored, planned=d.planned)
     counts = d.metrics.status.value_counts().sort_index()
     statuses = ", ".join(f"{pick(STATUS, s, lang)} {c}" for s, c in counts.items())
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     ctx = dict(lang=lang, t=t, title=st("title", lang), company=meta.get("name", ""),
-               reference=f"{sub} ({statuses})" if statuses else sub,
-               warnings=([st("partial", lang, stored=d.stored, planned=d.planned)] if d.partial else [])
+               reference=(f"{sub}（{statuses}）" if lang == "zh" else f"{sub} ({statuses})") if statuses else sub,
+               warnings=([st("relaxed", lang)] if relaxed(fr) else [])
+               + ([st("partial", lang, stored=d.stored, planned=d.planned)] if d.partial else [])
                + no_effect_warnings(fr, lang),
                sections=sections, generated=st("generated", lang, version=__version__, store=str(d.path)))
     template = env.get_template("sweep.html.j2")

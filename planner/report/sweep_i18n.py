@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import LANGS
+from .i18n import LANGS, STATUS, pick
 
 SWEEP_TEXT: dict[str, tuple[str, str]] = {
     "title": ("Sensitivity sweep", "敏感性分析"),
@@ -39,12 +39,18 @@ SWEEP_TEXT: dict[str, tuple[str, str]] = {
     "indices": ("Which assumptions matter (NPV): {method}", "关键假设（净现值）：{method}"),
     "morris": ("Morris elementary effects", "Morris 基本效应"), "sobol": ("Sobol indices", "Sobol 指数"),
     "spearman": ("Spearman rank correlation", "Spearman 秩相关"),
-    "mu_star": ("mu* (MCNY)", "mu*（百万元）"), "sigma": ("sigma (MCNY)", "sigma（百万元）"),
+    "mu_star": ("mu* (MCNY)", "μ*（百万元）"), "sigma": ("sigma (MCNY)", "σ（百万元）"),
+    "mcny": ("MCNY", "百万元"), "ktco2e": ("ktCO2e", "千吨CO2e"),
+    "no_change": ("{lo} and {hi}: no visible change", "{lo} 和 {hi}：无明显变化"),
     "S1": ("first order", "一阶"), "ST": ("total", "总效应"), "rho": ("rank correlation", "秩相关系数"),
     "fan": ("Emissions across the variants, scopes 1+2 (market-based)", "各变体排放分布：范围一+二（市场法）"),
     "fan_range": ("range (min–max)", "范围（最小–最大）"), "fan_p": ("P10–P90", "P10–P90"),
     "fan_median": ("median (P50)", "中位数（P50）"), "fan_bau": ("business as usual (median)", "基准情景（中位数）"),
-    "fan_target": ("target {t} (required)", "目标 {t}（要求）"),
+    "fan_target": ("target {t}: required, net of offsets", "目标 {t}：要求水平（扣除抵消后）"),
+    "fan_net": ("Emissions across the variants, scopes 1+2 (market-based),\nnet of the offsets counted toward the "
+                "targets", "各变体排放分布：范围一+二（市场法），\n扣除计入目标的抵消量"),
+    "fan_gross": ("gross emissions, before offsets (median)", "总排放，抵消前（中位数）"),
+    "fan_offsets": ("offsets counted toward the targets (median)", "计入目标的抵消量（中位数）"),
     "emissions_kt": ("Emissions (ktCO2e/yr)", "排放量（千吨CO2e/年）"), "year": ("Year", "年份"),
     "npv_dist": ("Distribution of the objective (net present cost incl. internal carbon price)",
                  "优化目标分布（含内部碳价的净现值成本）"),
@@ -53,8 +59,8 @@ SWEEP_TEXT: dict[str, tuple[str, str]] = {
     "first_years": ("First year of adoption across the variants", "各变体中措施首次采用年份"),
     "cp_macc": ("Interaction-aware MACC (carbon-price sweep) and the stand-alone MACC",
                 "考虑交互作用的边际减排成本曲线（碳价扫描）与单项措施曲线"),
-    "cp_x": ("Abatement (tCO2e/yr, horizon average; scopes 1+2 market+3)",
-             "减排量（tCO2e/年，规划期平均；范围一+二市场法+三）"),
+    "cp_x": ("Abatement (ktCO2e/yr, horizon average; scopes 1+2 market+3)",
+             "减排量（千吨CO2e/年，规划期平均；范围一+二市场法+三）"),
     "cp_y": ("Carbon price / cost (CNY/tCO2e)", "碳价 / 成本（元/吨CO2e）"),
     "cp_supply": ("chosen by the optimum at each price", "各碳价下最优方案选择的减排量"),
     "cp_static": ("stand-alone MACC (each measure alone)", "单项措施曲线（各措施单独实施）"),
@@ -93,10 +99,48 @@ SWEEP_TEXT: dict[str, tuple[str, str]] = {
     "no_effect_mark": ("did not change the model inputs", "未改变模型输入"),
     "changes_model": ("Changes the model", "改变模型"), "yes": ("yes", "是"),
     "not_checked": ("not checked", "未检查"),
+    "relaxed": ("Targets relaxed: a carbon-price sweep drops the base scenario's targets in every variant, so that "
+                "what is adopted answers the carbon price alone. No target is checked here: a measure marked "
+                "\"not at any price\" may still be needed to meet the targets (e.g. scope-3 supplier programmes, "
+                "which an internal price on scopes 1+2 does not reach).",
+                "目标已放宽：碳价扫描在每个变体中去掉基准情景的目标，使措施的采用仅反映碳价本身。此处不检查任何目标："
+                "标为“任何碳价下均未采用”的措施仍可能是达成目标所必需的（如范围三供应商项目，针对范围一+二的内部碳价"
+                "无法覆盖）。"),
+    "never_relaxed": ("not at any price", "任何碳价下均未采用"),
+    "no_plan_table": ("Variants without a feasible plan (targets relaxed: not checked)",
+                      "无可行方案的变体（目标已放宽，不检查）"),
+    "no_plan": ("Where no feasible plan is found (targets relaxed)", "无可行方案的情形（目标已放宽）"),
 }
+
+# design, mode and reason words, and the facts table's items (the store's keys)
+DESIGN = {"oat": ("one at a time", "单因素（逐一变动）"), "grid": ("grid", "网格"),
+          "lhs": ("Latin hypercube", "拉丁超立方抽样"), "montecarlo": ("Monte Carlo", "蒙特卡洛抽样"),
+          "morris": ("Morris screening", "Morris 筛选"), "sobol": ("Sobol", "Sobol 抽样"),
+          "carbon_price": ("carbon price", "碳价扫描")}
+MODE = {"scale": ("scale", "按比例缩放"), "set": ("set", "设为数值"), "add": ("add", "加上数值"),
+        "shift": ("shift", "平移")}
+REASON = {"as_expected": ("as expected", "符合预期"), "earlier": ("earlier", "更早"), "later": ("later", "更晚"),
+          "never": ("not at any price", "任何碳价下均未采用"), "beyond": ("costs more than the highest price",
+                                                                  "成本高于最高碳价"),
+          "no stand-alone cost": ("no stand-alone cost", "无单项成本")}
+FACT = {"name": ("Name", "名称"), "design": ("Design", "设计"), "base_scenario": ("Base scenario", "基准情景"),
+        "variants_planned": ("Variants planned", "计划变体数"), "variants_stored": ("Variants stored", "已存储变体数"),
+        "partial": ("Partial", "部分结果"), "targets_relaxed": ("Targets relaxed", "目标已放宽"),
+        "parameters_without_effect": ("Parameters without effect", "未产生影响的参数")}
+DIFFERENCE = {"discount factors": ("discount factors", "贴现系数")}
+YES_NO = {"True": ("yes", "是"), "False": ("no", "否")}
 
 
 def st(key: str, lang: str, **kw) -> str:
     """Sweep text of a key in a language, formatted with kw."""
     s = SWEEP_TEXT[key][LANGS.index(lang)]
     return s.format(**kw) if kw else s
+
+
+def fact(item: str, value: str, lang: str) -> tuple[str, str]:
+    """A row of the facts table in words: (item, value); statuses as `status_<s>`."""
+    if item.startswith("status_"):
+        sep = "：" if lang == "zh" else ": "
+        return f"{st('status', lang)}{sep}{pick(STATUS, item.removeprefix('status_'), lang)}", value
+    value = pick(DESIGN, value, lang) if item == "design" else pick(YES_NO, value, lang) if value in YES_NO else value
+    return pick(FACT, item, lang), value

@@ -28,6 +28,8 @@ S12 = ("scope1", "scope2_market")
 MARKET = ("scope1", "scope2_market", "scope3")
 METRICS = ("npv_cny", "cumulative_scope12_tco2e", "capex_2030_cny")
 CAPEX_YEAR = 2030
+RELAXED = ("carbon_price",)  # designs whose variants drop the base scenario's targets
+NOT_SAMPLES = ("oat", "carbon_price")  # designs whose variants are no sample of the inputs: no distribution
 
 
 @dataclass
@@ -44,6 +46,11 @@ class SweepData:
     @property
     def design(self) -> str:
         return self.meta.get("design", "")
+
+    @property
+    def targets_relaxed(self) -> bool:
+        """The variants drop the base scenario's targets (a carbon-price sweep): no target is checked."""
+        return self.design in RELAXED
 
     @property
     def partial(self) -> bool:
@@ -280,37 +287,51 @@ def adoption_matrix(d: SweepData, max_columns: int = 60) -> tuple[pd.DataFrame, 
 
 
 # -- how uncertain is the path ---------------------------------------------------------------------------
+def _fan_targets(d: SweepData, scopes: tuple[str, ...]) -> pd.DataFrame:
+    """Target rows (every constrained year) on the fan's emissions: targets whose `achieved` equals the plan's
+    sum of `scopes` in every solved variant (a scope-3 or intensity target is left out)."""
+    t = d.tables["targets"]
+    t = t[(t.unit == "tCO2e") & t.variant.isin(set(d.solved().variant))]
+    tr = d.tables["trajectories"]
+    s = tr[tr.scope.isin(scopes)].groupby(["variant", "year"]).plan_tco2e.sum().rename("fan")
+    if t.empty or s.empty:
+        return t.iloc[:0]
+    t = t.join(s, on=["variant", "year"])
+    same = (t.achieved - t.fan).abs() <= 1e-6 * t.fan.abs().clip(lower=1.0)
+    keep = same.groupby(t.target).all()
+    return t[t.target.isin(keep[keep].index)]
+
+
 def fan(d: SweepData, scopes: tuple[str, ...] = S12) -> pd.DataFrame:
-    """Per year over the solved variants: plan emissions (sum of `scopes`, tCO2e) P10, P50, P90, min, max,
-    and the median BAU."""
+    """Per year over the solved variants: emissions as the targets count them (sum of `scopes`, net of the
+    offsets counted toward the targets on those scopes that year, tCO2e) P10, P50, P90, min, max; the median
+    gross emissions (before offsets), the median offsets and the median BAU. Where two such targets count
+    offsets in the same year, the larger is taken."""
     tr = d.tables["trajectories"]
     tr = tr[tr.scope.isin(scopes) & tr.variant.isin(set(d.solved().variant))]
-    cols = ["year", "p10", "p50", "p90", "min", "max", "bau_p50", "variants"]
+    cols = ["year", "p10", "p50", "p90", "min", "max", "gross_p50", "offsets_p50", "bau_p50", "variants"]
     if tr.empty:
         return pd.DataFrame(columns=cols)
     s = tr.groupby(["variant", "year"], as_index=False)[["plan_tco2e", "bau_tco2e"]].sum()
+    off = _fan_targets(d, scopes).groupby(["variant", "year"]).offsets_used.max().rename("offsets")
+    s = s.join(off.astype(float), on=["variant", "year"]).fillna({"offsets": 0.0})
+    s["net"] = s.plan_tco2e - s.offsets
     g = s.groupby("year")
-    out = pd.DataFrame({"p10": g.plan_tco2e.quantile(0.1), "p50": g.plan_tco2e.median(),
-                        "p90": g.plan_tco2e.quantile(0.9), "min": g.plan_tco2e.min(), "max": g.plan_tco2e.max(),
-                        "bau_p50": g.bau_tco2e.median(), "variants": g.variant.nunique()}).reset_index()
+    out = pd.DataFrame({"p10": g.net.quantile(0.1), "p50": g.net.median(), "p90": g.net.quantile(0.9),
+                        "min": g.net.min(), "max": g.net.max(), "gross_p50": g.plan_tco2e.median(),
+                        "offsets_p50": g.offsets.median(), "bau_p50": g.bau_tco2e.median(),
+                        "variants": g.variant.nunique()}).reset_index()
     return out[cols]
 
 
 def target_levels(d: SweepData, scopes: tuple[str, ...] = S12) -> pd.DataFrame:
-    """Targets on the fan's emissions (their `achieved` equals the plan's sum of `scopes` in every solved
-    variant, so a scope-3 or intensity target is left out): the required level at each milestone year
-    (median over solved variants)."""
+    """Targets on the fan's emissions (see `_fan_targets`): the required level (net of the offsets the target
+    allows, as the fan) at each milestone year, median over solved variants."""
     cols = ["target", "type", "year", "required"]
-    t = d.tables["targets"]
-    t = t[t.milestone.astype(bool) & (t.unit == "tCO2e") & t.variant.isin(set(d.solved().variant))]
-    tr = d.tables["trajectories"]
-    s = tr[tr.scope.isin(scopes)].groupby(["variant", "year"]).plan_tco2e.sum().rename("fan")
-    if t.empty or s.empty:
+    t = _fan_targets(d, scopes)
+    t = t[t.milestone.astype(bool)]
+    if t.empty:
         return pd.DataFrame(columns=cols)
-    t = t.join(s, on=["variant", "year"])
-    same = (t.achieved - t.fan).abs() <= 1e-6 * t.fan.abs().clip(lower=1.0)
-    keep = same.groupby(t.target).all()
-    t = t[t.target.isin(keep[keep].index)]
     return t.groupby(["target", "type", "year"], as_index=False).required.median()[cols]
 
 
@@ -447,7 +468,8 @@ def summary(d: SweepData) -> pd.DataFrame:
     """Key facts of the sweep as (item, value) rows: design, variants planned and stored, statuses."""
     st = d.metrics.status.value_counts().sort_index()
     rows = [("name", d.meta.get("name", "")), ("design", d.design), ("base_scenario", d.meta.get("base_scenario", "")),
-            ("variants_planned", d.planned), ("variants_stored", d.stored), ("partial", d.partial)]
+            ("variants_planned", d.planned), ("variants_stored", d.stored), ("partial", d.partial),
+            ("targets_relaxed", d.targets_relaxed), ("samples_inputs", d.design not in NOT_SAMPLES)]
     rows += [(f"status_{k}", int(n)) for k, n in st.items()]
     idle = inert.without_effect(d.tables["parameter_effects"])
     if idle:
