@@ -18,7 +18,7 @@ from .errors import InfeasibleError, InputError, Shortfall, SolverError
 from .postprocess import sbti
 from .postprocess.assumptions import assumptions, stand_ins
 from .postprocess.dispatch import reduction as hourly_reduction
-from .postprocess.results import TARGET_DTYPES, Frames, extract
+from .postprocess.results import TARGET_DTYPES, Frames, cash_npv, extract
 from .postprocess.shortfall import shortfalls as shortfall_records
 from .preprocess import baseline as bl
 from .preprocess.inputs import ModelInputs, build_inputs  # noqa: F401 - read as planner.run.* by tests, benchmarks
@@ -32,7 +32,6 @@ from .version import __version__
 
 RESULT_FORMAT = 3  # version of the result folder layout (1: before scenario.yaml and result_format; 2: before
 # cash_npv_cny/objective_cny and the one-cash-flow measure economics)
-SHADOW_CATEGORIES = ("carbon_internal",)  # priced in the objective, never paid: outside the cash NPV
 
 __all__ = ["PlanResult", "diagnose", "diagnose_shortfalls", "dump_scenario", "read_plan", "run_plan"]
 
@@ -241,7 +240,7 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
         "scenario": sc.name, "company": sc.company, "currency": sc.currency,
         "status": info.status, "optimal": info.status == "optimal", "termination": info.termination,
         # the discounted cost of every cash category (all but the internal carbon price, a steering price)
-        "cash_npv_cny": float(fr.costs.loc[~fr.costs.category.isin(SHADOW_CATEGORIES), "discounted_cny"].sum()),
+        "cash_npv_cny": cash_npv(fr.costs),
         # what the solver minimises: the cash NPV + the discounted internal carbon cost
         "objective_cny": None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
         "best_bound_cny": None if info.bound_mcny is None else info.bound_mcny * MCNY_TO_CNY,

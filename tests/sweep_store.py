@@ -53,7 +53,8 @@ def synthetic_store(out: Path, n: int, planned: int | None = None, measures: int
         bad = i in infeasible
         npv = 1e8 + 1e5 * cp[i] + 1e6 * noise[i]
         metrics = pd.DataFrame([dict(variant=i, status="infeasible" if bad else "optimal", termination="",
-                                     npv_cny=None if bad else npv, targets_met=not bad, targets_missed=int(bad),
+                                     objective_cny=None if bad else npv, cash_npv_cny=None if bad else npv,
+                                     targets_met=not bad, targets_missed=int(bad),
                                      total_capex_cny=None if bad else 5e6 * (1 + (cp[i] > 180)),
                                      cumulative_scope12_tco2e=None if bad else 1e6 - 100 * cp[i], shortfall="",
                                      message="", rebuilt=False, rebuild_reason="")])

@@ -89,7 +89,7 @@ def test_an_in_place_resolve_equals_a_fresh_solve_of_the_same_variant(tmp_path):
         assert not m.rebuilt, m.rebuild_reason
         fresh = planner.plan(variant_scenario(spec, design.values[i], i))
         assert m.status == "optimal"
-        assert m.npv_cny == pytest.approx(fresh.summary["objective_cny"], rel=1e-9)
+        assert m.objective_cny == pytest.approx(fresh.summary["objective_cny"], rel=1e-9)
         adopted.add(tuple(sorted(fresh.roadmap.measure.unique())))
     assert len(adopted) > 1  # the variants change the roadmap, not just its cost
 
@@ -106,13 +106,13 @@ def test_every_variant_starts_from_the_base_plan_and_its_result_ignores_what_the
     assert built and built == set(base.roadmap.measure)  # the measures the base plan builds
     for i in (4, 2):  # a new worker, other predecessors: the very same result
         alone = Worker(spec).run(i, design.values[i])["metrics"].iloc[0]
-        assert alone.npv_cny == rows[i].npv_cny and alone.status == rows[i].status == "optimal"
+        assert alone.objective_cny == rows[i].objective_cny and alone.status == rows[i].status == "optimal"
     off = load_sweep(write_sweep(tmp_path, "off", design="lhs", samples=5, seed=7,
                                  solver={"mip_rel_gap": 0.0, "warm_start": "none"}, parameters=COEFFICIENT_PARAMETERS))
     w_off = Worker(off)
     for i in range(len(design)):
         m = w_off.run(i, design.values[i])["metrics"].iloc[0]
-        assert m.npv_cny == pytest.approx(rows[i].npv_cny, rel=1e-9)
+        assert m.objective_cny == pytest.approx(rows[i].objective_cny, rel=1e-9)
     assert w_off.resolver.start is None
 
 
@@ -139,9 +139,9 @@ def test_anchor_plans_are_spread_over_the_design_and_results_ignore_worker_and_o
     w_exact = Worker(exact)
     for i in (5, 0, 3):  # another worker, another order: the same result, and the optimum
         alone = Worker(spec).run(i, design.values[i])["metrics"].iloc[0]
-        assert alone.npv_cny == rows[i].npv_cny and alone.status == rows[i].status == "optimal"
+        assert alone.objective_cny == rows[i].objective_cny and alone.status == rows[i].status == "optimal"
         opt = w_exact.run(i, design.values[i])["metrics"].iloc[0]
-        assert rows[i].npv_cny == pytest.approx(opt.npv_cny, rel=max(spec.base.solver.mip_rel_gap, 1e-9))
+        assert rows[i].objective_cny == pytest.approx(opt.objective_cny, rel=max(spec.base.solver.mip_rel_gap, 1e-9))
 
 
 def test_anchors_still_give_start_plans_when_the_base_scenario_has_none(tmp_path):
@@ -167,7 +167,7 @@ def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):
     for i in range(len(design)):
         m = w.run(i, design.values[i])["metrics"].iloc[0]
         reasons.append(m.rebuild_reason)
-        assert m.npv_cny == pytest.approx(planner.plan(variant_scenario(spec, design.values[i], i))
+        assert m.objective_cny == pytest.approx(planner.plan(variant_scenario(spec, design.values[i], i))
                                           .summary["objective_cny"], rel=1e-9)
     # variant 0 differs from the base scenario (whose model the worker built for the start plans) in growth
     assert reasons == ["bau_elec_gwh", "targets", "bau_elec_gwh", "targets"]
@@ -221,7 +221,7 @@ def test_batched_commits_store_what_one_commit_per_variant_stores_and_a_failing_
 def test_a_variant_file_solves_to_the_stored_result(tmp_path):
     sweep = write_sweep(tmp_path, design="montecarlo", samples=3, seed=1, parameters=COEFFICIENT_PARAMETERS[:4])
     r = planner.sweep(sweep, tmp_path / "out")
-    npv = r.tables(("metrics",))["metrics"].npv_cny
+    npv = r.tables(("metrics",))["metrics"].objective_cny
     out = subprocess.run([sys.executable, "-m", "planner", "sweep", "variant", sweep, "2", "--out",
                           str(tmp_path / "v2.yaml")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

@@ -116,7 +116,7 @@ def test_tornado_rows_without_a_visible_bar_say_so_and_keep_the_no_effect_mark(s
     for lang, words, mark in (("en", "0.5 and 2: no visible change", "(did not change the model inputs)"),
                               ("zh", "0.5 和 2：无明显变化", "（未改变模型输入）")):
         with matplotlib.rc_context(style.rc()):
-            fig = sweep_charts.tornado(fr, lang, "npv_cny")
+            fig = sweep_charts.tornado(fr, lang, "cash_npv_cny")
             assert problems(fig) == []
         ax = fig.axes[0]
         assert words in [t.get_text().strip() for t in ax.texts]

@@ -20,6 +20,7 @@ from planner.studies.sweep import Worker, make_design, read_store
 from planner.studies.sweep import analysis as an
 from planner.studies.sweep.effects import parameter_effects
 from planner.studies.sweep.inert import SweepWarning, without_effect
+from planner.studies.sweep.store import STORE_FORMAT
 
 
 def test_the_bundled_tornado_pv_capex_index_moves_the_npv():
@@ -28,7 +29,7 @@ def test_the_bundled_tornado_pv_capex_index_moves_the_npv():
     j = [p.label for p in spec.parameters].index("pv_capex")
     rows = {design.level[i][j]: i for i in range(len(design)) if design.level[i][j] != "base"}
     w = Worker(spec)
-    npv = {lev: w.run(i, design.values[i])["metrics"].iloc[0].npv_cny for lev, i in [("base", 0), *rows.items()]}
+    npv = {lev: w.run(i, design.values[i])["metrics"].iloc[0].cash_npv_cny for lev, i in [("base", 0), *rows.items()]}
     assert design.values[rows["low"], j] == 0.8 and design.values[rows["high"], j] == 1.2
     # PV is built in every variant: 20% off its capex saves ~21 MCNY, 20% more costs as much (the old code
     # divided the index by its base-year value, so all three NPVs were 4,522.9 MCNY)
@@ -84,8 +85,8 @@ def test_a_parameter_that_changes_nothing_warns_in_the_run_the_store_and_the_rep
     t = r.tables()
     e = t["parameter_effects"]
     assert e.groupby("parameter").changes_model.any().to_dict() == {"coal": False, "elec": True, "off_capex": False}
-    assert t["sweep"].set_index("key").value["store_format"] == "2"
-    npv = t["metrics"].set_index("variant").npv_cny
+    assert t["sweep"].set_index("key").value["store_format"] == str(STORE_FORMAT)
+    npv = t["metrics"].set_index("variant").cash_npv_cny
     v = t["variants"]
     for p in ("coal", "off_capex"):  # their variants are the base model: the same NPV
         own = v[(v.parameter == p) & (v.level != "base")].variant
@@ -93,7 +94,7 @@ def test_a_parameter_that_changes_nothing_warns_in_the_run_the_store_and_the_rep
     # the report frames and HTML (both languages) carry the mark
     d = an.load(r.store)
     fr = an.frames(d)
-    tor = fr["tornado_npv_cny"].set_index("parameter").changes_model
+    tor = fr["tornado_cash_npv_cny"].set_index("parameter").changes_model
     assert tor.to_dict() == {"elec": True, "coal": False, "off_capex": False}
     s = fr["summary"].set_index("item").value
     assert s["parameters_without_effect"] == "coal, off_capex"
@@ -113,7 +114,7 @@ def test_a_parameter_that_changes_nothing_warns_in_the_run_the_store_and_the_rep
     with pytest.warns(SweepWarning):
         again = planner.sweep(f, tmp_path / "out", resume=True)
     assert again.solved_now == 0 and again.warnings == r.warnings
-    assert read_store(r.store, ("sweep",))["sweep"].set_index("key").value["store_format"] == "2"
+    assert read_store(r.store, ("sweep",))["sweep"].set_index("key").value["store_format"] == str(STORE_FORMAT)
 
 
 @pytest.mark.usefixtures("testlib")

@@ -41,7 +41,7 @@ def test_oat_tornado_gives_the_npv_change_computed_by_hand(tmp_path):
               {"name": "ets", "path": "prices.ets", "mode": "scale", "low": 0.5, "high": 2.0}]
     with pytest.warns(UserWarning, match=r"parameter ets \(prices\.ets\) did not change the model inputs"):
         r = planner.sweep(_sweep_file(tmp_path, sc, design="oat", parameters=params), tmp_path / "out")
-    t = an.tornado(an.load(r.store), "npv_cny").set_index("parameter")
+    t = an.tornado(an.load(r.store), "cash_npv_cny").set_index("parameter")
     assert t.changes_model.to_dict() == {"gas": True, "elec": True, "ets": False}  # the ETS price is 0: x 0.5 = 0
     assert list(t.index) == ["gas", "elec", "ets"]  # sorted by swing: 600,000 > 200,000 > 0 (no ETS site)
     assert t.base_metric.iloc[0] == pytest.approx(900_000, rel=1e-6)
@@ -84,7 +84,7 @@ def test_sobol_indices_from_the_stored_unit_samples_match_the_analytic_values():
     t = {"variants": pd.DataFrame({"variant": np.repeat(np.arange(n), 2), "parameter": ["a", "b"] * n,
                                    "value": x.ravel(), "unit_value": x.ravel(), "level": "sample"}),
          "parameters": pd.DataFrame({"parameter": ["a", "b"], "base": [np.nan, np.nan]}),
-         "metrics": pd.DataFrame({"variant": np.arange(n), "status": "optimal", "npv_cny": 4 * x[:, 0] + x[:, 1]}),
+         "metrics": pd.DataFrame({"variant": np.arange(n), "status": "optimal", "cash_npv_cny": 4 * x[:, 0] + x[:, 1]}),
          "costs": pd.DataFrame(columns=["variant", "category", "year", "nominal_cny"]),
          "adoption": pd.DataFrame(columns=["variant", "adopted", "first_year", "capex_cny"])}
     meta = {"design": "sobol", "salib_problem": json.dumps(prob), "sweep_file": json.dumps({"second_order": False}),

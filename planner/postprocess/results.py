@@ -103,6 +103,14 @@ def abatement(b: BuiltModel, attributed: pd.DataFrame) -> pd.DataFrame:
     return df[["year", "measure", "family", "site", "scope", "source", "tco2e"]]
 
 
+SHADOW_CATEGORIES = ("carbon_internal",)  # priced in the objective, never paid: outside the cash NPV
+
+
+def cash_npv(costs_frame: pd.DataFrame) -> float:
+    """Cash NPV, CNY: the discounted costs of every category but the shadow-priced ones (docs/report.md)."""
+    return float(costs_frame.loc[~costs_frame.category.isin(SHADOW_CATEGORIES), "discounted_cny"].sum())
+
+
 def costs(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(costs by year and category, costs by year, measure and category), nominal and discounted CNY."""
     inp, val = b.inp, b.value

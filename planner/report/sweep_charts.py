@@ -21,7 +21,8 @@ from .sweep_i18n import st
 F = dict[str, pd.DataFrame]
 LOW, HIGH, BAND, MEDIAN = "#1E88E5", "#D81B60", "#90CAF9", "#0D47A1"
 VERDICT_COLOURS = {"no_regret": "#2E7D32", "depends": "#F9A825", "never": "#9E9E9E"}
-UNITS = {"npv_cny": ("mcny", CNY_TO_MCNY), "capex_2030_cny": ("mcny", CNY_TO_MCNY),
+UNITS = {"cash_npv_cny": ("mcny", CNY_TO_MCNY), "objective_cny": ("mcny", CNY_TO_MCNY),
+         "capex_2030_cny": ("mcny", CNY_TO_MCNY),
          "cumulative_scope12_tco2e": ("ktco2e", T_TO_KT)}  # unit word (sweep_i18n key) and factor
 VISIBLE = 0.005  # a tornado bar shorter than this share of the longest is not drawn (under ~1 px)
 
@@ -188,7 +189,7 @@ def fan(fr: F, lang: str) -> Figure:
 def npv_distribution(fr: F, lang: str) -> Figure:
     """Histogram of the NPV over solved variants with a box plot above it."""
     m = fr["metrics"]
-    v = m.loc[m.status.isin(("optimal", "time_limit", "feasible")), "npv_cny"].dropna() * CNY_TO_MCNY
+    v = m.loc[m.status.isin(("optimal", "time_limit", "feasible")), "cash_npv_cny"].dropna() * CNY_TO_MCNY
     fig = style.new_figure(10, 5)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 3])
     top.boxplot(v, orientation="horizontal", widths=0.6, patch_artist=True, boxprops={"facecolor": BAND})
@@ -287,7 +288,7 @@ def scatter(fr: F, lang: str) -> Figure:
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
     for ax, p in zip(axes, params, strict=False):
         g = s[s.parameter == p]
-        ax.scatter(g.value, g.npv_cny * CNY_TO_MCNY, s=8, color=MEDIAN, alpha=0.6)
+        ax.scatter(g.value, g.cash_npv_cny * CNY_TO_MCNY, s=8, color=MEDIAN, alpha=0.6)
         if g.slope.notna().any():
             xs = np.linspace(g.value.min(), g.value.max(), 2)
             ax.plot(xs, (g.slope.iloc[0] * xs + g.intercept.iloc[0]) * CNY_TO_MCNY, color=HIGH, lw=1.5)

@@ -24,7 +24,7 @@ from .sweep_i18n import DESIGN, DIFFERENCE, MODE, REASON, SWEEP_TEXT, fact, st
 
 F = dict[str, pd.DataFrame]
 HIDDEN = ("heatmap_columns", "samples_inputs")  # summary items for the report itself, not the facts table
-METRICS = ("npv_cny", "cumulative_scope12_tco2e", "capex_2030_cny")  # the tornado metrics of the analysis
+METRICS = ("cash_npv_cny", "cumulative_scope12_tco2e", "capex_2030_cny")  # the tornado metrics of the analysis
 
 
 def chart_specs(fr: F, columns: str) -> list[tuple[str, Callable[[F, str], Figure]]]:
@@ -44,7 +44,7 @@ def chart_specs(fr: F, columns: str) -> list[tuple[str, Callable[[F, str], Figur
     if len(fr["fan"]):
         specs.append(("emissions_fan", sweep_charts.fan))
     m = fr["metrics"]
-    if m.npv_cny.notna().sum() >= 2 and _item(fr, "samples_inputs") == "True":  # no distribution of oat variants
+    if m.cash_npv_cny.notna().sum() >= 2 and _item(fr, "samples_inputs") == "True":  # no distribution of oat variants
         specs.append(("npv_distribution", sweep_charts.npv_distribution))
     if len(fr["first_years"]):
         specs.append(("first_years", sweep_charts.first_years))
@@ -136,7 +136,7 @@ def _parameters(d, fr: F, lang: str) -> dict:
 
 
 def _tornado_table(fr: F, lang: str) -> dict:
-    t = fr["tornado_npv_cny"]
+    t = fr["tornado_cash_npv_cny"]
     idle = _idle(fr)
     rows = [[_cell(str(r.parameter), "bad" if r.parameter in idle else "",
                    st("no_effect_mark", lang) if r.parameter in idle else ""),
@@ -176,7 +176,7 @@ def write_sweep_html(d, fr: F, charts: dict[str, list[Path]], out: Path, lang: s
         images = images[1:]
     sections += [("charts", {"title": st("charts", lang), "note": st("reading", lang), "images": images}),
                  ("table", _facts(fr, lang)), ("table", _parameters(d, fr, lang))]
-    if len(fr["tornado_npv_cny"]):
+    if len(fr["tornado_cash_npv_cny"]):
         sections.append(("table", _tornado_table(fr, lang)))
     if len(fr["macc_comparison"]):
         sections.append(("table", _macc_table(fr, lang)))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..postprocess.macc import MARKET_BASIS
+from ..postprocess.results import SHADOW_CATEGORIES
 
 if TYPE_CHECKING:
     from .compare import Run
@@ -19,7 +20,6 @@ COST_GROUPS = {  # KPI -> cash cost categories (together they make the cash NPV)
     "npv_ets": ("carbon_ets",), "npv_contracts": ("ppa_premium", "certificates", "credits"),
     "npv_salvage": ("salvage",),
 }
-SHADOW_CATEGORIES = ("carbon_internal",)  # priced in the objective, never paid: outside the cash NPV
 ABSENT = "(absent)"
 SKIP_KEYS = {"name", "description"}  # the label itself and free text
 

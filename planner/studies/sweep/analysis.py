@@ -4,7 +4,7 @@ interaction-aware MACC of a carbon-price sweep, where targets fail, parameters a
 
     from planner.studies.sweep.analysis import load, adoption, tornado
     d = load("reports/sweeps/demo_tornado")
-    tornado(d, "npv_cny")          # one row per parameter, sorted by swing
+    tornado(d, "cash_npv_cny")          # one row per parameter, sorted by swing
     adoption(d)                    # one row per measure: frequency, verdict, what it depends on
 
 The report (planner/report/sweep_*.py) draws exactly these frames.
@@ -26,7 +26,7 @@ SOLVED = ("optimal", "time_limit", "feasible")
 NO_REGRET, NEVER = 0.95, 0.0
 S12 = ("scope1", "scope2_market")
 MARKET = ("scope1", "scope2_market", "scope3")
-METRICS = ("npv_cny", "cumulative_scope12_tco2e", "capex_2030_cny")
+METRICS = ("cash_npv_cny", "cumulative_scope12_tco2e", "capex_2030_cny")
 CAPEX_YEAR = 2030
 RELAXED = ("carbon_price",)  # designs whose variants drop the base scenario's targets
 NOT_SAMPLES = ("oat", "carbon_price")  # designs whose variants are no sample of the inputs: no distribution
@@ -120,7 +120,7 @@ def variant_metrics(d: SweepData) -> pd.DataFrame:
 
 
 # -- which assumptions matter --------------------------------------------------------------------------
-def tornado(d: SweepData, metric: str = "npv_cny") -> pd.DataFrame:
+def tornado(d: SweepData, metric: str = "cash_npv_cny") -> pd.DataFrame:
     """OAT: per parameter the metric at its low and high (min/max over its values) against the base variant,
     sorted by swing (largest first). NaN where a variant is unsolved or not yet stored."""
     cols = ["parameter", "low_value", "high_value", "base_metric", "metric_at_low", "metric_at_high",
@@ -156,7 +156,7 @@ def _problem(d: SweepData) -> dict | None:
     return json.loads(raw) if raw else None
 
 
-def indices(d: SweepData, metric: str = "npv_cny") -> pd.DataFrame:
+def indices(d: SweepData, metric: str = "cash_npv_cny") -> pd.DataFrame:
     """Global sensitivity of a metric: Morris mu*/sigma (design morris), Sobol first-order and total indices
     with 95% confidence half-widths (design sobol), both by SALib from the stored unit-cube samples; for
     other sampled designs the Spearman rank correlation. Needs every variant solved for Morris and Sobol
@@ -347,7 +347,7 @@ def first_years(d: SweepData) -> pd.DataFrame:
 def carbon_supply(d: SweepData) -> pd.DataFrame:
     """Carbon-price sweep: per price the abatement the optimum chooses (average over the horizon of BAU
     minus plan, scopes 1 + 2 market + 3, tCO2e/yr), the measures adopted and the NPV."""
-    cols = ["variant", "price_cny_per_t", "abatement_tco2e_per_yr", "measures", "npv_cny", "status"]
+    cols = ["variant", "price_cny_per_t", "abatement_tco2e_per_yr", "measures", "cash_npv_cny", "status"]
     if d.design != "carbon_price" or d.values.empty:
         return pd.DataFrame(columns=cols)
     tr = d.tables["trajectories"]
@@ -359,7 +359,7 @@ def carbon_supply(d: SweepData) -> pd.DataFrame:
     m = d.metrics.set_index("variant")
     rows = [dict(variant=v, price_cny_per_t=float(d.values.loc[v, "carbon_price"]),
                  abatement_tco2e_per_yr=float(ab.get(v, np.nan)), measures=adopted.get(v, ""),
-                 npv_cny=m.npv_cny.get(v, np.nan), status=m.status.get(v, "not stored"))
+                 cash_npv_cny=m.cash_npv_cny.get(v, np.nan), status=m.status.get(v, "not stored"))
             for v in d.values.index if v in m.index]
     return pd.DataFrame(rows, columns=cols).sort_values("price_cny_per_t", kind="stable").reset_index(drop=True)
 
@@ -425,7 +425,7 @@ def infeasibility(d: SweepData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def scatter(d: SweepData, metric: str = "npv_cny") -> pd.DataFrame:
+def scatter(d: SweepData, metric: str = "cash_npv_cny") -> pd.DataFrame:
     """Long frame of (variant, parameter, value, metric) over the solved variants, with each parameter's
     least-squares slope and intercept (the trend line)."""
     cols = ["variant", "parameter", "value", metric, "slope", "intercept"]
@@ -455,7 +455,7 @@ def frames(d: SweepData) -> dict[str, pd.DataFrame]:
     for metric in METRICS:
         out[f"tornado_{metric}"] = tornado(d, metric)
     out["parameter_effects"] = effects(d)
-    out["indices_npv"] = indices(d, "npv_cny")
+    out["indices_npv"] = indices(d, "cash_npv_cny")
     out["carbon_supply"] = carbon_supply(d)
     out["macc_comparison"] = macc_comparison(d)
     out["standalone_macc"] = d.tables["standalone_macc"]

@@ -24,7 +24,7 @@ from ...backend import build_model, solve
 from ...backend.resolve import Resolver, plan_by_name, structural_change
 from ...errors import PlannerError
 from ...postprocess.attribution import attribute
-from ...postprocess.results import abatement, costs, electricity, roadmap, targets_frame
+from ...postprocess.results import abatement, cash_npv, costs, electricity, roadmap, targets_frame
 from ...preprocess import baseline as bl
 from ...preprocess.inputs import build_inputs
 from ...preprocess.targets import target_years
@@ -220,8 +220,8 @@ class Worker:
             self.use_plans(self.start_plans(len(make_design(self.spec)))
                            if self.spec.sweep.solver.warm_start != "none" else [])
         t0, c0 = time.perf_counter(), time.process_time()
-        row = dict(variant=i, status="", termination="", npv_cny=None, bound_cny=None, gap=None,
-                   targets_met=None, targets_missed=None, total_capex_cny=None, cumulative_scope12_tco2e=None,
+        row = dict(variant=i, status="", termination="", objective_cny=None, cash_npv_cny=None, bound_cny=None,
+                   gap=None, targets_met=None, targets_missed=None, total_capex_cny=None, cumulative_scope12_tco2e=None,
                    shortfall="", message="", solve_seconds=0.0, highs_seconds=0.0, rebuilt=False, rebuild_reason="")
         tables: dict[str, pd.DataFrame] = {}
         try:
@@ -234,7 +234,8 @@ class Worker:
         info = self.resolver.solve(sc.solver)
         row.update(status=info.status, termination=info.termination, solve_seconds=info.solve_seconds,
                    highs_seconds=self.resolver.highs_seconds,
-                   gap=info.gap, npv_cny=None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
+                   gap=info.gap,
+                   objective_cny=None if info.objective_mcny is None else info.objective_mcny * MCNY_TO_CNY,
                    bound_cny=None if info.bound_mcny is None else info.bound_mcny * MCNY_TO_CNY)
         b = self.resolver.built
         if info.status == "infeasible":
@@ -266,8 +267,14 @@ class Worker:
         row.update(targets_met=bool(tg.met.all()), targets_missed=int((~tg.met).sum()),
                    total_capex_cny=float((rm.capex_cny * rm.share).sum()), cumulative_scope12_tco2e=float(scope12))
         extra = self.spec.sweep.metrics
-        if "costs" in extra:
-            tables["costs"] = costs(b)[0]
+        shadow = any(v > 0 for v in b.inp.price_internal_carbon_mcny_per_kt.values())
+        if "costs" in extra or shadow:
+            cf = costs(b)[0]
+            row["cash_npv_cny"] = cash_npv(cf)  # the objective less the shadow-priced internal carbon
+            if "costs" in extra:
+                tables["costs"] = cf
+        else:  # no internal carbon price: nothing in the objective is a shadow price
+            row["cash_npv_cny"] = row["objective_cny"]
         if "electricity" in extra:
             tables["electricity"] = electricity(b)
         if "abatement" in extra:

@@ -21,7 +21,8 @@ from ...schemas.sweep import SweepSpec
 from ...version import __version__
 from .design import Design
 
-STORE_FORMAT = 2  # 2: table parameter_effects (a format-1 store gets it when resumed)
+STORE_FORMAT = 3  # 2: table parameter_effects; 3: metrics objective_cny (was npv_cny) and cash_npv_cny. An
+# older store is brought up to date when resumed (`Store.migrate`) and read as if it were (`_select`)
 FILE_NAME = "sweep.duckdb"
 
 TABLES = {
@@ -29,7 +30,8 @@ TABLES = {
     "parameters": "parameter VARCHAR, position INTEGER, path VARCHAR, mode VARCHAR, distribution VARCHAR, "
                   "low DOUBLE, high DOUBLE, base DOUBLE, locations VARCHAR",
     "variants": "variant INTEGER, parameter VARCHAR, value DOUBLE, unit_value DOUBLE, level VARCHAR",
-    "metrics": "variant INTEGER PRIMARY KEY, status VARCHAR, termination VARCHAR, npv_cny DOUBLE, bound_cny DOUBLE, "
+    "metrics": "variant INTEGER PRIMARY KEY, status VARCHAR, termination VARCHAR, objective_cny DOUBLE, "
+               "cash_npv_cny DOUBLE, bound_cny DOUBLE, "
                "gap DOUBLE, targets_met BOOLEAN, targets_missed INTEGER, total_capex_cny DOUBLE, "
                "cumulative_scope12_tco2e DOUBLE, shortfall VARCHAR, message VARCHAR, solve_seconds DOUBLE, "
                "highs_seconds DOUBLE, rebuilt BOOLEAN, rebuild_reason VARCHAR, wall_seconds DOUBLE, "
@@ -89,6 +91,7 @@ class Store:
                 con.close()
                 raise InputError(where, "", f"the store belongs to another sweep (digest {meta.get('digest')}, this "
                                  f"sweep file gives {spec.digest}); choose another --out folder")
+            store.migrate()
             return store
         store._create(spec, design)
         return store
@@ -124,6 +127,28 @@ class Store:
         finally:
             with contextlib.suppress(duckdb.Error):  # fails in a transaction the insert aborted; keep its error
                 self.con.unregister("_rows")
+
+    def migrate(self) -> None:
+        """Bring an older store's tables to today's columns (renamed columns renamed, new ones added as NULL:
+        e.g. `cash_npv_cny` of variants solved before format 3), so that resumed variants insert by name."""
+        con = self.con
+        con.begin()
+        try:
+            for name, spec in TABLES.items():
+                have = _stored_columns(con, name)
+                if not have:
+                    continue  # a table written later (parameter_effects, standalone_macc) is created then
+                for old, new in RENAMED.get(name, {}).items():
+                    if old in have and new not in have:
+                        con.execute(f'ALTER TABLE {name} RENAME COLUMN "{old}" TO "{new}"')
+                        have[have.index(old)] = new
+                for col, typ in _columns(spec):
+                    if col not in have:
+                        con.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" {typ}')
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
 
     def meta(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT key, value FROM sweep").fetchall())
@@ -196,13 +221,29 @@ def read_store(path: str | Path, tables: tuple[str, ...] | None = None) -> dict[
         con.close()
 
 
-RENAMED = {"standalone_macc": {"cost_cny_per_tco2e": "standalone_cost_cny_per_tco2e"}}  # old name -> new name
+RENAMED = {  # table -> {old column name: current name}
+    "standalone_macc": {"cost_cny_per_tco2e": "standalone_cost_cny_per_tco2e"},
+    "metrics": {"npv_cny": "objective_cny"},  # format 1-2: the objective, shadow prices included
+}
+
+
+def _columns(spec: str) -> list[tuple[str, str]]:
+    """(name, type) of each column of a TABLES entry."""
+    return [(part.split()[0], part.split()[1]) for part in spec.split(", ")]
+
+
+def _stored_columns(con, name: str) -> list[str]:
+    return [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                      "ORDER BY ordinal_position", [name]).fetchall()]
 
 
 def _select(con, name: str) -> pd.DataFrame:
-    """One table, sorted, with columns of older stores under their current names (RENAMED)."""
-    cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                                      "ORDER BY ordinal_position", [name]).fetchall()]
-    renamed = RENAMED.get(name, {})
-    sel = ", ".join(f'"{c}" AS "{renamed[c]}"' if c in renamed else f'"{c}"' for c in cols) if cols else "*"
+    """One table, sorted, in today's columns: an older store's renamed columns under their current names
+    (RENAMED) and columns it lacks as NULL (e.g. `cash_npv_cny` before format 3)."""
+    have = _stored_columns(con, name)
+    if not have:
+        return con.execute(f"SELECT * FROM {name}").df()  # no such table: DuckDB's error, as before
+    stored = {RENAMED.get(name, {}).get(c, c): c for c in have}
+    sel = ", ".join(f'"{stored[c]}" AS "{c}"' if c in stored else f'CAST(NULL AS {t}) AS "{c}"'
+                    for c, t in _columns(TABLES[name]))
     return con.execute(f"SELECT {sel} FROM {name} ORDER BY {SORT[name]}").df()
