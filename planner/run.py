@@ -226,8 +226,10 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
     if info.status == "infeasible":
         raise infeasible(sc, inp, rows)
     if not info.has_solution:
-        raise SolverError(f"{sc.name}: solver stopped without a solution ({info.termination}); "
-                          f"raise solver.time_limit (now {sc.solver.time_limit} s)")
+        hint = (f"raise solver.time_limit (now {sc.solver.time_limit} s)" if info.status == "no_solution" else
+                "the solver failed, not for lack of time: check the scenario for extreme magnitudes (sizes, "
+                "prices, activity data) that strain its numerics")
+        raise SolverError(f"{sc.name}: solver stopped without a solution ({info.termination}); {hint}")
     fr = extract(built, bau, sc)
     checks = sbti.check(sc, bau, drv)
     ok = sbti.summary(checks)

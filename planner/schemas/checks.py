@@ -106,19 +106,21 @@ def check_references(sc: Scenario, lib: Library, file: str) -> None:
             raise InputError(file, f"prices.{k}", f"unknown price item; expected one of {sorted(known_prices)}")
 
 
-MAX_INDEX = 1000.0
+MAX_INDEX = 1000.0  # growth indices (relative to the base year)
+MAX_CAPEX_INDEX = 10.0  # capex indices multiply the stated capex: 10x is a typo or an index written as 100 = base
 
 
 def _check_indices(sc: Scenario, file: str) -> None:
     """Growth indices are normalised to their base-year value: it must be positive and the index must stay
     within 0..1000 (a larger ratio is a typo that would wreck the model's numerics). Capex indices are
-    absolute multipliers of the stated capex: each value within 0..1000."""
+    absolute multipliers of the stated capex: each value within 0..10."""
     years = [sc.base_year, *sc.years]
     for k, traj in sc.trajectories.capex_index.items():
         worst = max(interpolate(traj, years).values())
-        if worst > MAX_INDEX:
-            raise InputError(file, f"trajectories.capex_index.{k}", f"expected multipliers of the stated capex "
-                             f"within 0..{MAX_INDEX:g}, got {worst:g}")
+        if worst > MAX_CAPEX_INDEX:
+            raise InputError(file, f"trajectories.capex_index.{k}", f"expected multipliers of the stated unit "
+                             f"capex within 0..{MAX_CAPEX_INDEX:g} (used as written, not relative to the base "
+                             f"year: divide an index such as 100 = base year by its base-year value), got {worst:g}")
     items = [(f"sites[{i}].growth", s.growth) for i, s in enumerate(sc.sites)]
     items += [(f"scope3.categories.{c}.growth", v.growth) for c, v in sc.scope3.categories.items()]
     for path, traj in items:

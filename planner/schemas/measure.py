@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field, model_validator
 
@@ -132,11 +132,15 @@ class AssetMeasure(MeasureBase):
                          f"storage, process, CCUS, supply chain), got {r!r}")
 
 
+MAX_SIZE = 1e5  # MW, MW_th, MWh or kt/yr per build: 100 GW, 100 GWh or 100 Mt/yr is a typo, and breaks the MILP
+Size = Annotated[float, Field(ge=0.0, le=MAX_SIZE)]
+
+
 class SizedMeasure(AssetMeasure):
     """An asset sized continuously between min_size and max_size per build (unit in `size_unit`)."""
 
-    min_size: NonNeg = 0.0
-    max_size: NonNeg | None = None
+    min_size: Size = 0.0
+    max_size: Size | None = None
 
     @model_validator(mode="after")
     def _sizes(self):
