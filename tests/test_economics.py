@@ -78,11 +78,16 @@ def test_npv_irr_and_payback_agree_on_random_series(flows, rate):
     assert note in NOTE or not note
     assert why in NOTE or not why
     cum = np.cumsum(f)
-    if not math.isnan(years):  # pays back within the horizon: the cumulative cash flow turns non-negative then
-        k = int(years) - 1
-        assert cum[k] >= -1e-6 and (k == 0 or (cum[:k] < 0).all())
-    else:
-        assert (cum < 0).all() or not (np.abs(f) > 0).any()
+    neg = np.flatnonzero(cum < -1e-6)
+    if not math.isnan(years):  # pays back within the horizon: the cumulative cash flow is non-negative then
+        k = max(math.ceil(years) - 1, 0)
+        assert cum[k] >= -1e-6
+        if years > 0:  # it had been negative, and stayed so until the year it recovers
+            assert len(neg) and neg[0] <= k and (cum[neg[0]:k] < 0).all()
+        else:
+            assert not len(neg)
+    elif (np.abs(f) > 0).any():  # never pays back: negative from its first negative year to the end
+        assert len(neg) and (cum[neg[0]:] < 0).all()
     if not math.isnan(r):
         if value < -tol:
             assert r < rate
@@ -104,7 +109,10 @@ def test_irr_notes_say_why():
     assert cashflow.irr(np.array([-100.0, 230.0, -132.0]))[1] == cashflow.SEVERAL  # 10% and 20%
     assert cashflow.irr(np.array([-100.0, 1.0]))[1] == cashflow.BELOW_RANGE
     assert cashflow.irr(np.array([-100.0, 110.0]))[0] == pytest.approx(0.1, abs=1e-9)
-    assert cashflow.payback(np.array([-100.0, 60.0, 60.0])) == (3.0, "")  # cumulative -100, -40, 20
+    assert cashflow.payback(np.array([-100.0, 60.0, 60.0])) == (2 + 40 / 60, "")  # cumulative -100, -40, 20
+    # capex 100 at the start of the first year, 150 saved through it: back after 100/150 of the year
+    assert cashflow.payback(np.array([50.0, 150.0]), np.array([100.0, 0.0])) == (pytest.approx(2 / 3), "")
+    assert cashflow.payback(np.array([5.0, 1.0])) == (0.0, "")  # never negative: nothing to recover
     assert cashflow.payback(np.array([-100.0, 60.0]))[1] == cashflow.NEVER_PAYS_BACK
 
 
@@ -121,7 +129,7 @@ def test_the_demos_economics_are_consistent(demos):
                                                                                 rel=1e-9, abs=1e-3)
             cum = f.cumulative_cash_flow_cny.to_numpy()
             if not math.isnan(r.payback_years):
-                assert cum[int(r.payback_years) - 1] >= -1e-3, (label, r.measure)
+                assert cum[max(math.ceil(r.payback_years) - 1, 0)] >= -1e-3, (label, r.measure)
             else:
                 assert r.payback_note and (cum < 1e-3).all(), (label, r.measure)
             if math.isnan(r.irr):
@@ -147,7 +155,7 @@ def test_measure_economics_by_hand_share_one_series():
                               targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
                                         "reduction": 0.2}]))
     e = p.measure_economics.set_index("measure")
-    assert e.loc["e1", "payback_years"] == 2.0 and e.loc["e1", "irr_note"] == ""
+    assert e.loc["e1", "payback_years"] == pytest.approx(2.0) and e.loc["e1", "irr_note"] == ""
     assert math.isnan(e.loc["e2", "payback_years"]) and e.loc["e2", "payback_note"] == cashflow.NEVER_PAYS_BACK
     assert e.loc["e2", "irr"] == pytest.approx((2 / (math.sqrt(13) - 1)) - 1, abs=1e-6)
     cf = p.measure_cash_flows[p.measure_cash_flows.measure == "e2"]

@@ -6,9 +6,10 @@ The three read the same series f_0..f_T (t = years from the series' first year):
   negative at every higher one (one crossing, from + to −, on a grid of rates from −99% to 10,000%, refined
   by bisection), so that NPV < 0 at r means IRR < r and NPV > 0 means IRR > r; otherwise NaN with a note
   (two crossings closer than one grid step, about 0.5% in 1 + r, would be missed);
-- payback = the number of years, counting the series' first year as 1, until the cumulative undiscounted cash
-  flow is first ≥ 0 (a later reinvestment may take it below zero again); NaN ("never pays back within the
-  horizon") when it never is.
+- payback = the years from the start of the series until the money put in is recovered: capex paid at the
+  start of its year, the rest of a year's flow accruing evenly through it, linear within the year (a later
+  reinvestment may take the position below zero again); NaN ("never pays back within the horizon") when it
+  never is recovered.
 """
 
 from __future__ import annotations
@@ -90,11 +91,26 @@ def irr(flows: np.ndarray) -> tuple[float, str]:
     return (lo + hi) / 2, ""
 
 
-def payback(flows: np.ndarray) -> tuple[float, str]:
-    """(years until the cumulative flow is ≥ 0, counting the first year as 1, "") or (NaN, why not)."""
+def payback(flows: np.ndarray, outlay: np.ndarray | None = None) -> tuple[float, str]:
+    """(years from the start of the series until the money put in is recovered, "") or (NaN, why not).
+
+    The position starts at 0. Each year t, its `outlay[t]` (capex, >= 0; none when not given) is paid at the
+    start of the year, and the rest of its flow (f_t + outlay_t) accrues evenly through the year. Payback is
+    the first moment the position, having been negative, is back at 0 (linear within the year): so the
+    cumulative undiscounted cash flow at the end of year ceil(payback) - 1 is >= 0. 0 when the position is
+    never negative; NaN ("never pays back within the horizon") when it never comes back."""
     f = np.asarray(flows, dtype=float)
     tol = _tol(f)
     if not (np.abs(f) > tol).any():
         return math.nan, NO_FLOWS
-    ok = np.flatnonzero(np.cumsum(f) >= -tol)
-    return (float(ok[0] + 1), "") if len(ok) else (math.nan, NEVER_PAYS_BACK)
+    out = np.zeros_like(f) if outlay is None else np.clip(np.asarray(outlay, dtype=float), 0.0, None)
+    pos, negative = 0.0, False
+    for t in range(len(f)):
+        pos -= out[t]
+        negative |= pos < -tol
+        gain = f[t] + out[t]
+        if negative and pos < -tol and pos + gain >= -tol and gain > 0:
+            return t + min(1.0, -pos / gain), ""
+        pos += gain
+        negative |= pos < -tol
+    return (0.0, "") if not negative else (math.nan, NEVER_PAYS_BACK)

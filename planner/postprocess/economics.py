@@ -11,8 +11,10 @@ before it are zero. On that series:
 - NPV vs not adopting = Σ_y δ_y f_y (δ: the scenario's discount factors, (1 + r)^−(y − base year));
 - IRR: the rate at which that NPV is zero, where one exists in the sense of `cashflow.irr` (NPV < 0 at the
   discount rate then means IRR < rate); otherwise NaN and `irr_note` says why;
-- payback: years, counting the first year of the series as 1, until the cumulative undiscounted cash flow
-  is ≥ 0; otherwise NaN and `payback_note` says why.
+- payback: years from the start of the series' first year until the money put in is recovered (capex paid
+  at the start of its year, the rest of each year's flow accruing evenly through it; `cashflow.payback`), so
+  the cumulative undiscounted cash flow is >= 0 at the end of year ceil(payback); otherwise NaN and
+  `payback_note` says why.
 
 Plan cost per tonne (`plan_cost_cny_per_tco2e`, the same as on the plan MACC) = −NPV / discounted abatement
 (scope 1 + scope 2 market-based + scope 3, consolidated); `abatement_tco2e` is the undiscounted total.
@@ -60,6 +62,8 @@ def measure_economics(roadmap: pd.DataFrame, measure_costs: pd.DataFrame, energy
     yr = np.array(years)
     disc = np.array([discount[y] for y in years])
     flows_of = cash_flows(measure_costs, energy, years)
+    capex_of = _table(measure_costs[measure_costs.category == "capex"].groupby(["measure", "year"]).nominal_cny.sum(),
+                      years)
     ab = abatement[abatement.scope.isin(MARKET_BASIS)].groupby(["measure", "year"]).tco2e.sum().reset_index()
     ab_total = ab.groupby("measure").tco2e.sum()
     ab_disc = (ab.tco2e * ab.year.map(discount)).groupby(ab.measure).sum()
@@ -74,7 +78,7 @@ def measure_economics(roadmap: pd.DataFrame, measure_costs: pd.DataFrame, energy
         value = float((flows * disc).sum())
         d_ab = float(ab_disc.get(mid, 0.0))
         rate, irr_note = irr(series)
-        years_back, payback_note = payback(series)
+        years_back, payback_note = payback(series, capex_of.get(mid, np.zeros(len(years)))[yr >= start])
         rows.append(dict(measure=mid, name=r["name"], name_zh=r["name_zh"], family=r["family"], site=r["site"],
                          kind=r["kind"], first_year=start, discounted_cost_cny=-value,
                          abatement_tco2e=float(ab_total.get(mid, 0.0)), discounted_abatement_tco2e=d_ab,
