@@ -245,7 +245,7 @@ def carbon_macc(fr: F, lang: str) -> Figure:
         if g.empty:
             continue
         notes.append(st(key, lang))
-        notes += ["  " + st("note_line", lang, m=text(r.measure), c=r.standalone_cost_cny_per_t,
+        notes += ["  " + st("note_line", lang, m=text(r.measure), c=r.standalone_cost_cny_per_tco2e,
                             e="—" if pd.isna(r.entry_price) else f"{r.entry_price:,.0f}")
                   for r in g.head(8).itertuples()]
         if len(g) > 8:

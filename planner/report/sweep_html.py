@@ -159,7 +159,7 @@ def _infeasible_table(fr: F, lang: str) -> dict:
 
 def _macc_table(fr: F, lang: str) -> dict:
     rows = [[_cell(str(r.site)), _cell(str(r.measure)), _cell(_num(r.entry_price, ",.0f"), "n"),
-             _cell(_num(r.standalone_cost_cny_per_t, ",.0f"), "n"), _cell(pick(REASON, r.reason, lang))]
+             _cell(_num(r.standalone_cost_cny_per_tco2e, ",.0f"), "n"), _cell(pick(REASON, r.reason, lang))]
             for r in fr["macc_comparison"].itertuples()]
     head = [st(k, lang) for k in ("site", "measure", "entry", "standalone", "why")]
     return {"title": st("macc_table", lang), "header": head, "rows": rows}

@@ -369,7 +369,7 @@ def macc_comparison(d: SweepData) -> pd.DataFrame:
     base scenario with targets relaxed) against the lowest swept price at which the optimum adopts it, and
     why they differ (`reason`: as_expected when it enters at the first swept price at or above its stand-alone
     cost; earlier or later than that; never (up to the highest price); beyond (costs more than it))."""
-    cols = ["measure", "site", "family", "standalone_cost_cny_per_t", "potential_tco2e_per_yr", "entry_price",
+    cols = ["measure", "site", "family", "standalone_cost_cny_per_tco2e", "potential_tco2e_per_yr", "entry_price",
             "share_of_prices", "reason"]
     sup = carbon_supply(d)
     if sup.empty:
@@ -395,11 +395,11 @@ def macc_comparison(d: SweepData) -> pd.DataFrame:
             reason = "later"
         else:
             reason = "as_expected"
-        rows.append(dict(measure=measure, site=site, family=g.family.iloc[0], standalone_cost_cny_per_t=cost,
+        rows.append(dict(measure=measure, site=site, family=g.family.iloc[0], standalone_cost_cny_per_tco2e=cost,
                          potential_tco2e_per_yr=pot, entry_price=entry, share_of_prices=float(len(yes) / len(g)),
                          reason=reason))
     out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["entry_price", "standalone_cost_cny_per_t"], na_position="last",
+    return out.sort_values(["entry_price", "standalone_cost_cny_per_tco2e"], na_position="last",
                            kind="stable").reset_index(drop=True)
 
 
