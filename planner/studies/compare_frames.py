@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..postprocess.macc import MARKET_BASIS
+from ..schemas.trajectory import interpolate
 
 if TYPE_CHECKING:
     from .compare import Run
@@ -55,16 +56,67 @@ def flatten(node, prefix: str = "") -> dict[str, str]:
     return out
 
 
+def _is_trajectory(v) -> bool:
+    """A {year: number} mapping (a trajectory given by points)."""
+    return isinstance(v, dict) and bool(v) and all(isinstance(k, int) and not isinstance(k, bool) for k in v) \
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v.values())
+
+
+def _number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def leaves(node, prefix: str = "") -> dict[str, object]:
+    """Key path -> raw value as `flatten`, but a trajectory ({year: value}) stays one leaf."""
+    out: dict[str, object] = {}
+    if _is_trajectory(node) and prefix:
+        out[prefix] = node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            if not prefix and k in SKIP_KEYS:
+                continue
+            out.update(leaves(v, f"{prefix}[{k}]" if isinstance(k, int) else (f"{prefix}.{k}" if prefix else str(k))))
+    elif isinstance(node, list) and node and all(isinstance(x, dict) and "id" in x for x in node):
+        for x in node:
+            out.update(leaves({k: v for k, v in x.items() if k != "id"}, f"{prefix}[{x['id']}]"))
+    else:
+        out[prefix] = node
+    return out
+
+
+def _pairs(path: str, a, b) -> list[tuple[str, str, str]]:
+    """(path, reference text, text) where a and b differ. Trajectories are compared by their effective
+    (interpolated) value in every year either side names, so a constant 0 against {2025: 100, ...} reads
+    `[2025]: 0 -> 100`, never as a removal; a key one side lacks entirely is `(absent)` there."""
+    ta, tb = _is_trajectory(a), _is_trajectory(b)
+    if (ta or tb) and (ta or _number(a)) and (tb or _number(b)):
+        years = sorted(set(a if ta else ()) | set(b if tb else ()))
+        va, vb = interpolate(a, years), interpolate(b, years)
+        return [(f"{path}[{y}]", _fmt(va[y]), _fmt(vb[y])) for y in years if va[y] != vb[y]]
+    if ta or tb:  # a trajectory against nothing (or against text): point by point, as given
+        ea = {f"{path}[{y}]": _fmt(float(v)) for y, v in a.items()} if ta else {path: _fmt(a)}
+        eb = {f"{path}[{y}]": _fmt(float(v)) for y, v in b.items()} if tb else {path: _fmt(b)}
+        return [(k, ea.get(k, ABSENT), eb.get(k, ABSENT)) for k in sorted(set(ea) | set(eb))
+                if ea.get(k, ABSENT) != eb.get(k, ABSENT)]
+    fa, fb = flatten(a, path), flatten(b, path)
+    return [(k, fa.get(k, ABSENT), fb.get(k, ABSENT)) for k in sorted(set(fa) | set(fb))
+            if fa.get(k, ABSENT) != fb.get(k, ABSENT)]
+
+
 def input_differences(runs: list[Run]) -> pd.DataFrame:
-    """scenario, path, reference_value, value for every key path that differs from the reference."""
-    ref = flatten(runs[0].scenario.model_dump(mode="python"))
+    """scenario, path, reference_value, value for every key path whose effective value differs from the
+    reference (trajectories interpolated; `(absent)` only where one side has no such key at all)."""
+    ref = leaves(runs[0].scenario.model_dump(mode="python"))
     rows = []
     for r in runs[1:]:
-        cur = flatten(r.scenario.model_dump(mode="python"))
+        cur = leaves(r.scenario.model_dump(mode="python"))
         for path in sorted(set(ref) | set(cur)):
-            a, b = ref.get(path, ABSENT), cur.get(path, ABSENT)
-            if a != b:
-                rows.append((r.label, path, a, b))
+            if path not in cur:
+                rows += [(r.label, k, v, ABSENT) for k, v in flatten(ref[path], path).items()]
+            elif path not in ref:
+                rows += [(r.label, k, ABSENT, v) for k, v in flatten(cur[path], path).items()]
+            else:
+                rows += [(r.label, *x) for x in _pairs(path, ref[path], cur[path])]
     return pd.DataFrame(rows, columns=["scenario", "path", "reference_value", "value"])
 
 
