@@ -226,3 +226,13 @@ NOTE = {  # why an IRR or a payback is none (measure_economics.csv irr_note / pa
     "rate of return above 10,000%": ("rate of return above 10,000%", "收益率高于10,000%"),
     "never pays back within the horizon": ("never pays back within the horizon", "规划期内无法收回投资"),
 }
+
+
+# scenario comparison, issue 24: the waterfall on one scale from the reference, verdicts by volume, causes
+TEXT.update({
+    "cmp_change_y": ("Change from {ref} (MCNY)", "相对 {ref} 的变化（百万元）"),
+    "cmp_waterfall_panel": ("{ref} → {s}: cash NPV {a:,.1f} → {b:,.1f} MCNY",
+                            "{ref} → {s}：现金净现值 {a:,.1f} → {b:,.1f} 百万元"),
+    "cmp_net_change": ("Net change", "净变化"),
+    "cmp_net_change_legend": ("Net change from {ref}", "相对 {ref} 的净变化"),
+})
