@@ -35,6 +35,11 @@ def text(s) -> str:
     return " " + s if s.startswith("_") else s
 
 
+def site_text(site, lang: str) -> str:
+    """A site id as shown: the company level in words, a site by its id."""
+    return tr("company", lang) if str(site) == "company" else str(site)
+
+
 def reference(fr: F) -> str:
     sc = fr["scenarios"]
     ref = sc[sc.reference.astype(bool)] if "reference" in sc else sc.iloc[:0]
@@ -258,8 +263,9 @@ def abatement(fr: F, lang: str) -> Figure:
     for f in fams:
         v = p[f].to_numpy()
         lo, hi = np.clip(v, None, 0), np.clip(v, 0, None)
-        ax.bar(x, hi, bottom=pos_b, color=style.family_colour(f), width=0.6, label=pick(FAMILY, f, lang))
-        ax.bar(x, lo, bottom=neg_b, color=style.family_colour(f), width=0.6)
+        up, down = hi > 0, lo < 0  # no zero-height bars (a label over one reads as a bar too thin to see)
+        ax.bar(x[up], hi[up], bottom=pos_b[up], color=style.family_colour(f), width=0.6, label=pick(FAMILY, f, lang))
+        ax.bar(x[down], lo[down], bottom=neg_b[down], color=style.family_colour(f), width=0.6)
         pos_b, neg_b = pos_b + hi, neg_b + lo
     for i, tot in enumerate(p[fams].sum(axis=1).to_numpy() if fams else np.zeros(len(scen))):
         ax.annotate(f"{tot:,.0f}", (i, pos_b[i]), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
@@ -317,7 +323,7 @@ def roadmap_matrix(fr: F, lang: str) -> Figure:
     ax.set_xlim(-0.75, m - 0.5)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xticks(range(m), [text(s) if len(s) <= 24 else text(s[:23]) + "…" for s in scen], rotation=20, ha="right")
-    lab = [f"{text(s)} · {text(nm)}" for s, nm in zip(rows.site, rows.label, strict=True)]
+    lab = [f"{text(site_text(s, lang))} · {text(nm)}" for s, nm in zip(rows.site, rows.label, strict=True)]
     ax.set_yticks(range(n), [x if len(x) <= 45 else x[:44] + "…" for x in lab], fontsize=8)
     ax.tick_params(length=0)
     ax.grid(False)

@@ -182,6 +182,17 @@ def kpi_frame(runs: list[Run]) -> pd.DataFrame:
 
 
 # -- roadmap -----------------------------------------------------------------------------------------
+def _ratio(a: float, b: float, label: str, noun: str, more: str, less: str, beyond: float = 0.01) -> str:
+    """"2.3x the volume in B" from 1.5 times up, else "40% more ... in B" / "25% less ... in B"; "" within
+    `beyond`."""
+    if math.isnan(a) or math.isnan(b) or a <= 0 or abs(b / a - 1) <= beyond:
+        return ""
+    r = b / a
+    if r >= 1.5:
+        return f"{r:.1f}x the {noun} in {label}"
+    return f"{abs(r - 1):.0%} {more if r > 1 else less} in {label}"
+
+
 def _verdict(ref: dict | None, cur: dict | None, label: str) -> str:
     if ref is None and cur is None:
         return "same"
@@ -193,20 +204,25 @@ def _verdict(ref: dict | None, cur: dict | None, label: str) -> str:
     dy = int(cur["first_year"] - ref["first_year"])
     if dy:
         parts.append(f"{abs(dy)} year{'s' if abs(dy) > 1 else ''} {'earlier' if dy < 0 else 'later'} in {label}")
-    a, b = ref["size"], cur["size"]
-    if not (math.isnan(a) or math.isnan(b)) and a > 0 and abs(b / a - 1) > 0.01:
-        parts.append(f"{abs(b / a - 1):.0%} {'larger' if b > a else 'smaller'} in {label}")
-    return "; ".join(parts) or "same"
+    parts.append(_ratio(ref["size"], cur["size"], label, "size", "larger", "smaller"))  # first build
+    parts.append(_ratio(ref["volume"], cur["volume"], label, "volume", "more volume", "less volume", 0.05))
+    return "; ".join(p for p in parts if p) or "same"
 
 
 def _adoptions(p) -> dict[tuple[str, str], dict]:
+    """(measure, site) -> name, family, first year, size of the first build, volume bought over the horizon
+    (purchases), unit and horizon abatement (scope 1 + 2 market + 3, consolidated)."""
     out = {}
+    ab = p.abatement[p.abatement.scope.isin(MARKET_BASIS)].groupby("measure").tco2e.sum()  # a company-level
+    # measure's abatement is booked at the sites it serves; a measure id is unique in a scenario
     for (mid, site), g in p.roadmap.sort_values("year", kind="stable").groupby(["measure", "site"], sort=False):
         first = g.iloc[0]
         sized = first.action == "build" and first.unit != "adoption"
+        bought = g[g.action == "purchase"]["size"]
         out[mid, site] = dict(name=first["name"], name_zh=first["name_zh"], family=first.family,
                               first_year=float(first.year), size=float(first["size"]) if sized else math.nan,
-                              unit=first.unit)
+                              volume=float(bought.sum()) if len(bought) else math.nan, unit=first.unit,
+                              abatement_tco2e=float(ab.get(mid, 0.0)))
     return out
 
 
@@ -225,9 +241,11 @@ def roadmap_frames(runs: list[Run]) -> tuple[pd.DataFrame, pd.DataFrame]:
             rows.append(dict(measure=key[0], site=key[1], name=info["name"], name_zh=info["name_zh"],
                              family=info["family"], scenario=r.label, adopted=cur is not None,
                              first_year=cur["first_year"] if cur else math.nan,
-                             size=cur["size"] if cur else math.nan, unit=info["unit"], verdict=verdict))
-    cols = ["measure", "site", "name", "name_zh", "family", "scenario", "adopted", "first_year", "size", "unit",
-            "verdict"]
+                             size=cur["size"] if cur else math.nan, volume=cur["volume"] if cur else math.nan,
+                             unit=info["unit"], abatement_tco2e=cur["abatement_tco2e"] if cur else 0.0,
+                             verdict=verdict))
+    cols = ["measure", "site", "name", "name_zh", "family", "scenario", "adopted", "first_year", "size", "volume",
+            "unit", "abatement_tco2e", "verdict"]
     roadmap = pd.DataFrame(rows, columns=cols)
     common_keys = [k for k in keys if all(k in adopted[r.label] for r in solved)]
     common = pd.DataFrame([dict(measure=k[0], site=k[1], **{c: next(a[k] for a in adopted.values())[c]
