@@ -21,7 +21,6 @@ from test_deliverables import _Text, english_words, scenario_text
 from planner.report import compare_charts as cc
 from planner.report import style
 from planner.report.compare import write_comparison_report
-from planner.report.compare_causes import cause, sentences
 from planner.studies.compare import compare
 
 DEMOS = ["demo", "demo_no_ccus", "demo_high_carbon", "demo_strict"]
@@ -127,6 +126,7 @@ def test_verdicts_judge_purchases_by_volume(demo4):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_each_scenario_has_one_sentence_of_cause_true_of_the_frames(demo4, lang):
+    from planner.report.compare_causes import cause, sentences
     fr = demo4.frames()
     said = dict(sentences(fr, lang))
     assert list(said) == DEMOS[1:]
