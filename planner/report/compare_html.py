@@ -196,7 +196,7 @@ def _roadmap(fr: F, lang: str) -> dict:
         rows.append((str(site), str(g.label.iloc[0]), row))
     rows.sort(key=lambda x: (x[0], x[1]))
     head = [pick(_COLS, "site", lang), pick(_COLS, "name", lang), *_head(fr, lang), tr("cmp_verdict", lang)]
-    return {"title": tr("cmp_roadmap", lang), "note": tr("cmp_roadmap_note", lang), "header": head,
+    return {"title": tr("cmp_roadmap", lang), "note": tr("cmp_roadmap_note_volume", lang), "header": head,
             "rows": [x[2] for x in rows], "empty": tr("cmp_no_roadmap", lang) if not rows else ""}
 
 

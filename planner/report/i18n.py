@@ -241,6 +241,10 @@ TEXT.update({
 TEXT.update({
     "cmp_causes": ("Why each scenario differs", "各情景差异的原因"),
     "cmp_title_of": ("{labels}", "情景比较：{labels}"),
+    "cmp_roadmap_note_volume": ("First year of adoption and size of the first build (purchases: the volume bought over "
+                                "the horizon); measures whose adoption, timing, size or volume differs from the "
+                                "reference.", "首次采用年份及首次建设规模（采购类措施：规划期内累计采购量）；"
+                                "仅列出采用与否、时间、规模或采购量与参照情景不同的措施。"),
     "cmp_no_causes": ("No other feasible scenario, or no abatement per measure in the roadmap frame (an older "
                       "comparison).", "没有其他可行情景，或路线图数据中没有分措施减排量（旧版比较结果）。"),
     "cmp_vs": (" vs ", "、"),
