@@ -172,3 +172,13 @@ def test_zh_comparison_page_and_charts_have_no_generated_english(demo4, tmp_path
         comments = html.unescape(" ".join(re.findall(r"<!-- (.*?) -->", svg.read_text(encoding="utf-8"))))
         assert english_words(comments, allowed) == [] and "MCNY" not in comments, svg.name
         assert not re.search(r"\bcompany\b", comments), svg.name
+
+
+def test_no_scenario_line_looks_like_a_net_of_offsets_line(demo4):
+    """The net-of-offsets lines are thin dotted ones: demo_strict's own line (the third variant) was dotted too."""
+    fr = demo4.frames()
+    with matplotlib.rc_context(style.rc()):
+        ax = cc.trajectory(fr, "en", cc.groups(fr)[0]).axes[0]
+    for s in DEMOS:
+        line = next(x for x in ax.get_lines() if x.get_label() in (s, f"{s} (reference)"))
+        assert line.get_linestyle() != ":", s

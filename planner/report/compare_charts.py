@@ -24,7 +24,8 @@ F = dict[str, pd.DataFrame]
 NOT_SOLVED = ("infeasible", "no_solution")
 REF_COLOUR = "#000000"
 COLOURS = ["#1E88E5", "#D81B60", "#43A047", "#8E24AA", "#FB8C00", "#00ACC1", "#6D4C41", "#C0CA33", "#5E35B1"]
-STYLES: list = ["--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2, 2, 2))]
+NET_STYLE = ":"  # a scenario's net-of-offsets line (thin, in its colour); no scenario's own line is dotted
+STYLES: list = ["--", "-.", (0, (10, 3)), (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2, 2, 2))]
 UP, DOWN, TOTAL = "#E57373", "#66BB6A", "#546E7A"
 THOUSANDS = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
@@ -123,7 +124,7 @@ def trajectory(fr: F, lang: str, group: str) -> Figure:
         label = f"{text(s)} ({tr('cmp_reference', lang)})" if s == reference(fr) else text(s)
         ax.plot(y, d.plan_tco2e * T_TO_KT, color=lk["color"], ls=lk["ls"], lw=lk["lw"], label=label, zorder=3)
         if not np.allclose(d.net_tco2e.to_numpy(), d.plan_tco2e.to_numpy(), equal_nan=True):
-            ax.plot(y, d.net_tco2e * T_TO_KT, color=lk["color"], ls=":", lw=1.0, alpha=0.8, zorder=2)
+            ax.plot(y, d.net_tco2e * T_TO_KT, color=lk["color"], ls=NET_STYLE, lw=1.0, alpha=0.8, zorder=2)
             any_net = True
         req = d[d.required_tco2e.notna()]
         path = req[~req.milestone.astype(bool)]
@@ -138,7 +139,7 @@ def trajectory(fr: F, lang: str, group: str) -> Figure:
             any_ms = True
     extra = []
     if any_net:
-        extra.append(Line2D([], [], color="#616161", ls=":", lw=1.0, label=tr("cmp_net", lang)))
+        extra.append(Line2D([], [], color="#616161", ls=NET_STYLE, lw=1.0, label=tr("cmp_net", lang)))
     if any_path:
         extra.append(Line2D([], [], color="#616161", lw=1.0, alpha=0.5, label=tr("cmp_pathway", lang)))
     if any_ms:
