@@ -229,7 +229,7 @@ def test_html_escapes_every_scenario_string(report, lang):
 
 def test_report_stage_imports_no_solving_stage():
     root = Path(__file__).resolve().parents[1] / "planner" / "report"
-    for name in ("compare.py", "compare_charts.py", "compare_html.py"):
+    for name in ("compare.py", "compare_causes.py", "compare_charts.py", "compare_html.py"):
         tree = ast.parse((root / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             mods = []
