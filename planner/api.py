@@ -42,9 +42,8 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, langs: tuple[s
     """The comparison's frames as CSV, plus charts, comparison_<lang>.html and comparison.xlsx."""
     from .report.compare import write_comparison_report  # the report stage; imported when first used
 
-    files = comparison.write(out_dir)
-    title = " vs ".join(r.label for r in comparison.runs)
-    return files + write_comparison_report(comparison.frames(), out_dir, langs, title=title)
+    files = comparison.write(out_dir)  # the page titles: the labels, "A vs B" in each language (the report's default)
+    return files + write_comparison_report(comparison.frames(), out_dir, langs)
 
 
 def sweep(file, out_dir: str | Path | None = None, workers: int = 1, scheduler=None, resume: bool = False,

@@ -176,3 +176,27 @@ def test_a_damaged_result_folder_gives_one_line_and_exit_2(demo_plan, tmp_path, 
     lines = [x for x in r.output.splitlines() if x.strip()]
     assert r.exit_code == 2 and len(lines) == 1 and words in lines[0] and str(d) in lines[0], r.output
     assert not (tmp_path / "o").exists()
+
+
+def test_inputs_show_the_effective_value_on_both_sides():
+    """A constant against a {year: value} series (demo's internal carbon price 0 against demo_high_carbon's
+    points) reads per year 0 -> 100, never `(absent)`; a year only one side names gets the other side's
+    interpolated value."""
+    from planner.schemas import load_scenario
+    from planner.studies.compare import Run
+    from planner.studies.compare_frames import input_differences
+    demo = load_scenario(DEMO)
+    high = load_scenario(ROOT / "scenarios" / "demo_high_carbon.yaml")
+    prices = {**demo.prices, "ets": {2024: 96.0, 2035: 300.0, 2050: 350.0}}
+    extra = demo.model_copy(update={"name": "ets_2035", "prices": prices})
+    d = input_differences([Run("demo", "", demo), Run("high", "", high), Run("ets_2035", "", extra)])
+    assert "(absent)" not in set(d.reference_value) | set(d.value)
+    icp = d[d.path.str.startswith("internal_carbon_price.price_cny_per_t")]
+    assert icp[["path", "reference_value", "value"]].values.tolist() == [
+        ["internal_carbon_price.price_cny_per_t[2025]", "0", "100"],
+        ["internal_carbon_price.price_cny_per_t[2030]", "0", "300"],
+        ["internal_carbon_price.price_cny_per_t[2050]", "0", "600"]]
+    ets = d[(d.scenario == "ets_2035") & d.path.str.startswith("prices.ets")]
+    assert ets[["path", "reference_value", "value"]].values.tolist() == [  # demo 150, 250; 96 + 204 * 6 / 11
+        ["prices.ets[2030]", "150", "207.273"], ["prices.ets[2035]", "200", "300"],
+        ["prices.ets[2040]", "250", "316.667"]]

@@ -229,7 +229,7 @@ def test_html_escapes_every_scenario_string(report, lang):
 
 def test_report_stage_imports_no_solving_stage():
     root = Path(__file__).resolve().parents[1] / "planner" / "report"
-    for name in ("compare.py", "compare_charts.py", "compare_html.py"):
+    for name in ("compare.py", "compare_causes.py", "compare_charts.py", "compare_html.py"):
         tree = ast.parse((root / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             mods = []
@@ -286,7 +286,8 @@ def test_degenerate_comparisons_still_draw(case):
             for lang in ("en", "zh"):
                 fn(fr, lang).savefig(BytesIO(), format="png", dpi=40)
     for lang in ("en", "zh"):
-        for make in (ch._scenarios, ch._inputs, ch._kpis, ch._roadmap, ch._common, ch._economics, ch._costs):
+        for make in (ch._scenarios, ch._inputs, ch._causes, ch._kpis, ch._roadmap, ch._common, ch._economics,
+                     ch._costs):
             sec = make(fr, lang)
             assert sec["title"] and (sec.get("rows") or sec.get("entries") or sec.get("empty")), (make, sec)
 
@@ -297,3 +298,5 @@ def test_verdicts_in_chinese():
     assert verdict_text("only in B; not in B", "zh") == ["仅在 B 中采用", "B 中未采用"]
     assert verdict_text("2 years later in C; 40% larger in C", "en") == ["2 years later in C", "40% larger in C"]
     assert verdict_text("something new", "zh") == ["something new"]
+    v = "2.2x the volume in B; 93% less volume in C; 8% more volume in D; 2.0x the size in E"
+    assert verdict_text(v, "zh") == ["B 中采购量为 2.2 倍", "C 中采购量少 93%", "D 中采购量多 8%", "E 中规模为 2.0 倍"]

@@ -14,7 +14,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter
 
 from ..units import CNY_TO_MCNY, T_TO_KT
 from . import style
@@ -24,7 +24,8 @@ F = dict[str, pd.DataFrame]
 NOT_SOLVED = ("infeasible", "no_solution")
 REF_COLOUR = "#000000"
 COLOURS = ["#1E88E5", "#D81B60", "#43A047", "#8E24AA", "#FB8C00", "#00ACC1", "#6D4C41", "#C0CA33", "#5E35B1"]
-STYLES: list = ["--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2, 2, 2))]
+NET_STYLE = ":"  # a scenario's net-of-offsets line (thin, in its colour); no scenario's own line is dotted
+STYLES: list = ["--", "-.", (0, (10, 3)), (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2, 2, 2))]
 UP, DOWN, TOTAL = "#E57373", "#66BB6A", "#546E7A"
 THOUSANDS = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
@@ -33,6 +34,11 @@ def text(s) -> str:
     """A scenario string as literal chart text: `$` would start mathtext, a leading `_` hides a legend entry."""
     s = str(s).replace("$", r"\$")
     return " " + s if s.startswith("_") else s
+
+
+def site_text(site, lang: str) -> str:
+    """A site id as shown: the company level in words, a site by its id."""
+    return tr("company", lang) if str(site) == "company" else str(site)
 
 
 def reference(fr: F) -> str:
@@ -58,6 +64,19 @@ def look(fr: F, scenario: str) -> dict:
     if i == 0:
         return {"color": REF_COLOUR, "ls": "-", "lw": 2.8}
     return {"color": COLOURS[(i - 1) % len(COLOURS)], "ls": STYLES[(i - 1) % len(STYLES)], "lw": 1.8}
+
+
+def year_ticks(lo: int, hi: int, marks=()) -> list[int]:
+    """Year ticks from lo to hi: every 5 (10 past 40 years) years, the horizon end `hi` and every year in
+    `marks` (target years) always; the start and the round years only where they keep two years (four past
+    40) from a tick that must show."""
+    step = 5 if hi - lo <= 40 else 10
+    must = sorted({int(hi)} | {int(m) for m in marks if lo <= m <= hi})
+    ticks = list(must)
+    for y in [int(lo)] + list(range(-(-int(lo) // step) * step, int(hi), step)):
+        if all(abs(y - t) >= (2 if step == 5 else 4) for t in ticks):
+            ticks.append(y)
+    return sorted(ticks)
 
 
 def groups(fr: F) -> list[str]:
@@ -105,7 +124,7 @@ def trajectory(fr: F, lang: str, group: str) -> Figure:
         label = f"{text(s)} ({tr('cmp_reference', lang)})" if s == reference(fr) else text(s)
         ax.plot(y, d.plan_tco2e * T_TO_KT, color=lk["color"], ls=lk["ls"], lw=lk["lw"], label=label, zorder=3)
         if not np.allclose(d.net_tco2e.to_numpy(), d.plan_tco2e.to_numpy(), equal_nan=True):
-            ax.plot(y, d.net_tco2e * T_TO_KT, color=lk["color"], ls=":", lw=1.0, alpha=0.8, zorder=2)
+            ax.plot(y, d.net_tco2e * T_TO_KT, color=lk["color"], ls=NET_STYLE, lw=1.0, alpha=0.8, zorder=2)
             any_net = True
         req = d[d.required_tco2e.notna()]
         path = req[~req.milestone.astype(bool)]
@@ -120,7 +139,7 @@ def trajectory(fr: F, lang: str, group: str) -> Figure:
             any_ms = True
     extra = []
     if any_net:
-        extra.append(Line2D([], [], color="#616161", ls=":", lw=1.0, label=tr("cmp_net", lang)))
+        extra.append(Line2D([], [], color="#616161", ls=NET_STYLE, lw=1.0, label=tr("cmp_net", lang)))
     if any_path:
         extra.append(Line2D([], [], color="#616161", lw=1.0, alpha=0.5, label=tr("cmp_pathway", lang)))
     if any_ms:
@@ -128,7 +147,9 @@ def trajectory(fr: F, lang: str, group: str) -> Figure:
     if years_all:
         lo, hi = min(years_all), max(years_all)
         ax.set_xlim(lo - 0.5, hi + 0.5) if lo == hi else ax.set_xlim(lo - 0.25, hi + 0.25)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        marks = tj.loc[tj.milestone.astype(bool) & tj.required_tco2e.notna() & tj.scenario.astype(str).isin(
+            feasible(fr)), "year"]
+        ax.set_xticks(year_ticks(lo, hi, marks.astype(int)))
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(THOUSANDS)
     label = group
@@ -152,66 +173,77 @@ def _npv(fr: F, scenario: str) -> float:
     return float(v.iloc[0]) if len(v) else float("nan")
 
 
+def _steps(fr: F, lang: str, others: list[str]) -> tuple[list[str], dict[str, list[float]]]:
+    """Category labels (the same in every panel; "other" where the ends and the categories differ) and, per
+    scenario, its change in each, MCNY."""
+    ref = reference(fr)
+    c = fr["costs"].assign(scenario=fr["costs"].scenario.astype(str))
+    c = c[c.category != SHADOW]
+    delta = c.pivot_table(index="category", columns="scenario", values="delta_cny", aggfunc="sum", fill_value=0.0)
+    delta = delta.reindex(columns=others, fill_value=0.0) * CNY_TO_MCNY
+    cats = [k for k in style.COST_COLOURS if k in delta.index] + sorted(k for k in delta.index
+                                                                        if k not in style.COST_COLOURS)
+    cats = [k for k in cats if (delta.loc[k].abs() >= 0.05).any()]  # shows as +0.1 or more somewhere
+    rest = {s: (_npv(fr, s) - _npv(fr, ref)) * CNY_TO_MCNY - float(delta[s].sum()) for s in others}
+    labels = [pick(COST, k, lang) for k in cats]
+    values = {s: [float(delta.at[k, s]) for k in cats] for s in others}
+    if any(abs(v) >= 0.05 for v in rest.values()):
+        labels.append(tr("other", lang))
+        for s in others:
+            values[s].append(rest[s])
+    return labels, values
+
+
 def waterfall(fr: F, lang: str) -> Figure:
-    """Per other feasible scenario, one panel: the reference cash NPV, the change of each cash cost category,
-    and the scenario's cash NPV (MCNY; the internal carbon price is a shadow price, not cash, and left out).
-    A residual between the ends and the category sum shows as "other"."""
+    """Per other feasible scenario, one panel: from the reference's cash NPV (zero), the change of each cash
+    cost category, and the net change (MCNY). Every panel has the same scale, from a zero that is the
+    reference; the panel title gives both NPVs. The internal carbon price is a shadow price, not cash: left out."""
     ref = reference(fr)
     others = [s for s in feasible(fr) if s != ref]
     ref_npv = _npv(fr, ref)
     if not others or ref not in feasible(fr) or np.isnan(ref_npv):
         return _empty(style.new_figure(10, 3.5), tr("cmp_waterfall", lang), tr("cmp_nothing", lang))
-    c = fr["costs"].assign(scenario=fr["costs"].scenario.astype(str))
-    c = c[c.category != SHADOW]
-    delta = c.pivot_table(index="category", columns="scenario", values="delta_cny", aggfunc="sum", fill_value=0.0)
-    cats = [k for k in style.COST_COLOURS if k in delta.index] + sorted(k for k in delta.index
-                                                                        if k not in style.COST_COLOURS)
-    scale = max(abs(ref_npv), 1.0)
-    cats = [k for k in cats if any(abs(delta.at[k, s]) > 1e-9 * scale for s in others if s in delta.columns)]
-    fig = style.new_figure(11, 1.2 + 3.6 * len(others))
-    axes = fig.subplots(len(others), 1, squeeze=False)[:, 0]
+    labels, values = _steps(fr, lang, others)
+    ends = {s: float(np.cumsum([0.0, *values[s]])[-1]) for s in others}
+    levels = [x for s in others for x in np.cumsum([0.0, *values[s]])]
+    lo, hi = min(0.0, *levels), max(0.0, *levels)
+    pad = 0.15 * (hi - lo) or 1.0
+    visible = (hi - lo + 2 * pad) / 150  # about a pixel and a half on a panel: smaller steps get a mark
+    fig = style.new_figure(11, 1.6 + 2.9 * len(others))
+    axes = fig.subplots(len(others), 1, squeeze=False, sharex=True)[:, 0]
+    n = len(labels)
     for ax, s in zip(axes, others, strict=True):
-        levels = []
-        steps = [(pick(COST, k, lang), float(delta.at[k, s]) if s in delta.columns else 0.0) for k in cats]
-        end = _npv(fr, s)
-        rest = end - ref_npv - sum(v for _l, v in steps)
-        if abs(rest) > 1e-6 * scale:
-            steps.append((tr("other", lang), rest))
-        labels = [text(ref)] + [lab for lab, _v in steps] + [text(s)]
-        level = ref_npv * CNY_TO_MCNY
-        ax.bar(0, level, color=TOTAL, width=0.7)
-        ax.annotate(f"{level:,.1f}", (0, level), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=7)
-        for i, (_lab, v) in enumerate(steps, start=1):
-            v *= CNY_TO_MCNY
-            ax.bar(i, v, bottom=level, color=UP if v > 0 else DOWN, width=0.7)
-            ax.plot([i - 1.35, i + 0.35], [level, level], color="#9E9E9E", lw=0.6)
-            top = max(level, level + v)
-            ax.annotate(f"{v:+,.1f}", (i, top), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=7)
-            levels.append(level)
+        level = 0.0
+        for i, v in enumerate(values[s]):
+            colour = UP if v > 0 else DOWN
+            if abs(v) >= visible:
+                ax.bar(i, v, bottom=level, color=colour, width=0.7)
+            elif round(v, 1):
+                ax.plot([i - 0.35, i + 0.35], [level + v, level + v], color=colour, lw=2.5, solid_capstyle="butt")
+            if round(v, 1):
+                ax.annotate(f"{v:+,.1f}", (i, max(level, level + v)), xytext=(0, 3), textcoords="offset points",
+                            ha="center", fontsize=7)
+            ax.plot([i - 0.35 - (i > 0) * 0.3, i + 0.35], [level, level], color="#9E9E9E", lw=0.6)
             level += v
-        n = len(steps) + 1
         ax.plot([n - 1.35, n + 0.35], [level, level], color="#9E9E9E", lw=0.6)
-        ax.bar(n, end * CNY_TO_MCNY, color=look(fr, s)["color"], width=0.7)
-        ax.annotate(f"{end * CNY_TO_MCNY:,.1f}", (n, end * CNY_TO_MCNY), xytext=(0, 3), textcoords="offset points",
-                    ha="center", fontsize=7)
-        ax.set_xticks(range(len(labels)), [lab if len(lab) <= 30 else lab[:29] + "…" for lab in labels],
-                      rotation=25, ha="right", fontsize=8)
-        levels += [level, ref_npv * CNY_TO_MCNY, end * CNY_TO_MCNY]
-        lo, hi = min(levels), max(levels)
-        pad = 0.35 * (hi - lo) or 0.05 * max(abs(hi), 1.0)
-        if lo - pad > 0:  # small changes on a large NPV: the axis starts above zero so the steps are readable
-            ax.set_ylim(lo - pad, hi + pad)
-        elif hi + pad < 0:
-            ax.set_ylim(lo - pad, hi + pad)
+        end = ends[s]
+        ax.bar(n, end, color=TOTAL, width=0.7)
+        ax.annotate(f"{end:+,.1f}", (n, max(end, 0.0)), xytext=(0, 3), textcoords="offset points", ha="center",
+                    fontsize=7)
+        ax.set_ylim(lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else 0.0)
         ax.axhline(0, color="black", lw=0.8)
         ax.set_axisbelow(True)
         ax.yaxis.set_major_formatter(THOUSANDS)
-        ax.set_ylabel(tr("cmp_waterfall_y", lang), fontsize=8)
-        ax.set_title(f"{text(ref)} → {text(s)}", fontsize=10)
-    axes[0].legend(handles=[Patch(color=UP, label=tr("cmp_increase", lang)),
-                            Patch(color=DOWN, label=tr("cmp_decrease", lang)),
-                            Patch(color=TOTAL, label=tr("cmp_total", lang))],
-                   loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        ax.set_ylabel(tr("cmp_change_y", lang, ref=text(ref)), fontsize=8)
+        ax.set_title(tr("cmp_waterfall_panel", lang, ref=text(ref), s=text(s), a=ref_npv * CNY_TO_MCNY,
+                        b=_npv(fr, s) * CNY_TO_MCNY), fontsize=10)
+    ticks = [*labels, tr("cmp_net_change", lang)]
+    axes[-1].set_xticks(range(len(ticks)), [lab if len(lab) <= 30 else lab[:29] + "…" for lab in ticks],
+                        rotation=25, ha="right", fontsize=8)
+    fig.legend(handles=[Patch(color=UP, label=tr("cmp_increase", lang)),
+                        Patch(color=DOWN, label=tr("cmp_decrease", lang)),
+                        Patch(color=TOTAL, label=tr("cmp_net_change_legend", lang, ref=text(ref)))],
+               loc="outside right upper", fontsize=8)
     fig.suptitle(tr("cmp_waterfall", lang))
     return fig
 
@@ -232,8 +264,9 @@ def abatement(fr: F, lang: str) -> Figure:
     for f in fams:
         v = p[f].to_numpy()
         lo, hi = np.clip(v, None, 0), np.clip(v, 0, None)
-        ax.bar(x, hi, bottom=pos_b, color=style.family_colour(f), width=0.6, label=pick(FAMILY, f, lang))
-        ax.bar(x, lo, bottom=neg_b, color=style.family_colour(f), width=0.6)
+        up, down = hi > 0, lo < 0  # no zero-height bars (a label over one reads as a bar too thin to see)
+        ax.bar(x[up], hi[up], bottom=pos_b[up], color=style.family_colour(f), width=0.6, label=pick(FAMILY, f, lang))
+        ax.bar(x[down], lo[down], bottom=neg_b[down], color=style.family_colour(f), width=0.6)
         pos_b, neg_b = pos_b + hi, neg_b + lo
     for i, tot in enumerate(p[fams].sum(axis=1).to_numpy() if fams else np.zeros(len(scen))):
         ax.annotate(f"{tot:,.0f}", (i, pos_b[i]), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
@@ -291,7 +324,7 @@ def roadmap_matrix(fr: F, lang: str) -> Figure:
     ax.set_xlim(-0.75, m - 0.5)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xticks(range(m), [text(s) if len(s) <= 24 else text(s[:23]) + "…" for s in scen], rotation=20, ha="right")
-    lab = [f"{text(s)} · {text(nm)}" for s, nm in zip(rows.site, rows.label, strict=True)]
+    lab = [f"{text(site_text(s, lang))} · {text(nm)}" for s, nm in zip(rows.site, rows.label, strict=True)]
     ax.set_yticks(range(n), [x if len(x) <= 45 else x[:44] + "…" for x in lab], fontsize=8)
     ax.tick_params(length=0)
     ax.grid(False)
@@ -299,8 +332,7 @@ def roadmap_matrix(fr: F, lang: str) -> Figure:
         sp.set_visible(False)
     cb = fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8, pad=0.02)
     cb.set_label(tr("cmp_matrix_cbar", lang))
-    cb.locator = MaxNLocator(integer=True)
-    cb.update_ticks()
+    cb.set_ticks(year_ticks(int(lo), int(hi)) if len(years) else [])
     fams = list(dict.fromkeys(rows.family))
     handles = [Patch(facecolor="#F5F5F5", edgecolor="#BDBDBD", hatch="///", label=tr("cmp_not_adopted", lang))]
     handles += [Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams]

@@ -14,7 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..units import CNY_TO_MCNY
 from ..version import __version__
-from .compare_charts import NOT_SOLVED, all_scenarios, reference
+from .compare_causes import sentences
+from .compare_charts import NOT_SOLVED, all_scenarios, reference, site_text
 from .html import TEMPLATES, embedded_font, write_sheets
 from .i18n import COST, FAMILY, KPI, NOTE, STATUS, TEXT, pick, tr
 
@@ -32,6 +33,11 @@ def _num(v, fmt: str = ",.0f") -> str:
 
 def _mcny(v, sign: bool = False) -> str:
     return "" if _nan(v) else format(float(v) * CNY_TO_MCNY, "+,.1f" if sign else ",.1f")
+
+
+def _qty(v) -> str:
+    """A size or volume: whole numbers from 1,000 up, else four significant digits."""
+    return f"{float(v):,.0f}" if abs(float(v)) >= 1000 else f"{float(v):,.4g}"
 
 
 def _pct(v, digits: int = 1) -> str:
@@ -79,6 +85,8 @@ VERDICTS_ZH = [  # the study's verdict phrases (English) in Chinese; unknown phr
     (r"same", "相同"), (r"only in (.+)", r"仅在 \1 中采用"), (r"not in (.+)", r"\1 中未采用"),
     (r"(\d+) years? earlier in (.+)", r"\2 中提前 \1 年"), (r"(\d+) years? later in (.+)", r"\2 中推迟 \1 年"),
     (r"([\d.]+)% larger in (.+)", r"\2 中规模大 \1%"), (r"([\d.]+)% smaller in (.+)", r"\2 中规模小 \1%"),
+    (r"([\d.]+)x the size in (.+)", r"\2 中规模为 \1 倍"), (r"([\d.]+)x the volume in (.+)", r"\2 中采购量为 \1 倍"),
+    (r"([\d.]+)% more volume in (.+)", r"\2 中采购量多 \1%"), (r"([\d.]+)% less volume in (.+)", r"\2 中采购量少 \1%"),
 ]
 
 
@@ -171,7 +179,7 @@ def _roadmap(fr: F, lang: str) -> dict:
         verdicts = [v for s, v in g.verdict.items() if s != ref and s not in bad and str(v) not in ("", "same")]
         if not verdicts:
             continue
-        row = [_cell(str(site)), _cell(str(g.label.iloc[0]))]
+        row = [_cell(site_text(site, lang)), _cell(str(g.label.iloc[0]))]
         for s in scen:
             if s in bad or s not in g.index:
                 row.append(_cell("", "muted"))
@@ -179,14 +187,16 @@ def _roadmap(fr: F, lang: str) -> dict:
                 row.append(_cell(DASH, "muted"))
             else:
                 y, size, unit = g.at[s, "first_year"], g.at[s, "size"], g.at[s, "unit"]
+                if _nan(size) and "volume" in g:  # a purchase: the volume bought over the horizon
+                    size = g.at[s, "volume"]
                 text = "" if _nan(y) else f"{int(y)}"
-                sub = "" if _nan(size) else f"{float(size):,.4g} {'' if _nan(unit) else unit}".strip()
+                sub = "" if _nan(size) else f"{_qty(size)} {'' if _nan(unit) else unit}".strip()
                 row.append(_cell(text, "n", sub))
         row.append(_cell(lines=[x for v in verdicts for x in verdict_text(v, lang)]))
         rows.append((str(site), str(g.label.iloc[0]), row))
     rows.sort(key=lambda x: (x[0], x[1]))
     head = [pick(_COLS, "site", lang), pick(_COLS, "name", lang), *_head(fr, lang), tr("cmp_verdict", lang)]
-    return {"title": tr("cmp_roadmap", lang), "note": tr("cmp_roadmap_note", lang), "header": head,
+    return {"title": tr("cmp_roadmap", lang), "note": tr("cmp_roadmap_note_volume", lang), "header": head,
             "rows": [x[2] for x in rows], "empty": tr("cmp_no_roadmap", lang) if not rows else ""}
 
 
@@ -195,7 +205,7 @@ _COLS = {"site": ("Site", "工厂"), "name": ("Measure", "措施")}
 
 def _common(fr: F, lang: str) -> dict:
     c = fr["common"]
-    items = sorted(f"{s} · {n}" for s, n in zip(c.site.astype(str), _names(c, lang), strict=True))
+    items = sorted(f"{site_text(s, lang)} · {n}" for s, n in zip(c.site.astype(str), _names(c, lang), strict=True))
     return {"title": tr("cmp_common", lang), "entries": items, "empty": tr("cmp_no_common", lang) if not items else ""}
 
 
@@ -215,7 +225,7 @@ def _economics(fr: F, lang: str) -> dict:
     order = {s: i for i, s in enumerate(all_scenarios(fr))}  # scenario order, then cheapest per tonne first
     e = e.assign(_o=e.scenario.astype(str).map(order)).sort_values(["_o", "plan_cost_cny_per_tco2e"],
                                                                               kind="stable")
-    rows = [[_cell(str(r.scenario)), _cell(str(r.site)), _cell(nm), _cell(pick(FAMILY, r.family, lang)),
+    rows = [[_cell(str(r.scenario)), _cell(site_text(r.site, lang)), _cell(nm), _cell(pick(FAMILY, r.family, lang)),
              _cell(_mcny(r.discounted_cost_cny), "n"), _cell(_num(r.abatement_tco2e), "n"),
              _cell(_num(r.plan_cost_cny_per_tco2e), "n"), _cell(_mcny(r.npv_vs_not_adopting_cny), "n"),
              _or_none(_pct(r.irr), r.irr_note, lang), _or_none(_num(r.payback_years, ",.0f"), r.payback_note, lang)]
@@ -267,17 +277,26 @@ def _costs(fr: F, lang: str) -> dict:
     return {"title": tr("cmp_costs", lang), "note": tr("cmp_costs_note", lang), "header": head, "rows": rows}
 
 
+def _causes(fr: F, lang: str) -> dict:
+    sep = "：" if lang == "zh" else ": "
+    entries = [{"scenario": s, "sep": sep, "text": t} for s, t in sentences(fr, lang)]
+    return {"title": tr("cmp_causes", lang), "note": tr("cmp_causes_note", lang), "entries": entries,
+            "empty": tr("cmp_no_causes", lang) if not entries else ""}
+
+
 def write_comparison_html(fr: F, charts: dict[str, list[Path]], out: Path, lang: str, title: str = "") -> Path:
     """comparison_<lang>.html in out."""
     t = {k: tr(k, lang) for k in TEXT if "{" not in TEXT[k][0]}
     ref = reference(fr)
     companies = list(dict.fromkeys(str(c) for c in fr["scenarios"].company if not _nan(c)))
     images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()} for stem, files in charts.items()]
-    sections = [("table", _scenarios(fr, lang)), ("table", _inputs(fr, lang)), ("table", _kpis(fr, lang)),
+    sections = [("table", _scenarios(fr, lang)), ("table", _inputs(fr, lang)), ("causes", _causes(fr, lang)),
+                ("table", _kpis(fr, lang)),
                 ("charts", {"title": tr("charts", lang), "images": images}), ("table", _roadmap(fr, lang)),
                 ("list", _common(fr, lang)), ("table", _economics(fr, lang)), ("table", _costs(fr, lang))]
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    ctx = dict(lang=lang, t=t, title=title or tr("cmp_title", lang), company=" · ".join(companies),
+    title = title or tr("cmp_title_of", lang, labels=tr("cmp_vs", lang).join(all_scenarios(fr)))
+    ctx = dict(lang=lang, t=t, title=title, company=" · ".join(companies),
                reference=tr("cmp_ref_line", lang, ref=ref), sections=sections,
                generated=tr("cmp_generated", lang, version=__version__, n=len(fr["scenarios"]), ref=ref))
     template = env.get_template("comparison.html.j2")

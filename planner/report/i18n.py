@@ -226,3 +226,54 @@ NOTE = {  # why an IRR or a payback is none (measure_economics.csv irr_note / pa
     "rate of return above 10,000%": ("rate of return above 10,000%", "收益率高于10,000%"),
     "never pays back within the horizon": ("never pays back within the horizon", "规划期内无法收回投资"),
 }
+
+
+# scenario comparison, issue 24: the waterfall on one scale from the reference, verdicts by volume, causes
+TEXT.update({
+    "cmp_change_y": ("Change from {ref} (MCNY)", "相对 {ref} 的变化（百万元）"),
+    "cmp_waterfall_panel": ("{ref} → {s}: cash NPV {a:,.1f} → {b:,.1f} MCNY",
+                            "{ref} → {s}：现金净现值 {a:,.1f} → {b:,.1f} 百万元"),
+    "cmp_net_change": ("Net change", "净变化"),
+    "cmp_net_change_legend": ("Net change from {ref}", "相对 {ref} 的净变化"),
+})
+
+# one sentence of cause per compared scenario (planner/report/compare_causes.py)
+TEXT.update({
+    "cmp_causes": ("Why each scenario differs", "各情景差异的原因"),
+    "cmp_title_of": ("{labels}", "情景比较：{labels}"),
+    "cmp_roadmap_note_volume": ("First year of adoption and size of the first build (purchases: the volume bought over "
+                                "the horizon); measures whose adoption, timing, size or volume differs from the "
+                                "reference.", "首次采用年份及首次建设规模（采购类措施：规划期内累计采购量）；"
+                                "仅列出采用与否、时间、规模或采购量与参照情景不同的措施。"),
+    "cmp_no_causes": ("No other feasible scenario, or no abatement per measure in the roadmap frame (an older "
+                      "comparison).", "没有其他可行情景，或路线图数据中没有分措施减排量（旧版比较结果）。"),
+    "cmp_vs": (" vs ", "、"),
+    "cmp_causes_note": ("Measures named by their change in abatement over the horizon (scopes 1+2 market-based + 3, "
+                        "consolidated), purchases also by the volume bought; the changed inputs are in the table "
+                        "above.",
+                        "按规划期内减排量的变化（范围一+二市场法+三，合并口径）列出措施，采购类措施同时比较采购量；改变的输入见上表。"),
+    "cau_sentence": ("{what}, {why}.{effect}", "{what}，{why}。{effect}"),
+    "cau_instead": ("{more} instead of {less}", "以{more}取代{less}"),
+    "cau_same": ("the same measures as {ref}", "与 {ref} 采用相同措施"),
+    "cau_because": ("because {topics}", "原因是{topics}"),
+    "cau_no_inputs": ("with no input changed", "输入未改变"),
+    "cau_effect": (" Cumulative emissions {e:+,.0f} kt, cash NPV {npv:+,.1f} MCNY.",
+                   "累计排放 {e:+,.0f} 千吨，现金净现值 {npv:+,.1f} 百万元。"),
+    "cau_new": ("{name} (new, {b} kt abated)", "{name}（新增，减排 {b} 千吨）"),
+    "cau_dropped": ("{name} (dropped, {a} kt abated)", "{name}（未采用，原减排 {a} 千吨）"),
+    "cau_volume": ("{r:.1f}x the {name} volume ({a} → {b} kt abated)",
+                   "{r:.1f} 倍采购量的{name}（减排 {a} → {b} 千吨）"),
+    "cau_more": ("more {name} ({a} → {b} kt abated)", "更多{name}（减排 {a} → {b} 千吨）"),
+    "cau_less": ("less {name} ({a} → {b} kt abated)", "更少{name}（减排 {a} → {b} 千吨）"),
+    "cau_in_ets": ("the ETS price changed", "碳配额价格改变"),
+    "cau_in_ccer": ("the CCER price changed", "CCER 价格改变"),
+    "cau_in_price": ("the {x} price changed", "{x} 价格改变"),
+    "cau_in_icp": ("the internal carbon price changed", "内部碳价改变"),
+    "cau_in_values": (" ({year}: {a} → {b} CNY/t)", "（{year}年：{a} → {b} 元/吨）"),
+    "cau_in_enabled": ("measure {x} was enabled", "措施 {x} 被启用"),
+    "cau_in_disabled": ("measure {x} was disabled", "措施 {x} 被停用"),
+    "cau_in_measure": ("measure {x} changed", "措施 {x} 参数改变"),
+    "cau_in_target": ("target {x} changed", "目标 {x} 改变"),
+    "cau_in_ets_rules": ("the ETS rules changed", "碳市场规则改变"),
+    "cau_in_other": ("{x} changed", "{x} 改变"),
+})

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..postprocess.macc import MARKET_BASIS
 from ..postprocess.results import SHADOW_CATEGORIES
+from ..schemas.trajectory import interpolate
 
 if TYPE_CHECKING:
     from .compare import Run
@@ -55,16 +56,67 @@ def flatten(node, prefix: str = "") -> dict[str, str]:
     return out
 
 
+def _is_trajectory(v) -> bool:
+    """A {year: number} mapping (a trajectory given by points)."""
+    return isinstance(v, dict) and bool(v) and all(isinstance(k, int) and not isinstance(k, bool) for k in v) \
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v.values())
+
+
+def _number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def leaves(node, prefix: str = "") -> dict[str, object]:
+    """Key path -> raw value as `flatten`, but a trajectory ({year: value}) stays one leaf."""
+    out: dict[str, object] = {}
+    if _is_trajectory(node) and prefix:
+        out[prefix] = node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            if not prefix and k in SKIP_KEYS:
+                continue
+            out.update(leaves(v, f"{prefix}[{k}]" if isinstance(k, int) else (f"{prefix}.{k}" if prefix else str(k))))
+    elif isinstance(node, list) and node and all(isinstance(x, dict) and "id" in x for x in node):
+        for x in node:
+            out.update(leaves({k: v for k, v in x.items() if k != "id"}, f"{prefix}[{x['id']}]"))
+    else:
+        out[prefix] = node
+    return out
+
+
+def _pairs(path: str, a, b) -> list[tuple[str, str, str]]:
+    """(path, reference text, text) where a and b differ. Trajectories are compared by their effective
+    (interpolated) value in every year either side names, so a constant 0 against {2025: 100, ...} reads
+    `[2025]: 0 -> 100`, never as a removal; a key one side lacks entirely is `(absent)` there."""
+    ta, tb = _is_trajectory(a), _is_trajectory(b)
+    if (ta or tb) and (ta or _number(a)) and (tb or _number(b)):
+        years = sorted(set(a if ta else ()) | set(b if tb else ()))
+        va, vb = interpolate(a, years), interpolate(b, years)
+        return [(f"{path}[{y}]", _fmt(va[y]), _fmt(vb[y])) for y in years if va[y] != vb[y]]
+    if ta or tb:  # a trajectory against nothing (or against text): point by point, as given
+        ea = {f"{path}[{y}]": _fmt(float(v)) for y, v in a.items()} if ta else {path: _fmt(a)}
+        eb = {f"{path}[{y}]": _fmt(float(v)) for y, v in b.items()} if tb else {path: _fmt(b)}
+        return [(k, ea.get(k, ABSENT), eb.get(k, ABSENT)) for k in sorted(set(ea) | set(eb))
+                if ea.get(k, ABSENT) != eb.get(k, ABSENT)]
+    fa, fb = flatten(a, path), flatten(b, path)
+    return [(k, fa.get(k, ABSENT), fb.get(k, ABSENT)) for k in sorted(set(fa) | set(fb))
+            if fa.get(k, ABSENT) != fb.get(k, ABSENT)]
+
+
 def input_differences(runs: list[Run]) -> pd.DataFrame:
-    """scenario, path, reference_value, value for every key path that differs from the reference."""
-    ref = flatten(runs[0].scenario.model_dump(mode="python"))
+    """scenario, path, reference_value, value for every key path whose effective value differs from the
+    reference (trajectories interpolated; `(absent)` only where one side has no such key at all)."""
+    ref = leaves(runs[0].scenario.model_dump(mode="python"))
     rows = []
     for r in runs[1:]:
-        cur = flatten(r.scenario.model_dump(mode="python"))
+        cur = leaves(r.scenario.model_dump(mode="python"))
         for path in sorted(set(ref) | set(cur)):
-            a, b = ref.get(path, ABSENT), cur.get(path, ABSENT)
-            if a != b:
-                rows.append((r.label, path, a, b))
+            if path not in cur:
+                rows += [(r.label, k, v, ABSENT) for k, v in flatten(ref[path], path).items()]
+            elif path not in ref:
+                rows += [(r.label, k, ABSENT, v) for k, v in flatten(cur[path], path).items()]
+            else:
+                rows += [(r.label, *x) for x in _pairs(path, ref[path], cur[path])]
     return pd.DataFrame(rows, columns=["scenario", "path", "reference_value", "value"])
 
 
@@ -130,6 +182,17 @@ def kpi_frame(runs: list[Run]) -> pd.DataFrame:
 
 
 # -- roadmap -----------------------------------------------------------------------------------------
+def _ratio(a: float, b: float, label: str, noun: str, more: str, less: str, beyond: float = 0.01) -> str:
+    """"2.3x the volume in B" from 1.5 times up, else "40% more ... in B" / "25% less ... in B"; "" within
+    `beyond`."""
+    if math.isnan(a) or math.isnan(b) or a <= 0 or abs(b / a - 1) <= beyond:
+        return ""
+    r = b / a
+    if r >= 1.5:
+        return f"{r:.1f}x the {noun} in {label}"
+    return f"{abs(r - 1):.0%} {more if r > 1 else less} in {label}"
+
+
 def _verdict(ref: dict | None, cur: dict | None, label: str) -> str:
     if ref is None and cur is None:
         return "same"
@@ -141,20 +204,25 @@ def _verdict(ref: dict | None, cur: dict | None, label: str) -> str:
     dy = int(cur["first_year"] - ref["first_year"])
     if dy:
         parts.append(f"{abs(dy)} year{'s' if abs(dy) > 1 else ''} {'earlier' if dy < 0 else 'later'} in {label}")
-    a, b = ref["size"], cur["size"]
-    if not (math.isnan(a) or math.isnan(b)) and a > 0 and abs(b / a - 1) > 0.01:
-        parts.append(f"{abs(b / a - 1):.0%} {'larger' if b > a else 'smaller'} in {label}")
-    return "; ".join(parts) or "same"
+    parts.append(_ratio(ref["size"], cur["size"], label, "size", "larger", "smaller"))  # first build
+    parts.append(_ratio(ref["volume"], cur["volume"], label, "volume", "more volume", "less volume", 0.05))
+    return "; ".join(p for p in parts if p) or "same"
 
 
 def _adoptions(p) -> dict[tuple[str, str], dict]:
+    """(measure, site) -> name, family, first year, size of the first build, volume bought over the horizon
+    (purchases), unit and horizon abatement (scope 1 + 2 market + 3, consolidated)."""
     out = {}
+    ab = p.abatement[p.abatement.scope.isin(MARKET_BASIS)].groupby("measure").tco2e.sum()  # a company-level
+    # measure's abatement is booked at the sites it serves; a measure id is unique in a scenario
     for (mid, site), g in p.roadmap.sort_values("year", kind="stable").groupby(["measure", "site"], sort=False):
         first = g.iloc[0]
         sized = first.action == "build" and first.unit != "adoption"
+        bought = g[g.action == "purchase"]["size"]
         out[mid, site] = dict(name=first["name"], name_zh=first["name_zh"], family=first.family,
                               first_year=float(first.year), size=float(first["size"]) if sized else math.nan,
-                              unit=first.unit)
+                              volume=float(bought.sum()) if len(bought) else math.nan, unit=first.unit,
+                              abatement_tco2e=float(ab.get(mid, 0.0)))
     return out
 
 
@@ -173,9 +241,11 @@ def roadmap_frames(runs: list[Run]) -> tuple[pd.DataFrame, pd.DataFrame]:
             rows.append(dict(measure=key[0], site=key[1], name=info["name"], name_zh=info["name_zh"],
                              family=info["family"], scenario=r.label, adopted=cur is not None,
                              first_year=cur["first_year"] if cur else math.nan,
-                             size=cur["size"] if cur else math.nan, unit=info["unit"], verdict=verdict))
-    cols = ["measure", "site", "name", "name_zh", "family", "scenario", "adopted", "first_year", "size", "unit",
-            "verdict"]
+                             size=cur["size"] if cur else math.nan, volume=cur["volume"] if cur else math.nan,
+                             unit=info["unit"], abatement_tco2e=cur["abatement_tco2e"] if cur else 0.0,
+                             verdict=verdict))
+    cols = ["measure", "site", "name", "name_zh", "family", "scenario", "adopted", "first_year", "size", "volume",
+            "unit", "abatement_tco2e", "verdict"]
     roadmap = pd.DataFrame(rows, columns=cols)
     common_keys = [k for k in keys if all(k in adopted[r.label] for r in solved)]
     common = pd.DataFrame([dict(measure=k[0], site=k[1], **{c: next(a[k] for a in adopted.values())[c]
