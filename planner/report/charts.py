@@ -6,11 +6,12 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
 from ..units import CNY_TO_MCNY, T_TO_KT
 from . import style
 from .i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
+from .macc_chart import macc  # noqa: F401  (re-exported: charts.macc)
 
 F = dict[str, pd.DataFrame]
 
@@ -160,55 +161,6 @@ def gantt(fr: F, lang: str, by: str = "site") -> Figure:
     return fig
 
 
-def _carbon_price(fr: F) -> list[tuple[int, float]]:
-    a = fr["assumptions"]
-    p = a[(a.group == "price") & (a.item == "ets")].dropna(subset=["year"])
-    if p.empty:
-        return []
-    p = p.sort_values("year")
-    return [(int(p.year.iloc[0]), float(p.value.iloc[0])), (int(p.year.iloc[-1]), float(p.value.iloc[-1]))]
-
-
-def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
-    """Bars of width = abatement and height = cost per tCO2e, cheapest first; ETS price lines."""
-    df = fr["macc"] if kind == "plan" else fr["macc_standalone"]
-    width_col = "abatement_tco2e" if kind == "plan" else "potential_tco2e_per_yr"
-    cost_col = f"{kind}_cost_cny_per_tco2e"
-    df = df.sort_values(cost_col, kind="stable")
-    fig = style.new_figure(11, 5.5)
-    ax = fig.add_subplot()
-    df = df.assign(name=_names(df, lang))
-    x = 0.0
-    for r in df.itertuples():
-        w = getattr(r, width_col) * T_TO_KT
-        h = getattr(r, cost_col)
-        ax.add_patch(Rectangle((x, min(0, h)), w, abs(h), facecolor=style.family_colour(r.family), edgecolor="white",
-                               lw=0.5))
-        if w > 0.015 * max(df[width_col].sum() * T_TO_KT, 1e-9):
-            name = f"{r.site}·{r.name}" if r.site != "company" else r.name
-            name = name if len(name) <= 34 else name[:33] + "…"
-            ax.text(x + w / 2, 0.98, name, rotation=90, ha="center", va="top", fontsize=6, clip_on=True,
-                    transform=ax.get_xaxis_transform())
-        x += w
-    costs = df[cost_col]
-    lo, hi = (min(0.0, costs.min()), max(0.0, costs.max())) if len(df) else (0.0, 1.0)
-    for (year, price), ls in zip(_carbon_price(fr), ("--", ":"), strict=False):
-        ax.axhline(price, color="#C62828", lw=1.2, ls=ls, label=tr("carbon_price", lang, year=year, price=price))
-        hi = max(hi, price)
-    pad = 0.25 * (hi - lo or 1.0)
-    ax.set_xlim(0, max(x, 1e-6))
-    ax.set_ylim(lo - pad, hi + pad)
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_xlabel(tr("macc_x_plan" if kind == "plan" else "macc_x_static", lang))
-    ax.set_ylabel(tr("macc_y_plan" if kind == "plan" else "macc_y_static", lang))
-    ax.set_title(tr("macc_plan" if kind == "plan" else "macc_static", lang))
-    fams = list(dict.fromkeys(df.family))
-    handles = [Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams]
-    ax.legend(handles=handles + ax.get_legend_handles_labels()[0], loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              fontsize=8)
-    return fig
-
-
 def costs(fr: F, lang: str) -> Figure:
     """Stacked nominal costs by category (revenues below zero) and the cumulative discounted cash cost (the
     internal carbon price, a shadow price, is drawn as a bar but kept out of the line)."""
@@ -234,11 +186,27 @@ def costs(fr: F, lang: str) -> Figure:
     ax2.plot(disc.index, disc.to_numpy(), color="black", lw=2, label=tr("cum_disc", lang))
     ax2.set_ylabel(tr("cum_disc", lang))
     ax2.grid(False)
+    share_zero(ax, ax2)
     ax.set_title(tr("costs", lang))
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(1.08, 1.0), fontsize=8)
+    fig.legend(h1 + h2, l1 + l2, loc="outside right upper", fontsize=8)
     return fig
+
+
+def share_zero(ax, ax2) -> None:
+    """Set the y limits of two axes drawn over each other (twinx) so that zero is at the same height on both,
+    each keeping all its data in view."""
+    (a0, a1), (b0, b1) = ax.get_ylim(), ax2.get_ylim()
+    a0, a1, b0, b1 = min(a0, 0.0), max(a1, 0.0), min(b0, 0.0), max(b1, 0.0)
+    # zero's height as a share of the axis: the larger of the two, so both ranges stay in view
+    f = max(-a0 / (a1 - a0) if a1 > a0 else 0.0, -b0 / (b1 - b0) if b1 > b0 else 0.0)
+    if f >= 1.0:
+        ax.set_ylim(a0, 0.0)
+        ax2.set_ylim(b0, 0.0)
+        return
+    ax.set_ylim(-f / (1 - f) * a1, a1)  # a1, b1 > 0 here: an axis with no positive range has f = 1
+    ax2.set_ylim(-f / (1 - f) * b1, b1)
 
 
 def scopes(fr: F, lang: str) -> Figure:
