@@ -10,6 +10,7 @@ from matplotlib.patches import Patch
 
 from ..units import CNY_TO_MCNY, T_TO_KT
 from . import style
+from .compliance_chart import compliance  # noqa: F401  (re-exported: charts.compliance)
 from .i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
 from .macc_chart import macc  # noqa: F401  (re-exported: charts.macc)
 
@@ -245,40 +246,4 @@ def scopes(fr: F, lang: str) -> Figure:
     ax.set_ylabel(tr("scopes_y", lang))
     ax.set_title(tr("scopes", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    return fig
-
-
-def compliance(fr: F, lang: str) -> Figure:
-    """Required vs achieved per target milestone (emission targets as % of base-year coverage; RE share in %),
-    offsets used hatched, met or not."""
-    t = fr["targets"]
-    t = t[t.milestone].sort_values(["year", "target"])
-    fig = style.new_figure(10, max(3.0, 0.7 * len(t) + 1.5))
-    ax = fig.add_subplot()
-    labels = []
-    any_off = False
-    for i, r in enumerate(t.itertuples()):
-        if r.type == "renewable_share":
-            req, ach, off = 100 * r.required, 100 * r.achieved, 0.0
-        else:
-            scale = 100 / r.base if r.base else 0.0
-            req, ach, off = r.required * scale, r.achieved * scale, r.offsets_used * scale
-        ax.barh(i - 0.18, req, 0.34, color=style.TARGET_COLOUR, alpha=0.5,
-                label=tr("required", lang) if i == 0 else None)
-        ax.barh(i + 0.18, ach, 0.34, color=style.PLAN_COLOUR, alpha=0.75,
-                label=tr("achieved", lang) if i == 0 else None)
-        if off > 0:
-            ax.barh(i + 0.18, -off, 0.34, left=ach, facecolor="none", edgecolor=style.OFFSET_COLOUR, hatch="///",
-                    label=tr("offsets", lang) if not any_off else None)
-            any_off = True
-        ok = tr("met", lang) if r.met else tr("unmet", lang)
-        ax.text(max(req, ach) + 1.5, i, ok, va="center", fontsize=9,
-                color="#2E7D32" if r.met else "#C62828")
-        labels.append(f"{r.target} ({r.year})")
-    ax.set_yticks(range(len(labels)), labels)
-    ax.invert_yaxis()
-    ax.set_xlabel(tr("compliance_x", lang))
-    ax.set_title(tr("compliance", lang))
-    if len(t):  # no targets: an empty chart, no legend (matplotlib would warn)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return fig
