@@ -13,7 +13,8 @@ PERIOD_COLOUR = {"valley": "#d8ecd8", "flat": "#ffffff", "peak": "#fbe3c8", "cri
 TEXT = {
     "en": {"title": "Representative day {day} of {year} ({w:.0f} days a year)", "mw": "MW", "soc": "battery SoC, MWh",
            "onsite": "on-site generation", "discharge": "battery discharge", "grid": "grid import",
-           "charge": "battery charge", "export": "export", "hour": "hour", "none": "no battery built"},
+           "charge": "battery charge", "export": "export", "hour": "hour", "none": "no battery built",
+           "valley": "valley tariff", "flat": "flat tariff", "peak": "peak tariff", "critical": "critical peak"},
     "zh": {"title": "{year}年 典型日 {day}（代表每年 {w:.0f} 天）", "mw": "兆瓦", "soc": "储能荷电量（兆瓦时）",
            "onsite": "自发电", "discharge": "储能放电", "grid": "电网购电", "charge": "储能充电", "export": "上网",
            "hour": "小时", "none": "未建储能", "valley": "谷时段", "flat": "平时段", "peak": "峰时段",
