@@ -136,3 +136,15 @@ def test_every_plan_chart_passes_the_chart_check(frames, name):
             for stem, fn in specs:
                 fig = fn(fr, lang)
                 assert problems(fig, ZERO.get(stem.rstrip("_0123456789"), [])) == [], (name, lang, stem)
+
+
+def test_the_chart_check_finds_a_twin_axis_whose_zero_is_out_of_view():
+    with matplotlib.rc_context(style.rc()):
+        fig = style.new_figure(4, 3)
+        ax = fig.add_subplot()
+        ax.bar([0, 1], [-1.0, 5.0])
+        twin = ax.twinx()
+        twin.plot([0, 1], [300, 4000])  # its zero below the figure: the line starts "below" the bars' zero
+        assert any(p.startswith("dual y axes: zeros") for p in problems(fig))
+        style.share_zero(ax, twin)
+        assert problems(fig) == []

@@ -1,11 +1,6 @@
-"""Number formats shared by the report, the workbook and the CLI (issue 24: no '2,024', no '0.8' for 80%, no '-0')."""
+"""Number formats of the report's tables (issue 24: a year never reads '2,024', a share never '0.8' for 80%)."""
 
 from __future__ import annotations
-
-
-def whole(v: float, unit: str = "") -> str:
-    """A rounded amount with thousands separators, never '-0' ('-4e-11 t' -> '0 t')."""
-    return f"{round(v):,}" + (f" {unit}" if unit else "")
 
 
 def percent(share: float) -> str:
