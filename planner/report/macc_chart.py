@@ -145,8 +145,8 @@ def macc(fr: dict[str, pd.DataFrame], lang: str, kind: str = "plan") -> Figure:
     cost_col = f"{kind}_cost_cny_per_tco2e"
     df = df.sort_values(cost_col, kind="stable")
     df = df.assign(name=measure_names(df, lang))
-    fig = style.new_figure(13, max(6.0, 0.2 * len(df) + 2))
-    ax, key = fig.subplots(1, 2, width_ratios=(1.5, 1))
+    fig = style.new_figure(11.5, max(6.0, 0.2 * len(df) + 2))  # the deck fits charts up to 11.5 in wide
+    ax, key = fig.subplots(1, 2, width_ratios=(1.35, 1))
     widths = (df[width_col] * T_TO_KT).to_numpy(float)
     costs = df[cost_col].to_numpy(float)
     total = max(widths.sum(), 1e-6)
