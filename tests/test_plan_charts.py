@@ -73,10 +73,12 @@ def test_macc_names_every_measure_in_full_on_a_visible_bar(frames, kind):
             assert box.width >= 2 and box.height >= 2, (kind, lang, box)
         numbers = sorted(int(t.get_text()) for t in ax.texts)
         assert numbers == list(range(1, len(df) + 1))  # every bar numbered
-        key = "\n".join(t.get_text() for t in fig.axes[1].texts).replace("\n", " ")
+        texts = [t.get_text() for t in fig.axes[1].texts]
+        key = "".join("".join(texts).split())  # names wrap over lines: compare without white space
         names = df.name_zh.fillna(df.name) if lang == "zh" else df.name
-        for name in names:
-            assert " ".join(name.split()) in " ".join(key.split()), (kind, lang, name)  # whole, never cut
+        for name, site in zip(names, df.site, strict=True):
+            assert "".join(name.split()) in key, (kind, lang, name)  # whole, never cut
+            assert site == "company" or any(f"({site})" in t.split("\n")[-1] for t in texts)  # ids unbroken
         assert "…" not in key
         gec = df[df.measure == "gec"].iloc[0]
         assert f"{gec[f'{kind}_cost_cny_per_tco2e']:,.0f}" in key

@@ -3,6 +3,7 @@ its end, and a key beside the curve with every measure's number, cost, abatement
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 
@@ -37,14 +38,15 @@ def _wrap(s: str, ems: float) -> list[str]:
     """Lines of at most `ems` wide (words kept whole where possible; CJK text breaks anywhere)."""
     if _units(s) <= ems:
         return [s]
-    if any(unicodedata.east_asian_width(c) in "WF" for c in s):
+    if any(unicodedata.east_asian_width(c) in "WF" for c in s):  # break between CJK characters, not in a word
         lines, cur = [], ""
-        for c in s:
-            if _units(cur + c) > ems:
-                lines.append(cur)
-                cur = ""
-            cur += c
-        return lines + [cur]
+        for tok in re.findall(r"[!-~]+|\s+|.", s):
+            if cur.strip() and _units(cur + tok) > ems:
+                lines.append(cur.rstrip())
+                cur = tok.lstrip()
+            else:
+                cur += tok
+        return lines + [cur.rstrip()]
     return textwrap.wrap(s, max(8, int(ems / 0.55)), break_on_hyphens=False)
 
 
