@@ -150,3 +150,16 @@ def test_the_chart_check_finds_a_twin_axis_whose_zero_is_out_of_view():
         assert any(p.startswith("dual y axes: zeros") for p in problems(fig))
         style.share_zero(ax, twin)
         assert problems(fig) == []
+
+
+def test_intensity_reduction_reads_the_target_description():
+    from planner.report.compliance_chart import intensity_reduction, reductions
+
+    assert intensity_reduction("2030 target 'S3', scope 3 cat. 1,4 intensity per revenue -25%") == 0.25
+    assert intensity_reduction("2030 target, scopes 1+2 market-based intensity per output -12.5%") == 0.125
+    assert intensity_reduction("2030 target, scopes 1+2 market-based -42%") is None
+    # the demo's scope-3 intensity target: allowed 574 kt (101% of base, revenue grows), achieved 499 kt
+    r = SimpleNamespace(type="intensity", description="... intensity per revenue -25%", base=566000.0,
+                        required=574323.5, achieved=499200.0, net=499200.0)
+    req, gross, net = reductions(r)
+    assert req == pytest.approx(25) and gross == pytest.approx(100 * (1 - 0.75 * 499200 / 574323.5)) == net
