@@ -165,7 +165,7 @@ def run(file: str, root: str | None, out: str | None, time_limit: float | None, 
         click.echo(r.to_string(index=False) if len(r) else "  (no builds)")
         tg = p.targets[p.targets.milestone].copy()
         share = tg.unit == "share"
-        fmt = {True: "{:.1%}".format, False: "{:,.0f} t".format}
+        fmt = {True: "{:.1%}".format, False: lambda v: f"{round(v):,} t"}  # round(): an int, never "-0 t"
         for col in ("required", "achieved", "net"):
             tg[col] = [fmt[bool(sh)](v) for sh, v in zip(share, tg[col], strict=True)]
         click.echo("\nTargets (milestone years):")

@@ -91,7 +91,8 @@ def _thin_labelled_bars(ax: Axes, renderer) -> list[str]:
 
 
 def _twin_zeros(fig: Figure) -> list[str]:
-    """Axes drawn over each other (twinx / twiny) whose value axes both span zero must put it at one pixel."""
+    """Axes drawn over each other (twinx / twiny) must put zero at one pixel when either value axis shows it
+    (a line on a twin axis that leaves its zero out of view reads against the other axis's zero)."""
     out = []
     axes = fig.axes
     for i, a in enumerate(axes):
@@ -100,7 +101,7 @@ def _twin_zeros(fig: Figure) -> list[str]:
                 continue
             for which, k in (("y", 1), ("x", 0)):
                 la, lb = getattr(a, f"get_{which}lim")(), getattr(b, f"get_{which}lim")()
-                if la == lb or not (min(la) <= 0 <= max(la) and min(lb) <= 0 <= max(lb)):
+                if la == lb or not (min(la) <= 0 <= max(la) or min(lb) <= 0 <= max(lb)):
                     continue
                 za = a.transData.transform((0, 0))[k]
                 zb = b.transData.transform((0, 0))[k]

@@ -6,11 +6,13 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
 from ..units import CNY_TO_MCNY, T_TO_KT
 from . import style
+from .compliance_chart import compliance  # noqa: F401  (re-exported: charts.compliance)
 from .i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
+from .macc_chart import macc  # noqa: F401  (re-exported: charts.macc)
 
 F = dict[str, pd.DataFrame]
 
@@ -160,55 +162,6 @@ def gantt(fr: F, lang: str, by: str = "site") -> Figure:
     return fig
 
 
-def _carbon_price(fr: F) -> list[tuple[int, float]]:
-    a = fr["assumptions"]
-    p = a[(a.group == "price") & (a.item == "ets")].dropna(subset=["year"])
-    if p.empty:
-        return []
-    p = p.sort_values("year")
-    return [(int(p.year.iloc[0]), float(p.value.iloc[0])), (int(p.year.iloc[-1]), float(p.value.iloc[-1]))]
-
-
-def macc(fr: F, lang: str, kind: str = "plan") -> Figure:
-    """Bars of width = abatement and height = cost per tCO2e, cheapest first; ETS price lines."""
-    df = fr["macc"] if kind == "plan" else fr["macc_standalone"]
-    width_col = "abatement_tco2e" if kind == "plan" else "potential_tco2e_per_yr"
-    cost_col = f"{kind}_cost_cny_per_tco2e"
-    df = df.sort_values(cost_col, kind="stable")
-    fig = style.new_figure(11, 5.5)
-    ax = fig.add_subplot()
-    df = df.assign(name=_names(df, lang))
-    x = 0.0
-    for r in df.itertuples():
-        w = getattr(r, width_col) * T_TO_KT
-        h = getattr(r, cost_col)
-        ax.add_patch(Rectangle((x, min(0, h)), w, abs(h), facecolor=style.family_colour(r.family), edgecolor="white",
-                               lw=0.5))
-        if w > 0.015 * max(df[width_col].sum() * T_TO_KT, 1e-9):
-            name = f"{r.site}·{r.name}" if r.site != "company" else r.name
-            name = name if len(name) <= 34 else name[:33] + "…"
-            ax.text(x + w / 2, 0.98, name, rotation=90, ha="center", va="top", fontsize=6, clip_on=True,
-                    transform=ax.get_xaxis_transform())
-        x += w
-    costs = df[cost_col]
-    lo, hi = (min(0.0, costs.min()), max(0.0, costs.max())) if len(df) else (0.0, 1.0)
-    for (year, price), ls in zip(_carbon_price(fr), ("--", ":"), strict=False):
-        ax.axhline(price, color="#C62828", lw=1.2, ls=ls, label=tr("carbon_price", lang, year=year, price=price))
-        hi = max(hi, price)
-    pad = 0.25 * (hi - lo or 1.0)
-    ax.set_xlim(0, max(x, 1e-6))
-    ax.set_ylim(lo - pad, hi + pad)
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_xlabel(tr("macc_x_plan" if kind == "plan" else "macc_x_static", lang))
-    ax.set_ylabel(tr("macc_y_plan" if kind == "plan" else "macc_y_static", lang))
-    ax.set_title(tr("macc_plan" if kind == "plan" else "macc_static", lang))
-    fams = list(dict.fromkeys(df.family))
-    handles = [Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams]
-    ax.legend(handles=handles + ax.get_legend_handles_labels()[0], loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              fontsize=8)
-    return fig
-
-
 def costs(fr: F, lang: str) -> Figure:
     """Stacked nominal costs by category (revenues below zero) and the cumulative discounted cash cost (the
     internal carbon price, a shadow price, is drawn as a bar but kept out of the line)."""
@@ -234,10 +187,11 @@ def costs(fr: F, lang: str) -> Figure:
     ax2.plot(disc.index, disc.to_numpy(), color="black", lw=2, label=tr("cum_disc", lang))
     ax2.set_ylabel(tr("cum_disc", lang))
     ax2.grid(False)
+    style.share_zero(ax, ax2)
     ax.set_title(tr("costs", lang))
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(1.08, 1.0), fontsize=8)
+    fig.legend(h1 + h2, l1 + l2, loc="outside right upper", fontsize=8)
     return fig
 
 
@@ -277,40 +231,4 @@ def scopes(fr: F, lang: str) -> Figure:
     ax.set_ylabel(tr("scopes_y", lang))
     ax.set_title(tr("scopes", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    return fig
-
-
-def compliance(fr: F, lang: str) -> Figure:
-    """Required vs achieved per target milestone (emission targets as % of base-year coverage; RE share in %),
-    offsets used hatched, met or not."""
-    t = fr["targets"]
-    t = t[t.milestone].sort_values(["year", "target"])
-    fig = style.new_figure(10, max(3.0, 0.7 * len(t) + 1.5))
-    ax = fig.add_subplot()
-    labels = []
-    any_off = False
-    for i, r in enumerate(t.itertuples()):
-        if r.type == "renewable_share":
-            req, ach, off = 100 * r.required, 100 * r.achieved, 0.0
-        else:
-            scale = 100 / r.base if r.base else 0.0
-            req, ach, off = r.required * scale, r.achieved * scale, r.offsets_used * scale
-        ax.barh(i - 0.18, req, 0.34, color=style.TARGET_COLOUR, alpha=0.5,
-                label=tr("required", lang) if i == 0 else None)
-        ax.barh(i + 0.18, ach, 0.34, color=style.PLAN_COLOUR, alpha=0.75,
-                label=tr("achieved", lang) if i == 0 else None)
-        if off > 0:
-            ax.barh(i + 0.18, -off, 0.34, left=ach, facecolor="none", edgecolor=style.OFFSET_COLOUR, hatch="///",
-                    label=tr("offsets", lang) if not any_off else None)
-            any_off = True
-        ok = tr("met", lang) if r.met else tr("unmet", lang)
-        ax.text(max(req, ach) + 1.5, i, ok, va="center", fontsize=9,
-                color="#2E7D32" if r.met else "#C62828")
-        labels.append(f"{r.target} ({r.year})")
-    ax.set_yticks(range(len(labels)), labels)
-    ax.invert_yaxis()
-    ax.set_xlabel(tr("compliance_x", lang))
-    ax.set_title(tr("compliance", lang))
-    if len(t):  # no targets: an empty chart, no legend (matplotlib would warn)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return fig

@@ -8,12 +8,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from . import style
+
 F = dict[str, pd.DataFrame]
 PERIOD_COLOUR = {"valley": "#d8ecd8", "flat": "#ffffff", "peak": "#fbe3c8", "critical": "#f6c4c4"}
 TEXT = {
     "en": {"title": "Representative day {day} of {year} ({w:.0f} days a year)", "mw": "MW", "soc": "battery SoC, MWh",
            "onsite": "on-site generation", "discharge": "battery discharge", "grid": "grid import",
-           "charge": "battery charge", "export": "export", "hour": "hour", "none": "no battery built"},
+           "charge": "battery charge", "export": "export", "hour": "hour", "none": "no battery built",
+           "valley": "valley tariff", "flat": "flat tariff", "peak": "peak tariff", "critical": "critical peak"},
     "zh": {"title": "{year}年 典型日 {day}（代表每年 {w:.0f} 天）", "mw": "兆瓦", "soc": "储能荷电量（兆瓦时）",
            "onsite": "自发电", "discharge": "储能放电", "grid": "电网购电", "charge": "储能充电", "export": "上网",
            "hour": "小时", "none": "未建储能", "valley": "谷时段", "flat": "平时段", "peak": "峰时段",
@@ -72,7 +75,9 @@ def chart(fr: F, lang: str) -> Figure:
     ax2.grid(False)
     ax2.plot(h, x.battery_soc_mwh, color="#11a579", lw=2, marker=".", label=t["soc"], zorder=3)
     ax2.set_ylabel(t["soc"])
-    ax2.set_ylim(bottom=0)
+    ax2.set_ylim(0, 1.35 * float(x.battery_soc_mwh.max() or 1))  # the same headroom for the legend as the MW axis
+    style.share_zero(ax, ax2)  # SoC zero level with the MW axis's zero
+    ax2.set_yticks([v for v in ax2.get_yticks() if 0 <= v <= ax2.get_ylim()[1]])  # no negative SoC ticks
     text, _first = storage_decision(fr)
     title = t["title"].format(day=day, year=year, w=float(x.day_weight_days.iloc[0]))
     ax.set_title(f"{title}\n{site}: {text or t['none']}", fontsize=10)

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from ..units import CNY_TO_MCNY
 from ..version import __version__
-from . import story, words
+from . import numbers, story, words
 from .i18n import SCOPE, STATUS, TEXT, pick, tr
 from .stable import normalise_zip
 
@@ -62,6 +62,18 @@ def _table(title: str, df: pd.DataFrame, cols: list[str], lang: str) -> dict:
     return {"title": title, "header": [COLUMNS.get(c, (c, c))[i] for c in cols], "rows": rows}
 
 
+def share_as_percent(t: pd.DataFrame) -> pd.DataFrame:
+    """Target rows with the required, achieved and net levels of share targets (renewable electricity) as
+    percentages ('80%'), the others as they are."""
+    cols = [c for c in ("required", "achieved", "net") if c in t]
+    share = t.unit == "share"
+    return t.assign(**{c: [numbers.percent(v) if sh else v for sh, v in zip(share, t[c], strict=True)]
+                       for c in cols})
+
+
+SHARE_FORMAT = "0%"  # Excel's format of a share (renewable-share targets): 0.8 reads 80%
+
+
 def embedded_font(text: str) -> str:
     """The bundled CJK font subset to the characters of `text`, as a base64 WOFF (a few hundred kB), so
     the report renders Chinese on machines with no CJK font and no network."""
@@ -102,11 +114,13 @@ def _tables(plan, lang: str) -> list[dict]:
     ms = plan.targets[plan.targets.milestone]
     desc = {t.id: words.target_description(t, sc, lang) for t in sc.targets}
     ms = ms.assign(description=[desc.get(t, d) for t, d in zip(ms.target, ms.description, strict=True)])
+    ms = share_as_percent(ms)
     sb = plan.sbti.assign(**{c: [words.sbti_cell(v, lang) for v in plan.sbti[c]]
                              for c in ("target", "criterion", "requirement", "value")})
     inv = plan.inventory.assign(source=[words.source(v, lang) for v in plan.inventory.source])
     a = words.assumption_rows(plan.assumptions, lang)
-    a = a.assign(value=[t if t else v for v, t in zip(a.value, a.text, strict=True)])
+    a = a.assign(value=[t if t else numbers.year(v) if i == "base_year" else v
+                        for i, v, t in zip(plan.assumptions["item"], a.value, a.text, strict=True)])
     return [
         _table(tr("roadmap_table", lang), rm, ["year", "site", "name", "action", "size", "unit", "capex_cny",
                                                 "end_year"], lang),
@@ -172,5 +186,18 @@ def write_sheets(frames: dict[str, pd.DataFrame], path: Path, when: datetime | N
             for c in row:
                 if c.data_type == "f":
                     c.data_type = "s"
+        _share_formats(ws)
     wb.save(path)
     return normalise_zip(path, when)
+
+
+def _share_formats(ws) -> None:
+    """Levels of share targets (a `unit` column reading 'share') in percent format."""
+    head = {c.value: c.column for c in ws[1]}
+    if "unit" not in head:
+        return
+    cols = [head[c] for c in ("required", "achieved", "net") if c in head]
+    for row in ws.iter_rows(min_row=2):
+        if row[head["unit"] - 1].value == "share":
+            for j in cols:
+                row[j - 1].number_format = SHARE_FORMAT

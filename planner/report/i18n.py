@@ -277,3 +277,18 @@ TEXT.update({
     "cau_in_ets_rules": ("the ETS rules changed", "碳市场规则改变"),
     "cau_in_other": ("{x} changed", "{x} 改变"),
 })
+
+# plan charts (issue 24): the MACC key, the compliance panels
+TEXT.update({
+    "macc_key_no": ("No.", "序号"),
+    "macc_key_cost": ("CNY/t", "元/吨"),
+    "macc_key_kt": ("kt", "千吨"),
+    "macc_key_kt_yr": ("kt/yr", "千吨/年"),
+    "macc_key_name": ("Measure (site)", "措施（工厂）"),
+    "cmp_reduction": ("Emission targets: reduction from the base year", "排放目标：较基准年减排"),
+    "cmp_reduction_x": ("Reduction from the base year (%; intensity targets: of intensity)",
+                        "较基准年减排比例（%；强度目标：强度降幅）"),
+    "cmp_re": ("Renewable electricity targets", "可再生电力目标"),
+    "cmp_re_x": ("Renewable share of electricity (%)", "可再生电力占比（%）"),
+    "cmp_intensity": ("intensity", "强度"),
+})

@@ -65,3 +65,18 @@ def save(fig: Figure, stem: Path, when: datetime | None = None) -> list[Path]:
     fig.savefig(out[0], dpi=300)
     fig.savefig(out[1], metadata={"Date": when.isoformat() if when else None})
     return out
+
+
+def share_zero(ax, ax2) -> None:
+    """Set the y limits of two axes drawn over each other (twinx) so that zero is at the same height on both,
+    each keeping all its data in view."""
+    (a0, a1), (b0, b1) = ax.get_ylim(), ax2.get_ylim()
+    a0, a1, b0, b1 = min(a0, 0.0), max(a1, 0.0), min(b0, 0.0), max(b1, 0.0)
+    # zero's height as a share of the axis: the larger of the two, so both ranges stay in view
+    f = max(-a0 / (a1 - a0) if a1 > a0 else 0.0, -b0 / (b1 - b0) if b1 > b0 else 0.0)
+    if f >= 1.0:
+        ax.set_ylim(a0, 0.0)
+        ax2.set_ylim(b0, 0.0)
+        return
+    ax.set_ylim(-f / (1 - f) * a1, a1)  # a1, b1 > 0 here: an axis with no positive range has f = 1
+    ax2.set_ylim(-f / (1 - f) * b1, b1)

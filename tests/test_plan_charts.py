@@ -1,0 +1,165 @@
+"""Plan-report charts and formats a client can read unchanged (issue 24): the costs chart's dual axis shares its
+zero, every MACC bar is visible and named in full, compliance reads each target type on its own scale, years,
+shares and zeros print as they should, and every plan chart of every bundled scenario passes the chart check
+(tests/chart_check.py)."""
+
+from __future__ import annotations
+
+import importlib
+from types import SimpleNamespace
+
+import matplotlib
+import pytest
+from chart_check import problems
+from click.testing import CliRunner
+from helpers import ROOT
+from matplotlib.patches import Rectangle
+from openpyxl import load_workbook
+
+import planner
+import planner.cli
+from planner.report import charts, html, style
+
+render = importlib.import_module("planner.report.render")  # the package's name `render` is a function
+OTHERS = ("demo_no_ccus", "demo_high_carbon", "demo_strict", "demo_hourly")
+# quantity axes that must start at zero: (axes index, axis) per chart stem
+ZERO = {"trajectory": [(0, "y")], "macc_standalone": [(0, "x")], "macc_plan": [(0, "x")], "scopes": [(0, "y")]}
+
+
+@pytest.fixture(scope="module")
+def frames(demo_plan):
+    """Scenario name -> result frames: the demo (with its stand-alone MACC) from the session fixture, the other
+    bundled scenarios solved once here at a 2% gap on one thread, without the stand-alone MACC (one forced solve
+    per measure; its chart is drawn by the same code as the plan's MACC, checked on the demo)."""
+    from planner.schemas import load_scenario
+
+    out = {"demo": demo_plan.frames()}
+    for name in OTHERS:
+        sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"mip_rel_gap": 0.02, "threads": 1})})
+        out[name] = planner.plan(sc).frames()
+    return out
+
+
+def _draw(fn, *args):
+    with matplotlib.rc_context(style.rc()):
+        return fn(*args)
+
+
+def test_costs_cumulative_axis_shares_the_left_axis_zero(frames):
+    fr = frames["demo"]
+    fig = _draw(charts.costs, fr, "en")
+    with matplotlib.rc_context(style.rc()):
+        assert problems(fig) == []  # no "dual y axes: zeros ... apart", the axis label clear of the legend
+    ax, ax2 = fig.axes[:2]
+    (z1, z2) = (a.transData.transform((0, 0))[1] for a in (ax, ax2))
+    assert z1 == pytest.approx(z2, abs=0.5)
+    cum = ax2.lines[0].get_ydata()
+    assert cum.min() > 0 and ax2.get_ylim()[0] <= 0  # the line starts above zero: no year looks negative
+
+
+@pytest.mark.parametrize("kind", ["plan", "standalone"])
+def test_macc_names_every_measure_in_full_on_a_visible_bar(frames, kind):
+    fr = frames["demo"]
+    df = fr["macc" if kind == "plan" else "macc_standalone"]
+    for lang in ("en", "zh"):
+        fig = _draw(charts.macc, fr, lang, kind)  # the chart check of every chart: below
+        ax = fig.axes[0]
+        bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+        assert len(bars) == len(df)
+        fig.draw_without_rendering()
+        for p in bars:  # the demo's certificates (8 CNY/t stand-alone) and battery (1.4 kt/yr) included
+            box = p.get_window_extent()
+            assert box.width >= 2 and box.height >= 2, (kind, lang, box)
+        numbers = sorted(int(t.get_text()) for t in ax.texts)
+        assert numbers == list(range(1, len(df) + 1))  # every bar numbered
+        texts = [t.get_text() for t in fig.axes[1].texts]
+        key = "".join("".join(texts).split())  # names wrap over lines: compare without white space
+        names = df.name_zh.fillna(df.name) if lang == "zh" else df.name
+        for name, site in zip(names, df.site, strict=True):
+            assert "".join(name.split()) in key, (kind, lang, name)  # whole, never cut
+            assert site == "company" or any(f"({site})" in t.split("\n")[-1] for t in texts)  # ids unbroken
+        assert "…" not in key
+        gec = df[df.measure == "gec"].iloc[0]
+        assert f"{gec[f'{kind}_cost_cny_per_tco2e']:,.0f}" in key
+
+
+def _bars(ax) -> list[float]:
+    return [p.get_width() for p in ax.patches if isinstance(p, Rectangle) and p.get_facecolor()[3] > 0]
+
+
+def test_compliance_reads_each_target_type_on_its_own_scale(frames):
+    fig = _draw(charts.compliance, frames["demo"], "en")
+    with matplotlib.rc_context(style.rc()):
+        assert problems(fig, [(0, "x"), (1, "x")]) == []
+    em, re_ = fig.axes[:2]  # emission reductions and renewable shares in separate panels
+    assert [t.get_text() for t in em.get_yticklabels()] == [
+        "nt_2030 (2030)", "s3_intensity_2030 (2030, intensity)", "nz_2050 (2050)"]
+    assert [t.get_text() for t in re_.get_yticklabels()] == ["re_2035 (2035)"]
+    # required, achieved gross per target; net zero requires a 100% reduction (not a zero-length bar),
+    # the intensity target its 25% intensity cut (not "101%" of base-year emissions)
+    req = [w for i, w in enumerate(_bars(em)) if i % 2 == 0]
+    assert req[0] == pytest.approx(42) and req[1] == pytest.approx(25) and req[2] == pytest.approx(100)
+    texts = {t.get_text() for t in em.texts}
+    assert {"42%", "25%", "100%", "90% + 10%"} <= texts  # net zero: 90% real, 10% offsets
+    assert [w for i, w in enumerate(_bars(re_)) if i % 2 == 0] == [pytest.approx(80)]
+
+
+def test_base_year_share_targets_and_zero_print_as_they_should(demo_plan, tmp_path, monkeypatch):
+    tables = {t["title"]: t for t in html._tables(demo_plan, "en")}
+    a = tables["Key assumptions"]
+    rows = {r[1]["text"]: r[3]["text"] for r in a["rows"]}
+    assert rows["base year"] == "2024"  # not "2,024"
+    t = tables["Targets"]
+    re_row = next(r for r in t["rows"] if r[0]["text"] == "re_2035")
+    assert [re_row[3]["text"], re_row[4]["text"]] == ["80%", "80%"]  # not "0.8 / 0.8"
+    path = html.write_sheets(demo_plan.frames(), tmp_path / "results.xlsx")
+    ws = load_workbook(path)["targets"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[head.index("target")].value == "re_2035")
+    assert row[head.index("required")].number_format == "0%" and row[head.index("required")].value == 0.8
+    # planner run: the net-zero target's net (-4e-11 t in the demo) prints "0 t", never "-0 t"
+    monkeypatch.setattr("planner.api.plan", lambda *a, **k: SimpleNamespace(
+        summary=demo_plan.summary, roadmap=demo_plan.roadmap, targets=demo_plan.targets, files=[]))
+    res = CliRunner().invoke(planner.cli.main, ["run", str(ROOT / "scenarios" / "demo.yaml"), "--out",
+                                                str(tmp_path / "run")])
+    assert res.exit_code == 0, res.output
+    assert "-0 t" not in res.output and " 0 t" in res.output
+
+
+@pytest.mark.parametrize("name", ["demo", *OTHERS])
+def test_every_plan_chart_passes_the_chart_check(frames, name):
+    fr = frames[name]
+    specs = render.chart_specs(fr)
+    assert {"macc_plan", "costs", "compliance"} <= {s for s, _ in specs}
+    assert ("macc_standalone" in {s for s, _ in specs}) == (name == "demo")
+    for lang in ("en", "zh"):
+        with matplotlib.rc_context(style.rc()):
+            for stem, fn in specs:
+                fig = fn(fr, lang)
+                assert problems(fig, ZERO.get(stem.rstrip("_0123456789"), [])) == [], (name, lang, stem)
+
+
+def test_the_chart_check_finds_a_twin_axis_whose_zero_is_out_of_view():
+    with matplotlib.rc_context(style.rc()):
+        fig = style.new_figure(4, 3)
+        ax = fig.add_subplot()
+        ax.bar([0, 1], [-1.0, 5.0])
+        twin = ax.twinx()
+        twin.plot([0, 1], [300, 4000])  # its zero below the figure: the line starts "below" the bars' zero
+        assert any(p.startswith("dual y axes: zeros") for p in problems(fig))
+        style.share_zero(ax, twin)
+        assert problems(fig) == []
+
+
+def test_intensity_reduction_reads_the_target_description():
+    from planner.report.compliance_chart import intensity_reduction, reductions
+
+    assert intensity_reduction("2030 target 'S3', scope 3 cat. 1,4 intensity per revenue -25%") == 0.25
+    assert intensity_reduction("2030 target, scopes 1+2 market-based intensity per output -12.5%") == 0.125
+    assert intensity_reduction("2030 target, scopes 1+2 market-based -42%") is None
+    # the demo's scope-3 intensity target: allowed 574 kt (101% of base, revenue grows), achieved 499 kt
+    r = SimpleNamespace(type="intensity", description="... intensity per revenue -25%", base=566000.0,
+                        required=574323.5, achieved=499200.0, net=499200.0)
+    req, gross, net = reductions(r)
+    assert req == pytest.approx(25) and gross == pytest.approx(100 * (1 - 0.75 * 499200 / 574323.5)) == net
