@@ -37,6 +37,9 @@ def test_gantt_slides_are_readable_and_cover_the_roadmap_once(fr, lang):
         fig = make()
         assert smallest_pt_on_slide(fig) >= slides.MIN_PT, title
         assert len(fig.axes[0].get_yticklabels()) <= slides.GANTT_ROWS, title
+        boxes = [t.get_window_extent() for t in fig.axes[0].texts if t.get_text().strip()]
+        overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+        assert overlaps == [], title  # a build's label does not run into the next build's
     rm = fr["roadmap"]
     for by in ("site", "family"):
         parts = slides.gantt_parts(fr, by)
@@ -123,7 +126,7 @@ def test_trajectory_titles_lead_with_the_horizon_total(demo_plan, fr):
         name = fr["roadmap"].loc[fr["roadmap"].measure == top, "name"].iloc[0]
         assert name in title
         assert _number(title, r"delivers (\d+)%") == round(100 * by[top] / by.clip(lower=0).sum())
-        assert "Green logistics programme (from 2050)" not in title  # the misleading title
+        assert "Green logistics programme, from 2050" not in title  # the misleading title
 
 
 def test_money_claims_name_their_basis(demo_plan, fr):

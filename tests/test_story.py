@@ -68,9 +68,9 @@ def test_trajectory_takeaway(fr):
     # abatement 2025-2050 in scopes 1 + 2 market: CCUS 5,000 + 450, PV 300, VSD 250 = 6,000 t; CCUS 5,450 / 6,000
     # = 91%, built 2030 (the location-based 999 t is outside the coverage)
     assert story.takeaway("trajectory_1", fr, "en", SITES) == \
-        "CCUS at Tangshan casting plant (from 2030) delivers 91% of the abatement 2025–2050"
+        "CCUS at Tangshan casting plant, from 2030, delivers 91% of the abatement 2025–2050"
     assert story.takeaway("trajectory_1", fr, "zh", SITES) == \
-        "Tangshan casting plant的碳捕集（自2030年起）贡献2025–2050年累计减排量的91%"
+        "Tangshan casting plant的碳捕集自2030年起贡献2025–2050年累计减排量的91%"
     none = {**fr, "abatement": fr["abatement"].assign(tco2e=0.0)}
     assert story.takeaway("trajectory_1", none, "en") == \
         "No abatement 2025–2050: emissions follow business as usual"
@@ -84,7 +84,7 @@ def test_trajectory_takeaway_is_not_led_by_a_last_year_starter(fr):
                         columns=ab.columns)
     ab = pd.concat([ab[ab.year != 2050], last], ignore_index=True)  # 2050: PV alone, 100% of that year
     title = story.takeaway("trajectory_1", {**fr, "abatement": ab}, "en", SITES)
-    assert title == "CCUS at Tangshan casting plant (from 2030) delivers 83% of the abatement 2025–2050"
+    assert title == "CCUS at Tangshan casting plant, from 2030, delivers 83% of the abatement 2025–2050"
 
 
 def test_gantt_takeaways(fr):

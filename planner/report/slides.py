@@ -27,12 +27,16 @@ def scale(w_in: float, h_in: float) -> float:
 
 
 def readable(fig: Figure, min_pt: float = MIN_PT) -> Figure:
-    """Resize a figure to the picture box's aspect (GANTT_W wide) and raise every text to min_pt at slide size."""
+    """A Gantt figure resized to the picture box's aspect (GANTT_W wide), every text raised to min_pt at slide
+    size, and the bar labels (text on a box) on two lines, size over capex, so that a label fits its bar and
+    does not run into the next build's."""
     fig.set_size_inches(GANTT_W, GANTT_W * BOX_H / BOX_W)
     floor = min_pt / scale(GANTT_W, GANTT_W * BOX_H / BOX_W) + 0.05
     for t in fig.findobj(Text):
         if t.get_text().strip() and t.get_fontsize() < floor:
             t.set_fontsize(floor)
+        if t.get_bbox_patch() is not None:
+            t.set_text(t.get_text().replace(", ", "\n"))
     return fig
 
 

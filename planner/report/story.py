@@ -15,8 +15,8 @@ F = dict[str, pd.DataFrame]
 BIG_INVESTMENT_SHARE = 0.10  # a year is a big investment year when its capex is >= 10% of the horizon's capex
 
 S: dict[str, tuple[str, str]] = {
-    "traj": ("{who} (from {year}) delivers {pct} of the abatement {first}–{end}",
-             "{who}（自{year}年起）贡献{first}–{end}年累计减排量的{pct}"),
+    "traj": ("{who}, from {year}, delivers {pct} of the abatement {first}–{end}",
+             "{who}自{year}年起贡献{first}–{end}年累计减排量的{pct}"),
     "traj_none": ("No abatement {first}–{end}: emissions follow business as usual",
                   "{first}–{end}年无减排：排放与基准情景一致"),
     "gantt": ("{n} investments from {first} to {last}; the largest: {who}, {capex} MCNY in {year}",
