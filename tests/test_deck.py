@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
+import matplotlib
 import pytest
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from planner.report import charts, contrast, slides, story
+from planner.report import charts, contrast, slides, story, style
 from planner.report.html import site_names
 
 
@@ -19,7 +20,7 @@ def fr(demo_plan):
 
 
 def _texts(fig) -> list[Text]:
-    fig.canvas.draw()  # constrained layout and tick labels
+    fig.draw_without_rendering()  # constrained layout and tick labels
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
@@ -34,10 +35,11 @@ def test_gantt_slides_are_readable_and_cover_the_roadmap_once(fr, lang):
     gantts = [(title, make) for stem, title, make in slides.chart_slides(fr, lang) if stem.startswith("gantt")]
     assert len(gantts) > 2
     for title, make in gantts:
-        fig = make()
-        assert smallest_pt_on_slide(fig) >= slides.MIN_PT, title
+        with matplotlib.rc_context(style.rc()):  # the deck's fonts
+            fig = make()
+            assert smallest_pt_on_slide(fig) >= slides.MIN_PT, title
+            boxes = [t.get_window_extent() for t in fig.axes[0].texts if t.get_text().strip()]
         assert len(fig.axes[0].get_yticklabels()) <= slides.GANTT_ROWS, title
-        boxes = [t.get_window_extent() for t in fig.axes[0].texts if t.get_text().strip()]
         overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
         assert overlaps == [], title  # a build's label does not run into the next build's
     rm = fr["roadmap"]
@@ -49,7 +51,8 @@ def test_gantt_slides_are_readable_and_cover_the_roadmap_once(fr, lang):
 
 def test_the_full_gantt_would_be_unreadable_on_a_slide(fr):
     """The check is not vacuous: the report's one-figure Gantt, fitted on a slide, has text under 12 pt."""
-    assert smallest_pt_on_slide(charts.gantt(fr, "en", "site")) < slides.MIN_PT
+    with matplotlib.rc_context(style.rc()):
+        assert smallest_pt_on_slide(charts.gantt(fr, "en", "site")) < slides.MIN_PT
 
 
 def _background(ax, t: Text):

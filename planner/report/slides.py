@@ -3,6 +3,7 @@ packed up to GANTT_ROWS rows) and drawn so that their smallest text is at least 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 import pandas as pd
@@ -19,6 +20,7 @@ BOX_W, BOX_H, BOX_TOP = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.6), Inches(1.3
 MIN_PT = 12.0  # smallest text of a Gantt slide, in points at slide size
 GANTT_W = 10.0  # inches: a Gantt figure is drawn at the box's aspect, this wide
 GANTT_ROWS = 9  # rows (measure and site) a Gantt slide holds at MIN_PT
+WRAP = 34  # characters of a Gantt row name a line
 
 
 def scale(w_in: float, h_in: float) -> float:
@@ -37,6 +39,9 @@ def readable(fig: Figure, min_pt: float = MIN_PT) -> Figure:
             t.set_fontsize(floor)
         if t.get_bbox_patch() is not None:
             t.set_text(t.get_text().replace(", ", "\n"))
+    for ax in fig.axes:  # long row names on two lines, so that the bars keep their width
+        names = [textwrap.fill(t.get_text(), WRAP, break_long_words=False) for t in ax.get_yticklabels()]
+        ax.set_yticks(ax.get_yticks(), names, fontsize=floor)
     return fig
 
 
