@@ -7,6 +7,7 @@ import re
 
 import matplotlib
 import pytest
+from chart_check import problems
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
@@ -38,6 +39,7 @@ def test_gantt_slides_are_readable_and_cover_the_roadmap_once(fr, lang):
         with matplotlib.rc_context(style.rc()):  # the deck's fonts
             fig = make()
             assert smallest_pt_on_slide(fig) >= slides.MIN_PT, title
+            assert problems(fig) == [], title  # the shared chart check: no text outside or over other text
             boxes = [t.get_window_extent() for t in fig.axes[0].texts if t.get_text().strip()]
         assert len(fig.axes[0].get_yticklabels()) <= slides.GANTT_ROWS, title
         overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
