@@ -106,7 +106,7 @@ def cases():
             yield "required rows", f"{name}-without-{k}", name, render([r for r in rows if r[j] != k]), col, \
                 "missing required"
     rows = table("gwp.csv")
-    yield "required rows", "gwp-co2-not-1", "gwp.csv", render([rows[0], ["CO2", "2", "1", "1", "x"], *rows[2:]]), \
+    yield "required rows", "gwp-co2-not-1", "gwp.csv", render([rows[0], ["CO2", "2", "1", "1", "x", "x"], *rows[2:]]), \
         r"row 2 \(CO2\)\.AR5", "CO2 is 1"
     rows = table("carriers.csv")
     yield "required rows", "carrier-electricity", "carriers.csv", render(rows + [["electricity", *rows[1][1:]]]), \
@@ -136,11 +136,11 @@ def cases():
         yield "measure library", f"row{n + 1}-unknown-param", "measure_library.csv", render(mutated), \
             r"row \d+ \(\w+\)\.value", "colour"
     yield "measure library", "kind-changes", "measure_library.csv", render(rows + [[rows[1][ti], "ccus", "lifetime",
-                                                                                    "10", "", ""]]), \
+                                                                                    "10", "", "", ""]]), \
         ROW_COL, "has kind"
     yield "measure library", "duplicate-param", "measure_library.csv", render(rows + [rows[1]]), ROW_COL, "duplicate"
     yield "measure library", "negative-lifetime", "measure_library.csv", render(
-        rows + [["tx", "efficiency", "lifetime", "-5", "", ""]]), r"row \d+ \(tx\)\.value", "lifetime"
+        rows + [["tx", "efficiency", "lifetime", "-5", "", "", ""]]), r"row \d+ \(tx\)\.value", "lifetime"
 
 
 CASES = list(cases())
@@ -215,3 +215,25 @@ if __name__ == "__main__":
     for cls, n in sorted(Counter(c[0] for c in CASES).items()):
         print(f"{cls:20s} {n:5d}")
     print(f"{'total':20s} {len(CASES):5d}")
+
+
+@pytest.mark.parametrize("file", ["carriers.csv", "grid_factors.csv", "gwp.csv", "prices.csv", "measure_library.csv"])
+def test_every_library_source_has_its_chinese_text(file, tmp_path, monkeypatch):
+    """Issue 24: every row with a source has a source_zh (the Chinese report's text); a copy with one left
+    empty, or one on a row without a source, names the file, the row and the column."""
+    rows = table(file)
+    head = rows[0]
+    s, z = head.index("source"), head.index("source_zh")
+    assert all(bool(r[s].strip()) == bool(r[z].strip()) for r in rows[1:] if r)
+    n = next(i for i, r in enumerate(rows) if i and r and r[s].strip())
+    rows[n][z] = ""
+    monkeypatch.setenv("PLANNER_DATA", str(broken_copy(tmp_path, file, render(rows))))
+    with pytest.raises(InputError, match=rf"row {n + 1}\.source_zh: expected the Chinese text"):
+        load_library()
+
+
+def test_a_library_without_chinese_sources_is_refused(tmp_path, monkeypatch):
+    rows = [r[:-1] for r in table("prices.csv") if r]
+    monkeypatch.setenv("PLANNER_DATA", str(broken_copy(tmp_path, "prices.csv", render(rows))))
+    with pytest.raises(InputError, match=r"missing column\(s\) source_zh"):
+        load_library()

@@ -14,16 +14,19 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from planner.report import charts, story, write_report
+from planner.report import charts, write_report
 from planner.report.deck import SLIDE_DPI
 from planner.report.html import write_excel, write_html
 from planner.report.render import chart_specs
+from planner.report.slides import chart_slides
 
 # units, chemical formulas, acronyms and product names that are the same in a Chinese report
 ALLOWED_WORDS = {
     "tCO2e", "tCO2", "CO2e", "CO2", "CH4", "N2O", "HFC-134a", "NF3", "SF6", "CNY", "MCNY", "MWh", "MW", "MW_th",
     "kW", "kt", "yr", "Nm3", "SBTi", "NPV", "BAU", "ETS", "CCUS", "CCER", "GEC", "PPA", "ISO", "GWP", "AR5", "LFP",
-    "PV", "planner", "factor_index", "grid", "factors", "UTC",
+    "PV", "planner", "UTC",
+    # units and acronyms of the data library's citations (in its Chinese source texts, docs/report.md)
+    "GJ", "TJ", "kg", "kcal", "kWh", "kWp", "Wh", "GB", "IPCC", "SM", "ECN", "LED", "LBNL", "COP", "IEA",
 }
 
 
@@ -55,13 +58,12 @@ def english_words(text: str, allowed_phrases: set[str]) -> list[str]:
 
 
 def scenario_text(plan) -> set[str]:
-    """Scenario text (company, names, ids) and data-source citations: may stay in their original language."""
+    """The scenario's own text (company, names, description) and ids (site, measure, target): may stay as written.
+    Data-library sources, grid regions and capex-index names are not in it: they have Chinese texts (issue 24)."""
     sc = plan.scenario
     out = {sc.company, sc.name, sc.description or ""}
-    out |= {s.id for s in sc.sites} | {s.name for s in sc.sites if s.name} | {s.grid_region for s in sc.sites}
-    out |= {m.id for m in sc.measures} | {t.id for t in sc.targets} | {t.name for t in sc.targets if t.name}
-    out |= {str(x) for x in plan.assumptions.source} | {str(x) for x in plan.sbti.source}
-    return out | set(sc.trajectories.capex_index)
+    out |= {s.id for s in sc.sites} | {s.name for s in sc.sites if s.name}
+    return out | {m.id for m in sc.measures} | {t.id for t in sc.targets} | {t.name for t in sc.targets if t.name}
 
 
 def deck_text(path: Path) -> list[tuple[str, str]]:
@@ -87,12 +89,14 @@ def test_zh_report_charts_and_deck_have_no_generated_english(demo_plan, demo_rep
     allowed = scenario_text(demo_plan)
     parser = _Text()
     parser.feed((demo_report / "report_zh.html").read_text(encoding="utf-8"))
-    assert english_words("\n".join(parser.parts), allowed) == []
+    page = "\n".join(parser.parts)
+    assert english_words(page, allowed) == []
     for svg in sorted((demo_report / "charts").glob("*_zh.svg")):  # each text element is named in a comment
         comments = " ".join(re.findall(r"<!-- (.*?) -->", svg.read_text(encoding="utf-8")))
         assert english_words(comments, allowed) == [], svg.name
     for title, text in deck_text(demo_report / "deck_zh.pptx"):
         assert english_words(text, allowed) == [], title
+    assert "5,500 大卡动力煤，秦皇岛，2025年均价" in page and "Qinhuangdao" not in page  # library source in Chinese
     # the English report does use the English codes (the check is not vacuous)
     parser = _Text()
     parser.feed((demo_report / "report_en.html").read_text(encoding="utf-8"))
@@ -126,9 +130,11 @@ def test_a_run_stamp_is_visible_and_dates_the_files(demo_plan, tmp_path):
 
 def test_deck_reopens_with_the_expected_slides(demo_plan, demo_report):
     fr = demo_plan.frames()
-    stems = [s for s, _ in chart_specs(fr)]
     sites = {s.id: s.name for s in demo_plan.scenario.sites}
     for lang in ("en", "zh"):
+        charts_ = chart_slides(fr, lang, sites)
+        assert {s for s, _, _ in charts_} == {s for s, _ in chart_specs(fr)}  # every chart, Gantts over slides
+        stems = [s for s, _, _ in charts_]
         prs = Presentation(str(demo_report / f"deck_{lang}.pptx"))
         slides = list(prs.slides)
         titles = [t for t, _ in deck_text(demo_report / f"deck_{lang}.pptx")]
@@ -136,7 +142,7 @@ def test_deck_reopens_with_the_expected_slides(demo_plan, demo_report):
         assert n_assumptions >= 1 and len(slides) == 2 + len(stems) + 1 + n_assumptions
         assert demo_plan.scenario.company in titles[0]
         assert titles[1] == ("Headline: the decisions that matter" if lang == "en" else "要点：关键决策")
-        assert titles[2:2 + len(stems)] == [story.takeaway(s, fr, lang, sites) for s in stems]
+        assert titles[2:2 + len(stems)] == [t for _, t, _ in charts_]
         for slide in slides[2:2 + len(stems)]:
             pics = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
             assert len(pics) == 1
@@ -198,3 +204,26 @@ def test_cli_report_format_pptx_and_stamp(tmp_path):
     first = deck_text(tmp_path / "o" / "deck_en.pptx")[0][1]
     assert re.search(r"; run \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", first)
     assert "1 of 1 target milestones met, without offsets" in [t for t, _ in deck_text(tmp_path / "o" / "deck_en.pptx")]
+
+
+def test_summary_cards_say_what_the_emission_figures_cover(demo_plan, tmp_path):
+    """Issue 24: total emissions rise (scope 3 grows) next to 'all targets met'; the cards say the total covers
+    scopes 1+2+3 and show, per target coverage, the emissions its targets constrain and their change."""
+    html = write_html(demo_plan, {}, tmp_path, "en").read_text(encoding="utf-8")
+    parser = _Text()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    fr = demo_plan.frames()
+    bau, em = fr["bau"], fr["emissions"]
+    b0 = bau[(bau.year == 2024) & (bau.scope != "scope2_location")].tco2e.sum()
+    e1 = em[(em.year == 2050) & (em.scope != "scope2_location")].plan_tco2e.sum()
+    assert f"{b0:,.0f} → {e1:,.0f} tCO2e ({100 * (e1 - b0) / b0:+.0f}%)" in text
+    assert "Total emissions 2024 → 2050, scopes 1+2+3 (market-based), all sites" in text
+    s12 = ["scope1", "scope2_market"]
+    b = bau[(bau.year == 2024) & bau.scope.isin(s12)].tco2e.sum()
+    e = em[(em.year == 2050) & em.scope.isin(s12)].plan_tco2e.sum()
+    assert f"{b:,.0f} → {e:,.0f} tCO2e ({100 * (e - b) / b:+.0f}%)" in text
+    assert "covered by nt_2030, nz_2050" in text and "covered by s3_intensity_2030 (intensity target)" in text
+    assert "All targets met" not in text  # the old card, with no word of what it covers
+    zh = write_html(demo_plan, {}, tmp_path, "zh").read_text(encoding="utf-8")
+    assert "目标 nt_2030、nz_2050 的覆盖范围" in zh

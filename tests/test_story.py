@@ -65,13 +65,26 @@ def fr() -> dict[str, pd.DataFrame]:
 
 
 def test_trajectory_takeaway(fr):
-    # 2050 abatement in scopes 1 + 2 market: 450 + 300 + 250 = 1,000 t; CCUS 450 / 1,000 = 45%, built 2030
+    # abatement 2025-2050 in scopes 1 + 2 market: CCUS 5,000 + 450, PV 300, VSD 250 = 6,000 t; CCUS 5,450 / 6,000
+    # = 91%, built 2030 (the location-based 999 t is outside the coverage)
     assert story.takeaway("trajectory_1", fr, "en", SITES) == \
-        "CCUS at Tangshan casting plant from 2030 delivers 45% of 2050 abatement"
+        "CCUS at Tangshan casting plant, from 2030, delivers 91% of the abatement 2025–2050"
     assert story.takeaway("trajectory_1", fr, "zh", SITES) == \
-        "Tangshan casting plant的碳捕集自2030年起贡献2050年减排量的45%"
+        "Tangshan casting plant的碳捕集自2030年起贡献2025–2050年累计减排量的91%"
     none = {**fr, "abatement": fr["abatement"].assign(tco2e=0.0)}
-    assert story.takeaway("trajectory_1", none, "en") == "No abatement in 2050: emissions follow business as usual"
+    assert story.takeaway("trajectory_1", none, "en") == \
+        "No abatement 2025–2050: emissions follow business as usual"
+
+
+def test_trajectory_takeaway_is_not_led_by_a_last_year_starter(fr):
+    """Issue 24: a measure that starts in the last year and does all of that year's abatement ('delivers 100%
+    of 2050 abatement') does not lead when others did the work over the horizon."""
+    ab = fr["abatement"]
+    last = pd.DataFrame([(2050, "pv", "renewables", "east", "scope2_market", "electricity", 1000.0)],
+                        columns=ab.columns)
+    ab = pd.concat([ab[ab.year != 2050], last], ignore_index=True)  # 2050: PV alone, 100% of that year
+    title = story.takeaway("trajectory_1", {**fr, "abatement": ab}, "en", SITES)
+    assert title == "CCUS at Tangshan casting plant, from 2030, delivers 83% of the abatement 2025–2050"
 
 
 def test_gantt_takeaways(fr):
@@ -83,10 +96,28 @@ def test_gantt_takeaways(fr):
     assert story.takeaway("gantt_by_family", fr, "zh") == "碳捕集利用与封存占总投资的80%（250.0百万元中的200.0百万元）"
 
 
+def test_gantt_slide_takeaways(fr):
+    """A Gantt slide of one site or some families says only what that slide shows."""
+    # Suzhou plant: VSD 10 MCNY in 2025 and PV 40 MCNY in 2026 (the company's certificates are elsewhere)
+    assert story.gantt_site(fr, "en", "east", SITES) == \
+        "Suzhou plant: 2 investments from 2025 to 2026, 50.0 MCNY; the largest: Rooftop PV, 40.0 MCNY in 2026"
+    assert story.gantt_site(fr, "zh", "east", SITES) == \
+        "Suzhou plant：2025–2026年共2项投资，50.0百万元；最大一项：屋顶光伏，2026年投资40.0百万元"
+    assert story.gantt_site(fr, "en", "north", SITES) == \
+        "Tangshan casting plant: one investment, CCUS, 200.0 MCNY in 2030"
+    assert story.gantt_site(fr, "en", "company", SITES) == "Company-wide: purchases only, no investment"
+    # efficiency 10 + renewables 40 = 50 of 250 MCNY = 20%; the larger is renewables
+    assert story.gantt_families(fr, "en", ["efficiency", "renewables"]) == \
+        "Energy efficiency, On-site renewables: 20% of the plan's capex (50.0 of 250.0 MCNY); the largest: " \
+        "On-site renewables"
+    assert story.gantt_families(fr, "en", ["green_power"]) == \
+        "Green power and certificates: purchases only, no investment"
+
+
 def test_macc_takeaways(fr):
     # stand-alone: VSD -600 and PV -50 are below zero: 2 of 3; the cheapest is VSD
     assert story.takeaway("macc_standalone", fr, "en", SITES) == \
-        "2 of 3 measures save money at their potential; the cheapest: VSD at Suzhou plant at -600 CNY/t"
+        "Stand-alone at full potential, 2 of 3 measures save money; the cheapest: VSD at Suzhou plant at -600 CNY/t"
     # plan: below the 2050 ETS price of 350: VSD 2,000 + PV 3,000 + certificates 1,000 of 11,000 t = 54.5%
     assert story.takeaway("macc_plan", fr, "en") == \
         "55% of the plan's abatement costs less than the 2050 ETS price of 350 CNY/t"
@@ -112,15 +143,15 @@ def test_headline(fr):
         # 10% of 250 MCNY = 25: 2025 (10) is below, 2026 (40 = 16%) is the first big year
         "First big investment year: 2026, 40.0 MCNY (16% of all capex): Rooftop PV at Suzhou plant",
         # negative cost per tonne: PV (3,000 t) and VSD (2,000 t), largest abatement first
-        "2 measures pay for themselves (negative cost per tonne): Rooftop PV at Suzhou plant, VSD at Suzhou plant; "
-        "together 5 ktCO2e over the horizon",
+        "In the plan, 2 of 4 adopted measures pay for themselves (negative plan cost per tonne): Rooftop PV at Suzhou "
+        "plant, VSD at Suzhou plant; together 5 ktCO2e over the horizon",
         "Offsets cover 0.5 ktCO2e of target nz in 2050, 5% of its base-year emissions",
         "All 2 target milestones are met",
     ]
     zh = story.headline(fr, "zh", SITES)
     assert zh[0] == "最大单项投资：Tangshan casting plant的碳捕集，2030年投资200.0百万元"
-    assert zh[2] == ("2项措施自身即可盈利（每吨减排成本为负）：Suzhou plant的屋顶光伏、Suzhou plant的电机变频；"
-                     "规划期内合计减排5千吨CO2e")
+    assert zh[2] == ("规划中，4项已采用措施中有2项自身即可盈利（规划每吨减排成本为负）：Suzhou plant的屋顶光伏、"
+                     "Suzhou plant的电机变频；规划期内合计减排5千吨CO2e")
 
 
 def test_headline_without_offsets_or_savings_and_with_a_miss(fr):
@@ -128,7 +159,7 @@ def test_headline_without_offsets_or_savings_and_with_a_miss(fr):
     tg.loc[tg.year == 2050, "met"] = False
     fr = {**fr, "targets": tg, "macc": fr["macc"].assign(plan_cost_cny_per_tco2e=10.0)}
     h = story.headline(fr, "en", SITES)
-    assert h[2:] == ["No measure pays for itself at the scenario's prices",
+    assert h[2:] == ["In the plan, no adopted measure pays for itself at the scenario's prices",
                      "1 of 2 target milestones are not met: nz (2050)"]
 
 

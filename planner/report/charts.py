@@ -11,6 +11,7 @@ from matplotlib.patches import Patch
 from ..units import CNY_TO_MCNY, T_TO_KT
 from . import style
 from .compliance_chart import compliance  # noqa: F401  (re-exported: charts.compliance)
+from .contrast import text_on
 from .i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
 from .macc_chart import macc  # noqa: F401  (re-exported: charts.macc)
 
@@ -124,12 +125,16 @@ def _runs(years: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def gantt(fr: F, lang: str, by: str = "site") -> Figure:
-    """One bar per adopted measure and site, adoption to end of life; reinvestments show as new bars."""
+def gantt(fr: F, lang: str, by: str = "site", only: list[str] | None = None) -> Figure:
+    """One bar per adopted measure and site, adoption to end of life; reinvestments show as new bars. `only`:
+    the rows whose `by` (site or family) is one of these (a deck slide); one site drops the site from the labels."""
     r = fr["roadmap"]
     end = int(fr["costs"].year.max())
     site = r.site.where(r.site != "company", tr("company", lang))
-    rows = r.assign(label=site + " · " + _names(r, lang)).sort_values([by, "measure", "year"], kind="stable")
+    one_site = only is not None and by == "site" and len(only) == 1
+    r = r.assign(label=_names(r, lang) if one_site else site + " · " + _names(r, lang))
+    rows = r[r[by].isin(only)] if only is not None else r
+    rows = rows.sort_values([by, "measure", "year"], kind="stable")
     labels = list(dict.fromkeys(rows.label))
     fig = style.new_figure(11, max(3.0, 0.38 * len(labels) + 1.4))
     ax = fig.add_subplot()
@@ -147,8 +152,8 @@ def gantt(fr: F, lang: str, by: str = "site") -> Figure:
             ax.barh(i, b.end_year - b.year + 1, left=b.year, height=0.6, color=colour, edgecolor="white")
             size = "" if b.unit == "adoption" else f"{amount(b.size)} {b.unit}, "
             label = f"{size}{amount(b.capex_cny * CNY_TO_MCNY)} {tr('mcny', lang)}"
-            ax.text(b.year + 0.2, i, label, va="center", fontsize=7,
-                    color="white" if b.end_year - b.year >= 6 else "black")
+            ax.text(b.year + 0.2, i, label, va="center", fontsize=7, color=text_on(colour),  # on its bar's
+                    bbox={"facecolor": colour, "edgecolor": "none", "pad": 0.5})  # colour where it runs past the end
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(end + 1, color="grey", lw=0.8, ls=":")

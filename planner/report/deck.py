@@ -19,12 +19,12 @@ from ..version import __version__
 from . import story, style, words
 from .html import COLUMNS, site_names
 from .i18n import LANGS, tr
-from .render import chart_specs
+from .slides import BOX_TOP, SLIDE_H, SLIDE_W, chart_slides, scale
 from .stable import FIXED_TIME, normalise_zip
 
-SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 SLIDE_DPI = 150  # charts are 10-11 in wide: about 1,600 px, sharp on a 1080p projector and light in the file
 ROWS_PER_SLIDE = 14
+LONG_TITLE = 70  # characters: a longer title is set at 20 pt, not 24, to stay within two lines
 GREEN = RGBColor(0x1B, 0x3A, 0x2F)
 EA_FONT = "Microsoft YaHei"  # East Asian typeface of the text (Chinese); Latin text keeps the theme font
 TITLE = {"en": "Decarbonisation roadmap", "zh": "脱碳路线图"}
@@ -55,14 +55,14 @@ def _title_only(prs, title: str):
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
     shape = slide.shapes.title
     shape.left, shape.top, shape.width, shape.height = Inches(0.5), Inches(0.25), SLIDE_W - Inches(1.0), Inches(1.0)
-    _text(shape.text_frame, title, 24, bold=True, colour=GREEN)
+    _text(shape.text_frame, title, 24 if len(title) <= LONG_TITLE else 20, bold=True, colour=GREEN)
     return slide
 
 
-def _chart_png(fn, fr, lang: str) -> tuple[bytes, float, float]:
+def _chart_png(make) -> tuple[bytes, float, float]:
     """A chart drawn at slide resolution: (PNG bytes, width and height in inches)."""
     with matplotlib.rc_context(style.rc()):
-        fig = fn(fr, lang)
+        fig = make()
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=SLIDE_DPI)
     w, h = fig.get_size_inches()
@@ -71,10 +71,9 @@ def _chart_png(fn, fr, lang: str) -> tuple[bytes, float, float]:
 
 def _picture(slide, png: bytes, w_in: float, h_in: float) -> None:
     """The image fitted into the area under the title, centred, aspect kept."""
-    box_w, box_h, top = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.6), Inches(1.35)
-    scale = min(box_w / Inches(w_in), box_h / Inches(h_in))
-    w, h = Emu(int(Inches(w_in) * scale)), Emu(int(Inches(h_in) * scale))
-    slide.shapes.add_picture(io.BytesIO(png), Emu(int((SLIDE_W - w) / 2)), top, w, h)
+    k = scale(w_in, h_in)
+    w, h = Emu(int(Inches(w_in) * k)), Emu(int(Inches(h_in) * k))
+    slide.shapes.add_picture(io.BytesIO(png), Emu(int((SLIDE_W - w) / 2)), BOX_TOP, w, h)
 
 
 def _table(slide, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
@@ -156,9 +155,8 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
         para = box.paragraphs[0] if k == 0 else box.add_paragraph()
         para.space_after = Pt(12)
         _font(para.add_run(), f"{k + 1}. {line}", 20)
-    for stem, fn in chart_specs(fr):
-        slide = _title_only(prs, story.takeaway(stem, fr, lang, sites))
-        _picture(slide, *_chart_png(fn, fr, lang))
+    for _stem, title, make in chart_slides(fr, lang, sites):
+        _picture(_title_only(prs, title), *_chart_png(make))
     header, rows = target_rows(plan, lang)
     _table(_title_only(prs, tr("targets_table", lang)), header, rows, [1.6, 5.0, 0.8, 1.3, 1.3, 1.3, 0.9])
     header, rows = assumption_rows(plan, lang)

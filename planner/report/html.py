@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from ..units import CNY_TO_MCNY
 from ..version import __version__
 from . import numbers, story, words
+from .cards import emission_cards
 from .i18n import SCOPE, STATUS, TEXT, pick, tr
 from .stable import normalise_zip
 
@@ -142,17 +143,11 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str, when: 
     if when is not None:
         t["generated"] += tr("stamped", lang, time=when.strftime("%Y-%m-%d %H:%M:%S UTC"))
     gap = "n/a" if s["gap"] is None else f"{s['gap']:.2e}"
-    em = plan.emissions
-    end = sc.horizon.end
     kpis = [
         {"label": tr("cash_npv", lang), "value": f"{s['cash_npv_cny'] * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"},
         {"label": tr("objective", lang), "value": f"{s['objective_cny'] * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"},
         {"label": tr("capex", lang), "value": f"{s['total_capex_cny'] * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}"},
-        {"label": f"{tr('emissions_path', lang)} {sc.base_year}",
-         "value": f"{sum(v for k, v in s['base_year_tco2e'].items() if k != 'scope2_location'):,.0f} tCO2e"},
-        {"label": f"{tr('emissions_path', lang)} {end}",
-         "value": f"{em[(em.year == end) & (em.scope != 'scope2_location')].plan_tco2e.sum():,.0f} tCO2e"},
-        {"label": tr("targets_met", lang), "value": tr("yes" if s["targets_met"] else "no", lang)},
+        *emission_cards(plan.frames(), lang),
         {"label": tr("status", lang), "value": f"{pick(STATUS, s['status'], lang)} ({tr('gap_short', lang)} {gap})"},
     ]
     images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()}

@@ -15,15 +15,26 @@ F = dict[str, pd.DataFrame]
 BIG_INVESTMENT_SHARE = 0.10  # a year is a big investment year when its capex is >= 10% of the horizon's capex
 
 S: dict[str, tuple[str, str]] = {
-    "traj": ("{who} from {year} delivers {pct} of {end} abatement", "{who}自{year}年起贡献{end}年减排量的{pct}"),
-    "traj_none": ("No abatement in {end}: emissions follow business as usual", "{end}年无减排：排放与基准情景一致"),
+    "traj": ("{who}, from {year}, delivers {pct} of the abatement {first}–{end}",
+             "{who}自{year}年起贡献{first}–{end}年累计减排量的{pct}"),
+    "traj_none": ("No abatement {first}–{end}: emissions follow business as usual",
+                  "{first}–{end}年无减排：排放与基准情景一致"),
     "gantt": ("{n} investments from {first} to {last}; the largest: {who}, {capex} MCNY in {year}",
               "{first}–{last}年共{n}项投资；最大一项：{who}，{year}年投资{capex}百万元"),
     "gantt_family": ("{family} takes {pct} of the capex ({capex} of {total} MCNY)",
                      "{family}占总投资的{pct}（{total}百万元中的{capex}百万元）"),
     "gantt_none": ("No investment: the plan relies on purchases only", "无投资：规划仅依靠采购"),
-    "macc_sa": ("{k} of {n} measures save money at their potential; the cheapest: {who} at {cost} CNY/t",
-                "{n}项措施中有{k}项在其减排潜力下节省成本；最经济的是{who}，{cost}元/吨"),
+    "gantt_site": ("{site}: {n} investments from {first} to {last}, {total} MCNY; the largest: {name}, {capex} MCNY "
+                   "in {year}",
+                   "{site}：{first}–{last}年共{n}项投资，{total}百万元；最大一项：{name}，{year}年投资{capex}百万元"),
+    "gantt_site_one": ("{site}: one investment, {name}, {capex} MCNY in {year}",
+                       "{site}：一项投资，{name}，{year}年投资{capex}百万元"),
+    "gantt_site_none": ("{site}: purchases only, no investment", "{site}：仅采购，无投资"),
+    "gantt_fams": ("{families}: {pct} of the plan's capex ({capex} of {total} MCNY); the largest: {family}",
+                   "{families}：占规划总投资的{pct}（{total}百万元中的{capex}百万元）；最大：{family}"),
+    "gantt_fams_none": ("{families}: purchases only, no investment", "{families}：仅采购，无投资"),
+    "macc_sa": ("Stand-alone at full potential, {k} of {n} measures save money; the cheapest: {who} at {cost} CNY/t",
+                "单独按全部潜力实施时，{n}项措施中有{k}项节省成本；最经济的是{who}，{cost}元/吨"),
     "macc_plan": ("{pct} of the plan's abatement costs less than the {year} ETS price of {price} CNY/t",
                   "规划减排量中{pct}的成本低于{year}年碳价{price}元/吨"),
     "macc_plan_neg": ("{pct} of the plan's abatement has a negative cost", "规划减排量中{pct}的成本为负"),
@@ -41,10 +52,11 @@ S: dict[str, tuple[str, str]] = {
                   "最大单项投资：{who}，{year}年投资{capex}百万元"),
     "h_first_big": ("First big investment year: {year}, {capex} MCNY ({pct} of all capex): {names}",
                     "首个大额投资年份：{year}年，投资{capex}百万元（占总投资{pct}）：{names}"),
-    "h_negative": ("{k} measures pay for themselves (negative cost per tonne): {names}; together {kt} ktCO2e "
-                   "over the horizon",
-                   "{k}项措施自身即可盈利（每吨减排成本为负）：{names}；规划期内合计减排{kt}千吨CO2e"),
-    "h_no_negative": ("No measure pays for itself at the scenario's prices", "按情景价格，没有自身即可盈利的措施"),
+    "h_negative": ("In the plan, {k} of {n} adopted measures pay for themselves (negative plan cost per tonne): "
+                   "{names}; together {kt} ktCO2e over the horizon",
+                   "规划中，{n}项已采用措施中有{k}项自身即可盈利（规划每吨减排成本为负）：{names}；规划期内合计减排{kt}千吨CO2e"),
+    "h_no_negative": ("In the plan, no adopted measure pays for itself at the scenario's prices",
+                      "按情景价格，规划中没有自身即可盈利的已采用措施"),
     "h_offsets": ("Offsets cover {kt} ktCO2e of target {target} in {year}, {pct} of its base-year emissions",
                   "碳信用抵消目标 {target} 在{year}年的{kt}千吨CO2e，占其基准年排放的{pct}"),
     "h_no_offsets": ("No offsets: every target is met by real reductions", "未使用碳信用：所有目标均通过实际减排达成"),
@@ -52,6 +64,7 @@ S: dict[str, tuple[str, str]] = {
     "h_targets_unmet": ("{k} of {n} target milestones are not met: {which}", "{n}个目标节点中{k}个未达成：{which}"),
     "more": ("{names} and {k} more", "{names}等{n}项"),
     "at": ("{name} at {site}", "{site}的{name}"),
+    "company_wide": ("Company-wide", "公司层面"),
 }
 
 
@@ -88,17 +101,18 @@ def _names(rows: pd.DataFrame, lang: str, sites: dict[str, str] | None = None, k
 
 
 def trajectory(fr: F, lang: str, group: tuple[bool, str, str], sites: dict[str, str] | None = None) -> str:
-    """The measure with the largest share of the last year's abatement in the coverage, and when it starts."""
+    """The measure with the largest share of the coverage's abatement summed over the horizon (not one year's:
+    a measure that starts in the last year would take all of it), and its first year."""
     ab = _filter(fr["abatement"], group)
-    end = int(fr["emissions"].year.max())
-    last = ab[ab.year == end].groupby("measure").tco2e.sum()
-    total = float(last.sum())
-    if total <= 0 or last.max() <= 0:
-        return say("traj_none", lang, end=end)
-    mid = last.idxmax()
+    first, end = int(fr["emissions"].year.min()), int(fr["emissions"].year.max())
+    by = ab.groupby("measure").tco2e.sum()
+    total = float(by.clip(lower=0).sum())
+    if total <= 0 or by.max() <= 0:
+        return say("traj_none", lang, first=first, end=end)
+    mid = by.idxmax()
     rm = fr["roadmap"][fr["roadmap"].measure == mid]
     return say("traj", lang, who=who(next(rm.itertuples()), lang, sites), year=int(rm.year.min()),
-               pct=pct(last[mid] / total), end=end)
+               pct=pct(by[mid] / total), first=first, end=end)
 
 
 def gantt(fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
@@ -118,6 +132,33 @@ def gantt_family(fr: F, lang: str) -> str:
         return say("gantt_none", lang)
     return say("gantt_family", lang, family=pick(FAMILY, by.index[0], lang), pct=pct(by.iloc[0] / by.sum()),
                capex=mcny(by.iloc[0]), total=mcny(by.sum()))
+
+
+def gantt_site(fr: F, lang: str, site: str, sites: dict[str, str] | None = None) -> str:
+    """A Gantt slide of one site: its investments, their span and total, and its largest."""
+    name = say("company_wide", lang) if site == "company" else (sites or {}).get(site, site)
+    rm = fr["roadmap"]
+    b = rm[(rm.site == site) & (rm.action == "build")]
+    if b.empty:
+        return say("gantt_site_none", lang, site=name)
+    top = next(b.sort_values(["capex_cny", "year"], ascending=[False, True], kind="stable").itertuples())
+    kw = dict(site=name, name=_name(top, lang), capex=mcny(top.capex_cny), year=int(top.year))
+    if len(b) == 1:
+        return say("gantt_site_one", lang, **kw)
+    return say("gantt_site", lang, n=len(b), first=int(b.year.min()), last=int(b.year.max()),
+               total=mcny(b.capex_cny.sum()), **kw)
+
+
+def gantt_families(fr: F, lang: str, families: list[str]) -> str:
+    """A Gantt slide of some families: their share of the plan's capex and the largest of them."""
+    names = ("、" if lang == "zh" else ", ").join(pick(FAMILY, f, lang) for f in families)
+    b = fr["roadmap"][fr["roadmap"].action == "build"]
+    by = b[b.family.isin(families)].groupby("family").capex_cny.sum().sort_values(ascending=False, kind="stable")
+    total = float(b.capex_cny.sum())
+    if by.empty or by.sum() <= 0 or total <= 0:
+        return say("gantt_fams_none", lang, families=names)
+    return say("gantt_fams", lang, families=names, pct=pct(by.sum() / total), capex=mcny(by.sum()),
+               total=mcny(total), family=pick(FAMILY, by.index[0], lang))
 
 
 def macc_standalone(fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
@@ -207,7 +248,7 @@ def headline(fr: F, lang: str, sites: dict[str, str] | None = None) -> list[str]
     m = fr["macc"]
     neg = m[m.plan_cost_cny_per_tco2e < 0].sort_values("abatement_tco2e", ascending=False, kind="stable")
     if len(neg):
-        out.append(say("h_negative", lang, k=len(neg), names=_names(neg, lang, sites),
+        out.append(say("h_negative", lang, k=len(neg), n=len(m), names=_names(neg, lang, sites),
                        kt=f"{neg.abatement_tco2e.sum() * T_TO_KT:,.0f}"))
     else:
         out.append(say("h_no_negative", lang))

@@ -40,10 +40,20 @@ UNIT = {
     "share": ("share", "比例"),
 }
 ASSUMPTION_SOURCE = {
-    "scenario": ("scenario", "情景设定"), "scenario grid.factors": ("scenario grid.factors", "情景设定 grid.factors"),
+    "scenario": ("scenario", "情景设定"), "scenario grid.factors": ("scenario grid.factors", "情景设定的电网因子"),
     "MEE/NBS regional factor x factor_index": ("MEE/NBS regional factor x factor_index",
-                                               "生态环境部/国家统计局区域电网因子 × factor_index"),
+                                               "生态环境部/国家统计局区域电网因子 × 情景设定的因子指数"),
     "MEE/NBS national residual": ("MEE/NBS national residual", "生态环境部/国家统计局全国剩余电网因子"),
+    "IPCC; data/gwp.csv": ("IPCC; data/gwp.csv", "IPCC 评估报告（数据库的全球变暖潜势表）"),
+    "GHG Protocol ch. 3": ("GHG Protocol ch. 3", "温室气体核算体系企业标准 第3章"),
+}
+REGION = {  # grid regions of data/grid_factors.csv
+    "Central": "华中", "East": "华东", "North": "华北", "Northeast": "东北", "Northwest": "西北", "South": "南方",
+    "Southwest": "西南", "national": "全国", "national_residual": "全国剩余电网", "fossil_only": "化石能源电力",
+}
+CAPEX_INDEX = {  # usual names of trajectories.capex_index (scenario ids: others are shown as they are)
+    "pv": "光伏", "battery": "储能电池", "heat_pump": "热泵", "wind": "风电", "electrolyser": "电解槽",
+    "ccus": "碳捕集利用与封存", "boiler": "锅炉", "led": "照明",
 }
 
 SBTI_CRITERION = {
@@ -124,15 +134,17 @@ def assumption_item(group: str, item: str, lang: str) -> str:
         return carrier(item, lang)
     if lang == "en":
         return item.replace("national_residual", "national residual")
+    if group == "capex_index":
+        return CAPEX_INDEX.get(item, item)
     m = re.fullmatch(r"(\S+) \((.+)\) location", item)
     if m:
-        return f"{m[1]}（{m[2]}）位置法"
+        return f"{m[1]}（{REGION.get(m[2], m[2])}）位置法"
     m = re.fullmatch(r"(\S+) market \(unclaimed\)", item)
     if m:
         return f"{m[1]} 市场法（未声明绿电部分）"
     m = re.fullmatch(r"grid factor (\S+) \((location|market)\)", item)
     if m:
-        region = "全国剩余电网" if m[1] == "national_residual" else m[1]
+        region = REGION.get(m[1], m[1])
         return f"电网排放因子 {region}（{'位置法' if m[2] == 'location' else '市场法'}）"
     return item  # a scenario identifier (capex index name)
 
@@ -145,7 +157,17 @@ def assumption_rows(df, lang: str):
         item=[assumption_item(g, it, lang) for g, it in zip(df.group, df["item"], strict=True)],
         text=[assumption_text(t, lang) for t in df.text],
         unit=[unit(u, lang) for u in df.unit],
-        source=[pick(ASSUMPTION_SOURCE, s, lang) for s in df.source])
+        source=[source_text(s, lang) for s in df.source])
+
+
+def source_text(src: str, lang: str) -> str:
+    """An assumption's source: a generated one (ASSUMPTION_SOURCE), else a data-library citation, in Chinese from
+    the library's `source_zh` column (as written when the library has none)."""
+    if src in ASSUMPTION_SOURCE or lang == "en" or not isinstance(src, str):
+        return pick(ASSUMPTION_SOURCE, src, lang)
+    from ..schemas.library import load_library
+
+    return load_library().sources_zh.get(src, src)
 
 
 def assumption_text(t: str, lang: str) -> str:

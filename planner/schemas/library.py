@@ -1,6 +1,8 @@
 """The bundled data library (data/*.csv): GWPs, carriers, grid factors, prices, measure templates.
 
-Every default row has a `source` column; rows marked ASSUMPTION are assumptions, not published figures.
+Every default row has a `source` column; rows marked ASSUMPTION are assumptions, not published figures. Each file
+also has a `source_zh` column, the source in Chinese for the Chinese report: a row has a `source_zh` exactly when it
+has a `source` (docs/report.md#chinese-report).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import io
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -55,6 +57,7 @@ class Library:
     prices: pd.DataFrame  # index item, columns unit, value, year, source
     templates: dict[str, dict]  # template id -> {param: value} (including kind)
     template_sources: pd.DataFrame
+    sources_zh: dict[str, str] = field(default_factory=dict)  # source -> its Chinese text (`source_zh`)
 
     def gwp_of(self, gas: str, gwp_set: str) -> float:
         """GWP100 of a gas in a set (AR4/AR5/AR6)."""
@@ -94,12 +97,14 @@ REQUIRED_REGIONS = ("national_residual",)  # default market-based factor
 REQUIRED_PRICES = ("electricity", "export_electricity", "ets", "ccer", "gec", "ppa_premium")
 MAX_GWP = 1e6  # the largest GWP100 in AR6 is ~25,000 (SF6)
 MAX_DATA_ROWS = 100_000
+ZH_COLUMN = "source_zh"  # in every file with a source: the source in Chinese
 
 
 class _Table:
     """One CSV file of the library read into checked rows; errors name the file, the row and the column."""
 
     def __init__(self, name: str, columns: tuple[str, ...]):
+        columns = columns + (ZH_COLUMN,) if "source" in columns else columns
         self.path = data_dir() / name
         self.file = str(self.path)
         data = read_bytes(self.path, self.file, "CSV file of the data library")
@@ -137,6 +142,22 @@ class _Table:
                 raise InputError(self.file, f"row {n}", f"expected {len(head)} fields ({','.join(head)}), got "
                                  f"{len(rec)} (truncated or misquoted line?)")
             self.rows.append((n, dict(zip(head, rec, strict=True))))
+        self.zh = self._sources_zh(head)
+
+    def _sources_zh(self, head: list[str]) -> dict[str, str]:
+        """source -> source_zh of the rows; a row has one exactly when it has a source, and one source has one
+        Chinese text."""
+        out: dict[str, str] = {}
+        if "source" not in head:
+            return out
+        for n, r in self.rows:
+            en, zh = r["source"].strip(), r[ZH_COLUMN].strip()
+            if bool(en) != bool(zh):
+                self.fail(n, "", ZH_COLUMN, "expected the Chinese text of the row's source" if en else
+                          "a Chinese source text on a row without a source")
+            if en and out.setdefault(en, zh) != zh:
+                self.fail(n, "", ZH_COLUMN, f"the source {en[:40]!r} has another Chinese text on an earlier row")
+        return out
 
     def fail(self, n: int, label: str, col: str, message: str):
         raise InputError(self.file, f"row {n} ({label}).{col}" if label else f"row {n}.{col}", message)
@@ -180,8 +201,9 @@ def _require(t: _Table, col: str, have: set[str], need: tuple[str, ...], why: st
         raise InputError(t.file, col, f"missing required {col}(s) {', '.join(missing)}{why}")
 
 
-def _gwp() -> pd.DataFrame:
+def _gwp(zh: dict[str, str]) -> pd.DataFrame:
     t = _Table("gwp.csv", ("gas", "AR4", "AR5", "AR6", "source"))
+    zh.update(t.zh)
     seen: set[str] = set()
     rows = []
     for n, r in t.rows:
@@ -194,9 +216,10 @@ def _gwp() -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("gas")
 
 
-def _carriers() -> dict[str, Carrier]:
+def _carriers(zh: dict[str, str]) -> dict[str, Carrier]:
     t = _Table("carriers.csv", ("carrier", "unit", "mwh_per_unit", "co2_t_per_mwh", "ch4_kg_per_mwh",
                                 "n2o_kg_per_mwh", "scope", "default_efficiency", "source"))
+    zh.update(t.zh)
     seen: set[str] = set()
     out = {}
     for n, r in t.rows:
@@ -212,8 +235,9 @@ def _carriers() -> dict[str, Carrier]:
     return out
 
 
-def _grid() -> pd.DataFrame:
+def _grid(zh: dict[str, str]) -> pd.DataFrame:
     t = _Table("grid_factors.csv", ("region", "year", "tco2_per_mwh", "source"))
+    zh.update(t.zh)
     seen: set[tuple[str, int]] = set()
     rows = []
     for n, r in t.rows:
@@ -228,8 +252,9 @@ def _grid() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _prices(carriers: dict[str, Carrier]) -> pd.DataFrame:
+def _prices(carriers: dict[str, Carrier], zh: dict[str, str]) -> pd.DataFrame:
     t = _Table("prices.csv", ("item", "unit", "value", "year", "source"))
+    zh.update(t.zh)
     seen: set[str] = set()
     rows = []
     for n, r in t.rows:
@@ -241,8 +266,9 @@ def _prices(carriers: dict[str, Carrier]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("item")
 
 
-def _templates() -> tuple[dict[str, dict], pd.DataFrame]:
+def _templates(zh: dict[str, str]) -> tuple[dict[str, dict], pd.DataFrame]:
     t = _Table("measure_library.csv", ("template", "kind", "param", "value", "unit", "source"))
+    zh.update(t.zh)
     templates: dict[str, dict] = {}
     where: dict[tuple[str, str], int] = {}
     for n, r in t.rows:
@@ -282,12 +308,13 @@ def _templates() -> tuple[dict[str, dict], pd.DataFrame]:
 
 @lru_cache(maxsize=4)
 def _load(folder: str) -> Library:
-    gwp = _gwp()
-    carriers = _carriers()
-    grid = _grid()
-    prices = _prices(carriers)
-    templates, lib = _templates()
-    return Library(gwp, carriers, grid, prices, templates, lib)
+    zh: dict[str, str] = {}
+    gwp = _gwp(zh)
+    carriers = _carriers(zh)
+    grid = _grid(zh)
+    prices = _prices(carriers, zh)
+    templates, lib = _templates(zh)
+    return Library(gwp, carriers, grid, prices, templates, lib, zh)
 
 
 def load_library() -> Library:

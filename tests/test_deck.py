@@ -1,0 +1,147 @@
+"""The deck's chart slides (issue 24): the Gantt charts split over slides at a readable size, bar labels readable
+on their bar colour, and every slide title (takeaway) true of the frame its chart draws."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pytest
+from chart_check import problems
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from planner.report import charts, contrast, slides, story, style
+from planner.report.html import site_names
+
+
+@pytest.fixture(scope="module")
+def fr(demo_plan):
+    return demo_plan.frames()
+
+
+def _texts(fig) -> list[Text]:
+    fig.draw_without_rendering()  # constrained layout and tick labels
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def smallest_pt_on_slide(fig) -> float:
+    """Smallest font size of a figure's text, in points once the figure is fitted on the slide."""
+    w, h = fig.get_size_inches()
+    return min(t.get_fontsize() for t in _texts(fig)) * slides.scale(w, h)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_gantt_slides_are_readable_and_cover_the_roadmap_once(fr, lang):
+    gantts = [(title, make) for stem, title, make in slides.chart_slides(fr, lang) if stem.startswith("gantt")]
+    assert len(gantts) > 2
+    for title, make in gantts:
+        with matplotlib.rc_context(style.rc()):  # the deck's fonts
+            fig = make()
+            assert smallest_pt_on_slide(fig) >= slides.MIN_PT, title
+            assert problems(fig) == [], title  # the shared chart check: no text outside or over other text
+            boxes = [t.get_window_extent() for t in fig.axes[0].texts if t.get_text().strip()]
+        assert len(fig.axes[0].get_yticklabels()) <= slides.GANTT_ROWS, title
+        overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+        assert overlaps == [], title  # a build's label does not run into the next build's
+    rm = fr["roadmap"]
+    for by in ("site", "family"):
+        parts = slides.gantt_parts(fr, by)
+        keys = [k for p in parts for k in p]
+        assert sorted(keys) == sorted(rm[by].unique()) and len(keys) == len(set(keys))
+
+
+def test_the_full_gantt_would_be_unreadable_on_a_slide(fr):
+    """The check is not vacuous: the report's one-figure Gantt, fitted on a slide, has text under 12 pt."""
+    with matplotlib.rc_context(style.rc()):
+        assert smallest_pt_on_slide(charts.gantt(fr, "en", "site")) < slides.MIN_PT
+
+
+def _background(ax, t: Text):
+    """The colour behind a text: its own box, else the bar under its anchor, else white."""
+    box = t.get_bbox_patch()
+    if box is not None:
+        return box.get_facecolor()
+    x, y = t.get_position()
+    for p in ax.patches:
+        if isinstance(p, Rectangle) and p.get_x() <= x <= p.get_x() + p.get_width() \
+                and p.get_y() <= y <= p.get_y() + p.get_height():
+            return p.get_facecolor()
+    return "white"
+
+
+@pytest.mark.parametrize("by", ["site", "family"])
+def test_gantt_bar_labels_contrast_with_their_background(fr, by):
+    ax = charts.gantt(fr, "en", by).axes[0]
+    labels = [t for t in ax.texts if t.get_text().strip()]
+    assert len(labels) > 20
+    for t in labels:
+        bg = _background(ax, t)
+        assert contrast.ratio(t.get_color(), bg[:3] if not isinstance(bg, str) else bg) >= contrast.MIN_RATIO, \
+            t.get_text()
+
+
+def test_text_on_picks_the_readable_colour():
+    assert contrast.text_on("#F9A825") == contrast.DARK  # renewables yellow: black text, not white
+    assert contrast.text_on("#455A64") == contrast.LIGHT
+    assert contrast.ratio(contrast.LIGHT, "#F9A825") < 2.5  # white on yellow, as before: unreadable
+
+
+def _number(title: str, pattern: str) -> float:
+    m = re.search(pattern, title)
+    assert m, (pattern, title)
+    return float(m.group(1).replace(",", ""))
+
+
+def test_site_gantt_titles_are_true_of_their_site(demo_plan, fr):
+    sites = site_names(demo_plan.scenario)
+    rm = fr["roadmap"]
+    for (site,) in slides.gantt_parts(fr, "site"):
+        title = story.gantt_site(fr, "en", site, sites)
+        b = rm[(rm.site == site) & (rm.action == "build")]
+        assert title.startswith("Company-wide" if site == "company" else sites[site])
+        if len(b) > 1:
+            assert _number(title, r"(\d+) investments") == len(b)
+            assert _number(title, r"investments from \d+ to \d+, ([\d,.]+) MCNY") == \
+                pytest.approx(b.capex_cny.sum() / 1e6, abs=0.051)
+            assert _number(title, r"the largest: .*, ([\d,.]+) MCNY") == pytest.approx(b.capex_cny.max() / 1e6,
+                                                                                     abs=0.051)
+
+
+def test_family_gantt_titles_are_true_of_their_families(fr):
+    b = fr["roadmap"][fr["roadmap"].action == "build"]
+    shares = []
+    for fams in slides.gantt_parts(fr, "family"):
+        title = story.gantt_families(fr, "en", fams)
+        mine = b[b.family.isin(fams)].capex_cny.sum()
+        if mine > 0:
+            assert _number(title, r"\(([\d,.]+) of") == pytest.approx(mine / 1e6, abs=0.051)
+            shares.append(mine)
+    assert sum(shares) == pytest.approx(b.capex_cny.sum())  # the slides' parts add up to the plan's capex
+
+
+def test_trajectory_titles_lead_with_the_horizon_total(demo_plan, fr):
+    """Each trajectory title names the measure with the largest abatement summed over the horizon in its
+    coverage (what the wedges show), with its share; not the last year's."""
+    sites = site_names(demo_plan.scenario)
+    for i, g in enumerate(charts.coverage_groups(fr)):
+        title = story.takeaway(f"trajectory_{i + 1}", fr, "en", sites)
+        by = charts._filter(fr["abatement"], g).groupby("measure").tco2e.sum()
+        top = by.idxmax()
+        name = fr["roadmap"].loc[fr["roadmap"].measure == top, "name"].iloc[0]
+        assert name in title
+        assert _number(title, r"delivers (\d+)%") == round(100 * by[top] / by.clip(lower=0).sum())
+        assert "Green logistics programme, from 2050" not in title  # the issue's misleading title
+
+
+def test_money_claims_name_their_basis(demo_plan, fr):
+    """'Pay for themselves' (headline) counts the plan MACC, 'save money' (stand-alone MACC slide) the
+    stand-alone MACC: each says so and each count is of its own frame."""
+    sites = site_names(demo_plan.scenario)
+    head = [h for h in story.headline(fr, "en", sites) if "pay for themselves" in h][0]
+    m = fr["macc"]
+    assert head.startswith(f"In the plan, {(m.plan_cost_cny_per_tco2e < 0).sum()} of {len(m)} adopted measures")
+    sa = fr["macc_standalone"]
+    title = story.takeaway("macc_standalone", fr, "en", sites)
+    assert title.startswith(f"Stand-alone at full potential, {(sa.standalone_cost_cny_per_tco2e < 0).sum()} of "
+                            f"{len(sa)} measures save money")
