@@ -49,7 +49,7 @@ def test_a_base_year_the_library_lacks_is_in_the_assumptions_and_the_summary():
     # the factor used is the one the baseline used (factor_index 1 in the base year)
     assert p.inventory is not None
     zh = words.assumption_rows(a, "zh")
-    assert list(zh["item"]) == ["电网排放因子 East（位置法）", "电网排放因子 全国剩余电网（市场法）"]
+    assert list(zh["item"]) == ["电网排放因子 华东（位置法）", "电网排放因子 全国剩余电网（市场法）"]
     assert list(zh.text) == ["2024-2025年采用2023年因子（数据库缺该年）"] * 2
     assert list(words.assumption_rows(a, "en").text) == ["2023 factor used for 2024-2025 (no library row)"] * 2
 
