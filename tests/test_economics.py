@@ -60,7 +60,8 @@ def test_the_takeaway_quotes_the_stand_alone_cost_per_tonne():
                                                              potential_tco2e_per_yr=1.0)
     fr = {"macc": macc, "macc_standalone": sa}
     text = story.macc_standalone(fr, "en")
-    assert "1 of 3 measures save money" in text and "B" in text and "-3 CNY/t" in text  # the stand-alone cost, by its name
+    # the stand-alone cost, by its name
+    assert "1 of 3 measures save money" in text and "B" in text and "-3 CNY/t" in text
 
 
 # -- 2. NPV, IRR and payback on one series -------------------------------------------------------------
