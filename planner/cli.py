@@ -206,6 +206,8 @@ def compare(items: tuple[str, ...], ref: str | None, labels: tuple[str, ...], ou
                 click.echo(f"{r.label}: {r.status}: {'; '.join(r.shortfalls)}")
         click.echo(k.to_string())
         changed = c.roadmap[(c.roadmap.verdict != "") & (c.roadmap.verdict != "same")]
+        if c.runs[0].plan is None:
+            click.echo(f"\nno roadmap verdicts: the reference {c.reference} has no plan ({c.runs[0].status})")
         click.echo(f"\nroadmap differences: {len(changed)}; common to all: {len(c.common)} measures")
         for row in changed.itertuples():
             click.echo(f"  {row.measure} ({row.site}): {row.verdict}")

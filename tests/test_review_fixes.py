@@ -61,3 +61,23 @@ def test_a_solver_failure_is_not_blamed_on_the_time_limit(tmp_path, monkeypatch,
     other = "not for lack of time" if advice.startswith("raise") else "raise solver.time_limit"
     assert other not in str(exc.value)
 
+
+
+@pytest.mark.usefixtures("testlib")
+def test_no_roadmap_verdict_against_a_reference_without_a_plan():
+    """An infeasible reference has no roadmap: "only in B" would read as a difference (review of issue 23)."""
+    from helpers import efficiency, scenario
+
+    from planner.studies.compare import compare
+
+    bad = scenario(name="impossible", measures=[efficiency()],
+                   targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
+                             "reduction": 0.5}])
+    ok = scenario(measures=[efficiency()], targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False,
+                                                                                           "scope2": "location"},
+                                                     "reduction": 0.05}])
+    c = compare([bad, ok])
+    assert c.runs[0].plan is None and set(c.roadmap.scenario) == {"micro"} and len(c.roadmap)
+    assert (c.roadmap.verdict == "").all()
+    again = compare([ok, bad])  # the other way round the reference's measures are compared as before
+    assert set(again.roadmap.scenario) == {"micro"}

@@ -237,7 +237,8 @@ def roadmap_frames(runs: list[Run]) -> tuple[pd.DataFrame, pd.DataFrame]:
         info = next(a[key] for a in adopted.values() if key in a)
         for r in solved:
             cur = adopted[r.label].get(key)
-            verdict = "" if r.label == ref else _verdict(adopted.get(ref, {}).get(key), cur, r.label)
+            # no verdict against a reference without a plan (infeasible): "only in B" would read as a difference
+            verdict = "" if r.label == ref or ref not in adopted else _verdict(adopted[ref].get(key), cur, r.label)
             rows.append(dict(measure=key[0], site=key[1], name=info["name"], name_zh=info["name_zh"],
                              family=info["family"], scenario=r.label, adopted=cur is not None,
                              first_year=cur["first_year"] if cur else math.nan,
