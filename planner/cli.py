@@ -116,13 +116,19 @@ def report(file: str, root: str | None, out: str | None, lang: str, fmt: str, st
     """Solve a scenario and write charts, an offline HTML report and an Excel workbook, or a slide deck."""
     from .api import plan
     from .schemas import load_scenario
+    from .studies.standalone_macc import Background
 
+    macc = None
     try:
         sc = load_scenario(file, root)
         d = _out_dir(out, sc.name)
+        macc = Background(sc)  # the stand-alone MACC needs only the scenario: solved meanwhile on the other core
         p = plan(sc)
     except PlannerError as exc:
+        if macc is not None:
+            macc.close()
         _fail(exc)
+    p.macc_standalone = macc.result()
     _write_report(p, d, lang, fmt, stamp)
 
 

@@ -33,8 +33,11 @@ def demo_report(demo_plan, tmp_path_factory):
     rec = LogRecords()
     logging.getLogger("matplotlib").addHandler(rec)
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, pytest.MonkeyPatch.context() as mp:
             warnings.simplefilter("always")  # a missing glyph is a UserWarning: test_report checks there are none
+            # drawn in this process (no worker pool), so that the warnings and log lines are caught here; the
+            # pool's files are compared with these byte for byte (test_deliverables)
+            mp.setenv("PLANNER_REPORT_WORKERS", "1")
             write_report(demo_plan, out, ("en", "zh"), ("html", "pptx"))
     finally:
         logging.getLogger("matplotlib").removeHandler(rec)

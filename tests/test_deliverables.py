@@ -103,9 +103,12 @@ def test_zh_report_charts_and_deck_have_no_generated_english(demo_plan, demo_rep
     assert {"electricity", "discount", "offsets", "Required"} <= set(english_words("\n".join(parser.parts), allowed))
 
 
-def test_two_report_runs_give_identical_bytes(demo_plan, demo_report, tmp_path):
+def test_two_report_runs_give_identical_bytes(demo_plan, demo_report, tmp_path, monkeypatch):
     """A second run (Chinese only, to keep the suite short: it has the font subset and the CJK glyphs) gives
-    every one of its files byte for byte as the first run (both languages) wrote them."""
+    every one of its files byte for byte as the first run (both languages) wrote them. The first run draws
+    everything in the test process, the second in a pool of two worker processes (planner/report/parallel.py):
+    the same bytes either way."""
+    monkeypatch.setenv("PLANNER_REPORT_WORKERS", "2")
     write_report(demo_plan, tmp_path, ("zh",), ("html", "pptx"))
     first = {p.relative_to(demo_report) for p in demo_report.rglob("*") if p.is_file()}
     second = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())

@@ -129,8 +129,17 @@ def assumption_rows(plan, lang: str) -> tuple[list[str], list[list[str]]]:
     return [COLUMNS["group"][i], COLUMNS["item"][i], COLUMNS["unit"][i]] + [str(y) for y in years], rows
 
 
-def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None = None) -> Path:
-    """deck_<lang>.pptx: title, headline, one slide per chart (takeaway + image), targets, key assumptions."""
+def slide_picture(plan, lang: str, i: int) -> tuple[bytes, float, float]:
+    """The picture of the deck's i-th chart slide (`chart_slides` order): (PNG bytes, width and height in
+    inches); what `write_deck` draws, for a worker process to draw instead (planner/report/parallel.py)."""
+    return _chart_png(chart_slides(plan.frames(), lang, titles=False)[i][2])
+
+
+def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None = None,
+               pictures: list | None = None) -> Path:
+    """deck_<lang>.pptx: title, headline, one slide per chart (takeaway + image), targets, key assumptions.
+    `pictures`: the chart slides' pictures already drawn (`slide_picture`, in order), each a (PNG bytes, width,
+    height) or a handle with `.result()` giving one; by default they are drawn here."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sc, fr = plan.scenario, plan.frames()
@@ -155,8 +164,9 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
         para = box.paragraphs[0] if k == 0 else box.add_paragraph()
         para.space_after = Pt(12)
         _font(para.add_run(), f"{k + 1}. {line}", 20)
-    for _stem, title, make in chart_slides(fr, lang, sites):
-        _picture(_title_only(prs, title), *_chart_png(make))
+    for k, (_stem, title, make) in enumerate(chart_slides(fr, lang, sites)):
+        pic = _chart_png(make) if pictures is None else pictures[k]
+        _picture(_title_only(prs, title), *(pic.result() if hasattr(pic, "result") else pic))
     header, rows = target_rows(plan, lang)
     _table(_title_only(prs, tr("targets_table", lang)), header, rows, [1.6, 5.0, 0.8, 1.3, 1.3, 1.3, 0.9])
     header, rows = assumption_rows(plan, lang)
@@ -173,4 +183,4 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
     return normalise_zip(path, when)
 
 
-__all__ = ["assumption_rows", "target_rows", "write_deck"]
+__all__ = ["assumption_rows", "slide_picture", "target_rows", "write_deck"]

@@ -35,9 +35,11 @@ def chart_specs(fr: Frames) -> list[tuple[str, Callable[[Frames, str], Figure]]]
 
 def render(fr: Frames, out_dir: Path, lang: str, when: datetime | None = None) -> dict[str, list[Path]]:
     """Draw and save every chart; returns stem -> [png, svg] (`when`: run stamp for the SVG date, else none)."""
-    out: dict[str, list[Path]] = {}
+    return {stem: render_one(fr, stem, fn, out_dir, lang, when) for stem, fn in chart_specs(fr)}
+
+
+def render_one(fr: Frames, stem: str, fn: Callable[[Frames, str], Figure], out_dir: Path, lang: str,
+               when: datetime | None = None) -> list[Path]:
+    """Draw one chart once and save it as PNG and SVG from that figure: [png, svg]."""
     with matplotlib.rc_context(style.rc()):
-        for stem, fn in chart_specs(fr):
-            fig = fn(fr, lang)
-            out[stem] = style.save(fig, out_dir / f"{stem}_{lang}", when)
-    return out
+        return style.save(fn(fr, lang), out_dir / f"{stem}_{lang}", when)

@@ -65,16 +65,18 @@ def gantt_parts(fr: F, by: str) -> list[list[str]]:
     return parts
 
 
-def chart_slides(fr: F, lang: str, sites: dict[str, str] | None = None) -> list[tuple[str, str, Callable[[], Figure]]]:
-    """(chart stem, slide title = takeaway, figure maker) of every chart slide, in deck order."""
+def chart_slides(fr: F, lang: str, sites: dict[str, str] | None = None,
+                 titles: bool = True) -> list[tuple[str, str, Callable[[], Figure]]]:
+    """(chart stem, slide title = takeaway, figure maker) of every chart slide, in deck order (`titles=False`:
+    the makers only, every title "")."""
     out: list[tuple[str, str, Callable[[], Figure]]] = []
     for stem, fn in chart_specs(fr):
         if stem.startswith("gantt"):
             by = "site" if stem == "gantt_by_site" else "family"
             for keys in gantt_parts(fr, by):
-                title = (story.gantt_site(fr, lang, keys[0], sites) if by == "site"
+                title = ("" if not titles else story.gantt_site(fr, lang, keys[0], sites) if by == "site"
                          else story.gantt_families(fr, lang, keys))
                 out.append((stem, title, lambda by=by, keys=keys: readable(charts.gantt(fr, lang, by, keys))))
         else:
-            out.append((stem, story.takeaway(stem, fr, lang, sites), lambda fn=fn: fn(fr, lang)))
+            out.append((stem, story.takeaway(stem, fr, lang, sites) if titles else "", lambda fn=fn: fn(fr, lang)))
     return out

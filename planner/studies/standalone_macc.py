@@ -9,6 +9,10 @@ scope 3, consolidated.
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
 import pandas as pd
 
 from ..backend import COST_CATEGORIES, REGISTRY, build_model, solve
@@ -84,3 +88,46 @@ def standalone_macc(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
     cols = MACC_COLUMNS + ["potential_tco2e_per_yr", "standalone_cost_cny_per_tco2e"]
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values("standalone_cost_cny_per_tco2e", kind="stable").reset_index(drop=True)
+
+
+_PENDING: tuple | None = None  # (scenario, library) of the background run: read by the forked process
+
+
+def _pending_macc() -> pd.DataFrame:
+    assert _PENDING is not None
+    return standalone_macc(*_PENDING)
+
+
+class Background:
+    """The stand-alone MACC of a scenario computed in a forked process (it needs only the scenario, so it can
+    run while the plan itself is solved, on the other core); `result()` is the frame `standalone_macc` gives,
+    computed in this process if no process could be forked or it died."""
+
+    def __init__(self, sc: Scenario, lib: Library | None = None) -> None:
+        global _PENDING
+        self.sc, self.lib = sc, lib
+        self.executor: ProcessPoolExecutor | None = None
+        self.future: Future | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            _PENDING = (sc, lib)
+            try:
+                self.executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+                self.future = self.executor.submit(_pending_macc)
+            except (OSError, RuntimeError, BrokenProcessPool):
+                self.close()
+
+    def result(self) -> pd.DataFrame:
+        try:
+            if self.future is not None:
+                try:
+                    return self.future.result()
+                except (BrokenProcessPool, OSError):
+                    pass
+            return standalone_macc(self.sc, self.lib)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor, self.future = None, None

@@ -1,0 +1,67 @@
+"""Issue 24 (speed): the report's drawings run in a pool of forked worker processes, and the CLI solves the
+stand-alone MACC in a forked process while it solves the plan; both give what the serial code gives and fall
+back to this process when a worker cannot run. (Byte identity of the pool's files: test_deliverables.)"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from planner.report import parallel
+from planner.report.parallel import Pool
+
+PARENT = os.getpid()
+
+
+def _pid_or_die(x: int) -> tuple[int, int]:
+    if os.getpid() != PARENT:
+        os._exit(3)  # a worker that dies: the pool is broken
+    return x, os.getpid()
+
+
+def _pid(x: int) -> tuple[int, int]:
+    return x, os.getpid()
+
+
+def test_workers_from_the_environment(monkeypatch):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "1")
+    assert parallel.workers() == 1
+    monkeypatch.setenv(parallel.WORKERS_ENV, "not a number")
+    assert parallel.workers() == 1
+    monkeypatch.delenv(parallel.WORKERS_ENV)
+    assert parallel.workers() == max(1, min(2, os.cpu_count() or 1))
+
+
+def test_the_pool_runs_tasks_in_worker_processes_in_order():
+    with Pool(2) as pool:
+        tasks = pool.run([(_pid, (k,)) for k in range(6)])
+        out = [t.result() for t in tasks]
+    assert [x for x, _ in out] == list(range(6))
+    if "fork" in __import__("multiprocessing").get_all_start_methods():
+        assert all(pid != PARENT for _, pid in out)
+
+
+def test_one_worker_runs_everything_here_when_asked():
+    with Pool(1) as pool:
+        out = [t.result() for t in pool.run([(_pid, (k,)) for k in range(3)])]
+    assert out == [(k, PARENT) for k in range(3)]
+
+
+def test_a_dead_worker_falls_back_to_this_process():
+    with Pool(2) as pool:
+        out = [t.result() for t in pool.run([(_pid_or_die, (k,)) for k in range(4)])]
+    assert out == [(k, PARENT) for k in range(4)]
+
+
+def test_a_task_error_is_raised_not_hidden():
+    with Pool(2) as pool, pytest.raises(ZeroDivisionError):
+        [t.result() for t in pool.run([(divmod, (1, 0))])]
+
+
+def test_the_background_standalone_macc_is_the_serial_one(demo_plan):
+    from planner.studies.standalone_macc import Background
+
+    pd.testing.assert_frame_equal(Background(demo_plan.scenario).result(), demo_plan.macc_standalone,
+                                  check_exact=True)
