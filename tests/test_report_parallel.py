@@ -8,7 +8,9 @@ import os
 
 import pandas as pd
 import pytest
+from helpers import ROOT
 
+import planner
 from planner.report import parallel
 from planner.report.parallel import Pool
 
@@ -65,3 +67,26 @@ def test_the_background_standalone_macc_is_the_serial_one(demo_plan):
 
     pd.testing.assert_frame_equal(Background(demo_plan.scenario).result(), demo_plan.macc_standalone,
                                   check_exact=True)
+
+
+def test_the_background_macc_forks_only_where_no_highs_ran(tmp_path):
+    """A forked child must not solve after the parent made a HiGHS instance (fork does not copy the scheduler's
+    threads): in this test process, where HiGHS ran, the MACC is computed in-process; in a fresh process it
+    is forked, and both give the serial frame."""
+    import subprocess
+    import sys
+
+    from planner.backend.subsolve import highs_used
+    from planner.studies.standalone_macc import Background
+
+    sc = planner.load_scenario(ROOT / "scenarios" / "demo.yaml")
+    planner.plan(sc)
+    assert highs_used() and Background(sc).executor is None
+    code = ("import planner, sys; from planner.studies.standalone_macc import Background, standalone_macc; "
+            "sc = planner.load_scenario(sys.argv[1]); b = Background(sc); forked = b.executor is not None; "
+            "a = b.result(); import pandas as pd; pd.testing.assert_frame_equal(a, standalone_macc(sc), "
+            "check_exact=True); print(forked)")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "scenarios" / "demo.yaml")], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"

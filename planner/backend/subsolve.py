@@ -41,6 +41,12 @@ class SubResult:
 _banner_shown = False
 
 
+def highs_used() -> bool:
+    """Whether this process has made a HiGHS instance: its thread scheduler may then exist, and a forked child
+    must not solve (the scheduler's threads are not copied by fork; a solve there could wait on them forever)."""
+    return _banner_shown
+
+
 def new_highs(options: dict) -> highspy.Highs:
     """A silent highspy instance with the options set. HiGHS prints a banner on the process's first
     instance, straight to file descriptor 1; that one is created with descriptor 1 pointed at /dev/null."""

@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 import pandas as pd
 
 from ..backend import COST_CATEGORIES, REGISTRY, build_model, solve
+from ..backend.subsolve import highs_used
 from ..postprocess.macc import MACC_COLUMNS
 from ..preprocess.baseline import drivers
 from ..preprocess.inputs import ModelInputs, build_inputs
@@ -108,7 +109,7 @@ class Background:
         self.sc, self.lib = sc, lib
         self.executor: ProcessPoolExecutor | None = None
         self.future: Future | None = None
-        if "fork" in multiprocessing.get_all_start_methods():
+        if "fork" in multiprocessing.get_all_start_methods() and not highs_used():  # see highs_used
             _PENDING = (sc, lib)
             try:
                 self.executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
