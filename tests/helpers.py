@@ -100,3 +100,13 @@ class LogRecords(logging.Handler):
     def emit(self, record):
         if record.levelno >= logging.INFO:
             self.messages.append(record.getMessage())
+
+
+def two_retrofits():
+    """Micro scenario (test library): 1,000 MWh at 500 CNY/MWh, discount 10%, 2025-2027; retrofits e1 (capex
+    100,000) and e2 (200,000) each save 10% (50,000 CNY a year) for 3 years; a -20% target in 2025 needs both."""
+    return scenario(horizon={"start": 2025, "end": 2027}, discount_rate=0.1,
+                    measures=[efficiency("e1", capex=100_000, life=3, reinvest=False),
+                              efficiency("e2", capex=200_000, life=3, reinvest=False)],
+                    targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
+                              "reduction": 0.2}])

@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from helpers import ROOT, efficiency, scenario
+from helpers import ROOT, efficiency, scenario, two_retrofits
 
 import planner
 from planner.cli import main
@@ -96,11 +96,7 @@ def test_measure_economics_by_hand():
     # NPV = -50,000/1.1 + 50,000/1.21 + 50,000/1.331 = 33,433.51; IRR: x^2 + x - 1 = 0, r = 1/x - 1 = 0.6180;
     # payback: cumulative -50,000, 0 -> 2 years. e2 costs 200,000: NPV = -150,000/1.1 + 41,322.31 + 37,565.74
     # = -57,475.58; IRR: x^2 + x - 3 = 0, r = -0.2324; cumulative -150,000, -100,000, -50,000: never pays back.
-    p = planner.plan(scenario(horizon={"start": 2025, "end": 2027}, discount_rate=0.1,
-                              measures=[efficiency("e1", capex=100_000, life=3, reinvest=False),
-                                        efficiency("e2", capex=200_000, life=3, reinvest=False)],
-                              targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
-                                        "reduction": 0.2}]))
+    p = planner.plan(two_retrofits())
     e = p.measure_economics.set_index("measure")
     x1, x2 = (math.sqrt(5) - 1) / 2, (math.sqrt(13) - 1) / 2
     assert e.loc["e1", "npv_vs_not_adopting_cny"] == pytest.approx(33_433.51, abs=0.01)

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ROOT, efficiency, scenario
+from helpers import ROOT, two_retrofits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -150,11 +150,7 @@ def test_the_demos_economics_are_consistent(demos):
 def test_measure_economics_by_hand_share_one_series():
     """Two retrofits saving 50,000 CNY a year for 3 years (see test_compare): e2 (capex 200,000) has flows
     -150,000, 50,000, 50,000: IRR -23.2% and it never pays back within the horizon (it was "4 years")."""
-    p = planner.plan(scenario(horizon={"start": 2025, "end": 2027}, discount_rate=0.1,
-                              measures=[efficiency("e1", capex=100_000, life=3, reinvest=False),
-                                        efficiency("e2", capex=200_000, life=3, reinvest=False)],
-                              targets=[{"id": "t", "year": 2025, "coverage": {"scope1": False, "scope2": "location"},
-                                        "reduction": 0.2}]))
+    p = planner.plan(two_retrofits())
     e = p.measure_economics.set_index("measure")
     assert e.loc["e1", "payback_years"] == pytest.approx(2.0) and e.loc["e1", "irr_note"] == ""
     assert math.isnan(e.loc["e2", "payback_years"]) and e.loc["e2", "payback_note"] == cashflow.NEVER_PAYS_BACK
