@@ -256,6 +256,10 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
         "total_capex_cny": float(fr.roadmap.capex_cny.mul(fr.roadmap.share).sum()),
         "base_year_tco2e": {s: float(bau[(bau.year == sc.base_year) & (bau.scope == s)].tco2e.sum())
                             for s in bl.SCOPES},
+        # biogenic CO2 of fuels burned on site, consolidated, reported apart from the scopes (GHG Protocol)
+        "biogenic_co2_t": {"base_year": float(bau[bau.year == sc.base_year].biogenic_co2_t.sum()),
+                           "plan": {int(y): float(v) for y, v in
+                                    fr.emissions.groupby("year").plan_biogenic_co2_t.sum().items()}},
         "stand_ins": stand_ins(drv),
         "solver": sc.solver.model_dump(),
         "planner_version": __version__, "result_format": RESULT_FORMAT,

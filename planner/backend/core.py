@@ -101,7 +101,7 @@ class Core:
         link phase, once every measure has added its process cuts)."""
         m, inp = self.m, self.inp
         y = self.time.period_of(ts)
-        fuel = sum(m.fuel_purchase[s, c, ts] * inp.fuel_co2_kt_per_gwh[c] for c in self.scope1_fuels[s])
+        fuel = sum(m.fuel_purchase[s, c, ts] * inp.fuel_co2(s, c) for c in self.scope1_fuels[s])
         proc = sum(inp.bau_process_kt[s, k, g, y] - ledger.total("process_cut", (s, k, g), ts)
                    for k, g in self.process_keys[s] if g == "CO2")
         return fuel + proc
@@ -140,16 +140,16 @@ class Core:
     def _emissions(self, ledger: Ledger) -> None:
         m, inp = self.m, self.inp
         total, over = ledger.total, self._over_slices
-        ef, gl, gm = inp.fuel_factor_kt_per_gwh, inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh
+        ef, gl, gm = inp.fuel_factor, inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh
 
         def heat2(s, ts):
-            return sum(m.fuel_purchase[s, c, ts] * ef[c] for c in self.scope2_heat[s])
+            return sum(m.fuel_purchase[s, c, ts] * ef(s, c) for c in self.scope2_heat[s])
 
         m.scope1 = pyo.Var(m.sites, m.periods, doc="scope-1 emissions at 100% of the site, ktCO2e")
         m.scope2_location = pyo.Var(m.sites, m.periods, doc="scope-2 location-based, ktCO2e")
         m.scope2_market = pyo.Var(m.sites, m.periods, doc="scope-2 market-based, ktCO2e")
         m.scope1_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: m.scope1[s, y] == over(y, lambda ts: (
-            sum(m.fuel_purchase[s, c, ts] * ef[c] for c in self.scope1_fuels[s])
+            sum(m.fuel_purchase[s, c, ts] * ef(s, c) for c in self.scope1_fuels[s])
             + sum(inp.bau_process_kt[s, k, g, y] - total("process_cut", (s, k, g), ts) for k, g in self.process_keys[s])
             + total("scope1_other", s, ts))))
         m.scope2_location_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: (

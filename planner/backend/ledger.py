@@ -19,6 +19,7 @@ LEDGERS = {
     "process_cut": "process/fugitive emissions of a (site, kind, gas) cut, ktCO2e",
     "scope1_other": "other scope-1 change at a site (new fuels +, capture -), ktCO2e",
     "captured": "CO2 captured at a site, ktCO2",
+    "biogenic_co2": "biogenic CO2 of fuels a measure burns at a site, ktCO2 (reported apart from the scopes)",
     "onsite_supply": "on-site electricity supplied to a site's load, GWh",
     "surplus_to_storage": "on-site generation sent to storage at a site, GWh",
     "storage_charge": "storage charging at a site, GWh",

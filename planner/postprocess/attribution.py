@@ -41,7 +41,7 @@ def attribute(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     for name in ("heat_displaced", "fuel_saved"):
         for (s, c), y, mid, x, _ts in terms(name):
             fuel = x / inp.heat_efficiency[s, c] if name == "heat_displaced" else x
-            a = fuel * inp.fuel_factor_kt_per_gwh[c] * w[s] * KT_TO_T
+            a = fuel * inp.fuel_factor(s, c) * w[s] * KT_TO_T
             ab += [(y, mid, s, scope, "", a) for scope, _src in fuel_emission_rows(c, inp.carrier_scope[c])]
             en.append((y, mid, -fuel * val(m.price_fuel[c, y]) * w[s]))
     for (s, _k, _g), y, mid, x, _ts in terms("process_cut"):

@@ -37,10 +37,11 @@ def roadmap(b: BuiltModel) -> pd.DataFrame:
 
 
 def plan_emissions(b: BuiltModel) -> pd.DataFrame:
-    """Plan emissions by year, site, scope, source (consolidated and at 100%)."""
+    """Plan emissions by year, site, scope, source (consolidated and at 100%), with the biogenic CO2 of the fuels
+    burned on site apart from the scopes (biogenic_co2_t_site, biogenic_co2_t)."""
     m, inp, core, led, val = b.m, b.inp, b.core, b.ledger, b.value
     time = inp.time
-    gl, gm, ef = inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh, inp.fuel_factor_kt_per_gwh
+    gl, gm = inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh
     rows = []
     for s in inp.sites:
         w = inp.site_share[s]
@@ -48,37 +49,48 @@ def plan_emissions(b: BuiltModel) -> pd.DataFrame:
             slices = [(sl.key, wt) for sl, wt in time.members(y)]
             grid = sum(val(m.grid_purchase[s, ts]) * wt for ts, wt in slices)
             claims = sum(val(led.total("green_claims", s, ts)) * wt for ts, wt in slices)
-            rows.append((y, s, "scope2_location", "electricity", grid * gl[s, y] * KT_TO_T, w))
-            rows.append((y, s, "scope2_market", "electricity", (grid - claims) * gm[s, y] * KT_TO_T, w))
+            rows.append((y, s, "scope2_location", "electricity", grid * gl[s, y] * KT_TO_T, 0.0, w))
+            rows.append((y, s, "scope2_market", "electricity", (grid - claims) * gm[s, y] * KT_TO_T, 0.0, w))
             for c in core.scope1_fuels[s] + core.scope2_heat[s]:
-                e = sum(val(m.fuel_purchase[s, c, ts]) * wt for ts, wt in slices) * ef[c] * KT_TO_T
-                rows += [(y, s, scope, src, e, w) for scope, src in fuel_emission_rows(c, inp.carrier_scope[c])]
+                fuel = sum(val(m.fuel_purchase[s, c, ts]) * wt for ts, wt in slices) * KT_TO_T
+                e, bio = fuel * inp.fuel_factor(s, c), fuel * inp.fuel_biogenic(s, c)
+                rows += [(y, s, scope, src, e, bio if scope == "scope1" else 0.0, w)
+                         for scope, src in fuel_emission_rows(c, inp.carrier_scope[c])]
             for k, g in core.process_keys[s]:
                 cut = sum(val(led.total("process_cut", (s, k, g), ts)) * wt for ts, wt in slices)
-                rows.append((y, s, "scope1", f"{k}:{g}", (inp.bau_process_kt[s, k, g, y] - cut) * KT_TO_T, w))
+                rows.append((y, s, "scope1", f"{k}:{g}", (inp.bau_process_kt[s, k, g, y] - cut) * KT_TO_T, 0.0, w))
     by_id = {mm.id: mm for mm in b.measures}
-    for s, ts, mid, expr in led.items("scope1_other"):
-        x = val(expr)
-        for y, wt in time.uses(ts):
-            rows.append((y, s, "scope1", by_id[mid].scope1_source(), x * wt * KT_TO_T, inp.site_share[s]))
+    for name in ("scope1_other", "biogenic_co2"):
+        for s, ts, mid, expr in led.items(name):
+            x = val(expr) * KT_TO_T
+            for y, wt in time.uses(ts):
+                e, bio = (x * wt, 0.0) if name == "scope1_other" else (0.0, x * wt)
+                rows.append((y, s, "scope1", by_id[mid].scope1_source(), e, bio, inp.site_share[s]))
     for c in core.scope3_categories:
         for y in inp.years:
-            rows.append((y, "company", "scope3", f"cat{c:02d}", val(m.scope3[c, y]) * KT_TO_T, 1.0))
-    df = pd.DataFrame(rows, columns=["year", "site", "scope", "source", "tco2e_site", "share"])
+            rows.append((y, "company", "scope3", f"cat{c:02d}", val(m.scope3[c, y]) * KT_TO_T, 0.0, 1.0))
+    df = pd.DataFrame(rows, columns=["year", "site", "scope", "source", "tco2e_site", "biogenic_co2_t_site", "share"])
     df["tco2e"] = df.tco2e_site * df.share
+    df["biogenic_co2_t"] = df.biogenic_co2_t_site * df.share
     return df.groupby(["year", "site", "scope", "source"], as_index=False).agg(
-        tco2e_site=("tco2e_site", "sum"), share=("share", "first"), tco2e=("tco2e", "sum"))
+        tco2e_site=("tco2e_site", "sum"), share=("share", "first"), tco2e=("tco2e", "sum"),
+        biogenic_co2_t=("biogenic_co2_t", "sum"))
 
 
 def emissions(b: BuiltModel, bau: pd.DataFrame) -> pd.DataFrame:
-    """BAU and plan side by side (consolidated tCO2e) for every horizon year."""
+    """BAU and plan side by side (consolidated tCO2e) for every horizon year, with the biogenic CO2 of each
+    source apart from the scopes (bau_biogenic_co2_t, plan_biogenic_co2_t; never in the tCO2e columns)."""
     plan = plan_emissions(b)
     keys = ["year", "site", "scope", "source"]
-    bau_h = bau[bau.year.isin(b.inp.years)][keys + ["tco2e"]].rename(columns={"tco2e": "bau_tco2e"})
-    df = bau_h.merge(plan[keys + ["tco2e"]].rename(columns={"tco2e": "plan_tco2e"}), on=keys, how="outer")
-    df[["bau_tco2e", "plan_tco2e"]] = df[["bau_tco2e", "plan_tco2e"]].fillna(0.0)
+    bau_h = bau[bau.year.isin(b.inp.years)][keys + ["tco2e", "biogenic_co2_t"]].rename(
+        columns={"tco2e": "bau_tco2e", "biogenic_co2_t": "bau_biogenic_co2_t"})
+    df = bau_h.merge(plan[keys + ["tco2e", "biogenic_co2_t"]].rename(
+        columns={"tco2e": "plan_tco2e", "biogenic_co2_t": "plan_biogenic_co2_t"}), on=keys, how="outer")
+    values = ["bau_tco2e", "plan_tco2e", "bau_biogenic_co2_t", "plan_biogenic_co2_t"]
+    df[values] = df[values].fillna(0.0)
     df["share"] = df.site.map(b.inp.site_share).fillna(1.0)
-    return df.sort_values(keys, kind="stable").reset_index(drop=True)
+    return df[keys + ["bau_tco2e", "plan_tco2e", "share", "bau_biogenic_co2_t", "plan_biogenic_co2_t"]].sort_values(
+        keys, kind="stable").reset_index(drop=True)
 
 
 def electricity(b: BuiltModel) -> pd.DataFrame:

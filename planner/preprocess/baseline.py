@@ -6,7 +6,7 @@ year, site, scope and source, at 100% and at the site's consolidation share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
@@ -29,12 +29,31 @@ def fuel_emission_rows(carrier: str, carrier_scope: int) -> list[tuple[str, str]
     return [("scope1", f"combustion:{carrier}")]
 
 
-def fuel_factor(lib: Library, carrier: str, gwp: str) -> tuple[float, float]:
-    """(CO2, non-CO2 CO2e) in tCO2e per MWh of fuel; fossil CH4 GWP for fossil fuels."""
+def fuel_factor(lib: Library, carrier: str, gwp: str, own=None) -> tuple[float, float]:
+    """(fossil CO2, non-CO2 CO2e) in tCO2e per MWh of fuel: the carrier's CO2 less its biogenic share (reported
+    apart, `biogenic_factor`); CH4 at the fossil GWP for the fossil share, the non-fossil GWP for the biogenic
+    share (CH4 and N2O of biomass stay in scope 1). `own`: a site's own factors (`sites[].emission_factors`)."""
+    co2, bio, ch4, n2o = _factors(lib, carrier, own)
+    ch4_gwp = bio * lib.gwp_of("CH4", gwp) + (1 - bio) * lib.gwp_of("CH4_fossil", gwp) if co2 else lib.gwp_of("CH4", gwp)
+    other = (ch4 * ch4_gwp + n2o * lib.gwp_of("N2O", gwp)) * KG_TO_T
+    return co2 * (1 - bio), other
+
+
+def biogenic_factor(lib: Library, carrier: str, own=None) -> float:
+    """Biogenic CO2, t per MWh of fuel (outside the scopes, GHG Protocol): CO2 factor x biogenic share."""
+    co2, bio, _ch4, _n2o = _factors(lib, carrier, own)
+    return co2 * bio
+
+
+def _factors(lib: Library, carrier: str, own) -> tuple[float, float, float, float]:
+    """(CO2 t/MWh, biogenic share, CH4 kg/MWh, N2O kg/MWh): the site's own value where given, else the library's."""
     c = lib.carriers[carrier]
-    ch4_gas = "CH4" if c.co2_t_per_mwh == 0 else "CH4_fossil"
-    other = (c.ch4_kg_per_mwh * lib.gwp_of(ch4_gas, gwp) + c.n2o_kg_per_mwh * lib.gwp_of("N2O", gwp)) * KG_TO_T
-    return c.co2_t_per_mwh, other
+    vals = [c.co2_t_per_mwh, c.biogenic_share, c.ch4_kg_per_mwh, c.n2o_kg_per_mwh]
+    if own is not None:
+        for i, k in enumerate(("co2_t_per_mwh", "biogenic_share", "ch4_kg_per_mwh", "n2o_kg_per_mwh")):
+            if getattr(own, k) is not None:
+                vals[i] = getattr(own, k)
+    return vals[0], vals[1], vals[2], vals[3]
 
 
 def growth_index(traj, base_year: int, years: list[int]) -> dict[int, float]:
@@ -102,6 +121,24 @@ class Drivers:
     output: dict[tuple[str, int], float]  # site production output
     revenue: dict[int, float]  # MCNY
     grid_stand_ins: tuple[GridStandIn, ...] = ()  # library grid factors taken from another year
+    fuel_biogenic: dict[str, float] = field(default_factory=dict)  # biogenic tCO2 per MWh fuel (outside scopes)
+    # a site's own factors (sites[].emission_factors): (site, carrier) -> (fossil CO2, non-CO2, biogenic) t/MWh
+    site_fuel: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
+
+    def co2(self, site: str, carrier: str) -> float:
+        """Fossil tCO2 per MWh of the carrier's fuel at the site (its own factor, else the library's)."""
+        own = self.site_fuel.get((site, carrier))
+        return self.fuel_co2[carrier] if own is None else own[0]
+
+    def factor(self, site: str, carrier: str) -> float:
+        """Scope tCO2e per MWh of fuel at the site: fossil CO2 + CH4 and N2O (GWP-weighted)."""
+        own = self.site_fuel.get((site, carrier))
+        return self.fuel_co2[carrier] + self.fuel_other[carrier] if own is None else own[0] + own[1]
+
+    def biogenic(self, site: str, carrier: str) -> float:
+        """Biogenic tCO2 per MWh of fuel at the site (reported apart from the scopes)."""
+        own = self.site_fuel.get((site, carrier))
+        return self.fuel_biogenic.get(carrier, 0.0) if own is None else own[2]
 
 
 def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
@@ -139,6 +176,9 @@ def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
     fco2, foth = {}, {}
     for c in lib.carriers:
         fco2[c], foth[c] = fuel_factor(lib, c, sc.gwp)
+    fbio = {c: biogenic_factor(lib, c) for c in lib.carriers}
+    own = {(s.id, c): (*fuel_factor(lib, c, sc.gwp, f), biogenic_factor(lib, c, f))
+           for s in sc.sites for c, f in s.emission_factors.items()}
     s3 = {}
     for cat, spec in sc.scope3.categories.items():
         g = growth_index(spec.growth, sc.base_year, sc.years)
@@ -149,11 +189,13 @@ def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
     if sc.grid.residual_factor is None and sc.grid.market_basis != "location" and sc.sites:
         uses.append(("national_residual", "market"))
     stand_ins = grid_stand_ins(lib, uses, years)
-    return Drivers(years, share, elec, fuel, eff, proc, gl, gm, fco2, foth, s3, out, rev, stand_ins)
+    return Drivers(years, share, elec, fuel, eff, proc, gl, gm, fco2, foth, s3, out, rev, stand_ins,
+                   fuel_biogenic=fbio, site_fuel=own)
 
 
 def bau_emissions(sc: Scenario, drv: Drivers | None = None, lib: Library | None = None) -> pd.DataFrame:
-    """BAU emissions: year, site, scope, source, tco2e_site (100%), share, tco2e (consolidated)."""
+    """BAU emissions: year, site, scope, source, tco2e_site (100%), share, tco2e (consolidated), and the
+    biogenic CO2 of each fuel burned on site apart from the scopes: biogenic_co2_t_site, biogenic_co2_t."""
     lib = lib or load_library()
     drv = drv or drivers(sc, lib)
     rows = []
@@ -166,19 +208,22 @@ def bau_emissions(sc: Scenario, drv: Drivers | None = None, lib: Library | None 
         w = drv.site_share[s.id]
         for y in drv.years:
             e = drv.elec_mwh[s.id, y]
-            rows.append((y, s.id, "scope2_location", "electricity", e * drv.grid_location[s.id, y], w))
-            rows.append((y, s.id, "scope2_market", "electricity", e * drv.grid_market[s.id, y], w))
+            rows.append((y, s.id, "scope2_location", "electricity", e * drv.grid_location[s.id, y], 0.0, w))
+            rows.append((y, s.id, "scope2_market", "electricity", e * drv.grid_market[s.id, y], 0.0, w))
             for c in s.energy:
                 if c == "electricity":
                     continue
-                t = drv.fuel_mwh[s.id, c, y] * (drv.fuel_co2[c] + drv.fuel_other[c])
-                rows += [(y, s.id, scope, src, t, w) for scope, src in fuel_emission_rows(c, lib.carriers[c].scope)]
+                mwh = drv.fuel_mwh[s.id, c, y]
+                t, bio = mwh * drv.factor(s.id, c), mwh * drv.biogenic(s.id, c)
+                rows += [(y, s.id, scope, src, t, bio if scope == "scope1" else 0.0, w)
+                         for scope, src in fuel_emission_rows(c, lib.carriers[c].scope)]
             for kind, gas in process_keys.get(s.id, ()):
-                rows.append((y, s.id, "scope1", f"{kind}:{gas}", drv.process_t[s.id, kind, gas, y], w))
+                rows.append((y, s.id, "scope1", f"{kind}:{gas}", drv.process_t[s.id, kind, gas, y], 0.0, w))
     for (cat, y), t in drv.scope3.items():
-        rows.append((y, "company", "scope3", f"cat{cat:02d}", t, 1.0))
-    df = pd.DataFrame(rows, columns=["year", "site", "scope", "source", "tco2e_site", "share"])
+        rows.append((y, "company", "scope3", f"cat{cat:02d}", t, 0.0, 1.0))
+    df = pd.DataFrame(rows, columns=["year", "site", "scope", "source", "tco2e_site", "biogenic_co2_t_site", "share"])
     df["tco2e"] = df.tco2e_site * df.share
+    df["biogenic_co2_t"] = df.biogenic_co2_t_site * df.share
     return df.sort_values(["year", "site", "scope", "source"], kind="stable").reset_index(drop=True)
 
 
@@ -196,7 +241,7 @@ def inventory(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
                     rows.append((s.id, scope, "electricity", amount, "MWh", f[s.id, y], amount * f[s.id, y], w))
                 continue
             car = lib.carriers[c]
-            per_unit = car.mwh_per_unit * (drv.fuel_co2[c] + drv.fuel_other[c])
+            per_unit = car.mwh_per_unit * drv.factor(s.id, c)
             for scope, src in fuel_emission_rows(c, car.scope):
                 rows.append((s.id, scope, src, amount, car.unit, per_unit, amount * per_unit, w))
         for kind, table in (("process", s.process_emissions), ("fugitive", s.fugitive_emissions)):

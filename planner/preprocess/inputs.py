@@ -45,8 +45,9 @@ class ModelInputs:
     bau_elec_gwh: dict[tuple[str, int], float]  # BAU electricity demand
     bau_heat_gwh: dict[tuple[str, str, int], float]  # BAU useful heat by (site, carrier)
     heat_efficiency: dict[tuple[str, str], float]  # useful heat per unit of fuel of the existing equipment
-    fuel_factor_kt_per_gwh: dict[str, float]  # CO2 + non-CO2 (GWP-weighted) per GWh of fuel
-    fuel_co2_kt_per_gwh: dict[str, float]  # CO2 only (capturable)
+    # library factors per carrier; read them through fuel_factor(s, c) etc., which apply a site's own factors
+    fuel_factor_kt_per_gwh: dict[str, float]  # fossil CO2 + non-CO2 (GWP-weighted) per GWh of fuel
+    fuel_co2_kt_per_gwh: dict[str, float]  # fossil CO2 only (capturable)
     bau_process_kt: dict[tuple[str, str, str, int], float]  # (site, process|fugitive, gas, year)
     grid_location_kt_per_gwh: dict[tuple[str, int], float]
     grid_market_kt_per_gwh: dict[tuple[str, int], float]  # for unclaimed grid power (residual mix)
@@ -69,6 +70,24 @@ class ModelInputs:
     prices_cny: dict[str, dict[int, float]] = field(default_factory=dict)  # library price items, scenario > library
     capex_indices: dict[str, dict[int, float]] = field(default_factory=dict)  # multipliers of unit capex
     hourly: HourlyInputs | None = None  # representative days (docs/model.md §15); None in the annual model
+    fuel_biogenic_kt_per_gwh: dict[str, float] = field(default_factory=dict)  # biogenic CO2, outside the scopes
+    # a site's own factors (sites[].emission_factors): (site, carrier) -> (scope factor, fossil CO2, biogenic CO2)
+    site_fuel_kt_per_gwh: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
+
+    def fuel_factor(self, site: str, carrier: str) -> float:
+        """Scope emissions per GWh of the carrier's fuel at the site, ktCO2e: fossil CO2 + CH4 and N2O."""
+        own = self.site_fuel_kt_per_gwh.get((site, carrier))
+        return self.fuel_factor_kt_per_gwh[carrier] if own is None else own[0]
+
+    def fuel_co2(self, site: str, carrier: str) -> float:
+        """Fossil CO2 per GWh of the carrier's fuel at the site (capturable), ktCO2."""
+        own = self.site_fuel_kt_per_gwh.get((site, carrier))
+        return self.fuel_co2_kt_per_gwh[carrier] if own is None else own[1]
+
+    def fuel_biogenic(self, site: str, carrier: str) -> float:
+        """Biogenic CO2 per GWh of the carrier's fuel at the site, ktCO2 (reported apart from the scopes)."""
+        own = self.site_fuel_kt_per_gwh.get((site, carrier))
+        return self.fuel_biogenic_kt_per_gwh.get(carrier, 0.0) if own is None else own[2]
 
     @property
     def years(self) -> list[int]:
@@ -209,8 +228,7 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
     bau1 = {}
     for s in sites:
         for y in years:
-            fuel = sum(drv.fuel_mwh[s, c, y] * (drv.fuel_co2[c] + drv.fuel_other[c])
-                       for c in site_fuels[s] if lib.carriers[c].scope == 1)
+            fuel = sum(drv.fuel_mwh[s, c, y] * drv.factor(s, c) for c in site_fuels[s] if lib.carriers[c].scope == 1)
             bau1[s, y] = (fuel + process_t[s, y]) * T_TO_KT
     budget = None
     if sc.constraints.capex_budget_cny is not None:
@@ -242,6 +260,9 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
         max_adoptions_per_year=sc.constraints.max_adoptions_per_year,
         measures=sorted((m for m in sc.measures if m.enabled), key=lambda m: m.id),
         prices_cny=prices, capex_indices=indices, hourly=hourly,
+        fuel_biogenic_kt_per_gwh={c: v * T_PER_MWH_TO_KT_PER_GWH for c, v in drv.fuel_biogenic.items()},
+        site_fuel_kt_per_gwh={k: ((co2 + other) * grid_factor, co2 * grid_factor, bio * grid_factor)
+                              for k, (co2, other, bio) in drv.site_fuel.items()},
     )
     check_magnitudes(inp)
     return inp

@@ -45,6 +45,7 @@ class Carrier:
     n2o_kg_per_mwh: float
     scope: int
     default_efficiency: float
+    biogenic_share: float = 0.0  # share of co2_t_per_mwh that is biogenic (reported apart from the scopes)
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ def _gwp(zh: dict[str, str]) -> pd.DataFrame:
 
 def _carriers(zh: dict[str, str]) -> dict[str, Carrier]:
     t = _Table("carriers.csv", ("carrier", "unit", "mwh_per_unit", "co2_t_per_mwh", "ch4_kg_per_mwh",
-                                "n2o_kg_per_mwh", "scope", "default_efficiency", "source"))
+                                "n2o_kg_per_mwh", "scope", "default_efficiency", "biogenic_share", "source"))
     zh.update(t.zh)
     seen: set[str] = set()
     out = {}
@@ -231,7 +232,8 @@ def _carriers(zh: dict[str, str]) -> dict[str, Carrier]:
         out[c] = Carrier(c, t.text(r, "unit"), t.num(n, c, r, "mwh_per_unit", 0.0, 1e4, lo_open=True),
                          t.num(n, c, r, "co2_t_per_mwh", 0.0, 2.0), t.num(n, c, r, "ch4_kg_per_mwh", 0.0, 100.0),
                          t.num(n, c, r, "n2o_kg_per_mwh", 0.0, 100.0), t.int_(n, c, r, "scope", 1, 2),
-                         t.num(n, c, r, "default_efficiency", 0.0, 1.5, lo_open=True))
+                         t.num(n, c, r, "default_efficiency", 0.0, 1.5, lo_open=True),
+                         t.num(n, c, r, "biogenic_share", 0.0, 1.0))
     return out
 
 

@@ -135,6 +135,22 @@ class Output(Strict):
     unit: Text = "unit"
 
 
+class SiteFuelFactor(Strict):
+    """A site's own emission factors of a carrier (per MWh of fuel input, as data/carriers.csv), e.g. its measured
+    coal quality; each key given overrides the library's value at this site only."""
+
+    co2_t_per_mwh: Annotated[float, Field(ge=0, le=2)] | None = None  # all CO2, biogenic part included
+    biogenic_share: Share | None = None  # share of that CO2 that is biogenic (reported apart from the scopes)
+    ch4_kg_per_mwh: Annotated[float, Field(ge=0, le=100)] | None = None
+    n2o_kg_per_mwh: Annotated[float, Field(ge=0, le=100)] | None = None
+
+    @model_validator(mode="after")
+    def _some(self):
+        if all(v is None for v in (self.co2_t_per_mwh, self.biogenic_share, self.ch4_kg_per_mwh, self.n2o_kg_per_mwh)):
+            raise ValueError("expected at least one of co2_t_per_mwh, biogenic_share, ch4_kg_per_mwh, n2o_kg_per_mwh")
+        return self
+
+
 class Site(Strict):
     """A plant: base-year activity data in each carrier's library unit (electricity in MWh)."""
 
@@ -151,6 +167,7 @@ class Site(Strict):
     ets_covered: bool = False
     electricity_price: trajectory(0.0, 1e5, " CNY/MWh") | None = None  # overrides prices.electricity
     export_limit_share: Share = 1.0  # share of on-site generation that may be exported
+    emission_factors: dict[str, SiteFuelFactor] = Field(default_factory=dict)  # carrier -> the site's own factors
 
 
 class Scope3Category(Strict):

@@ -32,7 +32,9 @@ class FuelSwitchModel(HeatSupplyModel):
     def input_energy(self, blk: pyo.Block, core, ledger: Ledger, ts) -> None:
         inp, cfg = self.inp, self.cfg
         fuel = blk.heat[ts] / cfg.efficiency
-        ledger.add("scope1_other", cfg.site, ts, inp.fuel_factor_kt_per_gwh[cfg.fuel] * fuel, self.id)
+        ledger.add("scope1_other", cfg.site, ts, inp.fuel_factor(cfg.site, cfg.fuel) * fuel, self.id)
+        if bio := inp.fuel_biogenic(cfg.site, cfg.fuel):  # reported apart from the scopes
+            ledger.add("biogenic_co2", cfg.site, ts, bio * fuel, self.id)
 
     def input_cost(self, blk: pyo.Block, core, ledger: Ledger, y: int, ts, w: float) -> None:
         share, fuel = self.share * w, blk.heat[ts] / self.cfg.efficiency
