@@ -5,7 +5,9 @@ built from. Only these may differ for an in-place update (docs/sweeps.md lists t
 
 - prices: electricity, fuels, export, ETS, internal carbon, every library price item (contract prices);
 - ETS free allocation share; the values of the capex indices (same names);
-- a measure's unit capex fields (`capex_cny_per_*`) and its contract price (`price_cny_per_*`);
+- the config fields each measure kind declares as `coefficient_fields` (unit capex, contract prices): the kind
+  says which of its fields only set its mutable parameters and recomputes those (`MeasureModel.coefficients`),
+  so this module names no kind and no field;
 - the discount rate (the objective is re-stated).
 
 Anything else (a measure enabled, a bound, a target level, an activity growth, a grid factor, a fixed
@@ -25,24 +27,21 @@ import pyomo.environ as pyo
 from ..preprocess.inputs import ModelInputs
 from ..preprocess.targets import TargetYear
 from ..schemas.scenario import Solver
-from ..units import CNY_PER_T_TO_MCNY_PER_KT
 from .builder import COST_CATEGORIES, BuiltModel
+from .measures.base import REGISTRY, MeasureModel
 from .patch import MatrixPatcher
 from .solve import SolveInfo, StartPlans, model_size, solve
 
 COEFFICIENT_INPUTS = frozenset({
     "price_elec_mcny_per_gwh", "price_fuel_mcny_per_gwh", "price_export_mcny_per_gwh", "price_ets_mcny_per_kt",
     "price_internal_carbon_mcny_per_kt", "free_allocation_share", "capex_indices", "prices_cny"})
-COEFFICIENT_FIELD_PREFIXES = ("capex_cny_per_", "price_cny_per_")  # read only by unit_capex / the contract price
 
 
 def _measure_change(old, new) -> str | None:
     if (old.id, old.kind) != (new.id, new.kind):
         return f"measures ({old.id} -> {new.id})"
-    for name in type(old).model_fields:
-        if getattr(old, name) != getattr(new, name) and not name.startswith(COEFFICIENT_FIELD_PREFIXES):
-            return f"measures[{old.id}].{name}"
-    return None
+    name = REGISTRY[old.kind].config_change(old, new)
+    return None if name is None else f"measures[{old.id}].{name}"
 
 
 def structural_change(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear]) -> str | None:
@@ -72,14 +71,20 @@ def structural_change(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear
     return None
 
 
-def _contract_prices(mm) -> dict[int, float]:
-    """New values of a contract measure's `blk.price` (as its build computes them)."""
-    if hasattr(mm, "price_mcny_per_gwh"):  # green PPA, certificates
-        return mm.price_mcny_per_gwh()
-    if mm.cfg.kind == "carbon_credits":
-        prices = mm.inp.price("ccer", mm.cfg.price_cny_per_t)
-        return {y: prices[y] * CNY_PER_T_TO_MCNY_PER_KT for y in mm.years}
-    raise NotImplementedError(f"measure kind {mm.cfg.kind} has a price parameter resolve.py does not know")
+def write_coefficients(mm: MeasureModel) -> None:
+    """Write a measure's `coefficients()` (from its current cfg and inputs) into its block's mutable parameters;
+    a mutable parameter the kind does not list is a kind's bug, not a silent stale value."""
+    values = mm.coefficients()
+    for param in mm.block.component_objects(pyo.Param, descend_into=False):
+        if not param.mutable:
+            continue
+        name = param.local_name
+        if name not in values:
+            raise NotImplementedError(f"measure kind {mm.cfg.kind}: mutable parameter blk.{name} is missing from "
+                                      f"its coefficients()")
+        new = values[name]
+        for k in param:
+            param[k] = new[k]
 
 
 def update_in_place(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear]) -> bool:
@@ -102,14 +107,7 @@ def update_in_place(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear])
         m.capex_index[n, y] = inp.capex_indices[n][y]
     for mm, cfg in zip(built.measures, inp.measures, strict=True):
         mm.cfg, mm.inp = cfg, inp
-        blk = mm.block
-        if hasattr(blk, "unit_capex"):
-            for y in blk.unit_capex:
-                blk.unit_capex[y] = mm.unit_capex(y)
-        if hasattr(blk, "price"):
-            prices = _contract_prices(mm)
-            for y in blk.price:
-                blk.price[y] = prices[y]
+        write_coefficients(mm)
     restated = built.inp.discount != inp.discount
     if restated:  # the same expression the builder writes, with the new discount factors
         m.npv.set_value(sum(inp.discount[y] * m.cost[c, y] for c in COST_CATEGORIES for y in inp.years))

@@ -34,7 +34,8 @@ def fuel_factor(lib: Library, carrier: str, gwp: str, own=None) -> tuple[float, 
     apart, `biogenic_factor`); CH4 at the fossil GWP for the fossil share, the non-fossil GWP for the biogenic
     share (CH4 and N2O of biomass stay in scope 1). `own`: a site's own factors (`sites[].emission_factors`)."""
     co2, bio, ch4, n2o = _factors(lib, carrier, own)
-    ch4_gwp = bio * lib.gwp_of("CH4", gwp) + (1 - bio) * lib.gwp_of("CH4_fossil", gwp) if co2 else lib.gwp_of("CH4", gwp)
+    bio_ch4 = bio if co2 else 1.0  # a carrier without CO2 (hydrogen): non-fossil CH4, as before
+    ch4_gwp = bio_ch4 * lib.gwp_of("CH4", gwp) + (1 - bio_ch4) * lib.gwp_of("CH4_fossil", gwp)
     other = (ch4 * ch4_gwp + n2o * lib.gwp_of("N2O", gwp)) * KG_TO_T
     return co2 * (1 - bio), other
 

@@ -73,6 +73,7 @@ class ModelInputs:
     fuel_biogenic_kt_per_gwh: dict[str, float] = field(default_factory=dict)  # biogenic CO2, outside the scopes
     # a site's own factors (sites[].emission_factors): (site, carrier) -> (scope factor, fossil CO2, biogenic CO2)
     site_fuel_kt_per_gwh: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
+    site_output: dict[tuple[str, int], float] = field(default_factory=dict)  # (site, year): `output` in its unit
 
     def fuel_factor(self, site: str, carrier: str) -> float:
         """Scope emissions per GWh of the carrier's fuel at the site, ktCO2e: fossil CO2 + CH4 and N2O."""
@@ -263,6 +264,7 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
         fuel_biogenic_kt_per_gwh={c: v * T_PER_MWH_TO_KT_PER_GWH for c, v in drv.fuel_biogenic.items()},
         site_fuel_kt_per_gwh={k: ((co2 + other) * grid_factor, co2 * grid_factor, bio * grid_factor)
                               for k, (co2, other, bio) in drv.site_fuel.items()},
+        site_output={k: v for k, v in drv.output.items() if k[1] in years},
     )
     check_magnitudes(inp)
     return inp

@@ -67,8 +67,8 @@ def check_references(sc: Scenario, lib: Library, file: str) -> None:
                                      f"unknown fuel carrier; expected one of {sorted(carriers)}")
         for c in s.emission_factors:
             if c not in lib.carriers:
-                raise InputError(file, f"{p}.emission_factors.{c}", "unknown fuel carrier (grid electricity's factor is "
-                                 f"set in grid.factors); expected one of {sorted(lib.carriers)}")
+                raise InputError(file, f"{p}.emission_factors.{c}", "unknown fuel carrier (grid electricity's "
+                                 f"factor is set in grid.factors); expected one of {sorted(lib.carriers)}")
         for key in ("process_emissions", "fugitive_emissions"):
             for g in getattr(s, key):
                 if g not in gases:

@@ -37,6 +37,9 @@ class MeasureModel(ABC):
     # how the stand-alone MACC values the measure: "forced_solve" (in place at its potential, solved),
     # "closed_form" (`standalone_macc` from prices alone) or "none" (offsets are not abatement)
     macc_method: ClassVar[str] = "forced_solve"
+    # config fields read only by the measure's mutable parameters (`coefficients`): a sweep that changes only
+    # these (and prices) updates a built model in place instead of rebuilding it (backend/resolve.py)
+    coefficient_fields: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -74,6 +77,22 @@ class MeasureModel(ABC):
     def cost(self, ledger: Ledger, category: str, year: int, expr) -> None:
         ledger.add("cost", category, year, expr, self.id)
 
+    # -- in-place re-solve (backend/resolve.py) ---------------------------------------------------------
+    def coefficients(self) -> dict[str, dict]:
+        """Every mutable parameter of the measure's block, by block attribute name, with its values
+        ({index: value}) from the current `cfg` and `inp`, exactly as `build` initialises them. A sweep writes
+        them after a coefficient-only change; a mutable parameter missing here is an error there."""
+        return {}
+
+    @classmethod
+    def config_change(cls, old: MeasureBase, new: MeasureBase) -> str | None:
+        """The first config field that differs between two configs of this kind and is not one of
+        `coefficient_fields` (so needs a rebuild), or None."""
+        for name in type(old).model_fields:
+            if name not in cls.coefficient_fields and getattr(old, name) != getattr(new, name):
+                return name
+        return None
+
     # -- results ----------------------------------------------------------------------------------------
     def scope1_source(self) -> str:
         """Source label of the measure's `scope1_other` terms in the emissions frame."""
@@ -105,6 +124,9 @@ class AssetModel(MeasureModel):
 
     def max_size(self) -> float:
         return 1.0
+
+    def coefficients(self) -> dict[str, dict]:
+        return {"unit_capex": {t: self.unit_capex(t) for t in self.build_years}}
 
     def window(self, t: int) -> list[int]:
         """Build years whose asset is in service in year t."""

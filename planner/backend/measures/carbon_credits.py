@@ -28,18 +28,26 @@ class CarbonCreditsModel(MeasureModel):
     size_unit = "tCO2e"
     macc_method = "none"  # offsets are not abatement: shown apart in the trajectory and targets
     cfg: CarbonCredits
+    coefficient_fields = ("price_cny_per_t",)
+
+    def price_mcny_per_kt(self) -> dict[int, float]:
+        """Credit price by year (the measure's own, else the scenario's or library's `ccer`), MCNY/kt."""
+        prices = self.inp.price("ccer", self.cfg.price_cny_per_t)
+        return {y: prices[y] * CNY_PER_T_TO_MCNY_PER_KT for y in self.years}
+
+    def coefficients(self) -> dict[str, dict]:
+        return {"price": self.price_mcny_per_kt()}
 
     def build(self, blk: pyo.Block, core, ledger: Ledger) -> None:
-        inp, cfg = self.inp, self.cfg
+        cfg = self.cfg
         blk.periods = pyo.Set(initialize=self.years, ordered=True)
         blk.credits = pyo.Var(blk.periods, domain=pyo.NonNegativeReals, doc="credits retired, ktCO2e")
         if cfg.max_tco2e is not None:
             cap = interpolate(cfg.max_tco2e, self.years)
             for y in self.years:
                 blk.credits[y].setub(cap[y] * T_TO_KT)
-        prices = inp.price("ccer", cfg.price_cny_per_t)
-        blk.price = pyo.Param(blk.periods, initialize={y: prices[y] * CNY_PER_T_TO_MCNY_PER_KT for y in self.years},
-                              mutable=True, within=pyo.Reals, doc="credit price, MCNY/kt")
+        blk.price = pyo.Param(blk.periods, initialize=self.price_mcny_per_kt(), mutable=True, within=pyo.Reals,
+                              doc="credit price, MCNY/kt")
         for y in self.years:
             ledger.add("credits", None, y, blk.credits[y], self.id)
             self.cost(ledger, "credits", y, blk.price[y] * blk.credits[y])

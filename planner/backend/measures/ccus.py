@@ -31,6 +31,8 @@ class CCUSModel(SizedAssetModel):
     size_unit = "kt/yr"
     cfg: CCUS
 
+    coefficient_fields = ("capex_cny_per_tpa",)
+
     def unit_capex(self, year: int) -> float:
         return self.cfg.capex_cny_per_tpa * CNY_PER_TPA_TO_MCNY_PER_KTPA
 

@@ -39,6 +39,7 @@ class EfficiencyModel(AssetModel):
 
     config = Efficiency
     cfg: Efficiency
+    coefficient_fields = ("capex_cny_per_mwh_saved",)
 
     def bau_mwh(self, t: int) -> float:
         """BAU MWh of the covered carriers at the site in year t (the capex basis)."""

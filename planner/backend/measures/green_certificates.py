@@ -21,4 +21,5 @@ class GreenCertificates(GreenPower):
 class GreenCertificatesModel(GreenPowerModel):
     config = GreenCertificates
     price_item = "gec"
+    coefficient_fields = ("price_cny_per_mwh",)
     cost_category = "certificates"

@@ -38,6 +38,10 @@ class GreenPowerModel(MeasureModel):
         prices = self.inp.price(self.price_item, self.cfg.price_override())
         return {t: v * CNY_PER_MWH_TO_MCNY_PER_GWH for t, v in prices.items()}
 
+    def coefficients(self) -> dict[str, dict]:
+        prices = self.price_mcny_per_gwh()
+        return {"price": {y: prices[y] for y in self.years}}
+
     @property
     def sites(self) -> list[str]:
         return [self.cfg.site] if self.cfg.site else self.inp.sites

@@ -21,4 +21,5 @@ class GreenPPA(GreenPower):
 class GreenPPAModel(GreenPowerModel):
     config = GreenPPA
     price_item = "ppa_premium"
+    coefficient_fields = ("premium_cny_per_mwh",)
     cost_category = "ppa_premium"

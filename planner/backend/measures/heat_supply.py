@@ -41,6 +41,7 @@ class HeatSupplyModel(SizedAssetModel):
 
     size_unit = "MW_th"
     cfg: HeatSupply
+    coefficient_fields = ("capex_cny_per_kw",)
 
     def unit_capex(self, year: int) -> float:
         return self.cfg.capex_cny_per_kw * CNY_PER_KW_TO_MCNY_PER_MW

@@ -35,6 +35,7 @@ class OnsiteGenerationModel(SizedAssetModel):
     config = OnsiteGeneration
     size_unit = "MW"
     cfg: OnsiteGeneration
+    coefficient_fields = ("capex_cny_per_kw",)
 
     def unit_capex(self, year: int) -> float:
         return self.cfg.capex_cny_per_kw * CNY_PER_KW_TO_MCNY_PER_MW

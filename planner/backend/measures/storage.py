@@ -45,9 +45,27 @@ class StorageModel(SizedAssetModel):
     config = Storage
     size_unit = "MWh"
     cfg: Storage
+    coefficient_fields = ("capex_cny_per_kwh", "power_capex_cny_per_kw")
 
     def unit_capex(self, year: int) -> float:
         return self.cfg.capex_cny_per_kwh * CNY_PER_KWH_TO_MCNY_PER_MWH
+
+    def power_unit_capex(self) -> float:
+        """Capex per MW of power (hourly mode with `power_capex_cny_per_kw`), MCNY."""
+        return self.cfg.power_capex_cny_per_kw * CNY_PER_KW_TO_MCNY_PER_MW
+
+    def coefficients(self) -> dict[str, dict]:
+        out = super().coefficients()
+        if hasattr(self.block, "power_unit_capex"):
+            out["power_unit_capex"] = {t: self.power_unit_capex() for t in self.build_years}
+        return out
+
+    @classmethod
+    def config_change(cls, old: Storage, new: Storage) -> str | None:
+        """A power capex given or removed adds or drops the power decision: a rebuild."""
+        if (old.power_capex_cny_per_kw is None) != (new.power_capex_cny_per_kw is None):
+            return "power_capex_cny_per_kw"
+        return super().config_change(old, new)
 
     def natural_max(self) -> float:
         peak = max(self.inp.bau_elec_gwh[self.cfg.site, t] for t in self.inp.years)
@@ -109,7 +127,7 @@ class StorageModel(SizedAssetModel):
         blk.power = pyo.Var(blk.periods, bounds=(0, pmax), doc="power in service, MW")
         blk.power_def = pyo.Constraint(blk.periods, rule=lambda b, y: b.power[y] == sum(
             b.power_built[x] for x in self.window(y)))
-        unit = cfg.power_capex_cny_per_kw * CNY_PER_KW_TO_MCNY_PER_MW
+        unit = self.power_unit_capex()
         blk.power_unit_capex = pyo.Param(blk.build_years, initialize=unit, mutable=True, within=pyo.Reals,
                                          doc="capex per MW of power, MCNY")
         index = core.capex_index(cfg.cost_index)
