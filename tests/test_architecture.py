@@ -100,11 +100,14 @@ def test_each_kind_module_holds_its_config_and_model():
 
 
 def _demo_model() -> BuiltModel:
-    """The demo with one asset that may not be reinvested and a PPA volume cap (so that every optional
-    component is built)."""
+    """The demo with one asset that may not be reinvested, a PPA volume cap and a waste-heat power plant at its
+    casting site (so that every optional component and every kind is built)."""
     sc = planner.load_scenario(ROOT / "scenarios" / "demo.yaml")
     ms = [m.model_copy(update={"reinvest": False}) if m.kind == "efficiency" and m.id == sc.measures[0].id
           else m.model_copy(update={"max_mwh": 1e5}) if m.kind == "green_ppa" else m for m in sc.measures]
+    ms.append(MEASURE_KINDS["waste_heat_power"].model_validate(
+        {"id": "zz_whp", "kind": "waste_heat_power", "site": "north_casting", "capex_cny_per_kw": 8000,
+         "yield_mwh_per_mwh_fuel": 0.03, "existing_size": 1.0}))
     sc = sc.model_copy(update={"measures": ms})
     drv = bl.drivers(sc)
     return build_model(build_inputs(sc, None, drv), target_years(sc, bl.bau_emissions(sc, drv), drv))

@@ -40,7 +40,7 @@ def render(rows: list[list[str]]) -> bytes:
 NUMERIC_COLS = {  # file -> numeric columns and a value out of range for each
     "gwp.csv": {"AR4": "-1", "AR5": "1e7", "AR6": "-0.5"},
     "carriers.csv": {"mwh_per_unit": "0", "co2_t_per_mwh": "5", "ch4_kg_per_mwh": "-1", "n2o_kg_per_mwh": "1e9",
-                     "scope": "3", "default_efficiency": "0"},
+                     "scope": "3", "default_efficiency": "0", "biogenic_share": "1.5"},
     "grid_factors.csv": {"year": "1850", "tco2_per_mwh": "-0.5"},
     "prices.csv": {"value": "-10", "year": "99999"},
 }
