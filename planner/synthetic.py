@@ -25,7 +25,8 @@ def _site_measures(s: str, kind: int, rng: np.random.Generator) -> list[dict]:
             {"id": f"{s}_route", "template": "process_retrofit", "site": s, "cut_share": 0.7,
              "carrier_change": {"coal": -0.85, "electricity": 0.45}, "capex_fixed_cny": float(rng.uniform(5e7, 1.2e8)),
              "exclusive_group": f"{s}_melt"},
-            {"id": f"{s}_whr", "template": "waste_heat_recovery", "site": s, "target_carrier": "coal"},
+            {"id": f"{s}_whr", "template": "waste_heat_recovery", "site": s, "target_carrier": "coal",
+             "max_share": 0.2},  # ASSUMPTION: a fifth of the coal heat serves low-temperature uses
             {"id": f"{s}_eb", "template": "electric_boiler", "site": s, "target_carrier": "natural_gas"},
             {"id": f"{s}_ccus", "template": "ccus", "site": s, "min_size": 10}]
     return common + [{"id": f"{s}_hp", "template": "heat_pump", "site": s, "target_carrier": "natural_gas"},
