@@ -152,3 +152,29 @@ def test_heat_recovery_must_state_the_heat_it_can_serve():
                                         "target_carrier": "coal", "lifetime": 5}])
     msg = str(e.value)
     assert "measures[0].max_share" in msg and "waste_heat_power" in msg and "\n" not in msg
+
+
+def test_a_kiln_on_the_bundled_library_books_its_alternative_fuels_and_waste_heat_power_by_hand():
+    """The bundled library (data/): coal with the plant's own CO2 factor, RDF and tyres, the kiln WHR template."""
+    lib = load_library()
+    p = solve(sites=[{"id": "s1", "energy": {"electricity": 50_000, "coal": 100_000, "refuse_derived_fuel": 20_000,
+                                             "waste_tyres": 5_000},
+                      "emission_factors": {"coal": {"co2_t_per_mwh": 0.35}},
+                      "output": {"value": 1e6, "unit": "t"}, "process_emissions": {"CO2": 500_000}}],
+              measures=[{"id": "whp", "template": "kiln_waste_heat_power", "site": "s1"}])
+    mwh = {c: t * lib.carriers[c].mwh_per_unit for c, t in
+           (("coal", 100_000), ("refuse_derived_fuel", 20_000), ("waste_tyres", 5_000))}
+    # AR5: CH4 fossil 30, non-fossil 28, N2O 265; kg per MWh from data/carriers.csv
+    coal = 0.35 + (0.036 * 30 + 0.0054 * 265) / 1000  # the plant's CO2, the library's CH4 and N2O
+    rdf = 0.34805 * 0.4 + (0.108 * (0.6 * 28 + 0.4 * 30) + 0.0144 * 265) / 1000
+    tyres = 0.306 * 0.73 + (0.108 * (0.27 * 28 + 0.73 * 30) + 0.0144 * 265) / 1000
+    scope1 = mwh["coal"] * coal + mwh["refuse_derived_fuel"] * rdf + mwh["waste_tyres"] * tyres + 500_000
+    assert p.summary["base_year_tco2e"]["scope1"] == pytest.approx(scope1, rel=1e-9)
+    biogenic = mwh["refuse_derived_fuel"] * 0.34805 * 0.6 + mwh["waste_tyres"] * 0.306 * 0.27
+    assert p.summary["biogenic_co2_t"]["base_year"] == pytest.approx(biogenic, rel=1e-9)
+    # 35 kWh/t x 1 Mt clinker = 35,000 MWh at 7,000 h: a 5 MW plant (8,000 CNY/kW pays back within 2 years at
+    # 630 CNY/MWh), so the site buys 15,000 of its 50,000 MWh; its fuels are untouched
+    assert p.roadmap["size"].iloc[0] == pytest.approx(5.0, rel=1e-6)
+    assert p.electricity.grid_mwh.iloc[0] == pytest.approx(15_000, rel=1e-9)
+    e = p.emissions[p.emissions.scope == "scope1"]
+    assert e.plan_tco2e.sum() == pytest.approx(e.bau_tco2e.sum(), rel=1e-12)
