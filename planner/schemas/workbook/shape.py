@@ -100,10 +100,17 @@ def traj_bounds(a: Any, info: FieldInfo | None = None) -> tuple[float, float, st
         else:
             break
     for m in metas:
-        if isinstance(m, PlainValidator) and getattr(m.func, "__qualname__", "").startswith(_validator.__qualname__):
-            v = inspect.getclosurevars(m.func).nonlocals
-            return float(v["lo"]), float(v["hi"]), str(v["unit"]).strip()
+        if isinstance(m, PlainValidator) and (b := func_bounds(m.func)):
+            return b
     return None
+
+
+def func_bounds(func: Any) -> tuple[float, float, str] | None:
+    """(lo, hi, unit) of a trajectory's validator function (trajectory._validator), else None."""
+    if not getattr(func, "__qualname__", "").startswith(_validator.__qualname__):
+        return None
+    v = inspect.getclosurevars(func).nonlocals
+    return float(v["lo"]), float(v["hi"]), str(v["unit"]).strip()
 
 
 def _bounds(metas: list) -> dict:
