@@ -99,7 +99,6 @@ def scenario_schema() -> dict:
                                    "description": s["properties"]["measures"].get("description", "abatement measures")}
     s["properties"]["extends"] = {"type": "string", "description": "a parent scenario file (relative path) whose "
                                   "keys this file overrides"}
-    s["properties"]["sites"]["items"] = {"$ref": "#/$defs/Site"} if "Site" in defs else s["properties"]["sites"]["items"]
     regions = load_library().regions
     if "Site" in defs and "grid_region" in defs["Site"]["properties"]:
         defs["Site"]["properties"]["grid_region"]["examples"] = regions

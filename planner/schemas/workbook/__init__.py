@@ -29,7 +29,7 @@ def load_workbook_scenario(path: str | Path) -> Scenario:
         cell = cell_of(exc.path, where)
         if cell is None:
             raise
-        raise InputError(exc.file, cell, f"{exc.message} (key {exc.path})") from None
+        raise InputError(exc.file, f"{cell} ({exc.path})", exc.message) from None
 
 
 def read_raw(path: str | Path, root: str | Path | None = None) -> dict:

@@ -11,6 +11,7 @@ from ..library import data_dir, load_library
 from ..measure import MEASURE_KINDS
 from ..yamlio import decode, read_bytes
 from .shape import Table
+from .words import unit_of
 
 MARK = "#"  # column A of a table's (hidden) key row: "#<table id>"
 NOTES, KEY, LABEL, UNIT, YEAR, VALUE = "@notes", "@key", "@label", "@unit", "year", "value"
@@ -111,3 +112,16 @@ COLUMN_LIST = {"grid_region": "regions", "target_carrier": "carriers", "fuel": "
                "kind": "kinds"}
 COLUMN_IDS = {"site": "sites", "entity": "organisation.entities", "reporting_entity": "organisation.entities",
               "financial_control": "organisation.entities", "operational_control": "organisation.entities"}
+
+
+def map_unit(t: Table, key: object, lang: str) -> str:
+    """Unit of a dict's value for one key: a price item's library unit, a carrier's unit (electricity MWh) for
+    energy amounts, else the field's unit."""
+    group = key_group(t)
+    if group == "prices" and (ref := refs()["prices"].get(str(key))):
+        return ref.text.split(" ", 1)[1].rsplit(" (", 1)[0]
+    if group == "carriers" and "energy" in t.name:
+        ref = refs()["carriers"].get(str(key))
+        unit = "MWh" if key == "electricity" else ref.text.split(",")[0] if ref else ""
+        return unit + ("/t" if unit and t.name.endswith("_per_t") else "")
+    return unit_of(t.name, lang, t.value_leaf.unit if t.value_leaf else "")

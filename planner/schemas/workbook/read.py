@@ -12,7 +12,7 @@ from typing import Any
 from ...errors import InputError
 from ..trajectory import year_key
 from ..yamlio import MAX_FILE_BYTES, check_tree, parse_yaml, read_bytes
-from .common import KEY, LABEL, MARK, NOTES, PARENT, UNIT, VALUE, YEAR, keys_of, rel_path
+from .common import KEY, LABEL, MARK, NOTES, PARENT, UNIT, VALUE, YEAR, keys_of, map_unit, rel_path
 from .shape import Leaf, Table, layout
 from .words import FALSE_WORDS, TRUE_WORDS, unit_of
 
@@ -33,7 +33,7 @@ class Reader:
         try:
             import io
 
-            self.wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+            self.wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise InputError(file, "", f"not a readable .xlsx workbook ({type(exc).__name__}); expected a file "
                              f"written by `planner template` or Excel") from None
@@ -116,7 +116,7 @@ class Reader:
     def read(self) -> dict:
         found: dict[str, tuple] = {}
         for ws in self.wb.worksheets:
-            rows = list(ws.iter_rows(values_only=True, max_row=min(ws.max_row, MAX_ROWS)))
+            rows = list(ws.iter_rows(values_only=True, max_row=MAX_ROWS))
             marks = [i for i, r in enumerate(rows) if r and isinstance(r[0], str) and r[0].startswith(MARK)]
             for n, i in enumerate(marks):
                 tid = rows[i][0][len(MARK):]
@@ -145,9 +145,12 @@ class Reader:
 
         col = {k: i + 1 for i, k in enumerate(keys) if isinstance(k, str)}
         for r, row in enumerate(rows, start=at + 1):
+            row = tuple(row) + (None,) * (len(keys) + 1 - len(row))  # read-only sheets cut trailing empty cells
             cells = {k: (row[i] if i < len(row) else None) for k, i in col.items() if k not in (NOTES, UNIT, LABEL)}
             if t.form == "fields":
                 cells = {VALUE: cells.get(VALUE)}
+                if isinstance(row[0], str):  # a missing required key is reported at its empty cell
+                    self.where.setdefault(row[0], f"{sheet}!{get_column_letter(col[VALUE] + 1)}{r}")
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
                 continue
 
@@ -221,6 +224,7 @@ class Reader:
             self.where[path] = first
             for c in t.columns:
                 v = self.value(cells.get(c.key), c.leaf, ref(c.key), unit_of(c.name, "en", c.leaf.unit))
+                self.where[f"{path}.{c.key}"] = ref(c.key)
                 if v is None:
                     continue
                 node = new
@@ -238,14 +242,14 @@ class Reader:
             self.paths[t.id, k] = path
             return
         where = f"{base + '.' if base else ''}{'.'.join(t.id.split('.') if item is None else rel_path(t))}"
-        unit = unit_of(t.name, "en", t.value_leaf.unit if t.value_leaf else "")
+        key = self.value(cells.get(KEY), t.key_leaf, ref(KEY), "") if t.form != "series" else None
+        unit = map_unit(t, key, "en")
         val = self.value(cells.get(VALUE), t.value_leaf, ref(VALUE), unit)
         if val is None:
             return  # a key (or year) without a value: not set (e.g. the template's rows citing defaults)
         if t.form == "series":
             self.point(t, item, None, cells, ref, where, val)
             return
-        key = self.value(cells.get(KEY), t.key_leaf, ref(KEY), "")
         if key is None:
             self.fail(ref(KEY), "expected a name for this value")
         if t.form == "map":

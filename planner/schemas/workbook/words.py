@@ -30,9 +30,11 @@ FIELD_ZH = {
     "capex_cny_per_kw": "单位投资", "capex_cny_per_kwh": "单位投资", "capex_cny_per_mwh_saved": "单位节能投资",
     "capex_cny_per_tpa": "单位捕集能力投资", "capex_fixed_cny": "固定投资", "capex_index": "投资成本指数",
     "capture_rate": "捕集率", "carrier_change": "能源变化", "carriers": "能源品种", "categories": "类别",
-    "category": "类别", "company": "公司名称", "constraints": "约束", "cop": "能效比 COP", "cost_cny_per_tco2e": "减排成本",
+    "category": "类别", "company": "公司名称", "constraints": "约束", "cop": "能效比 COP",
+    "cost_cny_per_tco2e": "减排成本",
     "cost_index": "成本指数", "coverage": "覆盖范围", "currency": "币种", "cut_share": "削减比例",
-    "cycles_per_year": "年循环次数", "days": "典型日数", "degradation": "年衰减率", "demand_charge_cny_per_kw_month": "需量电费",
+    "cycles_per_year": "年循环次数", "days": "典型日数", "degradation": "年衰减率",
+    "demand_charge_cny_per_kw_month": "需量电费",
     "description": "说明", "detail_years": "细化年份", "discount_rate": "折现率", "duration_h": "储能时长",
     "earliest_year": "最早年份", "efficiency": "效率", "elec_mwh_per_t": "单位耗电", "electricity_price": "电价",
     "enabled": "启用", "end": "结束年", "energy": "能源消费量", "entities": "法人实体", "entity": "法人实体",
@@ -62,11 +64,12 @@ FIELD_ZH = {
     "technology": "技术", "template": "措施模板", "threads": "线程数", "time": "时间", "time_limit": "时间上限",
     "trajectories": "趋势", "type": "类型", "unit": "单位", "value": "数值", "wind": "风电曲线", "year": "年份",
     "yield_mwh_per_mw": "年发电量", "market": "市场法", "products": "产品", "output_t": "产量", "sector": "行业",
-    "product": "产品", "route": "工艺路线",
+    "product": "产品", "route": "工艺路线", "scenario": "情景",
 }
 # the column of a dict's keys, by the table's field name (other dicts: "name")
 KEY_WORD = {
-    "energy": ("carrier", "能源品种"), "heat_efficiency": ("carrier", "能源品种"), "carrier_change": ("carrier", "能源品种"),
+    "energy": ("carrier", "能源品种"), "heat_efficiency": ("carrier", "能源品种"),
+    "carrier_change": ("carrier", "能源品种"),
     "process_emissions": ("gas", "气体"), "fugitive_emissions": ("gas", "气体"), "prices": ("item", "价格项"),
     "factors": ("grid region", "电网区域"), "capex_index": ("index", "指数名称"), "categories": ("category", "类别"),
     "sites": ("site", "厂区"), "products": ("product", "产品"),
@@ -81,13 +84,14 @@ WORD = {  # fixed words of the workbook
     "title": ("Scenario workbook", "情景工作簿"), "template": ("template", "模板"), "kind": ("kind", "类型"),
     "param": ("parameter", "参数"), "source": ("source", "来源"), "yes_no": ("yes/no", "是/否"),
     "index": ("index (base year = 1)", "指数（基准年 = 1）"), "share": ("share 0-1", "比例 0-1"),
-    "t_yr": ("t/yr", "吨/年"), "years": ("years", "年"), "s": ("s", "秒"), "h": ("h", "小时"), "h_yr": ("h/yr", "小时/年"),
+    "t_yr": ("t/yr", "吨/年"), "years": ("years", "年"), "s": ("s", "秒"), "h": ("h", "小时"),
+    "h_yr": ("h/yr", "小时/年"),
     "list": ("comma-separated", "逗号分隔"), "yaml": ("YAML", "YAML"), "carrier_units": ("carrier's unit", "能源单位"),
     "see_library": ("library defaults: sheet library", "措施库默认值：见“措施库”工作表"),
     "range": ("range", "范围"), "intro": (
         "Fill the white cells; leave a cell empty for the default. Rows with an empty value are ignored. "
         "Hidden column A and the hidden row under each header are keys the planner reads: do not edit them.",
-        "填写白色单元格；留空即用默认值。数值为空的行将被忽略。隐藏的A列和每个表头下方的隐藏行是程序读取的键，请勿修改。"),
+        "填写白色单元格；留空即用默认值。数值为空的行将被忽略。隐藏的第一列和每个表头下方的隐藏行是程序读取的键，请勿修改。"),
 }
 TRUE_WORDS = {"true", "yes", "y", "是", "1", "真"}
 FALSE_WORDS = {"false", "no", "n", "否", "0", "假"}

@@ -17,11 +17,40 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..library import load_library
 from ..trajectory import year_key
-from .common import (COLUMN_IDS, COLUMN_LIST, KEY, LABEL, MARK, NOTES, PARENT, UNIT, VALUE, YEAR, key_group, keys_of,
-                     lists, note, rel_path)
+from .common import (
+    COLUMN_IDS,
+    COLUMN_LIST,
+    KEY,
+    LABEL,
+    MARK,
+    NOTES,
+    PARENT,
+    UNIT,
+    VALUE,
+    YEAR,
+    key_group,
+    keys_of,
+    lists,
+    map_unit,
+    note,
+    refs,
+    rel_path,
+)
 from .shape import Column, Leaf, Table, layout
-from .words import (KEY_WORD, PARENT_WORD, SHEETS, field_label, header, path_label, pick, sheet_name, sheet_of,
-                    table_title, unit_of, word)
+from .words import (
+    KEY_WORD,
+    PARENT_WORD,
+    SHEETS,
+    field_label,
+    header,
+    path_label,
+    pick,
+    sheet_name,
+    sheet_of,
+    table_title,
+    unit_of,
+    word,
+)
 
 TITLE = Font(bold=True, size=12)
 HEAD = Font(bold=True)
@@ -257,14 +286,7 @@ class Writer:
         return [(None, node)]
 
     def map_unit(self, t: Table, key: Any) -> str:
-        group = key_group(t)
-        if group == "prices":
-            ref = refs_text("prices", key)
-            return ref.split(" ", 1)[1].rsplit(" (", 1)[0] if ref else ""
-        if group == "carriers" and "energy" in t.name:
-            unit = "MWh" if key == "electricity" else (refs_text("carriers", key).split(",")[0] or "")
-            return unit + ("/t" if t.name.endswith("_per_t") else "")
-        return unit_of(t.name, self.lang, t.value_leaf.unit if t.value_leaf else "")
+        return map_unit(t, key, self.lang)
 
     def field_note(self, c: Column) -> str:
         from ..scenario import scenario_model
@@ -371,16 +393,7 @@ WORD_KEY = ("name", "名称")
 
 
 def refs_keys(group: str) -> list[str]:
-    from .common import refs
-
     return sorted(refs()[group])
-
-
-def refs_text(group: str, key: Any) -> str:
-    from .common import refs
-
-    ref = refs()[group].get(str(key))
-    return ref.text if ref else ""
 
 
 def write_workbook(raw: dict | None, path: str | Path, lang: str = "en") -> Path:
