@@ -35,5 +35,5 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_EXPORTS})
 
 
-__all__ = ["Comparison", "Plan", "Scenario", "SweepResult", "__version__", "compare", "convert", "load_scenario", "plan",
-           "schema", "sweep", "sweep_report", "template", "validate", "write_comparison"]
+__all__ = ["Comparison", "Plan", "Scenario", "SweepResult", "__version__", "compare", "convert", "load_scenario",
+           "plan", "schema", "sweep", "sweep_report", "template", "validate", "write_comparison"]
