@@ -60,16 +60,14 @@ MISSPELT = {  # a typo at each level, as a user makes it
 }
 
 
-@pytest.mark.parametrize("case", MISSPELT, ids=list(MISSPELT))
-def test_a_misspelt_key_is_refused_by_the_schema_as_by_the_loader(case, validators):
-    raw = read_yaml(ROOT / "scenarios" / "demo.yaml")
-    doc = json.loads(json.dumps(raw))
-    assert not list(validators["scenario"].iter_errors(doc))
-    MISSPELT[case](raw)
-    MISSPELT[case](doc)
-    assert list(validators["scenario"].iter_errors(doc)), "the schema accepted it"
-    with pytest.raises(InputError):
-        validate(copy.deepcopy(raw), "demo.yaml")
+def test_a_misspelt_key_is_refused_by_the_schema_as_by_the_loader(validators):
+    base = read_yaml(ROOT / "scenarios" / "demo.yaml")
+    for case, spoil in MISSPELT.items():
+        raw = copy.deepcopy(base)
+        spoil(raw)
+        assert next(validators["scenario"].iter_errors(json.loads(json.dumps(raw))), None), f"{case}: accepted"
+        with pytest.raises(InputError):
+            validate(raw, "demo.yaml")
 
 
 def test_schema_has_units_ranges_and_enums():

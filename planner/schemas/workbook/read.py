@@ -138,6 +138,9 @@ class Reader:
         while keys and keys[-1] is None:
             keys.pop()
         missing = [k for k in expected if k not in keys and k != NOTES]
+        extra = [k for k in keys if k is not None and k not in expected]
+        if extra:
+            self.fail(f"{sheet}!{at}:{at}", f"unknown column key(s) {extra} in table {t.id}; expected {expected}")
         if missing:
             self.fail(f"{sheet}!{at}:{at}", f"the key row of table {t.id} lacks {missing}; expected {expected} "
                       f"(write a fresh template with `planner template`)")
