@@ -1,4 +1,4 @@
-"""The JSON Schema of scenario and sweep files (planner/schemas/*.schema.json, docs/workbook.md#editors-the-json-schema): the
+"""The JSON Schema of scenario and sweep files (planner/schemas/*.schema.json, docs/workbook.md, "Editors"): the
 bundled files equal a fresh generation, every bundled scenario and sweep validates against them, and a misspelt
 key is refused by the schema as by the loader. Needs the `jsonschema` test dependency."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pytest
 from click.testing import CliRunner
@@ -17,8 +17,11 @@ import planner
 from planner.cli import main
 from planner.errors import InputError
 from planner.schemas import load_scenario
-from planner.schemas.loader import validate
+from planner.schemas.library import load_library
+from planner.schemas.loader import apply_templates, validate
 from planner.schemas.scenario import Site, scenario_model
+from planner.schemas.trajectory import NonNegTrajectory
+from planner.schemas.types import Strict
 from planner.schemas.workbook import read_workbook, scenario_yaml, template, write_workbook
 from planner.schemas.workbook.common import MARK, PARENT
 from planner.schemas.workbook.shape import _layout, fields_of, layout
@@ -176,14 +179,26 @@ def test_empty_template_cites_library_defaults_and_filled_by_hand_validates(tmp_
     assert (sc.name, sc.sites[0].energy, sc.solver.threads) == ("micro", {"electricity": 1000.0}, 1)
 
 
-def test_a_new_key_appears_without_edits():
-    """The layout is derived from the models: a new site key (a dict of trajectories) gets its own long table."""
-    new_site = create_model("NewSite", __base__=Site, widgets=(dict[str, Annotated[float, Field(ge=0)]], {}),
-                            colour=(str | None, None))
+def test_a_new_key_appears_without_edits(tmp_path):
+    """The layout is derived from the models: a new site key (records with a trajectory inside, as products on
+    sites) gets its tables, with no edit in the workbook code, and goes through the workbook unchanged."""
+    product = create_model("Product", __base__=Strict, output_t=(Annotated[float, Field(ge=0)], ...),
+                           growth=(NonNegTrajectory | None, None), sector=(Literal["cement", "other"], "other"))
+    new_site = create_model("NewSite", __base__=Site, products=(dict[str, product], {}), colour=(str | None, None))
     model = create_model("NewScenario", __base__=scenario_model(), sites=(list[new_site], ...))
     tables = _layout(model)
-    assert tables["sites.widgets"].form == "map" and tables["sites.widgets"].parents == ("sites",)
+    assert tables["sites.products"].form == "models" and tables["sites.products"].parents == ("sites",)
+    assert tables["sites.products.growth"].parents == ("sites", "sites.products")
     assert "colour" in [c.key for c in tables["sites"].columns]
+    raw = read_yaml(ROOT / "scenarios" / "demo.yaml")
+    raw["sites"][1]["products"] = {"castings": {"output_t": 4.5e5, "growth": {2024: 1.0, 2050: 1.2},
+                                                "sector": "other"}, "clinker": {"output_t": 1e5, "growth": 0.9}}
+    raw["sites"][1]["colour"] = "blue"
+    back, where = read_workbook(write_workbook(raw, tmp_path / "n.xlsx", "zh", tables), tables=tables)
+    assert back["sites"][1]["products"] == raw["sites"][1]["products"] and back["sites"][1]["colour"] == "blue"
+    assert model.model_validate(apply_templates(back, load_library(), "n")) == \
+        model.model_validate(apply_templates(raw, load_library(), "n"))
+    assert where["sites[1].products.clinker.growth"].startswith("厂区与活动数据!")
 
 
 def test_cli_and_python_api(tmp_path):

@@ -25,7 +25,7 @@ def _show(v: Any) -> str:
 
 
 class Reader:
-    def __init__(self, path: Path, file: str):
+    def __init__(self, path: Path, file: str, tables: dict[str, Table] | None = None):
         from openpyxl import load_workbook
 
         self.file = file
@@ -37,7 +37,7 @@ class Reader:
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise InputError(file, "", f"not a readable .xlsx workbook ({type(exc).__name__}); expected a file "
                              f"written by `planner template` or Excel") from None
-        self.tables = layout()
+        self.tables = tables or layout()
         self.raw: dict = {}
         self.items: dict[str, dict[tuple, dict]] = {}  # table id -> keys -> item (rows/models tables)
         self.paths: dict[tuple, str] = {}  # (table id, keys) -> key path of the item, for error messages
@@ -293,13 +293,14 @@ class Reader:
         self.where[f"{where}.{year}"] = ref(VALUE)
 
 
-def read_workbook(path: str | Path, file: str | None = None) -> tuple[dict, dict[str, str]]:
-    """(raw scenario mapping, key path -> sheet!cell) of a workbook."""
+def read_workbook(path: str | Path, file: str | None = None,
+                  tables: dict[str, Table] | None = None) -> tuple[dict, dict[str, str]]:
+    """(raw scenario mapping, key path -> sheet!cell) of a workbook; `tables`: another layout (tests)."""
     path = Path(path)
     file = file or str(path)
     if path.is_file() and path.stat().st_size > MAX_FILE_BYTES * 10:
         raise InputError(file, "", f"workbook is larger than the limit of {MAX_FILE_BYTES * 10:,} bytes")
-    r = Reader(path, file)
+    r = Reader(path, file, tables)
     raw = r.read()
     check_tree(raw, file)
     return raw, r.where

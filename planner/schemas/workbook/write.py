@@ -91,11 +91,11 @@ def _range(leaf: Leaf, lang: str) -> str:
 
 
 class Writer:
-    def __init__(self, raw: dict | None, lang: str):
+    def __init__(self, raw: dict | None, lang: str, tables: dict[str, Table] | None = None):
         self.raw = raw or {}
         self.lang = lang
         self.wb = Workbook()
-        self.tables = layout()
+        self.tables = tables or layout()
         self.id_ranges: dict[str, str] = {}  # table id -> range of its id column (for drop-downs)
         self.lists = lists()
         self.list_ranges: dict[str, str] = {}
@@ -396,8 +396,10 @@ def refs_keys(group: str) -> list[str]:
     return sorted(refs()[group])
 
 
-def write_workbook(raw: dict | None, path: str | Path, lang: str = "en") -> Path:
-    """Write the workbook of a raw scenario mapping (None: an empty template) to `path`."""
+def write_workbook(raw: dict | None, path: str | Path, lang: str = "en",
+                   tables: dict[str, Table] | None = None) -> Path:
+    """Write the workbook of a raw scenario mapping (None: an empty template) to `path`; `tables`: another
+    layout than the scenario model's (tests)."""
     path = Path(path)
-    Writer(raw, lang).write(path)
+    Writer(raw, lang, tables).write(path)
     return path
