@@ -177,6 +177,9 @@ def test_empty_template_cites_library_defaults_and_filled_by_hand_validates(tmp_
     wb.save(out)
     sc = load_scenario(out)
     assert (sc.name, sc.sites[0].energy, sc.solver.threads) == ("micro", {"electricity": 1000.0}, 1)
+    res = CliRunner().invoke(main, ["run", str(out), "--out", str(tmp_path / "run")])  # the newcomer's path
+    assert res.exit_code == 0 and "status optimal" in res.output, res.output
+    assert (tmp_path / "run" / "inventory.csv").read_text().count("\n") > 1
 
 
 def test_a_new_key_appears_without_edits(tmp_path):

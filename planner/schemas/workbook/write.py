@@ -319,8 +319,13 @@ class Writer:
     def row_note(self, t: Table, item: dict) -> str:
         lang = self.lang
         if "template" in item and isinstance(item["template"], str):
-            kind = load_library().templates.get(item["template"], {}).get("kind", "")
-            return f"{word('template', lang)} {item['template']} ({kind}); {word('see_library', lang)}"
+            lib = load_library()
+            kind = lib.templates.get(item["template"], {}).get("kind", "")
+            rows = lib.template_sources
+            col = "source_zh" if lang == "zh" else "source"
+            cited = [x for x in rows[rows.template == item["template"]][col] if isinstance(x, str) and x.strip()]
+            src = f": {'; '.join(dict.fromkeys(cited))}" if cited else ""
+            return f"{word('template', lang)} {item['template']} ({kind}){src}; {word('see_library', lang)}"
         if isinstance(item.get("grid_region"), str):
             return note("regions", item["grid_region"], lang)
         return ""
