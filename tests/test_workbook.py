@@ -67,6 +67,8 @@ def test_chinese_workbook_round_trips_and_is_chinese_apart_from_ids(demo_zh):
                 texts += [r[1] for r in rows[i + 1:] if r[0] and not str(r[0]).startswith(MARK)]
         latin += [t for t in texts if isinstance(t, str) and re.search(r"[A-Za-z]", symbols.sub("", t))]
     assert not latin, latin[:10]
+    note = _cell(wb[SHEETS["prices"][1]], "prices", "@notes", {"@key": "electricity"}).value
+    assert note.startswith("默认值 630 CNY/MWh (2024): 工业电价")  # source_zh of data/prices.csv
 
 
 def test_every_field_has_a_chinese_label():

@@ -107,7 +107,7 @@ def scenario_schema() -> dict:
     defs = s.pop("$defs")
     full = {k: v for k, v in s.items()}
     partial = _relaxed({**defs, "Scenario": full})
-    return {"$schema": DRAFT, "$id": "https://planner.local/scenario.schema.json",
+    return {"$schema": DRAFT,
             "title": "Scenario file of the decarbonisation roadmap planner", "type": "object",
             "$defs": {**defs, "Scenario": full, **partial},
             "if": {"required": ["extends"]}, "then": {"$ref": "#/$defs/Scenario" + PARTIAL},
@@ -146,7 +146,7 @@ def sweep_schema() -> dict:
 
     s = Sweep.model_json_schema(schema_generator=_Gen)
     _describe(s)
-    return {"$schema": DRAFT, "$id": "https://planner.local/sweep.schema.json", **s,
+    return {"$schema": DRAFT, **s,
             "title": "Sweep file of the decarbonisation roadmap planner"}
 
 

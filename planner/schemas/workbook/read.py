@@ -16,7 +16,8 @@ from .common import KEY, LABEL, MARK, NOTES, PARENT, UNIT, VALUE, YEAR, keys_of,
 from .shape import Leaf, Table, layout
 from .words import FALSE_WORDS, TRUE_WORDS, unit_of
 
-MAX_ROWS = 100_000
+MAX_ROWS = 100_000  # rows read per sheet
+MAX_WORKBOOK_BYTES = 10 * MAX_FILE_BYTES  # a workbook is zipped XML: ~10x the bytes of the same YAML
 
 
 def _show(v: Any) -> str:
@@ -29,7 +30,9 @@ class Reader:
         from openpyxl import load_workbook
 
         self.file = file
-        data = read_bytes(path, file, "scenario workbook")
+        if path.is_file() and path.stat().st_size > MAX_WORKBOOK_BYTES:
+            self.fail("", f"workbook is larger than the limit of {MAX_WORKBOOK_BYTES:,} bytes")
+        data = path.read_bytes() if path.is_file() else read_bytes(path, file, "scenario workbook")
         try:
             import io
 
@@ -298,8 +301,6 @@ def read_workbook(path: str | Path, file: str | None = None,
     """(raw scenario mapping, key path -> sheet!cell) of a workbook; `tables`: another layout (tests)."""
     path = Path(path)
     file = file or str(path)
-    if path.is_file() and path.stat().st_size > MAX_FILE_BYTES * 10:
-        raise InputError(file, "", f"workbook is larger than the limit of {MAX_FILE_BYTES * 10:,} bytes")
     r = Reader(path, file, tables)
     raw = r.read()
     check_tree(raw, file)
