@@ -25,7 +25,7 @@ SWEEPS = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
 
 @pytest.fixture(scope="module")
 def validators():
-    return {k: jsonschema.Draft202012Validator(schema(k)) for k in ("scenario", "sweep")}
+    return {k: jsonschema.Draft7Validator(schema(k)) for k in ("scenario", "sweep")}
 
 
 def _as_json(path):
@@ -38,6 +38,7 @@ def _as_json(path):
 def test_bundled_schema_equals_a_fresh_generation(kind):
     assert BUNDLED[kind].read_text(encoding="utf-8") == schema_text(kind), (
         f"regenerate: planner schema {'--sweep ' if kind == 'sweep' else ''}--out {BUNDLED[kind].relative_to(ROOT)}")
+    jsonschema.Draft7Validator.check_schema(json.loads(BUNDLED[kind].read_text(encoding="utf-8")))  # a valid schema
 
 
 def test_every_bundled_scenario_and_sweep_is_valid(validators):

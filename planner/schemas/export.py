@@ -28,7 +28,7 @@ from .workbook.words import unit_of
 
 HERE = Path(__file__).resolve().parent
 BUNDLED = {"scenario": HERE / "scenario.schema.json", "sweep": HERE / "sweep.schema.json"}
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
+DRAFT = "http://json-schema.org/draft-07/schema#"  # what editors support fully (YAML language server)
 YEAR_KEY = "^(199[0-9]|20[0-9][0-9]|2100)$"
 assert (MIN_YEAR, MAX_YEAR) == (1990, 2100), "update YEAR_KEY"
 
