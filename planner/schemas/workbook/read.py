@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
-from ..trajectory import year_key
 from ..yamlio import MAX_FILE_BYTES, check_tree, parse_yaml, read_bytes
 from .common import KEY, LABEL, MARK, NOTES, PARENT, UNIT, VALUE, YEAR, keys_of, map_unit, rel_path
 from .shape import Leaf, Table, layout
@@ -319,5 +318,3 @@ def cell_of(path: str, where: dict[str, str]) -> str | None:
         p = p[:cut]
     return None
 
-
-_ = year_key

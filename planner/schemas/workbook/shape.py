@@ -49,6 +49,7 @@ class Column:
     key: str  # dotted path inside the row (or the key/value row's path from the scenario root)
     leaf: Leaf
     name: str  # the last field name (for labels and units)
+    info: FieldInfo | None = None  # the pydantic field (its default is cited in the notes)
 
 
 @dataclass
@@ -247,7 +248,7 @@ class Walker:
                 continue
             if child_parents is not None and self.collection(f"{path}.{k}", f, child_parents):
                 continue
-            t.columns.append(Column(prefix + k, leaf_of(f.annotation, f), k))
+            t.columns.append(Column(prefix + k, leaf_of(f.annotation, f), k, f))
 
     def fields(self, tid: str, model: type[BaseModel], prefix: str) -> None:
         """Key/value rows of a top-level model (nested models flattened); collections become tables."""
@@ -260,7 +261,7 @@ class Walker:
             if sub is not None:
                 self.fields(tid, sub, path + ".")
                 continue
-            t.columns.append(Column(path, leaf_of(f.annotation, f), k))
+            t.columns.append(Column(path, leaf_of(f.annotation, f), k, f))
 
 
 ROOT_TABLE = "scenario"  # key/value rows of the scenario's top-level scalars
@@ -277,7 +278,7 @@ def _layout(model: type[BaseModel]) -> dict[str, Table]:
         if sub is not None:
             w.fields(k, sub, k + ".")
         else:
-            w.tables[ROOT_TABLE].columns.append(Column(k, leaf_of(f.annotation, f), k))
+            w.tables[ROOT_TABLE].columns.append(Column(k, leaf_of(f.annotation, f), k, f))
     return {k: t for k, t in w.tables.items() if t.form != "fields" or t.columns}
 
 

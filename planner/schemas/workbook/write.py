@@ -41,6 +41,7 @@ from .words import (
     KEY_WORD,
     PARENT_WORD,
     SHEETS,
+    WORD,
     field_label,
     header,
     path_label,
@@ -78,7 +79,7 @@ def _cell(v: Any, leaf: Leaf, lang: str) -> Any:
     if isinstance(v, bool):
         return ("是" if v else "否") if lang == "zh" else v
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-        return int(v) if leaf.py != (float,) or abs(v) < 1e15 else v
+        return int(v)  # 1.2e6 as 1200000 (read back as a number either way)
     return v
 
 
@@ -99,6 +100,7 @@ class Writer:
         self.id_ranges: dict[str, str] = {}  # table id -> range of its id column (for drop-downs)
         self.lists = lists()
         self.list_ranges: dict[str, str] = {}
+        self.spans: dict[str, tuple[int, int]] = {}  # table id -> first and last data row
 
     # instances of the raw scenario -------------------------------------------------------------------------
     def items(self, tid: str) -> list[tuple[tuple, dict]]:
@@ -184,7 +186,7 @@ class Writer:
                 last = k[len(PARENT):].rsplit(".", 1)[-1]
                 out.append(pick(PARENT_WORD.get(last, (last, field_label(last, "zh"))), lang))
             elif k == KEY:
-                out.append(pick(KEY_WORD.get(t.name, WORD_KEY), lang))
+                out.append(pick(KEY_WORD.get(t.name, WORD["key"]), lang))
             elif k in (LABEL, NOTES, UNIT, YEAR):
                 out.append(word({LABEL: "field", NOTES: "notes", UNIT: "unit", YEAR: "year"}[k], lang))
             elif k == VALUE:
@@ -228,8 +230,7 @@ class Writer:
                         c.font = NOTE_FONT
         last = first + len(rows) + spare - 1
         t_range = (first, max(last, first))
-        self.spans = getattr(self, "spans", {})
-        self.spans[t.id] = (ws, t_range)
+        self.spans[t.id] = t_range
         if t.form in ("rows", "models") and not t.parents:
             j = keys.index("id" if t.form == "rows" else KEY) + 2 if ("id" in keys or t.form == "models") else None
             if j:
@@ -239,7 +240,7 @@ class Writer:
 
     def rows(self, t: Table):
         """Cell values of each data row (column A first)."""
-        lang, keys = self.lang, keys_of(t)
+        lang = self.lang
         if t.form == "fields":
             for c in t.columns:
                 v = _get(self.raw, c.key.split("."))
@@ -277,7 +278,6 @@ class Writer:
             for k in refs_keys(group):
                 if k not in seen:
                     yield [None, k, None, None, self.map_unit(t, k), note(group, k, lang)]
-        del keys
 
     @staticmethod
     def points(node: Any) -> list[tuple[int | None, Any]]:
@@ -289,20 +289,8 @@ class Writer:
         return map_unit(t, key, self.lang)
 
     def field_note(self, c: Column) -> str:
-        from ..scenario import scenario_model
-
-        model: Any = scenario_model()
-        info = None
-        for p in c.key.split("."):
-            info = model.model_fields.get(p) if hasattr(model, "model_fields") else None
-            if info is None:
-                break
-            model = info.annotation
-            while hasattr(model, "__args__") and not hasattr(model, "model_fields"):
-                args = [a for a in model.__args__ if hasattr(a, "model_fields")]
-                if not args:
-                    break
-                model = args[0]
+        """Default, choices and range of a key/value row."""
+        info = c.info
         parts = []
         if info is not None and not info.is_required():
             d = info.get_default(call_default_factory=True)
@@ -332,7 +320,7 @@ class Writer:
 
     # data validation ------------------------------------------------------------------------------------
     def validate_table(self, ws: Worksheet, t: Table) -> None:
-        _, (first, last) = self.spans[t.id]
+        first, last = self.spans[t.id]
         keys = keys_of(t)
         for j, k in enumerate(keys, start=2):
             col = get_column_letter(j)
@@ -392,9 +380,6 @@ class Writer:
         dv.showErrorMessage = True
         ws.add_data_validation(dv)
         dv.add(ref)
-
-
-WORD_KEY = ("name", "名称")
 
 
 def refs_keys(group: str) -> list[str]:
