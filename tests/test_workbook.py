@@ -25,7 +25,7 @@ from planner.schemas.types import Strict
 from planner.schemas.workbook import read_workbook, scenario_yaml, template, write_workbook
 from planner.schemas.workbook.common import MARK, PARENT
 from planner.schemas.workbook.shape import _layout, fields_of, layout
-from planner.schemas.workbook.words import FIELD_ZH, SHEETS
+from planner.schemas.workbook.words import CODES, FIELD_ZH, OPTION_ZH, SHEETS
 from planner.schemas.yamlio import read_yaml
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))  # new bundled scenarios are covered as they come
@@ -67,6 +67,8 @@ def test_chinese_workbook_round_trips_and_is_chinese_apart_from_ids(demo_zh):
                 texts += [r[1] for r in rows[i + 1:] if r[0] and not str(r[0]).startswith(MARK)]
         latin += [t for t in texts if isinstance(t, str) and re.search(r"[A-Za-z]", symbols.sub("", t))]
     assert not latin, latin[:10]
+    assert next(r[2] for r in wb[SHEETS["organisation"][1]].iter_rows(values_only=True)
+                if r[0] == "organisation.approach") == "运营控制法"  # a choice shown in Chinese, read back as its code
     note = _cell(wb[SHEETS["prices"][1]], "prices", "@notes", {"@key": "electricity"}).value
     assert note.startswith("默认值 630 CNY/MWh (2024): 工业电价")  # source_zh of data/prices.csv
 
@@ -77,6 +79,11 @@ def test_every_field_has_a_chinese_label():
     names = {c.name for t in layout().values() for c in t.columns} | {p for t in layout() for p in t.split(".")}
     names |= set(fields_of(tuple(MEASURE_KINDS.values())))
     assert not sorted(names - set(FIELD_ZH)), "add the Chinese label of each new key to FIELD_ZH (words.py)"
+    choices = {(c.name, o) for t in layout().values() for c in t.columns for o in c.leaf.options
+               if isinstance(o, str) and c.name not in CODES}
+    assert not sorted(x for x in choices if x[1] not in OPTION_ZH.get(x[0], {})), "add it to OPTION_ZH (words.py)"
+    for name, labels in OPTION_ZH.items():
+        assert len(set(labels.values())) == len(labels), f"{name}: two choices with one Chinese label"
 
 
 def _cell(ws, table: str, key: str, row_match: dict | None = None):
@@ -145,7 +152,7 @@ def test_drop_downs_and_ranges(demo_zh):
     mcols = {str(r).split(":")[0].rstrip("0123456789"): dv for dv in wm.data_validations.dataValidation
              for r in dv.sqref.ranges}
     kind = mcols[_cell(wm, "measures", "kind").column_letter]
-    assert "ccus" in kind.formula1 and "efficiency" in kind.formula1
+    assert "碳捕集利用与封存" in kind.formula1 and "能效改造" in kind.formula1  # ccus, efficiency in Chinese
     assert "下拉列表" in mcols[_cell(wm, "measures", "template").column_letter].formula1
 
 

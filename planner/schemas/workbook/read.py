@@ -13,7 +13,7 @@ from ...errors import InputError
 from ..yamlio import MAX_FILE_BYTES, check_tree, parse_yaml, read_bytes
 from .common import KEY, LABEL, MARK, NOTES, PARENT, UNIT, VALUE, YEAR, keys_of, map_unit, rel_path
 from .shape import Leaf, Table, layout
-from .words import FALSE_WORDS, TRUE_WORDS, unit_of
+from .words import FALSE_WORDS, TRUE_WORDS, option_code, unit_of
 
 MAX_ROWS = 100_000  # rows read per sheet
 MAX_WORKBOOK_BYTES = 10 * MAX_FILE_BYTES  # a workbook is zipped XML: ~10x the bytes of the same YAML
@@ -49,7 +49,7 @@ class Reader:
         raise InputError(self.file, ref, msg)
 
     # cells ----------------------------------------------------------------------------------------------
-    def value(self, v: Any, leaf: Leaf, ref: str, unit: str) -> Any:
+    def value(self, v: Any, leaf: Leaf, ref: str, unit: str, name: str = "") -> Any:
         """A cell as the field's type; None for an empty cell."""
         if v is None or (isinstance(v, str) and not v.strip()):
             return None
@@ -65,20 +65,20 @@ class Reader:
                 self.fail(ref, f"expected a YAML value, {exc.message}")
             return out
         if leaf.kind == "list":
-            if isinstance(v, str) and v in leaf.options:
-                return v
+            if isinstance(v, str) and (o := option_code(name, v, leaf.options)) is not None:
+                return o
             parts = [p.strip() for p in re.split(r"[,，;；]", v)] if isinstance(v, str) else [v]
             return [self.scalar(p, Leaf("scalar", leaf.py, (), leaf.ge, leaf.le, leaf.gt, leaf.lt), ref, unit)
                     for p in parts if p != ""]
-        return self.scalar(v, leaf, ref, unit)
+        return self.scalar(v, leaf, ref, unit, name)
 
-    def scalar(self, v: Any, leaf: Leaf, ref: str, unit: str) -> Any:
+    def scalar(self, v: Any, leaf: Leaf, ref: str, unit: str, name: str = "") -> Any:
         py = leaf.py
         if leaf.options:
-            for o in leaf.options:
-                if v == o or str(v) == str(o):
-                    return o
-            self.fail(ref, f"expected one of {', '.join(str(o) for o in leaf.options)}, got {_show(v)}")
+            o = option_code(name, v, leaf.options)
+            if o is None:
+                self.fail(ref, f"expected one of {', '.join(str(o) for o in leaf.options)}, got {_show(v)}")
+            return o
         if bool in py and len(py) == 1:
             if isinstance(v, bool):
                 return v
@@ -196,7 +196,7 @@ class Reader:
             leaf = next((c for c in t.columns if c.key == key), None)
             if leaf is None:
                 self.fail(first.replace("!B", "!A"), f"unknown key {_show(key)} in table {t.id}")
-            v = self.value(cells[VALUE], leaf.leaf, ref(VALUE), unit_of(leaf.name, "en", leaf.leaf.unit))
+            v = self.value(cells[VALUE], leaf.leaf, ref(VALUE), unit_of(leaf.name, "en", leaf.leaf.unit), leaf.name)
             if v is not None:
                 node = self.raw
                 parts = key.split(".")
@@ -228,7 +228,7 @@ class Reader:
                 seq.append(new)
             self.where[path] = first
             for c in t.columns:
-                v = self.value(cells.get(c.key), c.leaf, ref(c.key), unit_of(c.name, "en", c.leaf.unit))
+                v = self.value(cells.get(c.key), c.leaf, ref(c.key), unit_of(c.name, "en", c.leaf.unit), c.name)
                 self.where[f"{path}.{c.key}"] = ref(c.key)
                 if v is None:
                     continue

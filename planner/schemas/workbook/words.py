@@ -93,6 +93,44 @@ WORD = {  # fixed words of the workbook
         "Hidden column A and the hidden row under each header are keys the planner reads: do not edit them.",
         "填写白色单元格；留空即用默认值。数值为空的行将被忽略。隐藏的第一列和每个表头下方的隐藏行是程序读取的键，请勿修改。"),
 }
+# the Chinese label of each choice, by field name (the Chinese workbook shows and offers these; either the
+# label or the code is read back); a choice without a label is shown as its code
+OPTION_ZH = {
+    "approach": {"equity_share": "股权比例法", "financial_control": "财务控制法", "operational_control": "运营控制法"},
+    "heuristic": {"auto": "自动", "sites": "按厂区分解", "off": "关闭"},
+    "hourly_years": {"all": "全部年份", "milestones": "关键年份"},
+    "intensity_per": {"output": "单位产量", "revenue": "单位营业收入"},
+    "market_basis": {"residual": "剩余电网因子", "location": "区域电网因子"},
+    "offsets": {"none": "不使用抵消", "share": "按比例抵消", "net_zero_residual": "仅中和剩余排放"},
+    "pathway": {"milestone": "仅目标年", "linear": "线性路径"},
+    "resolution": {"annual": "逐年", "representative_days": "典型日"},
+    "scope2": {"market": "市场法", "location": "基于位置法", "none": "不计入"},
+    "scope3": {"all": "全部类别"},
+    "target": {"process": "工艺排放", "fugitive": "逸散排放"},
+    "technology": {"pv": "光伏", "wind": "风电"},
+    "type": {"absolute": "绝对量", "intensity": "强度", "renewable_share": "可再生电力比例"},
+    "sector": {"iron_and_steel": "钢铁", "cement": "水泥", "aluminium": "铝", "other": "其他"},
+    "kind": {"carbon_credits": "碳信用", "ccus": "碳捕集利用与封存", "efficiency": "能效改造",
+             "electrification": "热力电气化", "fuel_switch": "燃料替代", "green_certificates": "绿证",
+             "green_ppa": "绿电交易", "onsite_generation": "现场发电", "process": "工艺改造", "storage": "储能",
+             "supply_chain": "供应链减排", "waste_heat_recovery": "余热回收", "route": "生产工艺路线"},
+}
+CODES = {"currency", "gwp", "hours_per_day"}  # choices that are codes in Chinese too (CNY, AR5, 24)
+
+
+def option_label(name: str, code: object, lang: str) -> object:
+    """A choice as shown in the workbook's language."""
+    return OPTION_ZH.get(name, {}).get(code, code) if lang == "zh" and isinstance(code, str) else code
+
+
+def option_code(name: str, text: object, options: tuple) -> object | None:
+    """The choice a cell names: its code or its Chinese label (None if neither)."""
+    for o in options:
+        if text == o or str(text) == str(o) or text == OPTION_ZH.get(name, {}).get(o):
+            return o
+    return None
+
+
 TRUE_WORDS = {"true", "yes", "y", "是", "1", "真"}
 FALSE_WORDS = {"false", "no", "n", "否", "0", "假"}
 

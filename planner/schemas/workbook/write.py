@@ -44,6 +44,7 @@ from .words import (
     WORD,
     field_label,
     header,
+    option_label,
     path_label,
     pick,
     sheet_name,
@@ -68,14 +69,17 @@ def _get(node: Any, path: list[str]) -> Any:
     return node
 
 
-def _cell(v: Any, leaf: Leaf, lang: str) -> Any:
-    """A raw value as a cell: numbers and text as they are, yes/no in the language, lists comma-separated."""
+def _cell(v: Any, leaf: Leaf, lang: str, name: str = "") -> Any:
+    """A raw value as a cell: numbers and text as they are, yes/no and choices in the language, lists
+    comma-separated."""
     if v is None:
         return None
     if leaf.kind == "yaml":
         return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
     if leaf.kind == "list":
-        return ", ".join(str(x) for x in v) if isinstance(v, list) else v
+        return ", ".join(str(x) for x in v) if isinstance(v, list) else option_label(name, v, lang)
+    if leaf.options:
+        return option_label(name, v, lang)
     if isinstance(v, bool):
         return ("是" if v else "否") if lang == "zh" else v
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
@@ -246,7 +250,7 @@ class Writer:
                 v = _get(self.raw, c.key.split("."))
                 leaf = c.leaf
                 yield [c.key, path_label(c.key.split(".", 1)[-1] if "." in c.key else c.key, lang),
-                       _cell(v, leaf, lang), self.unit(c.name, leaf), self.field_note(c)]
+                       _cell(v, leaf, lang, c.name), self.unit(c.name, leaf), self.field_note(c)]
             return
         if t.form in ("rows", "models"):
             for keys_, item in self.items(t.id):
@@ -254,7 +258,7 @@ class Writer:
                 vals: list[Any] = [None, *parents]
                 if t.form == "models":
                     vals.append(own)
-                vals += [_cell(_get(item, c.key.split(".")), c.leaf, lang) for c in t.columns]
+                vals += [_cell(_get(item, c.key.split(".")), c.leaf, lang, c.name) for c in t.columns]
                 vals.append(self.row_note(t, item))
                 yield vals
             return
@@ -297,9 +301,10 @@ class Writer:
             if d is not None and not hasattr(d, "model_fields") and d != [] and d != {}:
                 if isinstance(d, bool) and self.lang == "zh":
                     d = "是" if d else "否"
+                d = option_label(c.name, d, self.lang) if c.leaf.options else d
                 parts.append(f"{word('default', self.lang)} {d}")
         if c.leaf.options:
-            parts.append(" | ".join(str(o) for o in c.leaf.options))
+            parts.append(" | ".join(str(option_label(c.name, o, self.lang)) for o in c.leaf.options))
         if r := _range(c.leaf, self.lang):
             parts.append(r)
         return "; ".join(parts)
@@ -358,7 +363,8 @@ class Writer:
             self.dv(ws, ref, DataValidation("list", formula1="=" + self.list_ranges[COLUMN_LIST[name]],
                                             allow_blank=True))
         elif leaf.options or leaf.py == (bool,):
-            opts = leaf.options or (("是", "否") if self.lang == "zh" else ("TRUE", "FALSE"))
+            opts = tuple(option_label(name, o, self.lang) for o in leaf.options) or (
+                ("是", "否") if self.lang == "zh" else ("TRUE", "FALSE"))
             text = ",".join(str(o) for o in opts)
             if len(text) < 250:
                 self.dv(ws, ref, DataValidation("list", formula1=f'"{text}"', allow_blank=True))
