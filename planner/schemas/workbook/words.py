@@ -65,6 +65,14 @@ FIELD_ZH = {
     "trajectories": "趋势", "type": "类型", "unit": "单位", "value": "数值", "wind": "风电曲线", "year": "年份",
     "yield_mwh_per_mw": "年发电量", "market": "市场法", "products": "产品", "output_t": "产量", "sector": "行业",
     "product": "产品", "route": "工艺路线", "scenario": "情景",
+    # keys of the product/route and biogenic/site-factor work (issues 25, 26), labelled ahead of the merge
+    "capex_cny_per_t": "单位产能投资", "energy_per_t": "单位产品能耗", "existing_capacity_t": "现有产能",
+    "existing_until": "现有产能运行至", "fom_cny_per_t": "单位产能固定运维费", "inputs_per_t": "单位产品原料投入",
+    "process_emissions_per_t": "单位产品工艺排放", "ramp_t_per_year": "年产量增幅上限", "stages": "分期建设次数",
+    "vom_cny_per_t": "单位产品可变运维费", "biogenic_share": "生物质碳比例", "ch4_kg_per_mwh": "CH4排放因子",
+    "co2_t_per_mwh": "CO2排放因子", "n2o_kg_per_mwh": "N2O排放因子", "emission_factors": "排放因子",
+    "existing_size": "现有规模", "potential_mwh": "潜在发电量", "vom_cny_per_mwh": "单位电量可变运维费",
+    "yield_kwh_per_t_output": "吨产品余热发电量", "yield_mwh_per_mwh_fuel": "单位燃料余热发电量",
 }
 # the column of a dict's keys, by the table's field name (other dicts: "name")
 KEY_WORD = {
@@ -99,7 +107,7 @@ OPTION_ZH = {
     "approach": {"equity_share": "股权比例法", "financial_control": "财务控制法", "operational_control": "运营控制法"},
     "heuristic": {"auto": "自动", "sites": "按厂区分解", "off": "关闭"},
     "hourly_years": {"all": "全部年份", "milestones": "关键年份"},
-    "intensity_per": {"output": "单位产量", "revenue": "单位营业收入"},
+    "intensity_per": {"output": "单位产量", "revenue": "单位营业收入", "product": "单位产品"},
     "market_basis": {"residual": "剩余电网因子", "location": "区域电网因子"},
     "offsets": {"none": "不使用抵消", "share": "按比例抵消", "net_zero_residual": "仅中和剩余排放"},
     "pathway": {"milestone": "仅目标年", "linear": "线性路径"},
@@ -113,7 +121,8 @@ OPTION_ZH = {
     "kind": {"carbon_credits": "碳信用", "ccus": "碳捕集利用与封存", "efficiency": "能效改造",
              "electrification": "热力电气化", "fuel_switch": "燃料替代", "green_certificates": "绿证",
              "green_ppa": "绿电交易", "onsite_generation": "现场发电", "process": "工艺改造", "storage": "储能",
-             "supply_chain": "供应链减排", "waste_heat_recovery": "余热回收", "route": "生产工艺路线"},
+             "supply_chain": "供应链减排", "waste_heat_recovery": "余热回收", "route": "生产工艺路线",
+             "waste_heat_power": "余热发电"},
 }
 CODES = {"currency", "gwp", "hours_per_day"}  # choices that are codes in Chinese too (CNY, AR5, 24)
 
@@ -134,8 +143,10 @@ def option_code(name: str, text: object, options: tuple) -> object | None:
 TRUE_WORDS = {"true", "yes", "y", "是", "1", "真"}
 FALSE_WORDS = {"false", "no", "n", "否", "0", "假"}
 
-_UNIT_ZH = {"CNY": "元", "MCNY": "百万元", "t": "吨", "yr": "年", "MWh": "MWh", "kW": "kW", "kWh": "kWh",
-            "tCO2e": "tCO2e", "month": "月", "saved": "节约"}
+_UNIT_EN = {"t": "t", "tpa": "t/yr", "kw": "kW", "kwh": "kWh", "mwh": "MWh", "mw": "MW", "tco2e": "tCO2e",
+            "month": "month", "year": "yr", "yr": "yr", "kg": "kg"}
+_UNIT_ZH = {"CNY": "元", "MCNY": "百万元", "t": "吨", "yr": "年", "year": "年", "MWh": "MWh", "kW": "kW", "kWh": "kWh",
+            "tCO2e": "tCO2e", "month": "月", "saved": "节约", "output": "产品", "fuel": "燃料", "kg": "千克"}
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
@@ -160,14 +171,19 @@ def path_label(path: str, lang: str) -> str:
 def unit_of(name: str, lang: str, traj_unit: str = "") -> str:
     """Unit of a field from its name (`capex_cny_per_kw` -> CNY/kW) or its trajectory type."""
     u = traj_unit.replace(" per unit", "/unit").strip()
+    if not u and "emissions" in name:
+        if name.endswith("emissions"):
+            return word("t_yr", lang)
+        u = "t/t" if name.endswith("_per_t") else ""
     if not u:
-        m = re.search(r"(?:^|_)(m?cny|mwh|mw|kwh|kw|tco2e|t)(?:_per_(.+))?$", name)
+        m = re.search(r"(?:^|_)(m?cny|mwh|mw|kwh|kw|kg|tco2e|t)(?:_per_(.+))?$", name)
         if m:
-            head = {"cny": "CNY", "mcny": "MCNY", "mwh": "MWh", "mw": "MW", "kwh": "kWh", "kw": "kW",
+            head = {"cny": "CNY", "mcny": "MCNY", "mwh": "MWh", "mw": "MW", "kwh": "kWh", "kw": "kW", "kg": "kg",
                     "tco2e": "tCO2e", "t": "t"}[m.group(1)]
-            tail = (m.group(2) or "").replace("tpa", "t/yr").replace("_saved", " saved").replace("_", "/")
-            tail = {"kw": "kW", "kwh": "kWh", "mwh": "MWh", "mw": "MW", "tco2e": "tCO2e"}.get(tail, tail)
-            tail = re.sub(r"\bkw\b", "kW", re.sub(r"\bmwh\b", "MWh", tail))
+            tail = ""
+            for i, part in enumerate((m.group(2) or "").split("_")):  # units after `per`, qualifiers apart
+                unit = _UNIT_EN.get(part)
+                tail += ("" if i == 0 else "/" if unit else " ") + (unit or part)
             u = head + ("/" + tail if tail else "")
         elif name == "tco2e":
             u = "tCO2e/yr"
@@ -185,10 +201,8 @@ def unit_of(name: str, lang: str, traj_unit: str = "") -> str:
             return word("share", lang)
         elif name in ("growth",) or name.endswith("_index") or name == "capex_index":
             return word("index", lang)
-        elif name.endswith("emissions"):
-            return word("t_yr", lang)
     if lang == "zh" and u:
-        u = "/".join(_UNIT_ZH.get(p, p) for p in u.split("/"))
+        u = re.sub(r"[A-Za-z]+", lambda w: _UNIT_ZH.get(w[0], w[0]), u).replace(" ", "")
     return u
 
 
