@@ -85,9 +85,18 @@ def note(group: str, key: object, lang: str) -> str:
     return f"{default} {ref.text}: {ref.source_zh if lang == 'zh' else ref.source}"
 
 
+KEY_GROUP = {  # the library list of a dict's keys, by field name (others: guessed from the name below)
+    "energy": "carriers", "heat_efficiency": "carriers", "carrier_change": "carriers", "emission_factors": "carriers",
+    "energy_per_t": "carriers", "inputs_per_t": "carriers", "process_emissions": "gases",
+    "fugitive_emissions": "gases", "process_emissions_per_t": "gases", "prices": "prices", "factors": "regions",
+}
+
+
 def key_group(t: Table) -> str | None:
     """Which library list a table's dict keys come from (by the field's name)."""
     n = t.name
+    if n in KEY_GROUP:
+        return KEY_GROUP[n]
     if "price" in n:
         return "prices"
     if n in ("factors",) or "region" in n:

@@ -80,7 +80,9 @@ KEY_WORD = {
     "carrier_change": ("carrier", "能源品种"),
     "process_emissions": ("gas", "气体"), "fugitive_emissions": ("gas", "气体"), "prices": ("item", "价格项"),
     "factors": ("grid region", "电网区域"), "capex_index": ("index", "指数名称"), "categories": ("category", "类别"),
-    "sites": ("site", "厂区"), "products": ("product", "产品"),
+    "sites": ("site", "厂区"), "products": ("product", "产品"), "emission_factors": ("carrier", "能源品种"),
+    "energy_per_t": ("carrier", "能源品种"), "inputs_per_t": ("input", "投入品"),
+    "process_emissions_per_t": ("gas", "气体"),
 }
 PARENT_WORD = {"sites": ("site", "厂区"), "measures": ("measure", "措施"), "entities": ("entity", "法人实体"),
                "categories": ("category", "类别"), "targets": ("target", "目标"), "products": ("product", "产品")}
