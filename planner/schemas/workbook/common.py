@@ -129,8 +129,9 @@ def map_unit(t: Table, key: object, lang: str) -> str:
     group = key_group(t)
     if group == "prices" and (ref := refs()["prices"].get(str(key))):
         return ref.text.split(" ", 1)[1].rsplit(" (", 1)[0]
-    if group == "carriers" and "energy" in t.name:
+    per_t = t.name.endswith("_per_t")  # amounts per t of product (route energy and inputs)
+    if group == "carriers" and ("energy" in t.name or per_t):
         ref = refs()["carriers"].get(str(key))
-        unit = "MWh" if key == "electricity" else ref.text.split(",")[0] if ref else ""
-        return unit + ("/t" if unit and t.name.endswith("_per_t") else "")
+        unit = "MWh" if key == "electricity" else ref.text.split(",")[0] if ref else "t" if per_t else ""
+        return unit + ("/t" if unit and per_t else "")
     return unit_of(t.name, lang, t.value_leaf.unit if t.value_leaf else "")
