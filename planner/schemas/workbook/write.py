@@ -11,7 +11,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -85,6 +85,11 @@ def _cell(v: Any, leaf: Leaf, lang: str, name: str = "") -> Any:
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return int(v)  # 1.2e6 as 1200000 (read back as a number either way)
     return v
+
+
+def _quoted(title: str) -> str:
+    """A sheet name as a formula names it: always quoted (Chinese names, spaces), quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
 
 
 def _range(leaf: Leaf, lang: str) -> str:
@@ -161,7 +166,7 @@ class Writer:
             for i, v in enumerate(values, start=2):
                 ws.cell(i, j, v)
             col = get_column_letter(j)
-            self.list_ranges[name] = f"{quote_sheetname(ws.title)}!${col}$2:${col}${max(2, len(values) + 1)}"
+            self.list_ranges[name] = f"{_quoted(ws.title)}!${col}$2:${col}${max(2, len(values) + 1)}"
 
     def write_library(self, index: int) -> None:
         """Reference sheet (not read back): every template's parameters with their units and sources."""
@@ -239,7 +244,7 @@ class Writer:
             j = keys.index("id" if t.form == "rows" else KEY) + 2 if ("id" in keys or t.form == "models") else None
             if j:
                 col = get_column_letter(j)
-                self.id_ranges[t.id] = f"{quote_sheetname(ws.title)}!${col}${t_range[0]}:${col}${t_range[1]}"
+                self.id_ranges[t.id] = f"{_quoted(ws.title)}!${col}${t_range[0]}:${col}${t_range[1]}"
         return max(last, first)
 
     def rows(self, t: Table):
