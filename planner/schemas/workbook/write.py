@@ -235,6 +235,8 @@ class Writer:
             for j, v in enumerate(vals, start=1):
                 if v is not None:
                     c = ws.cell(first + i, j, v)
+                    if isinstance(v, str) and v.startswith("="):
+                        c.data_type = "s"  # text, never a formula (a name or description starting with "=")
                     if j - 2 < len(keys) and j >= 2 and keys[j - 2] == NOTES:
                         c.font = NOTE_FONT
         last = first + len(rows) + spare - 1
