@@ -116,6 +116,12 @@ def test_a_bad_cell_is_named_by_sheet_and_cell_exit_2(tmp_path):
     code, text = _validate(out)
     assert code == 2 and "\n" not in text
     assert text == f'error: {out}: sites!{c.coordinate}: expected a number in MWh, got "12,000 kWh"'
+    c.value = 60000
+    year = _cell(wb["prices"], "prices", "year", {"@key": "ets", "year": 2030})
+    year.value = 1850
+    wb.save(out)
+    code, text = _validate(out)
+    assert text == f"error: {out}: prices!{year.coordinate}: expected a number >= 1990 and <= 2100, got 1850"
 
 
 def test_a_model_check_names_the_cell_and_the_key(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ..types import MAX_YEAR, MIN_YEAR
 from ..yamlio import MAX_FILE_BYTES, check_tree, parse_yaml, read_bytes
 from .common import KEY, LABEL, MARK, NOTES, PARENT, UNIT, VALUE, YEAR, keys_of, map_unit, rel_path
 from .shape import Leaf, Table, layout
@@ -98,11 +99,17 @@ class Reader:
             if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
                 what = "a whole number" if py == (int,) else "a number"
                 self.fail(ref, f"expected {what}{' in ' + unit if unit else ''}, got {_show(v)}")
-            if py == (int,):
-                if float(x) != int(x):
-                    self.fail(ref, f"expected a whole number{' in ' + unit if unit else ''}, got {_show(v)}")
-                return int(x)
-            return int(x) if isinstance(x, int) else float(x)
+            if py == (int,) and float(x) != int(x):
+                self.fail(ref, f"expected a whole number{' in ' + unit if unit else ''}, got {_show(v)}")
+            if (leaf.ge is not None and x < leaf.ge) or (leaf.le is not None and x > leaf.le) or \
+                    (leaf.gt is not None and x <= leaf.gt) or (leaf.lt is not None and x >= leaf.lt):
+                lo = f"{'>' if leaf.gt is not None else '>='} {leaf.gt if leaf.gt is not None else leaf.ge:g}" \
+                    if leaf.gt is not None or leaf.ge is not None else ""
+                hi = f"{'<' if leaf.lt is not None else '<='} {leaf.lt if leaf.lt is not None else leaf.le:g}" \
+                    if leaf.lt is not None or leaf.le is not None else ""
+                self.fail(ref, f"expected a number {' and '.join(b for b in (lo, hi) if b)}"
+                               f"{' (' + unit + ')' if unit else ''}, got {_show(v)}")
+            return int(x) if py == (int,) or isinstance(x, int) else float(x)
         if str in py:
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
@@ -190,66 +197,66 @@ class Reader:
             node = node.setdefault(p, {})
         return node.setdefault(path[-1], default)
 
+    @staticmethod
+    def _set(node: dict, dotted: str, v: Any) -> None:
+        parts = dotted.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = v
+
     def row(self, t: Table, row: tuple, cells: dict, ref, first: str) -> None:
+        """One data row: a key/value row, an item (list or dict of records) or a value (dict, trajectory)."""
         if t.form == "fields":
-            key = row[0]
-            leaf = next((c for c in t.columns if c.key == key), None)
-            if leaf is None:
-                self.fail(first.replace("!B", "!A"), f"unknown key {_show(key)} in table {t.id}")
-            v = self.value(cells[VALUE], leaf.leaf, ref(VALUE), unit_of(leaf.name, "en", leaf.leaf.unit), leaf.name)
-            if v is not None:
-                node = self.raw
-                parts = key.split(".")
-                for p in parts[:-1]:
-                    node = node.setdefault(p, {})
-                node[parts[-1]] = v
-                self.where[key] = ref(VALUE)
+            self.field_row(t, row[0], cells, ref, first)
             return
         keys, item, base = self.parent(t, cells, ref)
-        base = base or ""
+        where = (base + "." if base else "") + ".".join(t.id.split(".") if item is None else rel_path(t))
         if t.form in ("rows", "models"):
-            new: dict = {}
-            own: Any = None
-            if t.form == "models":
-                own = self.value(cells.get(KEY), t.key_leaf, ref(KEY), "")
-                if own is None:
-                    self.fail(ref(KEY), "expected a key for this row")
-                seq = self.container(t, item, {})
-                if own in seq:
-                    self.fail(ref(KEY), f"{_show(own)} appears twice")
-                seq[own] = new
-                path = f"{base}.{t.id if item is None else rel_path(t)[-1]}.{own}".lstrip(".")
-                path = f"{base + '.' if base else ''}{'.'.join(t.id.split('.') if item is None else rel_path(t))}" \
-                       f".{own}"
-            else:
-                seq = self.container(t, item, [])
-                path = f"{base + '.' if base else ''}{'.'.join(t.id.split('.') if item is None else rel_path(t))}" \
-                       f"[{len(seq)}]"
-                seq.append(new)
-            self.where[path] = first
-            for c in t.columns:
-                v = self.value(cells.get(c.key), c.leaf, ref(c.key), unit_of(c.name, "en", c.leaf.unit), c.name)
-                self.where[f"{path}.{c.key}"] = ref(c.key)
-                if v is None:
-                    continue
-                node = new
-                parts = c.key.split(".")
-                for p in parts[:-1]:
-                    node = node.setdefault(p, {})
-                node[parts[-1]] = v
-                self.where[f"{path}.{c.key}"] = ref(c.key)
-            if t.form == "rows":
-                own = new.get("id", len(seq))
-            k = (*keys, own)
-            if k in self.items.setdefault(t.id, {}):
-                self.fail(first, f"id {_show(own)} appears twice in table {t.id}")
-            self.items[t.id][k] = new
-            self.paths[t.id, k] = path
-            return
-        where = f"{base + '.' if base else ''}{'.'.join(t.id.split('.') if item is None else rel_path(t))}"
+            self.item_row(t, keys, item, where, cells, ref, first)
+        else:
+            self.value_row(t, item, where, cells, ref)
+
+    def field_row(self, t: Table, key: Any, cells: dict, ref, first: str) -> None:
+        col = next((c for c in t.columns if c.key == key), None)
+        if col is None:
+            self.fail(first.replace("!B", "!A"), f"unknown key {_show(key)} in table {t.id}")
+        v = self.value(cells[VALUE], col.leaf, ref(VALUE), unit_of(col.name, "en", col.leaf.unit), col.name)
+        if v is not None:
+            self._set(self.raw, key, v)
+            self.where[key] = ref(VALUE)
+
+    def item_row(self, t: Table, keys: tuple, item: dict | None, where: str, cells: dict, ref, first: str) -> None:
+        new: dict = {}
+        if t.form == "models":
+            own = self.value(cells.get(KEY), t.key_leaf, ref(KEY), "")
+            if own is None:
+                self.fail(ref(KEY), "expected a key for this row")
+            seq = self.container(t, item, {})
+            if own in seq:
+                self.fail(ref(KEY), f"{_show(own)} appears twice")
+            seq[own] = new
+            path = f"{where}.{own}"
+        else:
+            seq = self.container(t, item, [])
+            path = f"{where}[{len(seq)}]"
+            seq.append(new)
+        self.where[path] = first
+        for c in t.columns:
+            v = self.value(cells.get(c.key), c.leaf, ref(c.key), unit_of(c.name, "en", c.leaf.unit), c.name)
+            self.where[f"{path}.{c.key}"] = ref(c.key)  # also when empty: a missing key is named at its cell
+            if v is not None:
+                self._set(new, c.key, v)
+        if t.form == "rows":
+            own = new.get("id", len(seq))
+        k = (*keys, own)
+        if k in self.items.setdefault(t.id, {}):
+            self.fail(first, f"id {_show(own)} appears twice in table {t.id}")
+        self.items[t.id][k] = new
+        self.paths[t.id, k] = path
+
+    def value_row(self, t: Table, item: dict | None, where: str, cells: dict, ref) -> None:
         key = self.value(cells.get(KEY), t.key_leaf, ref(KEY), "") if t.form != "series" else None
-        unit = map_unit(t, key, "en")
-        val = self.value(cells.get(VALUE), t.value_leaf, ref(VALUE), unit)
+        val = self.value(cells.get(VALUE), t.value_leaf, ref(VALUE), map_unit(t, key, "en"))
         if val is None:
             return  # a key (or year) without a value: not set (e.g. the template's rows citing defaults)
         if t.form == "series":
@@ -268,7 +275,8 @@ class Reader:
 
     def point(self, t: Table, item: dict | None, key: Any, cells: dict, ref, where: str, val: Any) -> None:
         """One trajectory point (year blank: the constant)."""
-        year = self.value(cells.get(YEAR), Leaf("scalar", (int,), (), 1990, 2100), ref(YEAR), "")
+        year = self.value(cells.get(YEAR), Leaf("scalar", (int,), (), MIN_YEAR, MAX_YEAR), ref(YEAR), "")
+        self.where.setdefault(where, ref(YEAR))  # a problem with the series as a whole (e.g. a year out of range)
         parent_node = self.raw if item is None else item
         path = t.id.split(".") if item is None else rel_path(t)
         node = parent_node
