@@ -117,11 +117,19 @@ def test_a_bad_cell_is_named_by_sheet_and_cell_exit_2(tmp_path):
     assert code == 2 and "\n" not in text
     assert text == f'error: {out}: sites!{c.coordinate}: expected a number in MWh, got "12,000 kWh"'
     c.value = 60000
+    wb.create_sheet("my notes")["C5"] = "a sheet of the user's own is left alone"
     year = _cell(wb["prices"], "prices", "year", {"@key": "ets", "year": 2030})
     year.value = 1850
     wb.save(out)
     code, text = _validate(out)
     assert text == f"error: {out}: prices!{year.coordinate}: expected a number >= 1990 and <= 2100, got 1850"
+    year.value = 2030
+    # a deleted key row: the table's rows (from its title on) are refused, never silently dropped
+    at = next(r[0].row for r in wb["scope3"].iter_rows() if r[0].value == MARK + "scope3.categories")
+    wb["scope3"].delete_rows(at)
+    wb.save(out)
+    code, text = _validate(out)
+    assert code == 2 and f"scope3!{at - 2}:{at - 2}: a row outside any table" in text, text
 
 
 def test_a_model_check_names_the_cell_and_the_key(tmp_path):

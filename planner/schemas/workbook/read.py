@@ -14,7 +14,9 @@ from ..types import MAX_YEAR, MIN_YEAR
 from ..yamlio import MAX_FILE_BYTES, check_tree, parse_yaml, read_bytes
 from .common import KEY, LABEL, MARK, NOTES, PARENT, UNIT, VALUE, YEAR, keys_of, map_unit, rel_path
 from .shape import Leaf, Table, layout
-from .words import FALSE_WORDS, TRUE_WORDS, option_code, unit_of
+from .words import FALSE_WORDS, TRUE_WORDS, option_code, sheet_id, unit_of
+
+REFERENCE = ("library", "lists")  # sheets written for reference, not read
 
 MAX_ROWS = 100_000  # rows read per sheet
 MAX_WORKBOOK_BYTES = 10 * MAX_FILE_BYTES  # a workbook is zipped XML: ~10x the bytes of the same YAML
@@ -127,6 +129,14 @@ class Reader:
         for ws in self.wb.worksheets:
             rows = list(ws.iter_rows(values_only=True, max_row=MAX_ROWS))
             marks = [i for i, r in enumerate(rows) if r and isinstance(r[0], str) and r[0].startswith(MARK)]
+            # the sheet's title and note, then each table's title and header above its key row: anything
+            # else before the first key row belongs to no table (a deleted key row would lose it silently)
+            sid = sheet_id(ws.title)
+            first = marks[0] - 2 if marks else len(rows) if sid is not None and sid not in REFERENCE else 0
+            stray = next((i for i, r in enumerate(rows[2:first], start=2) if any(v is not None for v in r)), None)
+            if stray is not None:
+                self.fail(f"{ws.title}!{stray + 1}:{stray + 1}", "a row outside any table (its hidden key row "
+                          "deleted?); expected the tables of `planner template`, each under its header")
             for n, i in enumerate(marks):
                 tid = rows[i][0][len(MARK):]
                 if tid not in self.tables:
