@@ -55,7 +55,11 @@ def template(out: str | Path, lang: str = "en", scenario: str | Path | None = No
     if out.suffix.lower() != WORKBOOK_SUFFIX:
         raise InputError(str(out), "", f"expected a workbook name ending in {WORKBOOK_SUFFIX}")
     raw = read_raw(scenario, root) if scenario is not None else None
-    return write_workbook(raw, out, _lang(lang))
+    lang = _lang(lang)
+    try:
+        return write_workbook(raw, out, lang)
+    except OSError as exc:
+        raise InputError(str(out), "", f"cannot write the workbook ({exc.strerror or type(exc).__name__})") from None
 
 
 def scenario_yaml(raw: dict, source: str = "") -> str:
@@ -74,7 +78,10 @@ def convert(src: str | Path, dst: str | Path, lang: str = "en", root: str | Path
     if suffix not in YAML_SUFFIXES[:2]:
         raise InputError(str(dst), "", f"expected a file name ending in {WORKBOOK_SUFFIX}, .yaml or .yml")
     raw = read_raw(src, root)
-    dst.write_text(scenario_yaml(raw, str(src)), encoding="utf-8")
+    try:
+        dst.write_text(scenario_yaml(raw, str(src)), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(dst), "", f"cannot write the file ({exc.strerror or type(exc).__name__})") from None
     return dst
 
 
