@@ -30,6 +30,7 @@ def _show(v: Any) -> str:
 class Reader:
     def __init__(self, path: Path, file: str, tables: dict[str, Table] | None = None):
         from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
 
         self.file = file
         if path.is_file() and path.stat().st_size > MAX_WORKBOOK_BYTES:
@@ -39,7 +40,7 @@ class Reader:
             import io
 
             self.wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as exc:
             raise InputError(file, "", f"not a readable .xlsx workbook ({type(exc).__name__}); expected a file "
                              f"written by `planner template` or Excel") from None
         self.tables = tables or layout()
