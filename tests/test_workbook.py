@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import BASE, ROOT
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from pydantic import Field, create_model
 
 import planner
@@ -56,7 +57,8 @@ def test_chinese_workbook_round_trips_and_is_chinese_apart_from_ids(demo_zh):
     assert load_scenario(demo_zh) == load_scenario(ROOT / "scenarios" / "demo.yaml")
     wb = load_workbook(demo_zh)
     # units and symbols that stay as written in Chinese documents too
-    symbols = re.compile(r"\((?:[^()]|\([^()]*\))*\)|（[^）]*）|MWh|kWh|kW|MW|tCO2e?|COP|GWP|YAML|ETS|CNY|0-1")
+    symbols = re.compile(r"\((?:[^()]|\([^()]*\))*\)|（[^）]*）|MWh|kWh|kW|MW|tCO2e?|COP|GWP|YAML|ETS|CNY|0-1|"
+                         r"CO2|CH4|N2O")  # unit and chemical symbols stay as written in Chinese too
     latin = []
     for ws in wb.worksheets:
         assert not re.search(r"[A-Za-z]", ws.title), ws.title
@@ -144,32 +146,35 @@ def test_a_model_check_names_the_cell_and_the_key(tmp_path):
     assert f"{ws.title}!{c.coordinate} (measures[3].site): unknown site 'no_such_site'" in text, text
 
 
+def _dv(ws, cell):
+    """The data validation of a cell."""
+    found = [dv for dv in ws.data_validations.dataValidation if cell.coordinate in dv.sqref]
+    assert len(found) == 1, (cell.coordinate, found)
+    return found[0]
+
+
 def test_drop_downs_and_ranges(demo_zh):
     wb = load_workbook(demo_zh)
     ws = wb[SHEETS["sites"][1]]
-    dvs = ws.data_validations.dataValidation
-    region = _cell(ws, "sites", "grid_region").column_letter
     lists = wb[SHEETS["lists"][1]]
     names = [c.value for c in lists[1]]
     col = names.index("regions") + 1
     regions = [r[0] for r in lists.iter_rows(min_row=2, min_col=col, max_col=col, values_only=True) if r[0]]
     assert {"East", "North", "national_residual"} <= set(regions)
-    by_col = {str(r).split(":")[0].rstrip("0123456789"): dv for dv in dvs for r in dv.sqref.ranges}
-    assert by_col[region].type == "list" and "下拉列表" in by_col[region].formula1
+    region = _dv(ws, _cell(ws, "sites", "grid_region"))
+    assert region.type == "list" and region.formula1 == f"='下拉列表'!${get_column_letter(col)}$2:" \
+        f"${get_column_letter(col)}${len(regions) + 1}"
     # a child table's site column lists the ids of the sites table
-    parent = _cell(ws, "sites.energy", PARENT + "sites").column_letter
     sites_ids = _cell(ws, "sites", "id").column_letter
-    assert f"${sites_ids}$" in by_col[parent].formula1
+    assert f"${sites_ids}$" in _dv(ws, _cell(ws, "sites.energy", PARENT + "sites")).formula1
     # numeric range from the pydantic constraint (export_limit_share: 0..1)
-    share = _cell(ws, "sites", "export_limit_share").column_letter
-    assert (by_col[share].type, by_col[share].formula1, by_col[share].formula2) == ("decimal", "0", "1")
+    share = _dv(ws, _cell(ws, "sites", "export_limit_share"))
+    assert (share.type, share.formula1, share.formula2) == ("decimal", "0", "1")
     # choices of every registered measure kind, templates from the library
     wm = wb[SHEETS["measures"][1]]
-    mcols = {str(r).split(":")[0].rstrip("0123456789"): dv for dv in wm.data_validations.dataValidation
-             for r in dv.sqref.ranges}
-    kind = mcols[_cell(wm, "measures", "kind").column_letter]
+    kind = _dv(wm, _cell(wm, "measures", "kind"))
     assert "碳捕集利用与封存" in kind.formula1 and "能效改造" in kind.formula1  # ccus, efficiency in Chinese
-    assert "下拉列表" in mcols[_cell(wm, "measures", "template").column_letter].formula1
+    assert "下拉列表" in _dv(wm, _cell(wm, "measures", "template")).formula1
 
 
 def test_empty_template_cites_library_defaults_and_filled_by_hand_validates(tmp_path):
