@@ -316,3 +316,61 @@ def sweep_variant(file: str, n: int, root: str | None, out: str | None) -> None:
         click.echo(f"wrote variant {n} to {out}")
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--xlsx", "out", required=True, type=click.Path(dir_okay=False), help="workbook to write (.xlsx)")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="language of sheet names, headers, units and notes (ids stay as they are)")
+@click.option("--from", "source", help="fill the workbook with this scenario (YAML file or workbook)")
+@ROOT
+def template(out: str, lang: str, source: str | None, root: str | None) -> None:
+    """Write a scenario workbook: one sheet per part of a scenario, with units, drop-downs, ranges and notes citing
+    the library defaults; `planner run|validate|report|compare` read the filled workbook like a YAML file."""
+    from .schemas.workbook import template as write_template
+
+    try:
+        path = write_template(out, lang, source, root)
+    except PlannerError as exc:
+        _fail(exc)
+    click.echo(f"wrote {path}" + (f" (filled with {source})" if source else ""))
+
+
+@main.command()
+@click.argument("file")
+@click.option("--to", "dst", required=True, type=click.Path(dir_okay=False),
+              help="file to write: .xlsx (a workbook) or .yaml/.yml")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="language of the workbook (when writing .xlsx)")
+@ROOT
+def convert(file: str, dst: str, lang: str, root: str | None) -> None:
+    """Convert a scenario between YAML and a workbook (validated first; both give the same scenario)."""
+    from .schemas.workbook import convert as run_convert
+
+    try:
+        path = run_convert(file, dst, lang, root)
+    except PlannerError as exc:
+        _fail(exc)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False), help="file to write (default: standard output)")
+@click.option("--sweep", "of_sweep", is_flag=True, help="the schema of sweep files (default: scenario files)")
+def schema(out: str | None, of_sweep: bool) -> None:
+    """Write the JSON Schema of scenario (or sweep) files, for editors: add the line
+    `# yaml-language-server: $schema=<path of the schema>` at the top of a YAML file (docs/workbook.md)."""
+    from .schemas.export import schema_text
+
+    try:
+        text = schema_text("sweep" if of_sweep else "scenario")
+    except PlannerError as exc:
+        _fail(exc)
+    if out:
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(InputError(out, "", f"cannot write the file ({exc.strerror or type(exc).__name__})"))
+        click.echo(f"wrote {out}")
+    else:
+        click.echo(text, nl=False)

@@ -142,9 +142,16 @@ def load_scenario(path: str | Path, root: str | Path | None = None) -> Scenario:
     """Read, merge and validate a scenario file. `extends` may only name files inside `root` (default: the
     scenario's own folder)."""
     path = Path(path)
+    if path.suffix.lower() == WORKBOOK_SUFFIX:  # a scenario workbook (docs/workbook.md)
+        from .workbook import load_workbook_scenario
+
+        return load_workbook_scenario(path)
     raw = read_yaml(path, root)
     resolve_profiles(raw, path)
     return validate(raw, str(path))
+
+
+WORKBOOK_SUFFIX = ".xlsx"
 
 
 PROFILE_KEYS = ("load", "pv", "wind", "heat")  # hourly profiles: "typical" (or "flat") or a CSV path
