@@ -46,20 +46,24 @@ class PlanResult(Frames):
     inventory: pd.DataFrame | None = None
     bau: pd.DataFrame | None = None
     sbti: pd.DataFrame | None = None
+    sda_pathway: pd.DataFrame | None = None  # SBTi SDA pathway of the products of SDA sectors
     assumptions: pd.DataFrame | None = None
     macc_standalone: pd.DataFrame | None = None
     files: list[Path] = field(default_factory=list)
 
     FRAMES = ("roadmap", "emissions", "abatement", "costs", "measure_costs", "targets", "sbti", "macc",
               "measure_economics", "measure_cash_flows", "electricity", "assumptions", "inventory", "bau")
+    # written when the plan has them: hourly dispatch, products (output by route, intensity, SDA pathway)
+    OPTIONAL = ("dispatch", "product_output", "product_intensity", "sda_pathway")
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every result table by name (the stand-alone MACC only once computed)."""
         out = {n: getattr(self, n) for n in self.FRAMES}
         if self.macc_standalone is not None:
             out["macc_standalone"] = self.macc_standalone
-        if self.dispatch is not None:
-            out["dispatch"] = self.dispatch
+        for name in self.OPTIONAL:
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
         return out
 
     def write(self, out_dir: str | Path) -> list[Path]:
@@ -171,8 +175,9 @@ def read_plan(cls, folder: Path):
     sc = load_dumped_scenario(decode(read_bytes(folder / "scenario.yaml", scenario_file), scenario_file), scenario_file)
     if (folder / "macc_standalone.csv").is_file():
         frames["macc_standalone"] = _read_frame(folder / "macc_standalone.csv")
-    if (folder / "dispatch.csv").is_file():
-        frames["dispatch"] = _read_frame(folder / "dispatch.csv")
+    for name in cls.OPTIONAL:
+        if (folder / f"{name}.csv").is_file():
+            frames[name] = _read_frame(folder / f"{name}.csv")
     return cls(**frames, scenario=sc, summary=summary, files=sorted(folder.iterdir()))
 
 
@@ -270,7 +275,7 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
                                           "day_weight_days": inp.hourly.day_weight,
                                           "reduction_error": hourly_reduction(built)}
     p = cls(**{**vars(fr), "targets": tg}, scenario=sc, summary=summary, inventory=inv, bau=bau, sbti=checks,
-             assumptions=assumptions(sc, lib, drv))
+             sda_pathway=sbti.sda_pathway(sc, fr.product_intensity), assumptions=assumptions(sc, lib, drv))
     if out_dir is not None:
         p.write(out_dir)
     return p

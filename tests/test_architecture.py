@@ -123,7 +123,7 @@ def test_docs_names_exist_in_the_model_and_every_model_component_is_documented()
     model_names: set[str] = set()
     block_names: set[str] = set()
     for b in (_demo_model(), _built(planner.load_scenario(ROOT / "scenarios" / "demo_hourly.yaml")),
-              _built(_hourly_variant())):
+              _built(_hourly_variant()), _built(_route_variant())):
         model_names |= {c.local_name for c in b.m.component_objects(descend_into=False)
                         if not c.local_name.startswith("measure_")}
         block_names |= {c.local_name for mm in b.measures for c in mm.block.component_objects(descend_into=False)}
@@ -149,6 +149,24 @@ def _hourly_variant():
     raw["measures"] = [{**m, "power_capex_cny_per_kw": 300} if m["id"] == "battery" else m for m in raw["measures"]]
     raw["measures"].append({"id": "hp", "template": "heat_pump", "site": "east_assembly",
                             "target_carrier": "natural_gas"})
+    return validate(raw, str(path))
+
+
+def _route_variant():
+    """The demo with a product at its first site made by two routes (ramp, share and stages set), so that the
+    route components and the product balance are built."""
+    from planner.schemas.loader import validate
+    from planner.schemas.yamlio import read_yaml
+
+    path = ROOT / "scenarios" / "demo.yaml"
+    raw = read_yaml(path)
+    site = raw["sites"][0]
+    site["products"] = {"widget": {"output_t": 1000}}
+    raw["measures"] += [
+        {"id": "r_old", "kind": "route", "site": site["id"], "product": "widget", "existing_capacity_t": 1000,
+         "energy_per_t": {"electricity": 0.5}},
+        {"id": "r_new", "kind": "route", "site": site["id"], "product": "widget", "capex_cny_per_t": 100,
+         "max_size": 1, "stages": 2, "ramp_t_per_year": 100, "max_share": 0.5, "energy_per_t": {"electricity": 0.4}}]
     return validate(raw, str(path))
 
 

@@ -44,6 +44,8 @@ class Core:
         m.site_fuels = pyo.Set(initialize=self.site_fuel_pairs, dimen=2, ordered=True,
                                doc="(site, carrier) of fuels and purchased heat with BAU use")
         m.scope3_categories = pyo.Set(initialize=self.scope3_categories, ordered=True)
+        m.site_products = pyo.Set(initialize=inp.site_products, dimen=2, ordered=True,
+                                  doc="(site, product) made by production routes")
         m.carriers = pyo.Set(initialize=sorted(inp.carrier_scope), ordered=True)
         mutable = dict(mutable=True, within=pyo.Reals)
         m.price_elec = pyo.Param(m.sites, m.slices, initialize=lambda m, s, ts: inp.elec_price(s, ts),
@@ -128,6 +130,8 @@ class Core:
         m.captured_capturable_max = pyo.Constraint(m.sites, m.slices, rule=lambda m, s, ts: (
             total("captured", s, ts) <= self.capturable(ledger, s, ts))
             if ledger.has("captured", s, ts) else pyo.Constraint.Skip)
+        m.product_balance = pyo.Constraint(m.site_products, m.periods, rule=lambda m, s, p, y: (
+            total("product_made", (s, p), y) == inp.product_output_kt[s, p, y] + total("product_used", (s, p), y)))
         self._emissions(ledger)
         self._costs(ledger)
         if inp.hourly is not None:
@@ -203,15 +207,16 @@ class Core:
             m.grid_purchase[s, ts] + total("onsite_supply", s, ts))) for s in inp.sites)
         return green, use
 
-    def total(self, y: int, scope1: bool, scope2: str, cats: list[int]):
-        """Consolidated emissions of a coverage in year y, ktCO2e."""
+    def total(self, y: int, scope1: bool, scope2: str, cats: list[int], factors: dict[str, float] | None = None):
+        """Consolidated emissions of a coverage in year y, ktCO2e; `factors`: only these sites, each times its
+        factor (a product intensity target's allocation, docs/model.md §8)."""
         m, inp = self.m, self.inp
         e = 0
-        for s in inp.sites:
+        for s in inp.sites if factors is None else sorted(factors):
             part = m.scope1[s, y] if scope1 else 0
             if scope2 == "market":
                 part = part + m.scope2_market[s, y]
             elif scope2 == "location":
                 part = part + m.scope2_location[s, y]
-            e = e + inp.site_share[s] * part
+            e = e + (inp.site_share[s] if factors is None else factors[s] * inp.site_share[s]) * part
         return e + sum(m.scope3[c, y] for c in cats)

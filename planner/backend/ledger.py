@@ -26,6 +26,8 @@ LEDGERS = {
     "export": "on-site generation exported to the grid at a site, GWh (hourly mode: capped by the tariff)",
     "green_claims": "PPA and certificate MWh claimed against a site's grid purchases, GWh",
     "scope3_cut": "scope-3 category emissions cut, ktCO2e",
+    "product_made": "production of a (site, product) by a route, kt (per period)",
+    "product_used": "a (site, product) consumed by routes of its site as an input, kt (per period)",
     "credits": "carbon credits retired, ktCO2e (key None; per period)",
     "cost": "nominal cost of a category, MCNY (key = category; per period)",
     "capex": "nominal capital spending counted against the budget, MCNY (key None; per period)",

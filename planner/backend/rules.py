@@ -27,8 +27,9 @@ def add_rules(m: pyo.ConcreteModel, measures: list[MeasureModel], inp: ModelInpu
     m.ever_def = pyo.ConstraintList()
     for mid in m.exclusive_measures:
         blk = assets[mid].block
+        k = assets[mid].stages  # vintages in service at once (1 unless a sized measure is built in stages)
         for y in inp.years:
-            m.ever_def.add(m.ever[mid] >= blk.in_service[y])
+            m.ever_def.add((m.ever[mid] if k == 1 else k * m.ever[mid]) >= blk.in_service[y])
         if not assets[mid].cfg.reinvest:
             m.ever_def.add(m.ever[mid] >= sum(blk.build[y] for y in assets[mid].build_years))
     m.exclusive_group_max = pyo.Constraint(m.exclusive_groups, rule=lambda m, g: sum(m.ever[x] for x in groups[g]) <= 1)
@@ -37,8 +38,10 @@ def add_rules(m: pyo.ConcreteModel, measures: list[MeasureModel], inp: ModelInpu
         for req in mm.cfg.requires:
             if req not in assets:
                 continue  # disabled prerequisite: the measure cannot run (handled below)
-            for y in inp.years:
-                m.prerequisite_in_service_max.add(mm.block.in_service[y] <= assets[req].block.in_service[y])
+            need = assets[req].block.in_service
+            for y in inp.years:  # a staged measure (stages k) runs up to k builds while its prerequisite runs
+                m.prerequisite_in_service_max.add(mm.block.in_service[y] <= (
+                    need[y] if mm.stages == 1 else mm.stages * need[y]))
         missing = [r for r in mm.cfg.requires if r not in assets]
         for y in mm.build_years if missing else []:
             mm.block.build[y].fix(0)

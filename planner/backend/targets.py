@@ -30,7 +30,7 @@ def add_targets(m: pyo.ConcreteModel, core: Core, ledger: Ledger, inp: ModelInpu
                         doc="credits counted against a target, ktCO2e")
 
     def gross(r: TargetYear):
-        return core.total(r.year, r.scope1, r.scope2, r.scope3_categories)
+        return core.total(r.year, r.scope1, r.scope2, r.scope3_categories, dict(r.site_factors) or None)
 
     def level_rule(m, k):
         r = by_key[k]

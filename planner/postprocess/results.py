@@ -19,6 +19,7 @@ from .attribution import attribute
 from .dispatch import dispatch
 from .economics import measure_economics
 from .macc import plan_macc
+from .products import product_intensity, product_output
 
 ROADMAP_COLUMNS = ["measure", "name", "name_zh", "kind", "family", "site", "year", "action", "size", "unit",
                    "capex_cny", "end_year", "share"]
@@ -158,7 +159,8 @@ def targets_frame(b: BuiltModel, sc) -> pd.DataFrame:
             rows.append({**head, "unit": "share", "base": None, "required": r.limit, "achieved": ach,
                          "offsets_used": 0.0, "net": ach, "met": ach >= r.limit - 1e-6, **cov})
             continue
-        gross = val(core.total(r.year, r.scope1, r.scope2, list(r.scope3_categories))) * KT_TO_T
+        gross = val(core.total(r.year, r.scope1, r.scope2, list(r.scope3_categories),
+                              dict(r.site_factors) or None)) * KT_TO_T
         off = val(m.offsets[k]) * KT_TO_T if k in m.offset_target_years else 0.0
         net = gross - off
         rows.append({**head, "unit": "tCO2e", "base": r.base_tco2e, "required": r.limit, "achieved": gross,
@@ -182,6 +184,8 @@ class Frames:
     measure_cash_flows: pd.DataFrame
     electricity: pd.DataFrame
     dispatch: pd.DataFrame | None = None  # representative-day mode only (postprocess/dispatch.py)
+    product_output: pd.DataFrame | None = None  # scenarios with products (postprocess/products.py)
+    product_intensity: pd.DataFrame | None = None
 
 
 def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
@@ -191,5 +195,7 @@ def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
         ab = abatement(b, attributed)
         rm = roadmap(b)
         econ, flows = measure_economics(rm, mc, energy, ab, b.inp.discount)
+        out_t = {k: v * KT_TO_T for k, v in b.inp.product_output_kt.items()}
+        products = (product_output(b), product_intensity(b, bau, sc, out_t)) if out_t else (None, None)
         return Frames(rm, emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy),
-                      econ, flows, electricity(b), dispatch(b))
+                      econ, flows, electricity(b), dispatch(b), *products)

@@ -4,20 +4,35 @@ Net-Zero Standard v1.x): 4.2%/yr linear for scopes 1+2, scope-3 ambition (2.5%/y
 near-term timeframe, >= 90% real reduction by 2050 for net zero (targets of >= 90%, net-zero
 targets and targets for 2050 or later are judged as long-term), offsets not counted as reductions.
 
-Pure pandas. The base year stands in for the submission year. Intensity targets are checked by their
-absolute-equivalent reduction under the scenario's BAU denominator growth.
+Pure pandas. The base year stands in for the submission year. An intensity target's yearly rate is the lower
+of its intensity rate and its absolute-equivalent rate under the scenario's BAU denominator (a falling output
+does not make a small intensity cut look like a steep one; a growing one does not excuse rising emissions). A
+product intensity target of an SDA sector (cement, iron and steel, aluminium) is judged by the sector
+decarbonisation approach instead (`sda_required`, docs/model.md §8.4).
+
+SDA (SBTi, "Sectoral Decarbonization Approach (SDA): a method for setting corporate emission reduction targets
+in line with climate science", 2015; the same convergence formula as the PACTA r2dii.analysis "SDA target"
+documentation): the company's intensity in year y is
+    I_c(y) = (I_c(b) - I_s(2050)) x p(y) x m(y) + I_s(2050),
+    p(y) = (I_s(y) - I_s(2050)) / (I_s(b) - I_s(2050))           (sector decarbonisation index)
+    m(y) = (P_c(b) / P_s(b)) / (P_c(y) / P_s(y))                  (market-share parameter)
+with b the base year, I_s the sector intensity pathway and P_s the sector activity (data/sda_pathways.csv),
+I_c(b) and P_c the company's base-year intensity and output of the product.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..preprocess.baseline import Drivers
 from ..preprocess.targets import coverage_cats, denominator
+from ..schemas.library import load_sda_pathways
 from ..schemas.scenario import Scenario, Target
 
 SRC_NT = "SBTi Corporate Near-Term Criteria"
 SRC_NZ = "SBTi Corporate Net-Zero Standard v1.x"
+SRC_SDA = "SBTi Sectoral Decarbonization Approach (2015); sector pathways: data/sda_pathways.csv"
 
 
 def _absolute_equivalent(t: Target, drv: Drivers, base_year: int) -> float:
@@ -25,6 +40,97 @@ def _absolute_equivalent(t: Target, drv: Drivers, base_year: int) -> float:
         return t.reduction
     ratio = denominator(t, drv, t.year) / denominator(t, drv, base_year)
     return 1 - (1 - t.reduction) * ratio
+
+
+def _judged_reduction(t: Target, drv: Drivers, base_year: int) -> float:
+    """The reduction the yearly-rate criteria judge: absolute targets their reduction; intensity targets the
+    lower of the intensity reduction and its absolute equivalent."""
+    red = _absolute_equivalent(t, drv, base_year)
+    return red if t.type == "absolute" else min(red, t.reduction)
+
+
+def _at(points: pd.DataFrame, col: str, year: int) -> float:
+    """A pathway column at `year`, linear between rows, held flat outside them."""
+    return float(np.interp(year, points.year.to_numpy(float), points[col].to_numpy(float)))
+
+
+def sda_levels(i_base: float, out: dict[int, float], points: pd.DataFrame, base_year: int) -> dict[int, float]:
+    """The SDA intensity of a company by year (docs/model.md §8.4): i_base its base-year intensity, out its
+    output by year (base year included), points the sector's pathway rows."""
+    i50 = _at(points, "intensity_tco2e_per_t", LONG_TERM_YEAR)
+    ib = _at(points, "intensity_tco2e_per_t", base_year)
+    sb = _at(points, "activity_index", base_year)
+    res = {}
+    for y, o in sorted(out.items()):
+        p = (_at(points, "intensity_tco2e_per_t", y) - i50) / (ib - i50) if ib != i50 else 0.0
+        m = (out[base_year] / sb) / (o / _at(points, "activity_index", y)) if o > 0 else 1.0
+        res[y] = (i_base - i50) * p * m + i50
+    return res
+
+
+def company_intensity(sc: Scenario, bau: pd.DataFrame, drv: Drivers, product: str, year: int,
+                      boundary: str) -> tuple[float, float]:
+    """(consolidated t sold, tCO2e per t on `boundary`) of a product in a BAU year: the emissions of its sites
+    allocated by mass of the products each sells (docs/model.md §6.11)."""
+    out = drv.products.output_t if drv.products is not None else {}
+    scopes = boundary.split("+")
+    sold, made, e = {}, 0.0, 0.0
+    for (s, _p, y), v in out.items():
+        if y == year:
+            sold[s] = sold.get(s, 0.0) + v
+    d = bau[(bau.year == year) & bau.scope.isin(scopes)].groupby("site").tco2e.sum()
+    for (s, p, y), v in out.items():
+        if p == product and y == year and sold[s] > 0:
+            made += v * drv.site_share[s]
+            e += float(d.get(s, 0.0)) * v / sold[s]
+    return made, (e / made if made > 0 else float("nan"))
+
+
+def sda_required(sc: Scenario, bau: pd.DataFrame, drv: Drivers, product: str, year: int) -> float | None:
+    """The SDA reduction of a product's intensity from the base year to `year` (None outside SDA sectors)."""
+    sectors = {p: spec.sector for s in sc.sites for p, spec in s.products.items()}
+    points = load_sda_pathways()
+    points = points[points.sector == sectors.get(product)]
+    if points.empty:
+        return None
+    boundary = points.boundary.iloc[0]
+    by = sc.base_year
+    out = {y: company_intensity(sc, bau, drv, product, y, boundary)[0] for y in (by, year)}
+    i0 = company_intensity(sc, bau, drv, product, by, boundary)[1]
+    level = sda_levels(i0, out, points, by)[year]
+    return 1 - level / i0 if i0 > 0 else None
+
+
+def sda_pathway(sc: Scenario, intensity: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The SDA pathway of every company product of an SDA sector against its BAU and plan intensity: site
+    ("company"), product, sector, year, boundary, sector_tco2e_per_t, required_tco2e_per_t, plan_tco2e_per_t,
+    bau_tco2e_per_t (the boundary of data/sda_pathways.csv)."""
+    cols = ["site", "product", "sector", "year", "boundary", "sector_tco2e_per_t", "required_tco2e_per_t",
+            "plan_tco2e_per_t", "bau_tco2e_per_t"]
+    if intensity is None:
+        return None
+    paths = load_sda_pathways()
+    rows = []
+    comp = intensity[intensity.site == "company"]
+    for (product, sector), d in comp.groupby(["product", "sector"], sort=True):
+        points = paths[paths.sector == sector]
+        bau = d[d.case == "bau"].set_index("year")
+        if points.empty or sc.base_year not in bau.index:
+            continue
+        plan = d[d.case == "plan"].set_index("year")
+        boundary = points.boundary.iloc[0]
+
+        def on(frame, y, boundary=boundary):
+            r = frame.loc[y]
+            return float(sum(r[f"{k}_tco2e_per_t"] for k in boundary.split("+")))
+
+        out = dict(bau.output_t)
+        levels = sda_levels(on(bau, sc.base_year), out, points, sc.base_year)
+        for y in sorted(out):
+            rows.append(("company", product, sector, y, boundary,
+                         _at(points, "intensity_tco2e_per_t", y), levels[y],
+                         on(plan, y) if y in plan.index else float("nan"), on(bau, y)))
+    return pd.DataFrame(rows, columns=cols) if rows else None
 
 
 LONG_TERM_YEAR = 2050  # a target for this year or later is a long-term (net-zero) target, whatever its size
@@ -66,8 +172,10 @@ def check(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> pd.DataFrame:
         cov = t.coverage
         cats = coverage_cats(t, sc)
         cov3 = sum(float(s3_by_cat.get(f"cat{c:02d}", 0.0)) for c in cats) / s3 if s3 > 0 else 0.0
-        red = _absolute_equivalent(t, drv, by)
+        red = _judged_reduction(t, drv, by)
         rate = red / span if span > 0 else 0.0
+        sda = (sda_required(sc, bau, drv, t.product, t.year)
+               if t.type == "intensity" and t.intensity_per == "product" else None)
         if is_long_term(t):
             real = t.reduction if t.offsets == "none" else t.min_real_reduction
             add(t.id, "net zero no later than 2050", "year <= 2050", str(t.year), t.year <= 2050, SRC_NZ)
@@ -82,8 +190,12 @@ def check(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> pd.DataFrame:
         if cov.scope1 or cov.scope2 != "none":
             add(t.id, "covers scopes 1 and 2 (>= 95%)", "scope 1 and scope 2",
                 f"scope1={cov.scope1}, scope2={cov.scope2}", cov.scope1 and cov.scope2 != "none", SRC_NT)
-            add(t.id, "scopes 1+2 linear reduction >= 4.2%/yr (1.5 C)", ">= 4.2%/yr", f"{rate:.2%}/yr",
-                rate >= 0.042 - 1e-9, SRC_NT)
+            if sda is not None:
+                add(t.id, f"product intensity at or below the SBTi SDA pathway in {t.year}",
+                    f">= {sda:.1%} intensity reduction", f"{t.reduction:.1%}", t.reduction >= sda - 1e-9, SRC_SDA)
+            else:
+                add(t.id, "scopes 1+2 linear reduction >= 4.2%/yr (1.5 C)", ">= 4.2%/yr", f"{rate:.2%}/yr",
+                    rate >= 0.042 - 1e-9, SRC_NT)
         if cats:
             add(t.id, "scope 3 covers >= 67% of scope-3 emissions", ">= 67%", f"{cov3:.0%}", cov3 >= 0.67, SRC_NT)
             add(t.id, "scope 3 linear reduction >= 2.5%/yr (well-below 2 C)", ">= 2.5%/yr", f"{rate:.2%}/yr",

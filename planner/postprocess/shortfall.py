@@ -50,7 +50,8 @@ def _emission(b: BuiltModel, sc: Scenario, r: TargetYear, slack_kt: float, years
     offsets against the rule's requirement (the elastic plan then buys no credits: they cannot help)."""
     full = r.base_tco2e * r.scale  # the base the reduction is measured from in this year
     k = r.key
-    gross = b.value(b.core.total(r.year, r.scope1, r.scope2, list(r.scope3_categories))) * KT_TO_T
+    gross = b.value(b.core.total(r.year, r.scope1, r.scope2, list(r.scope3_categories),
+                              dict(r.site_factors) or None)) * KT_TO_T
     offsets = b.value(b.m.offsets[k]) * KT_TO_T if k in b.m.offset_target_years else 0.0
     rule = r.real_limit is not None and gross - r.real_limit > TOLERANCE * max(full, 1.0)
     level, required = (gross, 1 - r.real_limit / full if full > 0 else 0.0) if rule else (gross - offsets, r.reduction)

@@ -16,6 +16,7 @@ from ..schemas.scenario import SCOPE3_CATEGORIES, Scenario
 from ..schemas.trajectory import interpolate
 from ..units import KG_TO_T
 from .consolidation import entity_shares
+from .products import ProductBAU, product_bau
 
 SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
 SCOPE2_BASES = ("scope2_location", "scope2_market")
@@ -125,6 +126,7 @@ class Drivers:
     fuel_biogenic: dict[str, float] = field(default_factory=dict)  # biogenic tCO2 per MWh fuel (outside scopes)
     # a site's own factors (sites[].emission_factors): (site, carrier) -> (fossil CO2, non-CO2, biogenic) t/MWh
     site_fuel: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
+    products: ProductBAU | None = None  # products and the BAU production of their routes (preprocess/products.py)
 
     def co2(self, site: str, carrier: str) -> float:
         """Fossil tCO2 per MWh of the carrier's fuel at the site (its own factor, else the library's)."""
@@ -140,6 +142,10 @@ class Drivers:
         """Biogenic tCO2 per MWh of fuel at the site (reported apart from the scopes)."""
         own = self.site_fuel.get((site, carrier))
         return self.fuel_biogenic.get(carrier, 0.0) if own is None else own[2]
+
+    def fuels(self, site: str) -> list[str]:
+        """Fuel and heat carriers of a site with a BAU entry (its own energy, then its routes'), in that order."""
+        return [c for (s, c) in self.efficiency if s == site]
 
 
 def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
@@ -174,6 +180,15 @@ def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
         for c in s.energy:
             if c != "electricity":
                 eff[s.id, c] = s.heat_efficiency.get(c, lib.carriers[c].default_efficiency)
+    pb = product_bau(sc, lib, years)
+    for (sid, y), v in pb.elec_mwh.items():  # BAU production of the routes adds to its site's activity
+        elec[sid, y] += v
+    for (sid, c, y), v in pb.fuel_mwh.items():
+        fuel[sid, c, y] = fuel.get((sid, c, y), 0.0) + v
+        if (sid, c) not in eff:
+            eff[sid, c] = sc.site(sid).heat_efficiency.get(c, lib.carriers[c].default_efficiency)
+    for (sid, gas, y), t in pb.process_t.items():
+        proc[sid, "route", gas, y] = t * lib.gwp_of(gas, sc.gwp)
     fco2, foth = {}, {}
     for c in lib.carriers:
         fco2[c], foth[c] = fuel_factor(lib, c, sc.gwp)
@@ -191,7 +206,7 @@ def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
         uses.append(("national_residual", "market"))
     stand_ins = grid_stand_ins(lib, uses, years)
     return Drivers(years, share, elec, fuel, eff, proc, gl, gm, fco2, foth, s3, out, rev, stand_ins,
-                   fuel_biogenic=fbio, site_fuel=own)
+                   fuel_biogenic=fbio, site_fuel=own, products=pb)
 
 
 def bau_emissions(sc: Scenario, drv: Drivers | None = None, lib: Library | None = None) -> pd.DataFrame:
@@ -211,9 +226,7 @@ def bau_emissions(sc: Scenario, drv: Drivers | None = None, lib: Library | None 
             e = drv.elec_mwh[s.id, y]
             rows.append((y, s.id, "scope2_location", "electricity", e * drv.grid_location[s.id, y], 0.0, w))
             rows.append((y, s.id, "scope2_market", "electricity", e * drv.grid_market[s.id, y], 0.0, w))
-            for c in s.energy:
-                if c == "electricity":
-                    continue
+            for c in drv.fuels(s.id):
                 mwh = drv.fuel_mwh[s.id, c, y]
                 t, bio = mwh * drv.factor(s.id, c), mwh * drv.biogenic(s.id, c)
                 rows += [(y, s.id, scope, src, t, bio if scope == "scope1" else 0.0, w)
@@ -234,9 +247,17 @@ def inventory(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
     drv = drivers(sc, lib)
     y = sc.base_year
     rows = []
+    pb = drv.products
     for s in sc.sites:
         w = drv.site_share[s.id]
-        for c, amount in sorted(s.energy.items()):
+        energy = dict(s.energy)
+        if pb is not None and pb.routes:  # the base-year energy of the routes' BAU production (carrier units)
+            if (s.id, y) in pb.elec_mwh:
+                energy["electricity"] = energy.get("electricity", 0.0) + pb.elec_mwh[s.id, y]
+            for (sid, c, yy), v in pb.fuel_mwh.items():
+                if sid == s.id and yy == y:
+                    energy[c] = energy.get(c, 0.0) + v / lib.carriers[c].mwh_per_unit
+        for c, amount in sorted(energy.items()):
             if c == "electricity":
                 for scope, f in (("scope2_location", drv.grid_location), ("scope2_market", drv.grid_market)):
                     rows.append((s.id, scope, "electricity", amount, "MWh", f[s.id, y], amount * f[s.id, y], w))
@@ -245,7 +266,9 @@ def inventory(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
             per_unit = car.mwh_per_unit * drv.factor(s.id, c)
             for scope, src in fuel_emission_rows(c, car.scope):
                 rows.append((s.id, scope, src, amount, car.unit, per_unit, amount * per_unit, w))
-        for kind, table in (("process", s.process_emissions), ("fugitive", s.fugitive_emissions)):
+        route = {gas: t for (sid, gas, yy), t in (pb.process_t.items() if pb is not None else ()) if sid == s.id
+                 and yy == y}
+        for kind, table in (("process", s.process_emissions), ("fugitive", s.fugitive_emissions), ("route", route)):
             for gas, t in sorted(table.items()):
                 g = lib.gwp_of(gas, sc.gwp)
                 rows.append((s.id, "scope1", f"{kind}:{gas}", t, f"t {gas}", g, t * g, w))

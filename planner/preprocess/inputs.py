@@ -74,6 +74,14 @@ class ModelInputs:
     # a site's own factors (sites[].emission_factors): (site, carrier) -> (scope factor, fossil CO2, biogenic CO2)
     site_fuel_kt_per_gwh: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
     site_output: dict[tuple[str, int], float] = field(default_factory=dict)  # (site, year): `output` in its unit
+    # products and routes (docs/model.md §6.11)
+    site_products: list[tuple[str, str]] = field(default_factory=list)  # (site, product) made by routes
+    # every product of every site, base year and model years: made for sale, kt/yr
+    product_output_kt: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    bau_route_kt: dict[tuple[str, int], float] = field(default_factory=dict)  # (route id, year): BAU production
+    base_route_kt: dict[str, float] = field(default_factory=dict)  # route id: production in the base year
+    gwp: dict[str, float] = field(default_factory=dict)  # gas -> GWP100 of the scenario's set
+    carrier_mwh_per_unit: dict[str, float] = field(default_factory=dict)  # energy per library unit of a carrier
 
     def fuel_factor(self, site: str, carrier: str) -> float:
         """Scope emissions per GWh of the carrier's fuel at the site, ktCO2e: fossil CO2 + CH4 and N2O."""
@@ -189,6 +197,18 @@ def check_magnitudes(inp: ModelInputs) -> None:
                              f"limit {limit:g}; check the scenario's {kind} figures and units")
 
 
+def product_inputs(drv: Drivers, years: list[int], base_year: int) -> dict:
+    """The products and routes' BAU production in model units (kt/yr)."""
+    pb = drv.products
+    if pb is None or not pb.output_t:
+        return {}
+    keep = {base_year, *years}
+    return dict(site_products=pb.site_products(),
+                product_output_kt={(s, p, y): v * T_TO_KT for (s, p, y), v in pb.output_t.items() if y in keep},
+                bau_route_kt={(r, y): v * T_TO_KT for (r, y), v in pb.route_t.items() if y in years},
+                base_route_kt={r: pb.route_t[r, base_year] * T_TO_KT for r in pb.routes})
+
+
 def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None = None) -> ModelInputs:
     """Scale and key every parameter for the model."""
     lib = lib or load_library()
@@ -201,7 +221,7 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
                                         sc.detail_years())
     years = time.years
     sites = sorted(s.id for s in sc.sites)
-    site_fuels = {s.id: sorted(c for c in s.energy if c != "electricity") for s in sc.sites}
+    site_fuels = {s.id: sorted(drv.fuels(s.id)) for s in sc.sites}
     bau_elec = {(s, y): drv.elec_mwh[s, y] * MWH_TO_GWH for s in sites for y in years}
     bau_heat, eff = {}, {}
     for s in sites:
@@ -265,6 +285,9 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
         site_fuel_kt_per_gwh={k: ((co2 + other) * grid_factor, co2 * grid_factor, bio * grid_factor)
                               for k, (co2, other, bio) in drv.site_fuel.items()},
         site_output={k: v for k, v in drv.output.items() if k[1] in years},
+        **product_inputs(drv, years, sc.base_year),
+        gwp={g: lib.gwp_of(g, sc.gwp) for g in lib.gwp.index},
+        carrier_mwh_per_unit={c: car.mwh_per_unit for c, car in lib.carriers.items()},
     )
     check_magnitudes(inp)
     return inp

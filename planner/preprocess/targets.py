@@ -42,7 +42,8 @@ def describe(t: Target, sc: Scenario) -> str:
     name = f"{t.year} target{' ' + repr(t.name) if t.name else ''}"
     if t.type == "renewable_share":
         return f"{name}, renewable electricity share {t.share:.0%}"
-    kind = "" if t.type == "absolute" else f" intensity per {t.intensity_per}"
+    per = t.product if t.intensity_per == "product" else t.intensity_per  # one word: the report parses it
+    kind = "" if t.type == "absolute" else f" intensity per {per}"
     return f"{name}, {scope}{kind} {pct_change(t.reduction)}"
 
 
@@ -68,10 +69,34 @@ def coverage_emissions(bau: pd.DataFrame, t: Target, sc: Scenario, year: int) ->
 
 
 def denominator(t: Target, drv: Drivers, year: int) -> float:
-    """Intensity denominator: consolidated output or revenue (MCNY)."""
+    """Intensity denominator: consolidated output, revenue (MCNY) or t of a product sold."""
     if t.intensity_per == "revenue":
         return drv.revenue[year]
+    if t.intensity_per == "product":
+        out = drv.products.output_t if drv.products is not None else {}
+        return sum(v * drv.site_share[s] for (s, p, y), v in out.items() if p == t.product and y == year)
     return sum(v * drv.site_share[s] for (s, y), v in drv.output.items() if y == year)
+
+
+def product_factors(t: Target, drv: Drivers, year: int) -> tuple[tuple[str, float], ...]:
+    """A product intensity target: (site, share of the site's emissions allocated to the product) of every site
+    selling it in `year`, by mass of the products the site sells (docs/model.md §6.11); () for other targets."""
+    if t.intensity_per != "product" or drv.products is None:
+        return ()
+    out = drv.products.output_t
+    sold: dict[str, float] = {}
+    for (s, _p, y), v in out.items():
+        if y == year:
+            sold[s] = sold.get(s, 0.0) + v
+    return tuple(sorted((s, v / sold[s]) for (s, p, y), v in out.items()
+                        if p == t.product and y == year and sold[s] > 0))
+
+
+def product_coverage_emissions(bau: pd.DataFrame, t: Target, sc: Scenario, drv: Drivers, year: int) -> float:
+    """Consolidated tCO2e of a product intensity target's coverage allocated to the product in `year`."""
+    factors = dict(product_factors(t, drv, year))
+    d = bau[(bau.year == year) & bau.site.isin(list(factors)) & covered(bau, t, sc)]
+    return float(sum(factors[r.site] * r.tco2e for r in d.itertuples()))
 
 
 @dataclass(frozen=True)
@@ -86,6 +111,8 @@ class TargetYear:
     real_limit: float | None  # net-zero residual rule: allowed gross emissions
     scope3_categories: tuple[int, ...] = ()  # covered categories with a baseline
     scale: float = 1.0  # intensity targets: the denominator in this year over the base year's
+    # product intensity targets: (site, share of its emissions allocated to the product); () = every site, all
+    site_factors: tuple[tuple[str, float], ...] = ()
 
     @property
     def key(self) -> str:
@@ -107,7 +134,7 @@ def chain_key(t: Target, sc: Scenario) -> tuple:
     if t.type == "renewable_share":
         return ("renewable_share",)
     cov = t.coverage
-    return (t.type, t.intensity_per if t.type == "intensity" else "", cov.scope1, cov.scope2,
+    return (t.type, t.intensity_per if t.type == "intensity" else "", t.product or "", cov.scope1, cov.scope2,
             tuple(coverage_cats(t, sc)))
 
 
@@ -136,7 +163,8 @@ def target_years(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> list[TargetYe
         ys = [y for y in years if y0 < y <= t.year] if t.pathway == "linear" else [t.year]
         if t.maintain:
             ys += [y for y in years if y > t.year]
-        base = coverage_emissions(bau, t, sc, by) if t.type != "renewable_share" else 0.0
+        base = (0.0 if t.type == "renewable_share" else product_coverage_emissions(bau, t, sc, drv, by)
+                if t.intensity_per == "product" and t.type == "intensity" else coverage_emissions(bau, t, sc, by))
         cats = tuple(coverage_cats(t, sc)) if t.type != "renewable_share" else ()
         goal = t.share if t.type == "renewable_share" else t.reduction
         for y in ys:
@@ -153,5 +181,6 @@ def target_years(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> list[TargetYe
             real = None
             if t.offsets == "net_zero_residual":
                 real = (1 - (real0 + (t.min_real_reduction - real0) * f)) * base * scale
-            out.append(TargetYear(t, y, req, base, (1 - req) * base * scale, real, cats, scale))
+            factors = product_factors(t, drv, y) if t.type == "intensity" else ()
+            out.append(TargetYear(t, y, req, base, (1 - req) * base * scale, real, cats, scale, factors))
     return out

@@ -96,6 +96,17 @@ def check_references(sc: Scenario, lib: Library, file: str) -> None:
                 raise InputError(file, f"{p}.intensity_per", "revenue intensity needs revenue_mcny")
             if t.intensity_per == "revenue" and value_at(sc.revenue_mcny, sc.base_year) <= 0:
                 raise InputError(file, "revenue_mcny", f"expected revenue > 0 in the base year {sc.base_year}")
+            if t.intensity_per == "product":
+                made = {q for s in sc.sites for q in s.products}
+                if t.product not in made:
+                    raise InputError(file, f"{p}.product", f"unknown product {t.product!r}; expected one of "
+                                     f"{sorted(made)} (sites.*.products)")
+                if cats:
+                    raise InputError(file, f"{p}.coverage.scope3", "a product intensity target covers scopes 1 and "
+                                     "2 only (the product's sites)")
+                if sum(s.products[t.product].output_t for s in sc.sites if t.product in s.products) <= 0:
+                    raise InputError(file, f"{p}.product", f"product intensity needs base-year output_t > 0 of "
+                                     f"{t.product!r}")
             if t.intensity_per == "output":
                 units = {s.output.unit for s in sc.sites if s.output is not None}
                 if len(units) != 1 or any(s.output is None for s in sc.sites):

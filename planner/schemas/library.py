@@ -59,6 +59,7 @@ class Library:
     templates: dict[str, dict]  # template id -> {param: value} (including kind)
     template_sources: pd.DataFrame
     sources_zh: dict[str, str] = field(default_factory=dict)  # source -> its Chinese text (`source_zh`)
+    sda_pathways: pd.DataFrame | None = None  # SBTi SDA sector pathways (sda_pathways.csv)
 
     def gwp_of(self, gas: str, gwp_set: str) -> float:
         """GWP100 of a gas in a set (AR4/AR5/AR6)."""
@@ -316,7 +317,40 @@ def _load(folder: str) -> Library:
     grid = _grid(zh)
     prices = _prices(carriers, zh)
     templates, lib = _templates(zh)
-    return Library(gwp, carriers, grid, prices, templates, lib, zh)
+    return Library(gwp, carriers, grid, prices, templates, lib, zh, _sda(zh))
+
+
+SDA_SECTORS = ("cement", "iron_and_steel", "aluminium")
+SDA_BOUNDARIES = ("scope1", "scope1+scope2_market", "scope1+scope2_location")
+
+
+def _sda(zh: dict[str, str]) -> pd.DataFrame:
+    t = _Table("sda_pathways.csv", ("sector", "year", "intensity_tco2e_per_t", "activity_index", "boundary",
+                                     "source"))
+    zh.update(t.zh)
+    rows, seen = [], set()
+    for n, r in t.rows:
+        sector = t.key(n, r, "sector")
+        if sector not in SDA_SECTORS:
+            t.fail(n, sector, "sector", f"expected one of {list(SDA_SECTORS)}")
+        year = t.int_(n, sector, r, "year", 1990, 2100)
+        if (sector, year) in seen:
+            t.fail(n, sector, "year", f"duplicate row for {sector} {year}")
+        seen.add((sector, year))
+        boundary = t.text(r, "boundary")
+        if boundary not in SDA_BOUNDARIES:
+            t.fail(n, sector, "boundary", f"expected one of {list(SDA_BOUNDARIES)}")
+        rows.append({"sector": sector, "year": year,
+                     "intensity_tco2e_per_t": t.num(n, sector, r, "intensity_tco2e_per_t", 0.0, 100.0),
+                     "activity_index": t.num(n, sector, r, "activity_index", 0.0, 100.0, lo_open=True),
+                     "boundary": boundary, "source": t.text(r, "source"), "source_zh": t.text(r, ZH_COLUMN)})
+    return pd.DataFrame(rows).sort_values(["sector", "year"], kind="stable").reset_index(drop=True)
+
+
+def load_sda_pathways() -> pd.DataFrame:
+    """SBTi SDA sector pathways (data/sda_pathways.csv: sector, year, intensity_tco2e_per_t, activity_index,
+    boundary, source, source_zh)."""
+    return load_library().sda_pathways
 
 
 def load_library() -> Library:

@@ -40,6 +40,22 @@ def register_kind(cls: type[MeasureBase]) -> type[MeasureBase]:
 
 
 @dataclass(frozen=True)
+class Production:
+    """What a measure that makes a product declares to the BAU projection (docs/model.md §6.11): where, which
+    product, the capacity in service at the base year, and per t of product its energy by carrier (carrier
+    units; electricity MWh), process emissions by gas (t) and other inputs (products of the site, carriers or
+    priced materials, per t)."""
+
+    site: str
+    product: str
+    existing_capacity_t: float
+    existing_until: int | None
+    energy_per_t: dict[str, float]
+    process_emissions_per_t: dict[str, float]
+    inputs_per_t: dict[str, float]
+
+
+@dataclass(frozen=True)
 class CheckContext:
     """What a measure's reference check may look at: the scenario, the data library and where it sits."""
 
@@ -95,6 +111,10 @@ class MeasureBase(Strict):
         """Largest relative rise of the site's BAU demand for `carrier` this measure can cause (0 for most)."""
         return 0.0
 
+    def production(self) -> Production | None:
+        """The product this measure makes and how (a production route), or None (most kinds)."""
+        return None
+
     @model_validator(mode="after")
     def _window(self):
         if self.earliest_year is not None and self.latest_year is not None and self.earliest_year > self.latest_year:
@@ -141,6 +161,9 @@ class SizedMeasure(AssetMeasure):
 
     min_size: Size = 0.0
     max_size: Size | None = None
+    # builds that may be in service at once (capacity added in stages, each build with its own lifetime);
+    # 1 = one build at a time (a reinvestment only after the previous one retires)
+    stages: int = Field(1, ge=1, le=50)
 
     @model_validator(mode="after")
     def _sizes(self):

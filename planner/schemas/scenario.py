@@ -151,6 +151,20 @@ class SiteFuelFactor(Strict):
         return self
 
 
+SECTORS = ("iron_and_steel", "cement", "aluminium", "other")  # sector of a product (its SDA pathway)
+
+
+class Product(Strict):
+    """A product made at a site (docs/scenarios.md, "Products and routes"): base-year output for sale in t/yr,
+    its growth index (default: the site's), its sector (the SBTi SDA pathway it follows) and names."""
+
+    output_t: Amount  # t/yr made for sale at the base year (intermediate use by other routes comes on top)
+    growth: NonNegTrajectory | None = None  # index of output (1.0 at the base year); default the site's growth
+    sector: Literal["iron_and_steel", "cement", "aluminium", "other"] = "other"
+    name: Text | None = None
+    name_zh: Text | None = None
+
+
 class Site(Strict):
     """A plant: base-year activity data in each carrier's library unit (electricity in MWh)."""
 
@@ -168,6 +182,8 @@ class Site(Strict):
     electricity_price: trajectory(0.0, 1e5, " CNY/MWh") | None = None  # overrides prices.electricity
     export_limit_share: Share = 1.0  # share of on-site generation that may be exported
     emission_factors: dict[str, SiteFuelFactor] = Field(default_factory=dict)  # carrier -> the site's own factors
+    # products made by `route` measures (their energy is not in `energy`, which is the rest of the site)
+    products: dict[Id, Product] = Field(default_factory=dict, max_length=100)
 
 
 class Scope3Category(Strict):
@@ -239,15 +255,28 @@ class Target(Strict):
     coverage: Coverage = Coverage()
     reduction: Share | None = None  # against the base year (absolute and intensity)
     share: Share | None = None  # renewable_share targets
-    intensity_per: Literal["output", "revenue"] = "output"
+    intensity_per: Literal["output", "revenue", "product"] = "output"
+    product: Id | None = None  # intensity per t of this product (every site making it), docs/scenarios.md
     pathway: Literal["milestone", "linear"] = "milestone"
     maintain: bool = False  # keep the level in every later year
     offsets: Literal["none", "share", "net_zero_residual"] = "none"
     offset_share: Share = 0.0
     min_real_reduction: Share = 0.9
 
+    @model_validator(mode="before")
+    @classmethod
+    def _product_implies_per(cls, v):
+        """`product: x` alone means an intensity per t of x."""
+        if isinstance(v, dict) and v.get("product") is not None and "intensity_per" not in v:
+            return {**v, "intensity_per": "product"}
+        return v
+
     @model_validator(mode="after")
     def _fields(self):
+        if (self.intensity_per == "product") != (self.product is not None):
+            raise ValueError("a product intensity target needs both `intensity_per: product` and `product`")
+        if self.product is not None and self.type != "intensity":
+            raise ValueError("`product` is for intensity targets (type: intensity)")
         if self.type == "renewable_share":
             if self.share is None:
                 raise ValueError("renewable_share target needs `share`")

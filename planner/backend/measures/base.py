@@ -128,6 +128,11 @@ class AssetModel(MeasureModel):
     def coefficients(self) -> dict[str, dict]:
         return {"unit_capex": {t: self.unit_capex(t) for t in self.build_years}}
 
+    @property
+    def stages(self) -> int:
+        """Builds that may be in service at once (`stages` of a sized measure; 1 for go/no-go assets)."""
+        return getattr(self.cfg, "stages", 1)
+
     def window(self, t: int) -> list[int]:
         """Build years whose asset is in service in year t."""
         life = self.cfg.lifetime
@@ -161,13 +166,14 @@ class AssetModel(MeasureModel):
             if smax <= 0:  # nothing to build (no potential at the site)
                 for t in self.build_years:
                     blk.build[t].fix(0)
-            blk.capacity = pyo.Var(blk.periods, bounds=(0, smax), doc="capacity in service (site potential as bound)")
+            blk.capacity = pyo.Var(blk.periods, bounds=(0, smax * self.stages),
+                                   doc="capacity in service (site potential as bound)")
             blk.capacity_def = pyo.Constraint(blk.periods, rule=recursive(blk.capacity, blk.size))
-        blk.in_service = pyo.Var(blk.periods, bounds=(0, 1),
-                                 doc="1 while a build is in service (one vintage at a time)")
+        blk.in_service = pyo.Var(blk.periods, bounds=(0, self.stages),
+                                 doc="builds in service (at most `stages` vintages at a time; 1 by default)")
         blk.in_service_def = pyo.Constraint(blk.periods, rule=recursive(blk.in_service, blk.build))
         if not cfg.reinvest:
-            blk.build_count_max = pyo.Constraint(expr=sum(blk.build[t] for t in blk.build_years) <= 1)
+            blk.build_count_max = pyo.Constraint(expr=sum(blk.build[t] for t in blk.build_years) <= self.stages)
         blk.unit_capex = pyo.Param(blk.build_years, initialize={t: self.unit_capex(t) for t in self.build_years},
                                    mutable=True, within=pyo.Reals, doc="capex per unit of size (per build), MCNY")
         index = core.capex_index(cfg.cost_index)
