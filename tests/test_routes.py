@@ -157,6 +157,14 @@ def test_a_staged_measure_adds_capacity_as_the_need_grows():
     p = planner.plan(case(2))
     assert list(p.roadmap.year) == [2025, 2026] and list(p.roadmap["size"]) == pytest.approx([0.1, 0.1])
     assert p.summary["objective_cny"] == pytest.approx(1_500_000 + 15_000, rel=1e-9)
+    # the same with the measure in an exclusive group (against a dearer CCUS) and no reinvestment: the group's
+    # rules count builds up to `stages`, so the answer is unchanged
+    sc = case(2)
+    cc = sc.measures[0].model_copy(update={"exclusive_group": "capture", "reinvest": False})
+    dear = cc.model_copy(update={"id": "cc_dear", "capex_cny_per_tpa": 1000})
+    p = planner.plan(sc.model_copy(update={"measures": [cc, dear]}))
+    assert list(p.roadmap.measure) == ["cc", "cc"]
+    assert p.summary["objective_cny"] == pytest.approx(1_500_000 + 15_000, rel=1e-9)
     with pytest.raises(InfeasibleError):  # one build at a time cannot capture 200 t
         planner.plan(case(1))
 

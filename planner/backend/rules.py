@@ -31,7 +31,8 @@ def add_rules(m: pyo.ConcreteModel, measures: list[MeasureModel], inp: ModelInpu
         for y in inp.years:
             m.ever_def.add((m.ever[mid] if k == 1 else k * m.ever[mid]) >= blk.in_service[y])
         if not assets[mid].cfg.reinvest:
-            m.ever_def.add(m.ever[mid] >= sum(blk.build[y] for y in assets[mid].build_years))
+            m.ever_def.add((m.ever[mid] if k == 1 else k * m.ever[mid]) >= sum(
+                blk.build[y] for y in assets[mid].build_years))
     m.exclusive_group_max = pyo.Constraint(m.exclusive_groups, rule=lambda m, g: sum(m.ever[x] for x in groups[g]) <= 1)
     m.prerequisite_in_service_max = pyo.ConstraintList()
     for _mid, mm in sorted(assets.items()):
