@@ -18,8 +18,8 @@ from matplotlib.patches import Rectangle
 from test_compare_report import BAD, REF, VAR, make_frames
 from test_deliverables import _Text, english_words, scenario_text
 
-from planner.report import compare_charts as cc
-from planner.report import style
+from planner.report.common import style
+from planner.report.compare import charts as cc
 from planner.report.compare import write_comparison_report
 from planner.studies.compare import compare
 
@@ -126,7 +126,7 @@ def test_verdicts_judge_purchases_by_volume(demo4):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_each_scenario_has_one_sentence_of_cause_true_of_the_frames(demo4, lang):
-    from planner.report.compare_causes import cause, sentences
+    from planner.report.compare.causes import cause, sentences
     fr = demo4.frames()
     said = dict(sentences(fr, lang))
     assert list(said) == DEMOS[1:]

@@ -154,7 +154,7 @@ def test_zh_charts_carry_chinese_labels(report):
 
 
 def test_infeasible_scenario_left_out_of_charts_kept_in_tables(report):
-    from planner.report.compare_charts import feasible
+    from planner.report.compare.charts import feasible
     assert feasible(report["frames"]) == [REF, EVIL]
     for lang in ("en", "zh"):
         svg = (report["out"] / "charts" / f"compare_roadmap_matrix_{lang}.svg").read_text(encoding="utf-8")
@@ -260,8 +260,9 @@ def test_degenerate_comparisons_still_draw(case):
     """Every chart and page section copes with odd comparisons (figures built, not saved, to stay fast)."""
     import matplotlib
 
-    from planner.report import compare_charts as cc
-    from planner.report import compare_html as ch
+    from planner.report.common import style
+    from planner.report.compare import charts as cc
+    from planner.report.compare import html as ch
     fr = make_frames()
     if case == "only_reference":
         fr = _only_reference(fr)
@@ -280,7 +281,7 @@ def test_degenerate_comparisons_still_draw(case):
             if "scenario" in df:
                 df["scenario"] = df.scenario.replace({VAR: r"_$\notacommand{$ plan"})
     assert cc.all_scenarios(fr)[0] == REF
-    with warnings.catch_warnings(), matplotlib.rc_context(cc.style.rc()):
+    with warnings.catch_warnings(), matplotlib.rc_context(style.rc()):
         warnings.simplefilter("error")
         for _stem, fn in cc.chart_specs(fr):
             for lang in ("en", "zh"):
@@ -293,7 +294,7 @@ def test_degenerate_comparisons_still_draw(case):
 
 
 def test_verdicts_in_chinese():
-    from planner.report.compare_html import verdict_text
+    from planner.report.compare.html import verdict_text
     assert verdict_text("3 years earlier in A; 25% smaller in A", "zh") == ["A 中提前 3 年", "A 中规模小 25%"]
     assert verdict_text("only in B; not in B", "zh") == ["仅在 B 中采用", "B 中未采用"]
     assert verdict_text("2 years later in C; 40% larger in C", "en") == ["2 years later in C", "40% larger in C"]

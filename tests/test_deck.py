@@ -11,8 +11,10 @@ from chart_check import problems
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from planner.report import charts, contrast, slides, story, style
-from planner.report.html import site_names
+from planner.report.common import contrast, style
+from planner.report.common.deck import scale
+from planner.report.plan import charts, coverage, slides, story
+from planner.report.plan.html import site_names
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def _texts(fig) -> list[Text]:
 def smallest_pt_on_slide(fig) -> float:
     """Smallest font size of a figure's text, in points once the figure is fitted on the slide."""
     w, h = fig.get_size_inches()
-    return min(t.get_fontsize() for t in _texts(fig)) * slides.scale(w, h)
+    return min(t.get_fontsize() for t in _texts(fig)) * scale(w, h)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -124,9 +126,9 @@ def test_trajectory_titles_lead_with_the_horizon_total(demo_plan, fr):
     """Each trajectory title names the measure with the largest abatement summed over the horizon in its
     coverage (what the wedges show), with its share; not the last year's."""
     sites = site_names(demo_plan.scenario)
-    for i, g in enumerate(charts.coverage_groups(fr)):
+    for i, g in enumerate(coverage.coverage_groups(fr)):
         title = story.takeaway(f"trajectory_{i + 1}", fr, "en", sites)
-        by = charts._filter(fr["abatement"], g).groupby("measure").tco2e.sum()
+        by = coverage.covered(fr["abatement"], g).groupby("measure").tco2e.sum()
         top = by.idxmax()
         name = fr["roadmap"].loc[fr["roadmap"].measure == top, "name"].iloc[0]
         assert name in title

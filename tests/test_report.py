@@ -14,7 +14,7 @@ from helpers import BASE, open_in_chromium
 
 import planner
 from planner.report import write_report
-from planner.report.style import FAMILY_COLOURS, family_colour
+from planner.report.common.style import FAMILY_COLOURS, family_colour
 from planner.schemas import validate
 
 

@@ -20,7 +20,9 @@ from test_sweep import SCENARIO
 from test_sweep_report import _sweep_file
 
 import planner
-from planner.report import style, sweep_charts, sweep_html
+from planner.report.common import style
+from planner.report.sweep import charts as sweep_charts
+from planner.report.sweep import html as sweep_html
 from planner.studies.sweep import analysis as an
 
 OAT = [{"name": "elec", "path": "prices.electricity", "mode": "scale", "low": 0.8, "high": 1.2},

@@ -9,23 +9,16 @@ from collections.abc import Callable
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from pptx.util import Inches
 
+from ..common.deck import BOX_H, BOX_W, scale
+from ..common.render import Frames
 from . import charts, story
-from .render import chart_specs
+from .specs import chart_specs
 
-F = dict[str, pd.DataFrame]
-SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
-BOX_W, BOX_H, BOX_TOP = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.6), Inches(1.35)  # the picture's area
 MIN_PT = 12.0  # smallest text of a Gantt slide, in points at slide size
 GANTT_W = 10.0  # inches: a Gantt figure is drawn at the box's aspect, this wide
 GANTT_ROWS = 9  # rows (measure and site) a Gantt slide holds at MIN_PT
 WRAP = 34  # characters of a Gantt row name a line
-
-
-def scale(w_in: float, h_in: float) -> float:
-    """Size on the slide / size in the figure of a w_in x h_in figure fitted into the picture box."""
-    return min(BOX_W / Inches(w_in), BOX_H / Inches(h_in))
 
 
 def readable(fig: Figure, min_pt: float = MIN_PT) -> Figure:
@@ -49,7 +42,7 @@ def _rows(rm: pd.DataFrame, by: str, keys: list[str]) -> int:
     return len(rm[rm[by].isin(keys)][["site", "measure"]].drop_duplicates())
 
 
-def gantt_parts(fr: F, by: str) -> list[list[str]]:
+def gantt_parts(fr: Frames, by: str) -> list[list[str]]:
     """The sites (one a slide) or families (consecutive, packed up to GANTT_ROWS rows a slide) of each slide,
     in the chart's order."""
     rm = fr["roadmap"]
@@ -65,7 +58,7 @@ def gantt_parts(fr: F, by: str) -> list[list[str]]:
     return parts
 
 
-def chart_slides(fr: F, lang: str, sites: dict[str, str] | None = None,
+def chart_slides(fr: Frames, lang: str, sites: dict[str, str] | None = None,
                  titles: bool = True) -> list[tuple[str, str, Callable[[], Figure]]]:
     """(chart stem, slide title = takeaway, figure maker) of every chart slide, in deck order (`titles=False`:
     the makers only, every title "")."""

@@ -8,53 +8,23 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ..units import CNY_TO_MCNY, T_TO_KT
-from . import style
+from ...units import CNY_TO_MCNY, T_TO_KT
+from ..common import style
+from ..common.contrast import text_on
+from ..common.i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
+from ..common.render import Frames
 from .compliance_chart import compliance  # noqa: F401  (re-exported: charts.compliance)
-from .contrast import text_on
-from .i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
+from .coverage import coverage_groups, covered, group_label  # noqa: F401  (coverage_groups re-exported)
 from .macc_chart import macc  # noqa: F401  (re-exported: charts.macc)
 
-F = dict[str, pd.DataFrame]
 
-
-def coverage_groups(fr: F) -> list[tuple[bool, str, str]]:
-    """Distinct (scope1, scope2 basis, scope-3 categories) covered by emission targets; scopes 1+2 market
-    when there is none."""
-    t = fr["targets"]
-    t = t[t.type != "renewable_share"]
-    groups = sorted({(bool(r.scope1), str(r.scope2), str(r.scope3) if isinstance(r.scope3, str) else "")
-                     for r in t.itertuples()}, key=lambda g: (not g[0], g[1], g[2]))
-    return groups or [(True, "market", "")]
-
-
-def _filter(df: pd.DataFrame, group: tuple[bool, str, str]) -> pd.DataFrame:
-    s1, s2, s3 = group
-    cats = {f"cat{int(c):02d}" for c in s3.split(",") if c}
-    keep = (df.scope == "scope1") & s1
-    if s2 != "none":
-        keep |= df.scope == f"scope2_{s2}"
-    keep |= (df.scope == "scope3") & df.source.isin(cats)
-    return df[keep]
-
-
-def _group_label(group, lang: str) -> str:
-    s1, s2, s3 = group
-    parts = [pick(SCOPE, "scope1", lang)] if s1 else []
-    if s2 != "none":
-        parts.append(pick(SCOPE, f"scope2_{s2}", lang))
-    if s3:
-        parts.append(pick(SCOPE, "scope3", lang) + f" ({s3})")
-    return " + ".join(parts)
-
-
-def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
+def trajectory(fr: Frames, lang: str, group: tuple[bool, str, str]) -> Figure:
     """BAU, plan and targets with the abatement between BAU and plan as wedges by measure family."""
     fig = style.new_figure()
     ax = fig.add_subplot()
-    e = _filter(fr["emissions"], group).groupby("year")[["bau_tco2e", "plan_tco2e"]].sum() * T_TO_KT
+    e = covered(fr["emissions"], group).groupby("year")[["bau_tco2e", "plan_tco2e"]].sum() * T_TO_KT
     years = e.index.to_numpy()
-    ab = _filter(fr["abatement"], group).pivot_table(index="year", columns="family", values="tco2e",
+    ab = covered(fr["abatement"], group).pivot_table(index="year", columns="family", values="tco2e",
                                                       aggfunc="sum", fill_value=0.0).reindex(years, fill_value=0)
     ab = ab * T_TO_KT
     pos = ab.clip(lower=0)
@@ -94,7 +64,7 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
     ax.set_ylim(bottom=0)
     lo, hi = (years[0], years[-1]) if len(years) > 1 else (years[0] - 0.5, years[0] + 0.5)
     ax.set_xlim(lo, hi)
-    ax.set_title(tr("trajectory_cov", lang, cov=_group_label(group, lang)))
+    ax.set_title(tr("trajectory_cov", lang, cov=group_label(group, lang)))
     ax.set_xlabel(tr("year", lang))
     ax.set_ylabel(tr("emissions_kt", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
@@ -125,7 +95,7 @@ def _runs(years: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def gantt(fr: F, lang: str, by: str = "site", only: list[str] | None = None) -> Figure:
+def gantt(fr: Frames, lang: str, by: str = "site", only: list[str] | None = None) -> Figure:
     """One bar per adopted measure and site, adoption to end of life; reinvestments show as new bars. `only`:
     the rows whose `by` (site or family) is one of these (a deck slide); one site drops the site from the labels."""
     r = fr["roadmap"]
@@ -167,7 +137,7 @@ def gantt(fr: F, lang: str, by: str = "site", only: list[str] | None = None) -> 
     return fig
 
 
-def costs(fr: F, lang: str) -> Figure:
+def costs(fr: Frames, lang: str) -> Figure:
     """Stacked nominal costs by category (revenues below zero) and the cumulative discounted cash cost (the
     internal carbon price, a shadow price, is drawn as a bar but kept out of the line)."""
     c = fr["costs"].pivot_table(index="year", columns="category", values="nominal_cny", aggfunc="sum") * CNY_TO_MCNY
@@ -200,7 +170,7 @@ def costs(fr: F, lang: str) -> Figure:
     return fig
 
 
-def scopes(fr: F, lang: str) -> Figure:
+def scopes(fr: Frames, lang: str) -> Figure:
     """Scopes 1, 2 (location and market) and 3 by category: base year and each target year's plan."""
     bau, em = fr["bau"], fr["emissions"]
     base_year = int(bau.year.min())

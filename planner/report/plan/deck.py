@@ -4,90 +4,23 @@ target table and the key assumptions. Byte-reproducible like the other report fi
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from pathlib import Path
 
-import matplotlib
 from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
-from ..units import CNY_TO_MCNY
-from ..version import __version__
-from . import story, style, words
+from ...units import CNY_TO_MCNY
+from ...version import __version__
+from ..common import deck, words
+from ..common.deck import GREEN, SLIDE_H, SLIDE_W, chart_png, picture, title_only
+from ..common.i18n import LANGS, tr
+from . import story
 from .html import COLUMNS, site_names
-from .i18n import LANGS, tr
-from .slides import BOX_TOP, SLIDE_H, SLIDE_W, chart_slides, scale
-from .stable import FIXED_TIME, normalise_zip
+from .slides import chart_slides
 
-SLIDE_DPI = 150  # charts are 10-11 in wide: about 1,600 px, sharp on a 1080p projector and light in the file
 ROWS_PER_SLIDE = 14
-LONG_TITLE = 70  # characters: a longer title is set at 20 pt, not 24, to stay within two lines
-GREEN = RGBColor(0x1B, 0x3A, 0x2F)
-EA_FONT = "Microsoft YaHei"  # East Asian typeface of the text (Chinese); Latin text keeps the theme font
 TITLE = {"en": "Decarbonisation roadmap", "zh": "脱碳路线图"}
-
-
-def _text(frame, text: str, size: int, bold: bool = False, colour: RGBColor | None = None) -> None:
-    """Replace a text frame's text with one paragraph in the deck's fonts."""
-    frame.clear()
-    frame.word_wrap = True
-    run = frame.paragraphs[0].add_run()
-    _font(run, text, size, bold, colour)
-
-
-def _font(run, text: str, size: int, bold: bool = False, colour: RGBColor | None = None) -> None:
-    run.text = text
-    run.font.size, run.font.bold = Pt(size), bold
-    if colour is not None:
-        run.font.color.rgb = colour
-    rpr = run._r.get_or_add_rPr()
-    ea = rpr.find(qn("a:ea"))
-    if ea is None:
-        ea = rpr.makeelement(qn("a:ea"), {})
-        rpr.append(ea)
-    ea.set("typeface", EA_FONT)
-
-
-def _title_only(prs, title: str):
-    slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
-    shape = slide.shapes.title
-    shape.left, shape.top, shape.width, shape.height = Inches(0.5), Inches(0.25), SLIDE_W - Inches(1.0), Inches(1.0)
-    _text(shape.text_frame, title, 24 if len(title) <= LONG_TITLE else 20, bold=True, colour=GREEN)
-    return slide
-
-
-def _chart_png(make) -> tuple[bytes, float, float]:
-    """A chart drawn at slide resolution: (PNG bytes, width and height in inches)."""
-    with matplotlib.rc_context(style.rc()):
-        fig = make()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=SLIDE_DPI)
-    w, h = fig.get_size_inches()
-    return buf.getvalue(), float(w), float(h)
-
-
-def _picture(slide, png: bytes, w_in: float, h_in: float) -> None:
-    """The image fitted into the area under the title, centred, aspect kept."""
-    k = scale(w_in, h_in)
-    w, h = Emu(int(Inches(w_in) * k)), Emu(int(Inches(h_in) * k))
-    slide.shapes.add_picture(io.BytesIO(png), Emu(int((SLIDE_W - w) / 2)), BOX_TOP, w, h)
-
-
-def _table(slide, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
-    """An editable table under the title (widths in inches)."""
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(0.5), Inches(1.35),
-                                   Inches(sum(widths)), Inches(0.35 * (len(rows) + 1)))
-    table = shape.table
-    for j, w in enumerate(widths):
-        table.columns[j].width = Inches(w)
-    for j, h in enumerate(header):
-        _text(table.cell(0, j).text_frame, h, 12, bold=True)
-    for i, row in enumerate(rows, start=1):
-        for j, v in enumerate(row):
-            _text(table.cell(i, j).text_frame, v, 11)
 
 
 def _num(v: float, unit: str) -> str:
@@ -131,8 +64,8 @@ def assumption_rows(plan, lang: str) -> tuple[list[str], list[list[str]]]:
 
 def slide_picture(plan, lang: str, i: int) -> tuple[bytes, float, float]:
     """The picture of the deck's i-th chart slide (`chart_slides` order): (PNG bytes, width and height in
-    inches); what `write_deck` draws, for a worker process to draw instead (planner/report/parallel.py)."""
-    return _chart_png(chart_slides(plan.frames(), lang, titles=False)[i][2])
+    inches); what `write_deck` draws, for a worker process to draw instead (planner/report/common/parallel.py)."""
+    return chart_png(chart_slides(plan.frames(), lang, titles=False)[i][2])
 
 
 def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None = None,
@@ -147,7 +80,7 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     slide = prs.slides.add_slide(prs.slide_layouts[0])
-    _text(slide.shapes.title.text_frame, f"{TITLE[lang]} — {sc.company}", 36, bold=True, colour=GREEN)
+    deck.text(slide.shapes.title.text_frame, f"{TITLE[lang]} — {sc.company}", 36, bold=True, colour=GREEN)
     sub = tr("generated", lang, version=__version__, name=sc.name)
     if when is not None:
         sub += tr("stamped", lang, time=when.strftime("%Y-%m-%d %H:%M:%S UTC"))
@@ -156,31 +89,26 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
         sub = f"{tr('objective', lang)}: {obj * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}\n{sub}"
     if npv is not None:
         sub = f"{tr('cash_npv', lang)}: {npv * CNY_TO_MCNY:,.1f} {tr('mcny', lang)}\n{sub}"
-    _text(slide.placeholders[1].text_frame, sub, 16)
-    slide = _title_only(prs, tr("headline", lang))
+    deck.text(slide.placeholders[1].text_frame, sub, 16)
+    slide = title_only(prs, tr("headline", lang))
     box = slide.shapes.add_textbox(Inches(0.6), Inches(1.4), SLIDE_W - Inches(1.2), SLIDE_H - Inches(2.0)).text_frame
     box.word_wrap = True
     for k, line in enumerate(story.headline(fr, lang, sites)):
         para = box.paragraphs[0] if k == 0 else box.add_paragraph()
         para.space_after = Pt(12)
-        _font(para.add_run(), f"{k + 1}. {line}", 20)
+        deck.font(para.add_run(), f"{k + 1}. {line}", 20)
     for k, (_stem, title, make) in enumerate(chart_slides(fr, lang, sites)):
-        pic = _chart_png(make) if pictures is None else pictures[k]
-        _picture(_title_only(prs, title), *(pic.result() if hasattr(pic, "result") else pic))
+        pic = chart_png(make) if pictures is None else pictures[k]
+        picture(title_only(prs, title), *(pic.result() if hasattr(pic, "result") else pic))
     header, rows = target_rows(plan, lang)
-    _table(_title_only(prs, tr("targets_table", lang)), header, rows, [1.6, 5.0, 0.8, 1.3, 1.3, 1.3, 0.9])
+    deck.table(title_only(prs, tr("targets_table", lang)), header, rows, [1.6, 5.0, 0.8, 1.3, 1.3, 1.3, 0.9])
     header, rows = assumption_rows(plan, lang)
     chunks = [rows[i:i + ROWS_PER_SLIDE] for i in range(0, len(rows), ROWS_PER_SLIDE)]
     year_w = max(0.9, (12.3 - 6.6) / max(len(header) - 3, 1))
     for n, chunk in enumerate(chunks, start=1):
         title = tr("assumptions", lang) + (f" ({n}/{len(chunks)})" if len(chunks) > 1 else "")
-        _table(_title_only(prs, title), header, chunk, [1.6, 3.2, 1.8] + [year_w] * (len(header) - 3))
-    props = prs.core_properties
-    props.title, props.author, props.last_modified_by = f"{TITLE[lang]} — {sc.company}", "planner", "planner"
-    props.created = props.modified = (when or FIXED_TIME).replace(tzinfo=None)
-    props.revision = 1
-    prs.save(path)
-    return normalise_zip(path, when)
+        deck.table(title_only(prs, title), header, chunk, [1.6, 3.2, 1.8] + [year_w] * (len(header) - 3))
+    return deck.save(prs, path, f"{TITLE[lang]} — {sc.company}", when)
 
 
 __all__ = ["assumption_rows", "slide_picture", "target_rows", "write_deck"]

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .compare_charts import chart_specs, render_comparison
-from .compare_html import write_comparison_excel, write_comparison_html
+from ..common.render import render
+from .charts import chart_specs
+from .html import write_comparison_excel, write_comparison_html
 
 FRAMES = ("scenarios", "inputs", "kpis", "roadmap", "common", "trajectories", "costs", "abatement", "economics")
 
@@ -30,12 +31,11 @@ def write_comparison_report(frames: dict[str, pd.DataFrame], out_dir: str | Path
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     for lang in langs:
-        charts = render_comparison(frames, out / "charts", lang)
+        charts = render(frames, chart_specs(frames), out / "charts", lang)
         files += [f for fs in charts.values() for f in fs]
         files.append(write_comparison_html(frames, charts, out, lang, title))
     files.append(write_comparison_excel(frames, out))
     return files
 
 
-__all__ = ["FRAMES", "chart_specs", "render_comparison", "write_comparison_excel", "write_comparison_html",
-           "write_comparison_report"]
+__all__ = ["FRAMES", "chart_specs", "write_comparison_excel", "write_comparison_html", "write_comparison_report"]
