@@ -23,7 +23,7 @@ ROWS_PER_SLIDE = 14
 TITLE = {"en": "Decarbonisation roadmap", "zh": "脱碳路线图"}
 
 
-def _num(v: float, unit: str) -> str:
+def _level(v: float, unit: str) -> str:
     return f"{100 * v:.0f}%" if unit == "share" else f"{v:,.0f}"
 
 
@@ -38,8 +38,8 @@ def target_rows(plan, lang: str) -> tuple[list[str], list[list[str]]]:
     desc = {t.id: words.target_description(t, plan.scenario, lang) for t in plan.scenario.targets}
     t = plan.targets[plan.targets.milestone].sort_values(["year", "target"], kind="stable")
     cols = ["target", "description", "year", "required", "achieved", "offsets_used", "met"]
-    rows = [[r.target, desc.get(r.target, r.description), str(int(r.year)), _num(r.required, r.unit),
-             _num(r.achieved, r.unit), f"{r.offsets_used:,.0f}", tr("yes" if r.met else "no", lang)]
+    rows = [[r.target, desc.get(r.target, r.description), str(int(r.year)), _level(r.required, r.unit),
+             _level(r.achieved, r.unit), f"{r.offsets_used:,.0f}", tr("yes" if r.met else "no", lang)]
             for r in t.itertuples()]
     return [COLUMNS[c][i] for c in cols], rows
 
