@@ -13,8 +13,9 @@ from matplotlib.text import Text
 
 from planner.report.common import contrast, style
 from planner.report.common.deck import scale
-from planner.report.plan import charts, coverage, slides, story
+from planner.report.plan import charts, coverage, gantt, slides, story
 from planner.report.plan.html import site_names
+from planner.report.plan.specs import chart_specs
 
 
 @pytest.fixture(scope="module")
@@ -40,23 +41,47 @@ def test_gantt_slides_are_readable_and_cover_the_roadmap_once(fr, lang):
     for title, make in gantts:
         with matplotlib.rc_context(style.rc()):  # the deck's fonts
             fig = make()
-            assert smallest_pt_on_slide(fig) >= slides.MIN_PT, title
+            assert smallest_pt_on_slide(fig) >= gantt.SLIDE_PT, title
             assert problems(fig) == [], title  # the shared chart check: no text outside or over other text
             boxes = [t.get_window_extent() for t in fig.axes[0].texts if t.get_text().strip()]
-        assert len(fig.axes[0].get_yticklabels()) <= slides.GANTT_ROWS, title
+        assert len(fig.axes[0].get_yticklabels()) <= gantt.ROWS, title
         overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
         assert overlaps == [], title  # a build's label does not run into the next build's
     rm = fr["roadmap"]
     for by in ("site", "family"):
-        parts = slides.gantt_parts(fr, by)
+        parts = gantt.parts(fr, by)
         keys = [k for p in parts for k in p]
         assert sorted(keys) == sorted(rm[by].unique()) and len(keys) == len(set(keys))
 
 
-def test_the_full_gantt_would_be_unreadable_on_a_slide(fr):
-    """The check is not vacuous: the report's one-figure Gantt, fitted on a slide, has text under 12 pt."""
+def test_the_full_gantt_would_be_unreadable_on_a_slide_and_in_the_report(fr):
+    """The checks are not vacuous: the one-figure Gantt (the report's before issue 24), fitted on a slide, has
+    text under 12 pt, and at its own size text under the report's 9 pt."""
     with matplotlib.rc_context(style.rc()):
-        assert smallest_pt_on_slide(charts.gantt(fr, "en", "site")) < slides.MIN_PT
+        fig = charts.gantt(fr, "en", "site")
+        assert smallest_pt_on_slide(fig) < gantt.SLIDE_PT
+        assert min(t.get_fontsize() for t in _texts(fig)) < gantt.REPORT_PT
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_reports_gantt_is_split_into_readable_parts(fr, lang):
+    """The report draws each Gantt view in parts, like the deck: one site a chart (titled with it), families
+    packed up to 9 rows; every text at least 9 pt at the figure's size (11 in wide), no chart taller than its
+    rows need; the parts cover the roadmap once. The chart check runs on them in tests/test_plan_charts.py."""
+    specs = [(s, fn) for s, fn in chart_specs(fr) if s.startswith("gantt")]
+    assert [s for s, _ in specs] == [gantt.stem(by, i) for by in gantt.BY for i in range(len(gantt.parts(fr, by)))]
+    for stem, fn in specs:
+        by, i = gantt.part_of(stem)
+        keys = gantt.parts(fr, by)[i]
+        with matplotlib.rc_context(style.rc()):
+            fig = fn(fr, lang)
+            assert min(t.get_fontsize() for t in _texts(fig)) >= gantt.REPORT_PT, stem
+        w, h = fig.get_size_inches()
+        rows = len(fig.axes[0].get_yticklabels())
+        assert w == gantt.REPORT_W and h <= max(3.0, gantt.ROW_IN * rows + 1.8), stem
+        assert by == "site" or rows <= gantt.ROWS, stem
+        if by == "site" and keys != ["company"]:
+            assert keys[0] in fig.axes[0].get_title(), stem
 
 
 def _background(ax, t: Text):
@@ -98,7 +123,7 @@ def _number(title: str, pattern: str) -> float:
 def test_site_gantt_titles_are_true_of_their_site(demo_plan, fr):
     sites = site_names(demo_plan.scenario)
     rm = fr["roadmap"]
-    for (site,) in slides.gantt_parts(fr, "site"):
+    for (site,) in gantt.parts(fr, "site"):
         title = story.gantt_site(fr, "en", site, sites)
         b = rm[(rm.site == site) & (rm.action == "build")]
         assert title.startswith("Company-wide" if site == "company" else sites[site])
@@ -113,7 +138,7 @@ def test_site_gantt_titles_are_true_of_their_site(demo_plan, fr):
 def test_family_gantt_titles_are_true_of_their_families(fr):
     b = fr["roadmap"][fr["roadmap"].action == "build"]
     shares = []
-    for fams in slides.gantt_parts(fr, "family"):
+    for fams in gantt.parts(fr, "family"):
         title = story.gantt_families(fr, "en", fams)
         mine = b[b.family.isin(fams)].capex_cny.sum()
         if mine > 0:

@@ -95,9 +95,10 @@ def _runs(years: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def gantt(fr: Frames, lang: str, by: str = "site", only: list[str] | None = None) -> Figure:
+def gantt(fr: Frames, lang: str, by: str = "site", only: list[str] | None = None, title: str | None = None) -> Figure:
     """One bar per adopted measure and site, adoption to end of life; reinvestments show as new bars. `only`:
-    the rows whose `by` (site or family) is one of these (a deck slide); one site drops the site from the labels."""
+    the rows whose `by` (site or family) is one of these (a part, plan/gantt.py); one site drops the site from
+    the labels. `title`: the chart's title (default: "Roadmap of measures")."""
     r = fr["roadmap"]
     end = int(fr["costs"].year.max())
     site = r.site.where(r.site != "company", tr("company", lang))
@@ -130,7 +131,7 @@ def gantt(fr: Frames, lang: str, by: str = "site", only: list[str] | None = None
     start = int(fr["costs"].year.min())
     ax.set_xlim(start, max(end + 1, int(r.end_year.max()) + 1 if len(r) else end + 1))
     ax.set_xlabel(tr("gantt_x", lang))
-    ax.set_title(tr("gantt", lang))
+    ax.set_title(tr("gantt", lang) if title is None else title)
     fams = list(dict.fromkeys(rows.family))
     ax.legend(handles=[Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..common import render as loop
 from ..common.render import ChartSpec, Frames
-from . import charts, dispatch
+from . import charts, dispatch, gantt
 from .coverage import coverage_groups
 
 
@@ -17,8 +17,9 @@ def chart_specs(fr: Frames) -> list[ChartSpec]:
     specs: list[ChartSpec] = []
     for i, g in enumerate(coverage_groups(fr)):
         specs.append((f"trajectory_{i + 1}", lambda f, lang, g=g: charts.trajectory(f, lang, g)))
-    specs += [("gantt_by_site", lambda f, lang: charts.gantt(f, lang, "site")),
-              ("gantt_by_family", lambda f, lang: charts.gantt(f, lang, "family"))]
+    for by in gantt.BY:  # each view in readable parts: one site a chart, families packed to gantt.ROWS rows
+        specs += [(gantt.stem(by, i), lambda f, lang, by=by, keys=keys: gantt.report(f, lang, by, keys))
+                  for i, keys in enumerate(gantt.parts(fr, by))]
     if "macc_standalone" in fr and len(fr["macc_standalone"]):
         specs.append(("macc_standalone", lambda f, lang: charts.macc(f, lang, "standalone")))
     if len(fr["macc"]):
