@@ -22,7 +22,8 @@ FRAMES = ("scenarios", "inputs", "kpis", "roadmap", "common", "trajectories", "c
 def write_comparison_report(frames: dict[str, pd.DataFrame], out_dir: str | Path, langs: tuple[str, ...] = ("en",),
                             title: str = "") -> list[Path]:
     """charts/compare_*_{lang}.{png,svg}, comparison_<lang>.html for each language and comparison.xlsx (one sheet
-    per frame, same columns as the frame; formula-looking text stored as text like write_excel does).
+    per frame, same columns as the frame; formula-looking text stored as text like write_excel does), and with
+    Chinese among the languages comparison_zh.xlsx (the same sheets, Chinese sheet names and headers).
     Returns the files written."""
     missing = [k for k in FRAMES if k not in frames]
     if missing:
@@ -35,6 +36,7 @@ def write_comparison_report(frames: dict[str, pd.DataFrame], out_dir: str | Path
         files += [f for fs in charts.values() for f in fs]
         files.append(write_comparison_html(frames, charts, out, lang, title))
     files.append(write_comparison_excel(frames, out))
+    files += [write_comparison_excel(frames, out, lang) for lang in langs if lang != "en"]
     return files
 
 

@@ -287,6 +287,7 @@ def write_comparison_html(fr: Frames, charts: dict[str, list[Path]], out: Path, 
     return write_page("comparison.html.j2", ctx, out / f"comparison_{lang}.html")
 
 
-def write_comparison_excel(fr: Frames, out: Path) -> Path:
-    """comparison.xlsx: one sheet per frame with the frame's columns; text that looks like a formula stays text."""
-    return write_sheets(fr, out / "comparison.xlsx")
+def write_comparison_excel(fr: Frames, out: Path, lang: str = "en") -> Path:
+    """comparison.xlsx: one sheet per frame with the frame's columns; text that looks like a formula stays text.
+    lang "zh": comparison_zh.xlsx, the same sheets with Chinese sheet names and headers."""
+    return write_sheets(fr, out / ("comparison.xlsx" if lang == "en" else f"comparison_{lang}.xlsx"), lang=lang)

@@ -175,7 +175,8 @@ def write_sweep_html(d, fr: Frames, charts: dict[str, list[Path]], out: Path, la
 
 def write_sweep_report(d, fr: Frames, out_dir: str | Path | None = None,
                        langs: tuple[str, ...] = ("en",)) -> list[Path]:
-    """Charts (out/charts/sweep_*_<lang>.png|svg), sweep_<lang>.html per language and sweep.xlsx from a loaded
+    """Charts (out/charts/sweep_*_<lang>.png|svg), sweep_<lang>.html per language, sweep.xlsx (and sweep_zh.xlsx,
+    Chinese sheet names and headers, with Chinese among the languages) from a loaded
     store `d` (planner.studies.sweep.analysis.load) and its analysis frames `fr` (analysis.frames); out
     defaults to the store's folder. Returns the files written. Draws only: nothing is solved here."""
     out = Path(out_dir) if out_dir is not None else d.path.parent
@@ -192,6 +193,7 @@ def write_sweep_report(d, fr: Frames, out_dir: str | Path | None = None,
     sc = fr["scatter_npv"]
     sheets["trend_npv"] = sc.drop_duplicates("parameter")[["parameter", "slope", "intercept"]]
     files.append(write_sheets(sheets, out / "sweep.xlsx"))
+    files += [write_sheets(sheets, out / f"sweep_{lang}.xlsx", lang=lang) for lang in langs if lang != "en"]
     return files
 
 
