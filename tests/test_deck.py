@@ -172,3 +172,22 @@ def test_money_claims_name_their_basis(demo_plan, fr):
     title = story.takeaway("macc_standalone", fr, "en", sites)
     assert title.startswith(f"Stand-alone at full potential, {(sa.standalone_cost_cny_per_tco2e < 0).sum()} of "
                             f"{len(sa)} measures save money")
+
+
+def test_the_dispatch_slide_has_a_takeaway():
+    """The hourly demo's deck raised KeyError('dispatch') at its dispatch slide. Known answer: a battery of 40 MWh
+    built at east in 2030, so the chart (and the takeaway) show 2030; east has the most on-site supply that year;
+    day 1 the larger battery discharge (3 MW against 1)."""
+    import pandas as pd
+
+    rm = pd.DataFrame([dict(site="east", measure="bat", year=2030, unit="MWh", action="build", size=40.0)])
+    rows = [dict(site=s, year=y, day=d, hour=h, onsite_mw=on, battery_discharge_mw=dis, day_weight_days=w)
+            for s, on in (("east", 5.0), ("west", 1.0)) for y in (2025, 2030) for d, dis, w in ((0, 1.0, 200),
+                                                                                                 (1, 3.0, 165))
+            for h in (0, 1)]
+    fr = {"roadmap": rm, "dispatch": pd.DataFrame(rows)}
+    assert story.takeaway("dispatch", fr, "en", {"east": "East plant"}) == \
+        "Representative day 1 of 2030 at East plant: storage built bat 40.0 MWh (2030)"
+    assert story.takeaway("dispatch", fr, "zh") == "2030年典型日1（east）：新建储能 bat 40.0 MWh (2030)"
+    fr["roadmap"] = rm.iloc[:0]  # no battery built: the first year (day 1: still the larger discharge)
+    assert story.takeaway("dispatch", fr, "en") == "Representative day 1 of 2025 at east: no battery built"

@@ -10,6 +10,7 @@ from ...units import CNY_TO_MCNY, T_TO_KT
 from ..common.i18n import FAMILY, LANGS, pick
 from ..common.render import Frames
 from .coverage import coverage_groups, covered
+from .dispatch import pick_day, storage_decision
 
 BIG_INVESTMENT_SHARE = 0.10  # a year is a big investment year when its capex is >= 10% of the horizon's capex
 
@@ -47,6 +48,10 @@ S: dict[str, tuple[str, str]] = {
                    "{n}个目标节点中{k}个达成；{year}年碳信用抵消{off}千吨CO2e"),
     "compliance_nooff": ("{k} of {n} target milestones met, without offsets",
                          "{n}个目标节点中{k}个达成，未使用碳信用抵消"),
+    "dispatch": ("Representative day {day} of {year} at {site}: storage built {storage}",
+                 "{year}年典型日{day}（{site}）：新建储能 {storage}"),
+    "dispatch_none": ("Representative day {day} of {year} at {site}: no battery built",
+                      "{year}年典型日{day}（{site}）：未建储能"),
     "h_largest": ("Largest investment: {who}, {capex} MCNY in {year}",
                   "最大单项投资：{who}，{year}年投资{capex}百万元"),
     "h_first_big": ("First big investment year: {year}, {capex} MCNY ({pct} of all capex): {names}",
@@ -215,8 +220,18 @@ def compliance(fr: Frames, lang: str) -> str:
     return say("compliance", lang, k=k, n=n, off=f"{off.max() * T_TO_KT:,.1f}", year=int(off.idxmax()))
 
 
+def dispatch(fr: Frames, lang: str, sites: dict[str, str] | None = None) -> str:
+    """The dispatch chart's day (as the chart picks it) and the roadmap's storage builds."""
+    site, year, day = pick_day(fr)
+    storage, _first = storage_decision(fr)
+    where = (sites or {}).get(site, site)
+    if not storage:
+        return say("dispatch_none", lang, day=day, year=year, site=where)
+    return say("dispatch", lang, day=day, year=year, site=where, storage=storage)
+
+
 def takeaway(stem: str, fr: Frames, lang: str, sites: dict[str, str] | None = None) -> str:
-    """The one-line takeaway of a chart (file stem as in render.chart_specs)."""
+    """The one-line takeaway of a chart (file stem as in specs.chart_specs)."""
     if stem.startswith("trajectory_"):
         return trajectory(fr, lang, coverage_groups(fr)[int(stem.split("_")[1]) - 1], sites)
     if stem == "gantt_by_family":
@@ -225,6 +240,8 @@ def takeaway(stem: str, fr: Frames, lang: str, sites: dict[str, str] | None = No
         return gantt(fr, lang, sites)
     if stem == "macc_standalone":
         return macc_standalone(fr, lang, sites)
+    if stem == "dispatch":  # representative-day mode (the deck of demo_hourly raised KeyError before)
+        return dispatch(fr, lang, sites)
     fn = {"macc_plan": macc_plan, "costs": costs, "scopes": scopes, "compliance": compliance}[stem]
     return fn(fr, lang)
 
