@@ -229,21 +229,21 @@ def test_html_escapes_every_scenario_string(report, lang):
 
 def test_report_stage_imports_no_solving_stage():
     root = Path(__file__).resolve().parents[1] / "planner" / "report"
-    for name in ("compare.py", "compare_causes.py", "compare_charts.py", "compare_html.py"):
-        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+    for path in sorted((root / "compare").glob("*.py")):
+        pkg = ["planner", "report", "compare"]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             mods = []
             if isinstance(node, ast.ImportFrom):
-                mods = [("." * node.level) + (node.module or "")]
-                mods += [f"{mods[0]}.{a.name}" for a in node.names]
+                base = pkg[:len(pkg) - node.level + 1] if node.level else []
+                mods = [[*base, *(node.module or "").split(".")]]
+                mods += [[*mods[0], a.name] for a in node.names]
             elif isinstance(node, ast.Import):
-                mods = [a.name for a in node.names]
-            for m in mods:
-                parts = m.lstrip(".").split(".")
-                resolved = ["planner", *parts] if m.startswith("..") else (
-                    ["planner", "report", *parts] if m.startswith(".") else parts)
+                mods = [a.name.split(".") for a in node.names]
+            for resolved in mods:
+                resolved = [x for x in resolved if x]
                 assert not (resolved[0] == "planner" and len(resolved) > 1
-                            and resolved[1] in ("backend", "studies", "api")), (name, m)
+                            and resolved[1] in ("backend", "studies", "api")), (path.name, resolved)
 
 
 def _only_reference(fr):
