@@ -116,8 +116,9 @@ def report(tmp_path_factory):
     rec = _Records()
     logging.getLogger("matplotlib").addHandler(rec)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), pytest.MonkeyPatch.context() as mp:
             warnings.simplefilter("error")  # a missing glyph is a UserWarning: it fails here
+            mp.setenv("PLANNER_REPORT_WORKERS", "1")  # drawn here, so that the log lines are caught here
             files = write_comparison_report(frames, out, ("en", "zh"), title="Strategy options")
     finally:
         logging.getLogger("matplotlib").removeHandler(rec)

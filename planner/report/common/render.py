@@ -1,5 +1,6 @@
 """The one render loop of every family: a chart spec is (file stem, drawing function of the frames and a
-language); each chart is drawn once and saved as PNG (300 dpi) and SVG from that figure, under the chart style."""
+language); each chart is drawn once and saved as PNG (300 dpi) and SVG from that figure, under the chart style,
+here (`render`) or by the pool of drawing processes (`render_langs`, common/parallel.py: the same bytes)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import style
+from .parallel import Pool
 
 Frames = dict[str, pd.DataFrame]  # a family's tidy frames by name
 Draw = Callable[[Frames, str], Figure]  # frames, language -> figure
@@ -30,3 +32,14 @@ def render(fr: Frames, specs: list[ChartSpec], out_dir: Path, lang: str, when: d
            prefix: str = "") -> dict[str, list[Path]]:
     """Draw and save every chart of `specs`, in order: stem -> [png, svg]."""
     return {stem: render_one(fr, stem, fn, out_dir, lang, when, prefix) for stem, fn in specs}
+
+
+def render_langs(fr: Frames, specs: list[ChartSpec], out_dir: Path, langs: tuple[str, ...],
+                 when: datetime | None = None, prefix: str = "") -> dict[str, dict[str, list[Path]]]:
+    """Every chart of `specs` in every language, drawn by the pool of worker processes (each chart a task):
+    lang -> stem -> [png, svg], the same files as `render` language by language."""
+    tasks = [(render_one, (fr, stem, fn, out_dir, lang, when, prefix)) for lang in langs for stem, fn in specs]
+    with Pool() as pool:
+        done = iter(pool.run(tasks))
+        handles = {lang: {stem: next(done) for stem, _ in specs} for lang in langs}
+        return {lang: {stem: t.result() for stem, t in h.items()} for lang, h in handles.items()}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..common.render import render
+from ..common.render import render_langs
 from .charts import chart_specs
 from .html import write_comparison_excel, write_comparison_html
 
@@ -31,8 +31,9 @@ def write_comparison_report(frames: dict[str, pd.DataFrame], out_dir: str | Path
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
+    drawn = render_langs(frames, chart_specs(frames), out / "charts", langs)  # in the pool of drawing processes
     for lang in langs:
-        charts = render(frames, chart_specs(frames), out / "charts", lang)
+        charts = drawn[lang]
         files += [f for fs in charts.values() for f in fs]
         files.append(write_comparison_html(frames, charts, out, lang, title))
     files.append(write_comparison_excel(frames, out))

@@ -12,7 +12,7 @@ from ...units import CNY_TO_MCNY
 from ...version import __version__
 from ..common.i18n import STATUS, pick
 from ..common.pages import images, write_page
-from ..common.render import ChartSpec, Frames, render
+from ..common.render import ChartSpec, Frames, render_langs
 from ..common.tables import cell, num
 from ..common.workbook import write_sheets
 from . import charts as sweep_charts
@@ -184,8 +184,9 @@ def write_sweep_report(d, fr: Frames, out_dir: str | Path | None = None,
     s = fr["summary"]
     columns = str(s.loc[s["item"] == "heatmap_columns", "value"].iloc[0]) if len(s) else "variant"
     files: list[Path] = []
+    drawn = render_langs(fr, chart_specs(fr, columns), out / "charts", langs, prefix="sweep_")  # the pool draws
     for lang in langs:
-        charts = render(fr, chart_specs(fr, columns), out / "charts", lang, prefix="sweep_")
+        charts = drawn[lang]
         files += [f for fs in charts.values() for f in fs]
         files.append(write_sweep_html(d, fr, charts, out, lang))
     sheets = {k: v for k, v in fr.items() if len(v.columns) and k != "scatter_npv"}
