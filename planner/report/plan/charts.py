@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import matplotlib
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -15,7 +14,7 @@ from ..common.i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
 from ..common.render import Frames
 from .compliance_chart import compliance  # noqa: F401  (re-exported: charts.compliance)
 from .coverage import coverage_groups, covered, group_label  # noqa: F401  (coverage_groups re-exported)
-from .macc_chart import macc  # noqa: F401  (re-exported: charts.macc)
+from .macc_chart import macc, measure_names  # noqa: F401  (macc re-exported: charts.macc)
 
 
 def trajectory(fr: Frames, lang: str, group: tuple[bool, str, str]) -> Figure:
@@ -77,13 +76,6 @@ def amount(v: float) -> str:
     return f"{v:#,.3g}" if abs(v) < 10 else f"{v:,.1f}" if abs(v) < 1000 else f"{v:,.0f}"
 
 
-def _names(df: pd.DataFrame, lang: str) -> pd.Series:
-    """Measure names in the report language (Chinese names where the library or scenario gives them)."""
-    if lang == "zh" and "name_zh" in df:
-        return df.name_zh.fillna(df.name)
-    return df.name
-
-
 def _runs(years: list[int]) -> list[tuple[int, int]]:
     """Consecutive runs of years as (first, last)."""
     runs: list[tuple[int, int]] = []
@@ -103,7 +95,7 @@ def gantt(fr: Frames, lang: str, by: str = "site", only: list[str] | None = None
     end = int(fr["costs"].year.max())
     site = r.site.where(r.site != "company", tr("company", lang))
     one_site = only is not None and by == "site" and len(only) == 1
-    r = r.assign(label=_names(r, lang) if one_site else site + " · " + _names(r, lang))
+    r = r.assign(label=measure_names(r, lang) if one_site else site + " · " + measure_names(r, lang))
     rows = r[r[by].isin(only)] if only is not None else r
     rows = rows.sort_values([by, "measure", "year"], kind="stable")
     labels = list(dict.fromkeys(rows.label))
