@@ -23,7 +23,7 @@ LOW, HIGH, BAND, MEDIAN = "#1E88E5", "#D81B60", "#90CAF9", "#0D47A1"
 VERDICT_COLOURS = {"no_regret": "#2E7D32", "depends": "#F9A825", "never": "#9E9E9E"}
 UNITS = {"cash_npv_cny": ("mcny", CNY_TO_MCNY), "objective_cny": ("mcny", CNY_TO_MCNY),
          "capex_2030_cny": ("mcny", CNY_TO_MCNY),
-         "cumulative_scope12_tco2e": ("ktco2e", T_TO_KT)}  # unit word (sweep_i18n key) and factor
+         "cumulative_scope12_tco2e": ("ktco2e", T_TO_KT)}  # unit word (sweep/i18n.py key) and factor
 VISIBLE = 0.005  # a tornado bar shorter than this share of the longest is not drawn (under ~1 px)
 
 
