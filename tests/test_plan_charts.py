@@ -13,13 +13,14 @@ from chart_check import problems
 from click.testing import CliRunner
 from helpers import ROOT
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from openpyxl import load_workbook
 
 import planner
 import planner.cli
 from planner.report.common import style
 from planner.report.common.workbook import write_sheets
-from planner.report.plan import charts, html
+from planner.report.plan import charts, gantt, html
 from planner.report.plan.specs import chart_specs
 
 OTHERS = ("demo_no_ccus", "demo_high_carbon", "demo_strict", "demo_hourly")
@@ -139,6 +140,23 @@ def test_every_plan_chart_passes_the_chart_check(frames, name):
             for stem, fn in specs:
                 fig = fn(fr, lang)
                 assert problems(fig, ZERO.get(stem.rstrip("_0123456789"), [])) == [], (name, lang, stem)
+                if stem.startswith("gantt_by_"):  # the report's Gantt parts (plan/gantt.py): readable
+                    _readable_gantt_part(fig, stem, fr)
+
+
+def _readable_gantt_part(fig, stem: str, fr) -> None:
+    """Every text at least gantt.REPORT_PT at the figure's size (11 in wide), no taller than its rows need, a
+    family part at most gantt.ROWS rows, a site's part titled with the site (before issue 24 the report's Gantt
+    was one tall figure of every row at 7-8 pt: test_deck.test_the_full_gantt_would_be_unreadable_...)."""
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]  # drawn by the check
+    assert min(t.get_fontsize() for t in texts) >= gantt.REPORT_PT, stem
+    w, h = fig.get_size_inches()
+    rows = len(fig.axes[0].get_yticklabels())
+    assert w == gantt.REPORT_W and h <= max(3.0, gantt.ROW_IN * rows + 1.8), stem
+    by, i = gantt.part_of(stem)
+    assert by == "site" or rows <= gantt.ROWS, stem
+    keys = gantt.parts(fr, by)[i]
+    assert by == "family" or keys == ["company"] or keys[0] in fig.axes[0].get_title(), stem
 
 
 def test_the_chart_check_finds_a_twin_axis_whose_zero_is_out_of_view():
