@@ -60,7 +60,7 @@ def sweep_report(store: str | Path, out_dir: str | Path | None = None, langs: tu
     """Charts, sweep_<lang>.html and sweep.xlsx of a sweep store (its folder or .duckdb file), from the store
     alone (nothing is re-solved); out_dir defaults to the store's folder. The frames behind them:
     `planner.studies.sweep.analysis` (load, tornado, adoption, fan, ...)."""
-    from .report.sweep_html import write_sweep_report  # the report stage; imported when first used
+    from .report.sweep import write_sweep_report  # the report stage; imported when first used
     from .studies.sweep import analysis
 
     d = analysis.load(store)

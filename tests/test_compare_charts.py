@@ -18,8 +18,8 @@ from matplotlib.patches import Rectangle
 from test_compare_report import BAD, REF, VAR, make_frames
 from test_deliverables import _Text, english_words, scenario_text
 
-from planner.report import compare_charts as cc
-from planner.report import style
+from planner.report.common import style
+from planner.report.compare import charts as cc
 from planner.report.compare import write_comparison_report
 from planner.studies.compare import compare
 
@@ -126,7 +126,7 @@ def test_verdicts_judge_purchases_by_volume(demo4):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_each_scenario_has_one_sentence_of_cause_true_of_the_frames(demo4, lang):
-    from planner.report.compare_causes import cause, sentences
+    from planner.report.compare.causes import cause, sentences
     fr = demo4.frames()
     said = dict(sentences(fr, lang))
     assert list(said) == DEMOS[1:]
@@ -172,6 +172,18 @@ def test_zh_comparison_page_and_charts_have_no_generated_english(demo4, tmp_path
         comments = html.unescape(" ".join(re.findall(r"<!-- (.*?) -->", svg.read_text(encoding="utf-8"))))
         assert english_words(comments, allowed) == [] and "MCNY" not in comments, svg.name
         assert not re.search(r"\bcompany\b", comments), svg.name
+    assert sheet_words(tmp_path / "comparison_zh.xlsx", set()) == []  # sheet names and headers
+    assert (tmp_path / "comparison.xlsx").exists()  # the English workbook, the frames' own names, stays
+
+
+def sheet_words(path, allowed: set[str]) -> list[str]:
+    """English words in a workbook's sheet names and column headers."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    heads = [ws.title for ws in wb.worksheets]
+    heads += [str(c) for ws in wb.worksheets for c in next(ws.iter_rows(max_row=1, values_only=True), ()) if c]
+    return english_words("\n".join(heads), allowed | {"HiGHS", "CPU", "MB"})
 
 
 def test_no_scenario_line_looks_like_a_net_of_offsets_line(demo4):

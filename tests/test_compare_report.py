@@ -116,8 +116,9 @@ def report(tmp_path_factory):
     rec = _Records()
     logging.getLogger("matplotlib").addHandler(rec)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), pytest.MonkeyPatch.context() as mp:
             warnings.simplefilter("error")  # a missing glyph is a UserWarning: it fails here
+            mp.setenv("PLANNER_REPORT_WORKERS", "1")  # drawn here, so that the log lines are caught here
             files = write_comparison_report(frames, out, ("en", "zh"), title="Strategy options")
     finally:
         logging.getLogger("matplotlib").removeHandler(rec)
@@ -133,7 +134,7 @@ def test_every_chart_renders_in_both_languages_without_warnings(report):
     assert not [m for m in report["log"] if "findfont" in m or "Glyph" in m], report["log"]
     out = report["out"]
     expected = {out / "charts" / f"{s}_{lang}.{ext}" for s in STEMS for lang in ("en", "zh") for ext in ("png", "svg")}
-    expected |= {out / "comparison_en.html", out / "comparison_zh.html", out / "comparison.xlsx"}
+    expected |= {out / f for f in ("comparison_en.html", "comparison_zh.html", "comparison.xlsx", "comparison_zh.xlsx")}
     assert set(report["files"]) == expected and all(p.exists() for p in expected)
     assert set((out / "charts").iterdir()) == {p for p in expected if p.parent.name == "charts"}
     for p in expected:
@@ -154,7 +155,7 @@ def test_zh_charts_carry_chinese_labels(report):
 
 
 def test_infeasible_scenario_left_out_of_charts_kept_in_tables(report):
-    from planner.report.compare_charts import feasible
+    from planner.report.compare.charts import feasible
     assert feasible(report["frames"]) == [REF, EVIL]
     for lang in ("en", "zh"):
         svg = (report["out"] / "charts" / f"compare_roadmap_matrix_{lang}.svg").read_text(encoding="utf-8")
@@ -229,21 +230,21 @@ def test_html_escapes_every_scenario_string(report, lang):
 
 def test_report_stage_imports_no_solving_stage():
     root = Path(__file__).resolve().parents[1] / "planner" / "report"
-    for name in ("compare.py", "compare_causes.py", "compare_charts.py", "compare_html.py"):
-        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+    for path in sorted((root / "compare").glob("*.py")):
+        pkg = ["planner", "report", "compare"]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             mods = []
             if isinstance(node, ast.ImportFrom):
-                mods = [("." * node.level) + (node.module or "")]
-                mods += [f"{mods[0]}.{a.name}" for a in node.names]
+                base = pkg[:len(pkg) - node.level + 1] if node.level else []
+                mods = [[*base, *(node.module or "").split(".")]]
+                mods += [[*mods[0], a.name] for a in node.names]
             elif isinstance(node, ast.Import):
-                mods = [a.name for a in node.names]
-            for m in mods:
-                parts = m.lstrip(".").split(".")
-                resolved = ["planner", *parts] if m.startswith("..") else (
-                    ["planner", "report", *parts] if m.startswith(".") else parts)
+                mods = [a.name.split(".") for a in node.names]
+            for resolved in mods:
+                resolved = [x for x in resolved if x]
                 assert not (resolved[0] == "planner" and len(resolved) > 1
-                            and resolved[1] in ("backend", "studies", "api")), (name, m)
+                            and resolved[1] in ("backend", "studies", "api")), (path.name, resolved)
 
 
 def _only_reference(fr):
@@ -260,8 +261,9 @@ def test_degenerate_comparisons_still_draw(case):
     """Every chart and page section copes with odd comparisons (figures built, not saved, to stay fast)."""
     import matplotlib
 
-    from planner.report import compare_charts as cc
-    from planner.report import compare_html as ch
+    from planner.report.common import style
+    from planner.report.compare import charts as cc
+    from planner.report.compare import html as ch
     fr = make_frames()
     if case == "only_reference":
         fr = _only_reference(fr)
@@ -280,7 +282,7 @@ def test_degenerate_comparisons_still_draw(case):
             if "scenario" in df:
                 df["scenario"] = df.scenario.replace({VAR: r"_$\notacommand{$ plan"})
     assert cc.all_scenarios(fr)[0] == REF
-    with warnings.catch_warnings(), matplotlib.rc_context(cc.style.rc()):
+    with warnings.catch_warnings(), matplotlib.rc_context(style.rc()):
         warnings.simplefilter("error")
         for _stem, fn in cc.chart_specs(fr):
             for lang in ("en", "zh"):
@@ -293,7 +295,7 @@ def test_degenerate_comparisons_still_draw(case):
 
 
 def test_verdicts_in_chinese():
-    from planner.report.compare_html import verdict_text
+    from planner.report.compare.html import verdict_text
     assert verdict_text("3 years earlier in A; 25% smaller in A", "zh") == ["A 中提前 3 年", "A 中规模小 25%"]
     assert verdict_text("only in B; not in B", "zh") == ["仅在 B 中采用", "B 中未采用"]
     assert verdict_text("2 years later in C; 40% larger in C", "en") == ["2 years later in C", "40% larger in C"]

@@ -14,11 +14,12 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from planner.report import charts, write_report
-from planner.report.deck import SLIDE_DPI
-from planner.report.html import write_excel, write_html
-from planner.report.render import chart_specs
-from planner.report.slides import chart_slides
+from planner.report import write_report
+from planner.report.common.deck import SLIDE_DPI
+from planner.report.plan import charts
+from planner.report.plan.html import write_excel, write_html
+from planner.report.plan.slides import chart_slides
+from planner.report.plan.specs import chart_specs
 
 # units, chemical formulas, acronyms and product names that are the same in a Chinese report
 ALLOWED_WORDS = {
@@ -106,7 +107,7 @@ def test_zh_report_charts_and_deck_have_no_generated_english(demo_plan, demo_rep
 def test_two_report_runs_give_identical_bytes(demo_plan, demo_report, tmp_path, monkeypatch):
     """A second run (Chinese only, to keep the suite short: it has the font subset and the CJK glyphs) gives
     every one of its files byte for byte as the first run (both languages) wrote them. The first run draws
-    everything in the test process, the second in a pool of two worker processes (planner/report/parallel.py):
+    everything in the test process, the second in a pool of two worker processes (planner/report/common/parallel.py):
     the same bytes either way."""
     monkeypatch.setenv("PLANNER_REPORT_WORKERS", "2")
     write_report(demo_plan, tmp_path, ("zh",), ("html", "pptx"))

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import planner
 from planner.postprocess import cashflow
-from planner.report import story
-from planner.report.i18n import NOTE
+from planner.report.common.i18n import NOTE
+from planner.report.plan import story
 from planner.studies.compare import compare
 
 DEMO, NO_CCUS, HIGH = (ROOT / "scenarios" / f"{n}.yaml" for n in ("demo", "demo_no_ccus", "demo_high_carbon"))
@@ -184,7 +184,7 @@ def test_cash_npv_and_objective_are_apart(demos):
 
 
 def test_reports_show_cash_npv_and_objective_apart(demos, tmp_path):
-    from planner.report.html import write_html
+    from planner.report.plan.html import write_html
 
     p = _plans(demos)["demo_high_carbon"]
     cash, obj = (f"{p.summary[k] / 1e6:,.1f}" for k in ("cash_npv_cny", "objective_cny"))

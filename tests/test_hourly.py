@@ -111,8 +111,9 @@ def test_the_hourly_demo_runs_and_decides_storage(tmp_path):
     assert p.summary["representative_days"]["days"] == 8
     import matplotlib
 
-    from planner.report import dispatch, style
-    from planner.report.render import chart_specs
+    from planner.report.common import style
+    from planner.report.plan import dispatch
+    from planner.report.plan.specs import chart_specs
 
     assert "dispatch" in dict(chart_specs(p.frames()))
     with matplotlib.rc_context(style.rc()):

@@ -5,7 +5,6 @@ shares and zeros print as they should, and every plan chart of every bundled sce
 
 from __future__ import annotations
 
-import importlib
 from types import SimpleNamespace
 
 import matplotlib
@@ -14,13 +13,16 @@ from chart_check import problems
 from click.testing import CliRunner
 from helpers import ROOT
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from openpyxl import load_workbook
 
 import planner
 import planner.cli
-from planner.report import charts, html, style
+from planner.report.common import style
+from planner.report.common.workbook import write_sheets
+from planner.report.plan import charts, gantt, html
+from planner.report.plan.specs import chart_specs
 
-render = importlib.import_module("planner.report.render")  # the package's name `render` is a function
 OTHERS = ("demo_no_ccus", "demo_high_carbon", "demo_strict", "demo_hourly")
 # quantity axes that must start at zero: (axes index, axis) per chart stem
 ZERO = {"trajectory": [(0, "y")], "macc_standalone": [(0, "x")], "macc_plan": [(0, "x")], "scopes": [(0, "y")]}
@@ -113,7 +115,7 @@ def test_base_year_share_targets_and_zero_print_as_they_should(demo_plan, tmp_pa
     t = tables["Targets"]
     re_row = next(r for r in t["rows"] if r[0]["text"] == "re_2035")
     assert [re_row[3]["text"], re_row[4]["text"]] == ["80%", "80%"]  # not "0.8 / 0.8"
-    path = html.write_sheets(demo_plan.frames(), tmp_path / "results.xlsx")
+    path = write_sheets(demo_plan.frames(), tmp_path / "results.xlsx")
     ws = load_workbook(path)["targets"]
     head = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2) if r[head.index("target")].value == "re_2035")
@@ -130,7 +132,7 @@ def test_base_year_share_targets_and_zero_print_as_they_should(demo_plan, tmp_pa
 @pytest.mark.parametrize("name", ["demo", *OTHERS])
 def test_every_plan_chart_passes_the_chart_check(frames, name):
     fr = frames[name]
-    specs = render.chart_specs(fr)
+    specs = chart_specs(fr)
     assert {"macc_plan", "costs", "compliance"} <= {s for s, _ in specs}
     assert ("macc_standalone" in {s for s, _ in specs}) == (name == "demo")
     for lang in ("en", "zh"):
@@ -138,6 +140,23 @@ def test_every_plan_chart_passes_the_chart_check(frames, name):
             for stem, fn in specs:
                 fig = fn(fr, lang)
                 assert problems(fig, ZERO.get(stem.rstrip("_0123456789"), [])) == [], (name, lang, stem)
+                if stem.startswith("gantt_by_"):  # the report's Gantt parts (plan/gantt.py): readable
+                    _readable_gantt_part(fig, stem, fr)
+
+
+def _readable_gantt_part(fig, stem: str, fr) -> None:
+    """Every text at least gantt.REPORT_PT at the figure's size (11 in wide), no taller than its rows need, a
+    family part at most gantt.ROWS rows, a site's part titled with the site (before issue 24 the report's Gantt
+    was one tall figure of every row at 7-8 pt: test_deck.test_the_full_gantt_would_be_unreadable_...)."""
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]  # drawn by the check
+    assert min(t.get_fontsize() for t in texts) >= gantt.REPORT_PT, stem
+    w, h = fig.get_size_inches()
+    rows = len(fig.axes[0].get_yticklabels())
+    assert w == gantt.REPORT_W and h <= max(3.0, gantt.ROW_IN * rows + 1.8), stem
+    by, i = gantt.part_of(stem)
+    assert by == "site" or rows <= gantt.ROWS, stem
+    keys = gantt.parts(fr, by)[i]
+    assert by == "family" or keys == ["company"] or keys[0] in fig.axes[0].get_title(), stem
 
 
 def test_the_chart_check_finds_a_twin_axis_whose_zero_is_out_of_view():
@@ -153,7 +172,7 @@ def test_the_chart_check_finds_a_twin_axis_whose_zero_is_out_of_view():
 
 
 def test_intensity_reduction_reads_the_target_description():
-    from planner.report.compliance_chart import intensity_reduction, reductions
+    from planner.report.plan.compliance_chart import intensity_reduction, reductions
 
     assert intensity_reduction("2030 target 'S3', scope 3 cat. 1,4 intensity per revenue -25%") == 0.25
     assert intensity_reduction("2030 target, scopes 1+2 market-based intensity per output -12.5%") == 0.125

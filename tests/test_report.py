@@ -14,7 +14,7 @@ from helpers import BASE, open_in_chromium
 
 import planner
 from planner.report import write_report
-from planner.report.style import FAMILY_COLOURS, family_colour
+from planner.report.common.style import FAMILY_COLOURS, family_colour
 from planner.schemas import validate
 
 
@@ -23,8 +23,9 @@ def test_every_chart_renders_without_warnings(demo_report, demo_report_messages,
     """The demo report (both languages, written once by the session fixture) drew every chart with no warning
     and no matplotlib font message (a missing glyph is a UserWarning plus a 'findfont' log line)."""
     assert demo_report_messages == []
-    expected = {"trajectory_1", "trajectory_2", "gantt_by_site", "gantt_by_family", "macc_standalone", "macc_plan",
-                "costs", "scopes", "compliance"}
+    expected = {"trajectory_1", "trajectory_2", "macc_standalone", "macc_plan", "costs", "scopes", "compliance",
+                *(f"gantt_by_site_{i}" for i in range(1, 5)),  # the demo's four sites (company level included)
+                *(f"gantt_by_family_{i}" for i in range(1, 4))}  # its families, packed up to 9 rows a chart
     pngs = {p.name.removesuffix(f"_{lang}.png"): p for p in (demo_report / "charts").glob(f"*_{lang}.png")}
     assert set(pngs) == expected
     from PIL import Image
@@ -117,5 +118,5 @@ def test_cli_report_and_run_report(tmp_path):
                         "--out", str(tmp_path), "--report", "--lang", "zh"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "report_zh.html").exists() and (tmp_path / "results.xlsx").exists()
-    assert (tmp_path / "charts" / "gantt_by_site_zh.png").exists()
+    assert (tmp_path / "charts" / "gantt_by_site_1_zh.png").exists()
     assert (tmp_path / "charts" / "macc_plan_zh.svg").exists()

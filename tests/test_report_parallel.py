@@ -11,8 +11,8 @@ import pytest
 from helpers import ROOT
 
 import planner
-from planner.report import parallel
-from planner.report.parallel import Pool
+from planner.report.common import parallel
+from planner.report.common.parallel import Pool
 
 PARENT = os.getpid()
 

@@ -10,7 +10,7 @@ from helpers import BASE, scenario
 from planner.api import plan
 from planner.postprocess.assumptions import stand_ins
 from planner.preprocess import baseline as bl
-from planner.report import words
+from planner.report.common import words
 from planner.schemas.library import load_library
 from planner.schemas.loader import validate
 

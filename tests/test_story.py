@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from planner.report import story
-from planner.report.charts import amount
+from planner.report.plan import story
+from planner.report.plan.charts import amount
 
 SITES = {"north": "Tangshan casting plant", "east": "Suzhou plant"}
 

@@ -15,12 +15,15 @@ from chart_check import problems
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from sweep_store import synthetic_store
+from test_compare_charts import sheet_words
 from test_deliverables import _Text, english_words
 from test_sweep import SCENARIO
 from test_sweep_report import _sweep_file
 
 import planner
-from planner.report import style, sweep_charts, sweep_html
+from planner.report.common import style
+from planner.report.sweep import charts as sweep_charts
+from planner.report.sweep import html as sweep_html
 from planner.studies.sweep import analysis as an
 
 OAT = [{"name": "elec", "path": "prices.electricity", "mode": "scale", "low": 0.8, "high": 1.2},
@@ -192,3 +195,4 @@ def test_zh_sweep_page_and_charts_have_no_generated_english(stores, name, tmp_pa
         comments = html.unescape(" ".join(re.findall(r"<!-- (.*?) -->", svg.read_text(encoding="utf-8"))))
         assert [w for w in english_words(comments, allowed) if w not in words] == [], svg.name
         assert "MCNY" not in comments, svg.name
+    assert sheet_words(tmp_path / "sweep_zh.xlsx", set(d.parameters)) == []  # parameters are data: they stay

@@ -4,9 +4,6 @@ Infeasible scenarios are left out of every chart (the tables keep them)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -16,11 +13,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from ..units import CNY_TO_MCNY, T_TO_KT
-from . import style
-from .i18n import COST, FAMILY, pick, tr
+from ...units import CNY_TO_MCNY, T_TO_KT
+from ..common import style
+from ..common.i18n import COST, FAMILY, pick, tr
+from ..common.render import ChartSpec, Frames
+from ..common.style import text
 
-F = dict[str, pd.DataFrame]
 NOT_SOLVED = ("infeasible", "no_solution")
 REF_COLOUR = "#000000"
 COLOURS = ["#1E88E5", "#D81B60", "#43A047", "#8E24AA", "#FB8C00", "#00ACC1", "#6D4C41", "#C0CA33", "#5E35B1"]
@@ -30,35 +28,29 @@ UP, DOWN, TOTAL = "#E57373", "#66BB6A", "#546E7A"
 THOUSANDS = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
 
-def text(s) -> str:
-    """A scenario string as literal chart text: `$` would start mathtext, a leading `_` hides a legend entry."""
-    s = str(s).replace("$", r"\$")
-    return " " + s if s.startswith("_") else s
-
-
 def site_text(site, lang: str) -> str:
     """A site id as shown: the company level in words, a site by its id."""
     return tr("company", lang) if str(site) == "company" else str(site)
 
 
-def reference(fr: F) -> str:
+def reference(fr: Frames) -> str:
     sc = fr["scenarios"]
     ref = sc[sc.reference.astype(bool)] if "reference" in sc else sc.iloc[:0]
     return str((ref if len(ref) else sc).scenario.iloc[0])
 
 
-def all_scenarios(fr: F) -> list[str]:
+def all_scenarios(fr: Frames) -> list[str]:
     """Every scenario label, reference first, then in the order of the scenarios frame."""
     ref = reference(fr)
     return [ref] + [s for s in fr["scenarios"].scenario.astype(str) if s != ref]
 
 
-def feasible(fr: F) -> list[str]:
+def feasible(fr: Frames) -> list[str]:
     sc = fr["scenarios"].assign(scenario=fr["scenarios"].scenario.astype(str)).set_index("scenario")
     return [s for s in all_scenarios(fr) if sc.status.get(s) not in NOT_SOLVED]
 
 
-def look(fr: F, scenario: str) -> dict:
+def look(fr: Frames, scenario: str) -> dict:
     """Colour, line style and width of a scenario, the same in every chart (reference: black, solid, thick)."""
     i = all_scenarios(fr).index(scenario)
     if i == 0:
@@ -79,7 +71,7 @@ def year_ticks(lo: int, hi: int, marks=()) -> list[int]:
     return sorted(ticks)
 
 
-def groups(fr: F) -> list[str]:
+def groups(fr: Frames) -> list[str]:
     return list(dict.fromkeys(fr["trajectories"].group.astype(str)))
 
 
@@ -97,7 +89,7 @@ def _empty(fig: Figure, title: str, note: str) -> Figure:
     return fig
 
 
-def trajectory(fr: F, lang: str, group: str) -> Figure:
+def trajectory(fr: Frames, lang: str, group: str) -> Figure:
     """Gross emissions of every feasible scenario, its net of offsets where offsets count, its target pathway
     and milestones, and BAU (thin grey; one line per distinct BAU)."""
     fig = style.new_figure(11, 5.8)
@@ -166,14 +158,14 @@ def trajectory(fr: F, lang: str, group: str) -> Figure:
 SHADOW = "carbon_internal"  # the internal carbon price: in the objective, not cash; left out of the waterfall
 
 
-def _npv(fr: F, scenario: str) -> float:
+def _npv(fr: Frames, scenario: str) -> float:
     """The scenario's cash NPV (internal carbon price excluded)."""
     sc = fr["scenarios"]
     v = sc.loc[sc.scenario.astype(str) == scenario, "cash_npv_cny"]
     return float(v.iloc[0]) if len(v) else float("nan")
 
 
-def _steps(fr: F, lang: str, others: list[str]) -> tuple[list[str], dict[str, list[float]]]:
+def _steps(fr: Frames, lang: str, others: list[str]) -> tuple[list[str], dict[str, list[float]]]:
     """Category labels (the same in every panel; "other" where the ends and the categories differ) and, per
     scenario, its change in each, MCNY."""
     ref = reference(fr)
@@ -194,7 +186,7 @@ def _steps(fr: F, lang: str, others: list[str]) -> tuple[list[str], dict[str, li
     return labels, values
 
 
-def waterfall(fr: F, lang: str) -> Figure:
+def waterfall(fr: Frames, lang: str) -> Figure:
     """Per other feasible scenario, one panel: from the reference's cash NPV (zero), the change of each cash
     cost category, and the net change (MCNY). Every panel has the same scale, from a zero that is the
     reference; the panel title gives both NPVs. The internal carbon price is a shadow price, not cash: left out."""
@@ -248,7 +240,7 @@ def waterfall(fr: F, lang: str) -> Figure:
     return fig
 
 
-def abatement(fr: F, lang: str) -> Figure:
+def abatement(fr: Frames, lang: str) -> Figure:
     """Stacked horizon-total abatement by measure family, one bar per feasible scenario (negatives below 0)."""
     fig = style.new_figure(10, 5.5)
     ax = fig.add_subplot()
@@ -282,7 +274,7 @@ def abatement(fr: F, lang: str) -> Figure:
     return fig
 
 
-def roadmap_matrix(fr: F, lang: str) -> Figure:
+def roadmap_matrix(fr: Frames, lang: str) -> Figure:
     """Measures (rows, by site) x feasible scenarios: the cell colour and text are the first year of adoption,
     hatched when not adopted; a strip in the family colour left of each row."""
     scen = feasible(fr)
@@ -341,17 +333,10 @@ def roadmap_matrix(fr: F, lang: str) -> Figure:
     return fig
 
 
-def chart_specs(fr: F) -> list[tuple[str, Callable[[F, str], Figure]]]:
-    specs: list[tuple[str, Callable[[F, str], Figure]]] = [
+def chart_specs(fr: Frames) -> list[ChartSpec]:
+    """(file stem, drawing function) of every comparison chart: a trajectory per target coverage, the NPV
+    waterfall, abatement by family and the roadmap matrix."""
+    specs: list[ChartSpec] = [
         (f"compare_trajectory_{i + 1}", lambda f, lang, g=g: trajectory(f, lang, g)) for i, g in enumerate(groups(fr))]
     return specs + [("compare_cost_waterfall", waterfall), ("compare_abatement", abatement),
                     ("compare_roadmap_matrix", roadmap_matrix)]
-
-
-def render_comparison(fr: F, out_dir: Path, lang: str) -> dict[str, list[Path]]:
-    """Draw and save every comparison chart; stem -> [png, svg]."""
-    out: dict[str, list[Path]] = {}
-    with matplotlib.rc_context(style.rc()):
-        for stem, fn in chart_specs(fr):
-            out[stem] = style.save(fn(fr, lang), Path(out_dir) / f"{stem}_{lang}")
-    return out

@@ -4,32 +4,28 @@ The headline is which measures are safe bets (adoption frequency and verdicts)."
 
 from __future__ import annotations
 
-import base64
-import math
-from collections.abc import Callable
 from pathlib import Path
 
-import matplotlib
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from matplotlib.figure import Figure
 
-from ..units import CNY_TO_MCNY
-from ..version import __version__
-from . import style, sweep_charts
-from .html import TEMPLATES, embedded_font, write_sheets
-from .i18n import STATUS, pick
-from .sweep_charts import VERDICT_COLOURS, relaxed, rule, verdict
-from .sweep_i18n import DESIGN, DIFFERENCE, MODE, REASON, SWEEP_TEXT, fact, st
+from ...units import CNY_TO_MCNY
+from ...version import __version__
+from ..common.i18n import STATUS, pick
+from ..common.pages import images, write_page
+from ..common.render import ChartSpec, Frames, render_langs
+from ..common.tables import cell, num
+from ..common.workbook import write_sheets
+from . import charts as sweep_charts
+from .charts import VERDICT_COLOURS, relaxed, rule, verdict
+from .i18n import DESIGN, DIFFERENCE, MODE, REASON, SWEEP_TEXT, fact, st
 
-F = dict[str, pd.DataFrame]
 HIDDEN = ("heatmap_columns", "samples_inputs")  # summary items for the report itself, not the facts table
 METRICS = ("cash_npv_cny", "cumulative_scope12_tco2e", "capex_2030_cny")  # the tornado metrics of the analysis
 
 
-def chart_specs(fr: F, columns: str) -> list[tuple[str, Callable[[F, str], Figure]]]:
+def chart_specs(fr: Frames, columns: str) -> list[ChartSpec]:
     """(file stem, drawing function) of every chart the frames support (those of other designs are left out)."""
-    specs: list[tuple[str, Callable[[F, str], Figure]]] = []
+    specs: list[ChartSpec] = []
     if len(fr["adoption_matrix"]):
         specs.append(("adoption", lambda f, lang: sweep_charts.heatmap(f, lang, columns)))
     for metric in METRICS:
@@ -55,47 +51,29 @@ def chart_specs(fr: F, columns: str) -> list[tuple[str, Callable[[F, str], Figur
     return specs
 
 
-def _item(fr: F, item: str) -> str:
+def _item(fr: Frames, item: str) -> str:
     """A value of the summary frame ("" when absent)."""
     s = fr["summary"]
     v = s.loc[s["item"] == item, "value"]
     return str(v.iloc[0]) if len(v) else ""
 
 
-def render(fr: F, columns: str, out_dir: Path, lang: str) -> dict[str, list[Path]]:
-    """Draw and save every chart; stem -> [png, svg]."""
-    out: dict[str, list[Path]] = {}
-    with matplotlib.rc_context(style.rc()):
-        for stem, fn in chart_specs(fr, columns):
-            fig = fn(fr, lang)
-            out[stem] = style.save(fig, out_dir / f"sweep_{stem}_{lang}")
-    return out
-
-
-def _cell(text: str = "", cls: str = "", sub: str = "") -> dict:
-    return {"text": text, "cls": cls, "sub": sub, "lines": []}
-
-
-def _num(v, fmt: str = ",.4g") -> str:
-    return "" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else format(float(v), fmt)
-
-
-def _adoption_table(fr: F, lang: str, n: int) -> dict:
+def _adoption_table(fr: Frames, lang: str, n: int) -> dict:
     rows = []
     for r in fr["adoption"].itertuples():
         cls = {"no_regret": "ok", "never": "muted"}.get(r.verdict, "")
-        rows.append([_cell(str(r.site)), _cell(str(r.measure)),
-                     _cell(f"{r.frequency:.0%}", "n", f"{r.adopted}/{r.variants}"),
-                     _cell(verdict(r.verdict, fr, lang), cls), _cell(rule(r, lang)),
-                     _cell(_num(r.first_year_median, ".0f"), "n"),
-                     _cell(_num(r.capex_median_cny * CNY_TO_MCNY, ",.2f"), "n")])
+        rows.append([cell(str(r.site)), cell(str(r.measure)),
+                     cell(f"{r.frequency:.0%}", "n", f"{r.adopted}/{r.variants}"),
+                     cell(verdict(r.verdict, fr, lang), cls), cell(rule(r, lang)),
+                     cell(num(r.first_year_median, ".0f"), "n"),
+                     cell(num(r.capex_median_cny * CNY_TO_MCNY, ",.2f"), "n")])
     head = [st(k, lang) for k in ("site", "measure", "frequency", "verdict", "rule", "first_year", "capex")]
     return {"title": st("headline", lang), "note": st("headline_note", lang, n=n), "header": head, "rows": rows,
             "empty": st("none", lang)}
 
 
-def _facts(fr: F, lang: str) -> dict:
-    rows = [[_cell(i), _cell(v)] for i, v in (fact(str(r.item), str(r.value), lang)
+def _facts(fr: Frames, lang: str) -> dict:
+    rows = [[cell(i), cell(v)] for i, v in (fact(str(r.item), str(r.value), lang)
                                               for r in fr["summary"].itertuples() if r.item not in HIDDEN)]
     return {"title": st("facts", lang), "header": [st("item", lang), st("value", lang)], "rows": rows}
 
@@ -104,7 +82,7 @@ def _known(x) -> bool:
     return x is not None and x is not pd.NA
 
 
-def _idle(fr: F) -> set[str]:
+def _idle(fr: Frames) -> set[str]:
     """Parameters that changed nothing in the model (checked before solving)."""
     e = fr["parameter_effects"]
     return {p for p, x in zip(e.parameter, e.changes_model, strict=True) if _known(x) and not x}
@@ -112,69 +90,69 @@ def _idle(fr: F) -> set[str]:
 
 def _effect_cell(x, diff: str, lang: str) -> dict:
     if not _known(x):
-        return _cell(st("not_checked", lang), "muted")
-    return _cell(st("yes", lang), "ok", pick(DIFFERENCE, diff, lang)) if x else _cell(st("no_effect_mark", lang), "bad")
+        return cell(st("not_checked", lang), "muted")
+    return cell(st("yes", lang), "ok", pick(DIFFERENCE, diff, lang)) if x else cell(st("no_effect_mark", lang), "bad")
 
 
-def no_effect_warnings(fr: F, lang: str) -> list[str]:
+def no_effect_warnings(fr: Frames, lang: str) -> list[str]:
     """The report's warning for each parameter that changed nothing in the model."""
     idle = _idle(fr)
     return [st("no_effect", lang, p=r.parameter, path=r.path, values=r.values_checked)
             for r in fr["parameter_effects"].itertuples() if r.parameter in idle]
 
 
-def _parameters(d, fr: F, lang: str) -> dict:
+def _parameters(d, fr: Frames, lang: str) -> dict:
     p = d.tables["parameters"]
     e = fr["parameter_effects"].set_index("parameter")
-    rows = [[_cell(str(r.parameter)), _cell(str(r.path), "code"), _cell(pick(MODE, r.mode, lang)),
-             _cell(_num(r.low), "n"),
-             _cell(_num(r.high), "n"), _cell(_num(r.base), "n"),
+    rows = [[cell(str(r.parameter)), cell(str(r.path), "code"), cell(pick(MODE, r.mode, lang)),
+             cell(num(r.low, ",.4g"), "n"),
+             cell(num(r.high, ",.4g"), "n"), cell(num(r.base, ",.4g"), "n"),
              _effect_cell(e.changes_model.get(r.parameter, pd.NA), str(e.difference.get(r.parameter, "")), lang)]
             for r in p.itertuples()]
     head = [st(k, lang) for k in ("parameter", "path", "mode", "low", "high", "base", "changes_model")]
     return {"title": st("parameters", lang), "header": head, "rows": rows}
 
 
-def _tornado_table(fr: F, lang: str) -> dict:
+def _tornado_table(fr: Frames, lang: str) -> dict:
     t = fr["tornado_cash_npv_cny"]
     idle = _idle(fr)
-    rows = [[_cell(str(r.parameter), "bad" if r.parameter in idle else "",
+    rows = [[cell(str(r.parameter), "bad" if r.parameter in idle else "",
                    st("no_effect_mark", lang) if r.parameter in idle else ""),
-             _cell(_num(r.low_value), "n"), _cell(_num(r.high_value), "n"),
-             _cell(_num(r.metric_at_low * CNY_TO_MCNY, ",.1f"), "n"),
-             _cell(_num(r.metric_at_high * CNY_TO_MCNY, ",.1f"), "n"), _cell(_num(r.swing * CNY_TO_MCNY, ",.1f"), "n")]
+             cell(num(r.low_value, ",.4g"), "n"), cell(num(r.high_value, ",.4g"), "n"),
+             cell(num(r.metric_at_low * CNY_TO_MCNY, ",.1f"), "n"),
+             cell(num(r.metric_at_high * CNY_TO_MCNY, ",.1f"), "n"), cell(num(r.swing * CNY_TO_MCNY, ",.1f"), "n")]
             for r in t.itertuples()]
     head = [st(k, lang) for k in ("parameter", "low", "high", "at_low", "at_high", "swing")]
     return {"title": st("tornado_table", lang), "header": head, "rows": rows}
 
 
-def _infeasible_table(fr: F, lang: str) -> dict:
-    rows = [[_cell(st("all_targets", lang) if r.target == "all" else str(r.target)),
-             _cell(f"{r.share:.0%}", "bad" if r.missed else "n", f"{r.missed}/{r.variants}"), _cell(rule(r, lang))]
+def _infeasible_table(fr: Frames, lang: str) -> dict:
+    rows = [[cell(st("all_targets", lang) if r.target == "all" else str(r.target)),
+             cell(f"{r.share:.0%}", "bad" if r.missed else "n", f"{r.missed}/{r.variants}"), cell(rule(r, lang))]
             for r in fr["infeasibility"].itertuples()]
     return {"title": st("no_plan_table" if relaxed(fr) else "infeasible_table", lang),
             "header": [st(k, lang) for k in ("target", "share", "region")],
             "rows": rows, "empty": st("none", lang)}
 
 
-def _macc_table(fr: F, lang: str) -> dict:
-    rows = [[_cell(str(r.site)), _cell(str(r.measure)), _cell(_num(r.entry_price, ",.0f"), "n"),
-             _cell(_num(r.standalone_cost_cny_per_tco2e, ",.0f"), "n"), _cell(pick(REASON, r.reason, lang))]
+def _macc_table(fr: Frames, lang: str) -> dict:
+    rows = [[cell(str(r.site)), cell(str(r.measure)), cell(num(r.entry_price, ",.0f"), "n"),
+             cell(num(r.standalone_cost_cny_per_tco2e, ",.0f"), "n"), cell(pick(REASON, r.reason, lang))]
             for r in fr["macc_comparison"].itertuples()]
     head = [st(k, lang) for k in ("site", "measure", "entry", "standalone", "why")]
     return {"title": st("macc_table", lang), "header": head, "rows": rows}
 
 
-def write_sweep_html(d, fr: F, charts: dict[str, list[Path]], out: Path, lang: str) -> Path:
+def write_sweep_html(d, fr: Frames, charts: dict[str, list[Path]], out: Path, lang: str) -> Path:
     """sweep_<lang>.html in out."""
     t = {k: v[0 if lang == "en" else 1] for k, v in SWEEP_TEXT.items() if "{" not in v[0]}
-    images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()} for stem, files in charts.items()]
+    pictures = images(charts)
     n = len(d.solved())
     sections: list[tuple[str, dict]] = [("table", _adoption_table(fr, lang, n))]
     if "adoption" in charts:
-        sections.append(("charts", {"title": st("heatmap", lang), "images": images[:1]}))
-        images = images[1:]
-    sections += [("charts", {"title": st("charts", lang), "note": st("reading", lang), "images": images}),
+        sections.append(("charts", {"title": st("heatmap", lang), "images": pictures[:1]}))
+        pictures = pictures[1:]
+    sections += [("charts", {"title": st("charts", lang), "note": st("reading", lang), "images": pictures}),
                  ("table", _facts(fr, lang)), ("table", _parameters(d, fr, lang))]
     if len(fr["tornado_cash_npv_cny"]):
         sections.append(("table", _tornado_table(fr, lang)))
@@ -186,22 +164,19 @@ def write_sweep_html(d, fr: F, charts: dict[str, list[Path]], out: Path, lang: s
              design=pick(DESIGN, meta.get("design", ""), lang), stored=d.stored, planned=d.planned)
     counts = d.metrics.status.value_counts().sort_index()
     statuses = ", ".join(f"{pick(STATUS, s, lang)} {c}" for s, c in counts.items())
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     ctx = dict(lang=lang, t=t, title=st("title", lang), company=meta.get("name", ""),
                reference=(f"{sub}（{statuses}）" if lang == "zh" else f"{sub} ({statuses})") if statuses else sub,
                warnings=([st("relaxed", lang)] if relaxed(fr) else [])
                + ([st("partial", lang, stored=d.stored, planned=d.planned)] if d.partial else [])
                + no_effect_warnings(fr, lang),
                sections=sections, generated=st("generated", lang, version=__version__, store=str(d.path)))
-    template = env.get_template("sweep.html.j2")
-    html = template.render(**ctx, font=embedded_font(template.render(**ctx, font="")))
-    path = out / f"sweep_{lang}.html"
-    path.write_text(html, encoding="utf-8")
-    return path
+    return write_page("sweep.html.j2", ctx, out / f"sweep_{lang}.html")
 
 
-def write_sweep_report(d, fr: F, out_dir: str | Path | None = None, langs: tuple[str, ...] = ("en",)) -> list[Path]:
-    """Charts (out/charts/sweep_*_<lang>.png|svg), sweep_<lang>.html per language and sweep.xlsx from a loaded
+def write_sweep_report(d, fr: Frames, out_dir: str | Path | None = None,
+                       langs: tuple[str, ...] = ("en",)) -> list[Path]:
+    """Charts (out/charts/sweep_*_<lang>.png|svg), sweep_<lang>.html per language, sweep.xlsx (and sweep_zh.xlsx,
+    Chinese sheet names and headers, with Chinese among the languages) from a loaded
     store `d` (planner.studies.sweep.analysis.load) and its analysis frames `fr` (analysis.frames); out
     defaults to the store's folder. Returns the files written. Draws only: nothing is solved here."""
     out = Path(out_dir) if out_dir is not None else d.path.parent
@@ -209,8 +184,9 @@ def write_sweep_report(d, fr: F, out_dir: str | Path | None = None, langs: tuple
     s = fr["summary"]
     columns = str(s.loc[s["item"] == "heatmap_columns", "value"].iloc[0]) if len(s) else "variant"
     files: list[Path] = []
+    drawn = render_langs(fr, chart_specs(fr, columns), out / "charts", langs, prefix="sweep_")  # the pool draws
     for lang in langs:
-        charts = render(fr, columns, out / "charts", lang)
+        charts = drawn[lang]
         files += [f for fs in charts.values() for f in fs]
         files.append(write_sweep_html(d, fr, charts, out, lang))
     sheets = {k: v for k, v in fr.items() if len(v.columns) and k != "scatter_npv"}
@@ -218,7 +194,8 @@ def write_sweep_report(d, fr: F, out_dir: str | Path | None = None, langs: tuple
     sc = fr["scatter_npv"]
     sheets["trend_npv"] = sc.drop_duplicates("parameter")[["parameter", "slope", "intercept"]]
     files.append(write_sheets(sheets, out / "sweep.xlsx"))
+    files += [write_sheets(sheets, out / f"sweep_{lang}.xlsx", lang=lang) for lang in langs if lang != "en"]
     return files
 
 
-__all__ = ["VERDICT_COLOURS", "chart_specs", "render", "write_sweep_html", "write_sweep_report"]
+__all__ = ["VERDICT_COLOURS", "chart_specs", "write_sweep_html", "write_sweep_report"]

@@ -14,8 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import style
-from .i18n import tr
+from ..common import style
+from ..common.i18n import tr
 
 GOOD, BAD = "#2E7D32", "#C62828"
 

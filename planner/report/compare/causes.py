@@ -13,13 +13,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
-import pandas as pd
+from ...units import CNY_TO_MCNY, T_TO_KT
+from ..common.i18n import tr
+from ..common.render import Frames
+from .charts import feasible, reference, site_text
 
-from ..units import CNY_TO_MCNY, T_TO_KT
-from .compare_charts import feasible, reference, site_text
-from .i18n import tr
-
-F = dict[str, pd.DataFrame]
 SHARE = 0.05  # a measure is named when its abatement change is at least 5% of the largest change
 MOST = 2  # measures named per side
 
@@ -56,7 +54,7 @@ class Cause:
     npv_delta: float = math.nan  # cash NPV, CNY
 
 
-def _changes(fr: F, ref: str, s: str) -> list[Change]:
+def _changes(fr: Frames, ref: str, s: str) -> list[Change]:
     r = fr["roadmap"].assign(scenario=fr["roadmap"].scenario.astype(str))
     if "abatement_tco2e" not in r:
         return []
@@ -86,13 +84,13 @@ def _named(changes: list[Change], largest: float) -> list[Change]:
     return picked
 
 
-def _kpi_delta(fr: F, s: str, kpi: str) -> float:
+def _kpi_delta(fr: Frames, s: str, kpi: str) -> float:
     k = fr["kpis"]
     v = k.loc[(k.scenario.astype(str) == s) & (k.kpi == kpi), "delta"]
     return float(v.iloc[0]) if len(v) else math.nan
 
 
-def cause(fr: F, s: str) -> Cause:
+def cause(fr: Frames, s: str) -> Cause:
     """The facts of scenario s against the reference."""
     ref = reference(fr)
     ch = [c for c in _changes(fr, ref, s) if abs(c.delta) >= 0.5]
@@ -176,7 +174,7 @@ def sentence(c: Cause, lang: str, dup: set[str] = frozenset()) -> str:
     return text[0].upper() + text[1:] if lang == "en" else text
 
 
-def sentences(fr: F, lang: str) -> list[tuple[str, str]]:
+def sentences(fr: Frames, lang: str) -> list[tuple[str, str]]:
     """(scenario, sentence) for every feasible scenario but the reference; none from a roadmap frame without
     the abatement per measure (an older comparison)."""
     ref = reference(fr)

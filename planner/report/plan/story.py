@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..units import CNY_TO_MCNY, T_TO_KT
-from .charts import _filter, coverage_groups
-from .i18n import FAMILY, LANGS, pick
-
-F = dict[str, pd.DataFrame]
+from ...units import CNY_TO_MCNY, T_TO_KT
+from ..common.i18n import FAMILY, LANGS, pick
+from ..common.render import Frames
+from .coverage import coverage_groups, covered
+from .dispatch import pick_day, storage_decision
 
 BIG_INVESTMENT_SHARE = 0.10  # a year is a big investment year when its capex is >= 10% of the horizon's capex
 
@@ -48,6 +48,10 @@ S: dict[str, tuple[str, str]] = {
                    "{n}个目标节点中{k}个达成；{year}年碳信用抵消{off}千吨CO2e"),
     "compliance_nooff": ("{k} of {n} target milestones met, without offsets",
                          "{n}个目标节点中{k}个达成，未使用碳信用抵消"),
+    "dispatch": ("Representative day {day} of {year} at {site}: storage built {storage}",
+                 "{year}年典型日{day}（{site}）：新建储能 {storage}"),
+    "dispatch_none": ("Representative day {day} of {year} at {site}: no battery built",
+                      "{year}年典型日{day}（{site}）：未建储能"),
     "h_largest": ("Largest investment: {who}, {capex} MCNY in {year}",
                   "最大单项投资：{who}，{year}年投资{capex}百万元"),
     "h_first_big": ("First big investment year: {year}, {capex} MCNY ({pct} of all capex): {names}",
@@ -100,10 +104,10 @@ def _names(rows: pd.DataFrame, lang: str, sites: dict[str, str] | None = None, k
     return say("more", lang, names=sep.join(names[:k]), k=len(names) - k, n=len(names))
 
 
-def trajectory(fr: F, lang: str, group: tuple[bool, str, str], sites: dict[str, str] | None = None) -> str:
+def trajectory(fr: Frames, lang: str, group: tuple[bool, str, str], sites: dict[str, str] | None = None) -> str:
     """The measure with the largest share of the coverage's abatement summed over the horizon (not one year's:
     a measure that starts in the last year would take all of it), and its first year."""
-    ab = _filter(fr["abatement"], group)
+    ab = covered(fr["abatement"], group)
     first, end = int(fr["emissions"].year.min()), int(fr["emissions"].year.max())
     by = ab.groupby("measure").tco2e.sum()
     total = float(by.clip(lower=0).sum())
@@ -115,7 +119,7 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str], sites: dict[str, 
                pct=pct(by[mid] / total), first=first, end=end)
 
 
-def gantt(fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
+def gantt(fr: Frames, lang: str, sites: dict[str, str] | None = None) -> str:
     b = fr["roadmap"][fr["roadmap"].action == "build"]
     if b.empty:
         return say("gantt_none", lang)
@@ -124,7 +128,7 @@ def gantt(fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
                capex=mcny(top.capex_cny), year=int(top.year))
 
 
-def gantt_family(fr: F, lang: str) -> str:
+def gantt_family(fr: Frames, lang: str) -> str:
     """The measure family with the largest share of the capex."""
     b = fr["roadmap"][fr["roadmap"].action == "build"]
     by = b.groupby("family").capex_cny.sum().sort_values(ascending=False, kind="stable")
@@ -134,7 +138,7 @@ def gantt_family(fr: F, lang: str) -> str:
                capex=mcny(by.iloc[0]), total=mcny(by.sum()))
 
 
-def gantt_site(fr: F, lang: str, site: str, sites: dict[str, str] | None = None) -> str:
+def gantt_site(fr: Frames, lang: str, site: str, sites: dict[str, str] | None = None) -> str:
     """A Gantt slide of one site: its investments, their span and total, and its largest."""
     name = say("company_wide", lang) if site == "company" else (sites or {}).get(site, site)
     rm = fr["roadmap"]
@@ -149,7 +153,7 @@ def gantt_site(fr: F, lang: str, site: str, sites: dict[str, str] | None = None)
                total=mcny(b.capex_cny.sum()), **kw)
 
 
-def gantt_families(fr: F, lang: str, families: list[str]) -> str:
+def gantt_families(fr: Frames, lang: str, families: list[str]) -> str:
     """A Gantt slide of some families: their share of the plan's capex and the largest of them."""
     names = ("、" if lang == "zh" else ", ").join(pick(FAMILY, f, lang) for f in families)
     b = fr["roadmap"][fr["roadmap"].action == "build"]
@@ -161,21 +165,21 @@ def gantt_families(fr: F, lang: str, families: list[str]) -> str:
                total=mcny(total), family=pick(FAMILY, by.index[0], lang))
 
 
-def macc_standalone(fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
+def macc_standalone(fr: Frames, lang: str, sites: dict[str, str] | None = None) -> str:
     d = fr["macc_standalone"].sort_values("standalone_cost_cny_per_tco2e", kind="stable")
     cost = d.standalone_cost_cny_per_tco2e
     return say("macc_sa", lang, k=int((cost < 0).sum()), n=len(d),
                who=who(next(d.itertuples()), lang, sites), cost=f"{cost.iloc[0]:,.0f}")
 
 
-def ets_price(fr: F) -> tuple[int, float] | None:
+def ets_price(fr: Frames) -> tuple[int, float] | None:
     """(year, CNY/t) of the last ETS price in the assumptions."""
     a = fr["assumptions"]
     p = a[(a.group == "price") & (a["item"] == "ets")].dropna(subset=["year"]).sort_values("year")
     return (int(p.year.iloc[-1]), float(p.value.iloc[-1])) if len(p) else None
 
 
-def macc_plan(fr: F, lang: str) -> str:
+def macc_plan(fr: Frames, lang: str) -> str:
     d = fr["macc"]
     total = float(d.abatement_tco2e.clip(lower=0).sum())
     ets = ets_price(fr)
@@ -187,7 +191,7 @@ def macc_plan(fr: F, lang: str) -> str:
     return say("macc_plan_neg", lang, pct=pct(share))
 
 
-def costs(fr: F, lang: str) -> str:
+def costs(fr: Frames, lang: str) -> str:
     c = fr["costs"]
     npv = mcny(c.loc[c.category != "carbon_internal", "discounted_cny"].sum())  # cash: no shadow price
     capex = c[c.category == "capex"].groupby("year").nominal_cny.sum()
@@ -196,7 +200,7 @@ def costs(fr: F, lang: str) -> str:
     return say("costs", lang, npv=npv, capex=mcny(capex.max()), year=int(capex.idxmax()))
 
 
-def scopes(fr: F, lang: str) -> str:
+def scopes(fr: Frames, lang: str) -> str:
     bau, em = fr["bau"], fr["emissions"]
     b = bau[(bau.year == bau.year.min()) & (bau.scope != "scope2_location")]
     s3 = b.loc[b.scope == "scope3", "tco2e"].sum() / b.tco2e.sum() if b.tco2e.sum() > 0 else 0.0
@@ -207,7 +211,7 @@ def scopes(fr: F, lang: str) -> str:
     return say("scopes", lang, s3=pct(s3), cut=pct(1 - now / base if base > 0 else 0.0), end=end)
 
 
-def compliance(fr: F, lang: str) -> str:
+def compliance(fr: Frames, lang: str) -> str:
     t = fr["targets"][fr["targets"].milestone]
     k, n = int(t.met.sum()), len(t)
     off = t.groupby("year").offsets_used.sum()
@@ -216,8 +220,18 @@ def compliance(fr: F, lang: str) -> str:
     return say("compliance", lang, k=k, n=n, off=f"{off.max() * T_TO_KT:,.1f}", year=int(off.idxmax()))
 
 
-def takeaway(stem: str, fr: F, lang: str, sites: dict[str, str] | None = None) -> str:
-    """The one-line takeaway of a chart (file stem as in render.chart_specs)."""
+def dispatch(fr: Frames, lang: str, sites: dict[str, str] | None = None) -> str:
+    """The dispatch chart's day (as the chart picks it) and the roadmap's storage builds."""
+    site, year, day = pick_day(fr)
+    storage, _first = storage_decision(fr)
+    where = (sites or {}).get(site, site)
+    if not storage:
+        return say("dispatch_none", lang, day=day, year=year, site=where)
+    return say("dispatch", lang, day=day, year=year, site=where, storage=storage)
+
+
+def takeaway(stem: str, fr: Frames, lang: str, sites: dict[str, str] | None = None) -> str:
+    """The one-line takeaway of a chart (file stem as in specs.chart_specs)."""
     if stem.startswith("trajectory_"):
         return trajectory(fr, lang, coverage_groups(fr)[int(stem.split("_")[1]) - 1], sites)
     if stem == "gantt_by_family":
@@ -226,11 +240,13 @@ def takeaway(stem: str, fr: F, lang: str, sites: dict[str, str] | None = None) -
         return gantt(fr, lang, sites)
     if stem == "macc_standalone":
         return macc_standalone(fr, lang, sites)
+    if stem == "dispatch":  # representative-day mode (the deck of demo_hourly raised KeyError before)
+        return dispatch(fr, lang, sites)
     fn = {"macc_plan": macc_plan, "costs": costs, "scopes": scopes, "compliance": compliance}[stem]
     return fn(fr, lang)
 
 
-def headline(fr: F, lang: str, sites: dict[str, str] | None = None) -> list[str]:
+def headline(fr: Frames, lang: str, sites: dict[str, str] | None = None) -> list[str]:
     """Three to five decisions that matter, in business terms."""
     out: list[str] = []
     rm = fr["roadmap"]

@@ -4,57 +4,26 @@ from __future__ import annotations
 
 import matplotlib
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ..units import CNY_TO_MCNY, T_TO_KT
-from . import style
+from ...units import CNY_TO_MCNY, T_TO_KT
+from ..common import style
+from ..common.contrast import text_on
+from ..common.i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
+from ..common.render import Frames
 from .compliance_chart import compliance  # noqa: F401  (re-exported: charts.compliance)
-from .contrast import text_on
-from .i18n import COST, FAMILY, SCOPE, SCOPE3_CAT, pick, tr
-from .macc_chart import macc  # noqa: F401  (re-exported: charts.macc)
-
-F = dict[str, pd.DataFrame]
+from .coverage import coverage_groups, covered, group_label  # noqa: F401  (coverage_groups re-exported)
+from .macc_chart import macc, measure_names  # noqa: F401  (macc re-exported: charts.macc)
 
 
-def coverage_groups(fr: F) -> list[tuple[bool, str, str]]:
-    """Distinct (scope1, scope2 basis, scope-3 categories) covered by emission targets; scopes 1+2 market
-    when there is none."""
-    t = fr["targets"]
-    t = t[t.type != "renewable_share"]
-    groups = sorted({(bool(r.scope1), str(r.scope2), str(r.scope3) if isinstance(r.scope3, str) else "")
-                     for r in t.itertuples()}, key=lambda g: (not g[0], g[1], g[2]))
-    return groups or [(True, "market", "")]
-
-
-def _filter(df: pd.DataFrame, group: tuple[bool, str, str]) -> pd.DataFrame:
-    s1, s2, s3 = group
-    cats = {f"cat{int(c):02d}" for c in s3.split(",") if c}
-    keep = (df.scope == "scope1") & s1
-    if s2 != "none":
-        keep |= df.scope == f"scope2_{s2}"
-    keep |= (df.scope == "scope3") & df.source.isin(cats)
-    return df[keep]
-
-
-def _group_label(group, lang: str) -> str:
-    s1, s2, s3 = group
-    parts = [pick(SCOPE, "scope1", lang)] if s1 else []
-    if s2 != "none":
-        parts.append(pick(SCOPE, f"scope2_{s2}", lang))
-    if s3:
-        parts.append(pick(SCOPE, "scope3", lang) + f" ({s3})")
-    return " + ".join(parts)
-
-
-def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
+def trajectory(fr: Frames, lang: str, group: tuple[bool, str, str]) -> Figure:
     """BAU, plan and targets with the abatement between BAU and plan as wedges by measure family."""
     fig = style.new_figure()
     ax = fig.add_subplot()
-    e = _filter(fr["emissions"], group).groupby("year")[["bau_tco2e", "plan_tco2e"]].sum() * T_TO_KT
+    e = covered(fr["emissions"], group).groupby("year")[["bau_tco2e", "plan_tco2e"]].sum() * T_TO_KT
     years = e.index.to_numpy()
-    ab = _filter(fr["abatement"], group).pivot_table(index="year", columns="family", values="tco2e",
+    ab = covered(fr["abatement"], group).pivot_table(index="year", columns="family", values="tco2e",
                                                       aggfunc="sum", fill_value=0.0).reindex(years, fill_value=0)
     ab = ab * T_TO_KT
     pos = ab.clip(lower=0)
@@ -94,7 +63,7 @@ def trajectory(fr: F, lang: str, group: tuple[bool, str, str]) -> Figure:
     ax.set_ylim(bottom=0)
     lo, hi = (years[0], years[-1]) if len(years) > 1 else (years[0] - 0.5, years[0] + 0.5)
     ax.set_xlim(lo, hi)
-    ax.set_title(tr("trajectory_cov", lang, cov=_group_label(group, lang)))
+    ax.set_title(tr("trajectory_cov", lang, cov=group_label(group, lang)))
     ax.set_xlabel(tr("year", lang))
     ax.set_ylabel(tr("emissions_kt", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
@@ -105,13 +74,6 @@ def amount(v: float) -> str:
     """A size or an amount with three significant figures below 10 (0.162, 2.97, 8.00), one decimal up to 1,000 and
     none above, so a small build never reads '0.0'."""
     return f"{v:#,.3g}" if abs(v) < 10 else f"{v:,.1f}" if abs(v) < 1000 else f"{v:,.0f}"
-
-
-def _names(df: pd.DataFrame, lang: str) -> pd.Series:
-    """Measure names in the report language (Chinese names where the library or scenario gives them)."""
-    if lang == "zh" and "name_zh" in df:
-        return df.name_zh.fillna(df.name)
-    return df.name
 
 
 def _runs(years: list[int]) -> list[tuple[int, int]]:
@@ -125,14 +87,15 @@ def _runs(years: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def gantt(fr: F, lang: str, by: str = "site", only: list[str] | None = None) -> Figure:
+def gantt(fr: Frames, lang: str, by: str = "site", only: list[str] | None = None, title: str | None = None) -> Figure:
     """One bar per adopted measure and site, adoption to end of life; reinvestments show as new bars. `only`:
-    the rows whose `by` (site or family) is one of these (a deck slide); one site drops the site from the labels."""
+    the rows whose `by` (site or family) is one of these (a part, plan/gantt.py); one site drops the site from
+    the labels. `title`: the chart's title (default: "Roadmap of measures")."""
     r = fr["roadmap"]
     end = int(fr["costs"].year.max())
     site = r.site.where(r.site != "company", tr("company", lang))
     one_site = only is not None and by == "site" and len(only) == 1
-    r = r.assign(label=_names(r, lang) if one_site else site + " · " + _names(r, lang))
+    r = r.assign(label=measure_names(r, lang) if one_site else site + " · " + measure_names(r, lang))
     rows = r[r[by].isin(only)] if only is not None else r
     rows = rows.sort_values([by, "measure", "year"], kind="stable")
     labels = list(dict.fromkeys(rows.label))
@@ -160,14 +123,14 @@ def gantt(fr: F, lang: str, by: str = "site", only: list[str] | None = None) -> 
     start = int(fr["costs"].year.min())
     ax.set_xlim(start, max(end + 1, int(r.end_year.max()) + 1 if len(r) else end + 1))
     ax.set_xlabel(tr("gantt_x", lang))
-    ax.set_title(tr("gantt", lang))
+    ax.set_title(tr("gantt", lang) if title is None else title)
     fams = list(dict.fromkeys(rows.family))
     ax.legend(handles=[Patch(color=style.family_colour(f), label=pick(FAMILY, f, lang)) for f in fams],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return fig
 
 
-def costs(fr: F, lang: str) -> Figure:
+def costs(fr: Frames, lang: str) -> Figure:
     """Stacked nominal costs by category (revenues below zero) and the cumulative discounted cash cost (the
     internal carbon price, a shadow price, is drawn as a bar but kept out of the line)."""
     c = fr["costs"].pivot_table(index="year", columns="category", values="nominal_cny", aggfunc="sum") * CNY_TO_MCNY
@@ -200,7 +163,7 @@ def costs(fr: F, lang: str) -> Figure:
     return fig
 
 
-def scopes(fr: F, lang: str) -> Figure:
+def scopes(fr: Frames, lang: str) -> Figure:
     """Scopes 1, 2 (location and market) and 3 by category: base year and each target year's plan."""
     bau, em = fr["bau"], fr["emissions"]
     base_year = int(bau.year.min())

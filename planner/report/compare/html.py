@@ -4,35 +4,26 @@ sheet per comparison frame."""
 
 from __future__ import annotations
 
-import base64
-import math
 import re
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..units import CNY_TO_MCNY
-from ..version import __version__
-from .compare_causes import sentences
-from .compare_charts import NOT_SOLVED, all_scenarios, reference, site_text
-from .html import TEMPLATES, embedded_font, write_sheets
-from .i18n import COST, FAMILY, KPI, NOTE, STATUS, TEXT, pick, tr
+from ...units import CNY_TO_MCNY
+from ...version import __version__
+from ..common.i18n import COST, FAMILY, KPI, NOTE, STATUS, TEXT, pick, tr
+from ..common.pages import images, write_page
+from ..common.render import Frames
+from ..common.tables import cell, missing, num
+from ..common.workbook import write_sheets
+from .causes import sentences
+from .charts import NOT_SOLVED, all_scenarios, reference, site_text
 
-F = dict[str, pd.DataFrame]
 DASH = "—"
 
 
-def _nan(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
-
-
-def _num(v, fmt: str = ",.0f") -> str:
-    return "" if _nan(v) else format(float(v), fmt)
-
-
 def _mcny(v, sign: bool = False) -> str:
-    return "" if _nan(v) else format(float(v) * CNY_TO_MCNY, "+,.1f" if sign else ",.1f")
+    return "" if missing(v) else format(float(v) * CNY_TO_MCNY, "+,.1f" if sign else ",.1f")
 
 
 def _qty(v) -> str:
@@ -41,11 +32,7 @@ def _qty(v) -> str:
 
 
 def _pct(v, digits: int = 1) -> str:
-    return "" if _nan(v) else f"{100 * float(v):,.{digits}f}%"
-
-
-def _cell(text: str = "", cls: str = "", sub: str = "", lines: list[str] | None = None) -> dict:
-    return {"text": text, "cls": cls, "sub": sub, "lines": lines or []}
+    return "" if missing(v) else f"{100 * float(v):,.{digits}f}%"
 
 
 def _kpi_label(kpi: str, lang: str) -> str:
@@ -63,7 +50,7 @@ def _fixed(v: float, digits: int, sign: bool) -> str:
 
 def _kpi_value(kpi: str, unit: str, v, lang: str, delta: bool = False) -> str:
     """A KPI value (or its delta) in display units: CNY in MCNY, shares in % (deltas in percentage points)."""
-    if _nan(v):
+    if missing(v):
         return DASH if not delta else ""
     if unit == "CNY":
         return _fixed(float(v) * CNY_TO_MCNY, 1, delta)
@@ -107,69 +94,69 @@ def verdict_text(v: str, lang: str) -> list[str]:
 
 def _names(df: pd.DataFrame, lang: str) -> list[str]:
     if lang == "zh" and "name_zh" in df:
-        return [str(z) if not _nan(z) and str(z) else str(n) for n, z in zip(df.name, df.name_zh, strict=True)]
+        return [str(z) if not missing(z) and str(z) else str(n) for n, z in zip(df.name, df.name_zh, strict=True)]
     return [str(n) for n in df.name]
 
 
-def _infeasible(fr: F) -> set[str]:
+def _infeasible(fr: Frames) -> set[str]:
     sc = fr["scenarios"]
     return set(sc.loc[sc.status.isin(NOT_SOLVED), "scenario"].astype(str))
 
 
-def _head(fr: F, lang: str) -> list[str]:
+def _head(fr: Frames, lang: str) -> list[str]:
     ref, bad = reference(fr), _infeasible(fr)
     return [s + (f" ({tr('cmp_reference', lang)})" if s == ref else "") + (
         f" ({pick(STATUS, 'infeasible', lang)})" if s in bad else "") for s in all_scenarios(fr)]
 
 
-def _scenarios(fr: F, lang: str) -> dict:
+def _scenarios(fr: Frames, lang: str) -> dict:
     ref, bad = reference(fr), _infeasible(fr)
     rows = []
     for r in fr["scenarios"].itertuples(index=False):
         s = str(r.scenario)
         status = pick(STATUS, r.status, lang)
         rows.append([
-            _cell(s, "b", tr("cmp_reference", lang) if s == ref else ""), _cell(str(r.name)), _cell(str(r.company)),
-            _cell(str(r.source)),
-            _cell(status, "bad" if s in bad else "ok", tr("cmp_infeasible", lang) if s in bad else ""),
-            _cell(_pct(r.gap, 2), "n"), _cell(_mcny(r.cash_npv_cny), "n"), _cell(_mcny(r.objective_cny), "n"),
-            _cell(lines=[x for x in str(r.shortfalls or "").split("; ") if x and x != "nan"], cls="bad")])
+            cell(s, "b", tr("cmp_reference", lang) if s == ref else ""), cell(str(r.name)), cell(str(r.company)),
+            cell(str(r.source)),
+            cell(status, "bad" if s in bad else "ok", tr("cmp_infeasible", lang) if s in bad else ""),
+            cell(_pct(r.gap, 2), "n"), cell(_mcny(r.cash_npv_cny), "n"), cell(_mcny(r.objective_cny), "n"),
+            cell(lines=[x for x in str(r.shortfalls or "").split("; ") if x and x != "nan"], cls="bad")])
     head = [tr(k, lang) for k in ("cmp_scenario", "cmp_name", "cmp_company", "cmp_source", "status", "gap",
                                   "cmp_npv", "cmp_objective", "cmp_shortfalls")]
     return {"title": tr("cmp_scenarios", lang), "header": head, "rows": rows}
 
 
-def _inputs(fr: F, lang: str) -> dict:
+def _inputs(fr: Frames, lang: str) -> dict:
     absent = tr("cmp_absent", lang)
-    rows = [[_cell(str(r.scenario)), _cell(str(r.path), "code"),
-             _cell(absent if str(r.reference_value) == "(absent)" else str(r.reference_value), "code"),
-             _cell(absent if str(r.value) == "(absent)" else str(r.value), "code")]
+    rows = [[cell(str(r.scenario)), cell(str(r.path), "code"),
+             cell(absent if str(r.reference_value) == "(absent)" else str(r.reference_value), "code"),
+             cell(absent if str(r.value) == "(absent)" else str(r.value), "code")]
             for r in fr["inputs"].itertuples(index=False)]
     head = [tr(k, lang) for k in ("cmp_scenario", "cmp_path", "cmp_ref_value", "cmp_value")]
     return {"title": tr("cmp_inputs", lang), "header": head, "rows": rows,
             "empty": tr("cmp_no_inputs", lang) if not rows else ""}
 
 
-def _kpis(fr: F, lang: str) -> dict:
+def _kpis(fr: Frames, lang: str) -> dict:
     k = fr["kpis"].assign(scenario=fr["kpis"].scenario.astype(str))
     scen, ref = all_scenarios(fr), reference(fr)
     rows = []
     for kpi in dict.fromkeys(k.kpi):
         d = k[k.kpi == kpi].drop_duplicates("scenario").set_index("scenario")
         unit = str(d.unit.iloc[0])
-        row = [_cell(_kpi_label(kpi, lang)), _cell(_unit(unit, lang))]
+        row = [cell(_kpi_label(kpi, lang)), cell(_unit(unit, lang))]
         for s in scen:
             if s not in d.index:
-                row.append(_cell(DASH, "n"))
+                row.append(cell(DASH, "n"))
                 continue
             sub = "" if s == ref else _kpi_value(kpi, unit, d.at[s, "delta"], lang, delta=True)
-            row.append(_cell(_kpi_value(kpi, unit, d.at[s, "value"], lang), "n", sub))
+            row.append(cell(_kpi_value(kpi, unit, d.at[s, "value"], lang), "n", sub))
         rows.append(row)
     head = [tr("cmp_kpi", lang), tr("cmp_unit", lang), *_head(fr, lang)]
     return {"title": tr("cmp_kpis", lang), "note": tr("cmp_kpis_note", lang), "header": head, "rows": rows}
 
 
-def _roadmap(fr: F, lang: str) -> dict:
+def _roadmap(fr: Frames, lang: str) -> dict:
     r = fr["roadmap"].assign(scenario=fr["roadmap"].scenario.astype(str))
     scen, ref, bad = all_scenarios(fr), reference(fr), _infeasible(fr)
     r = r.assign(label=_names(r, lang), adopted=r.adopted.fillna(False).astype(bool), verdict=r.verdict.fillna(""))
@@ -179,20 +166,20 @@ def _roadmap(fr: F, lang: str) -> dict:
         verdicts = [v for s, v in g.verdict.items() if s != ref and s not in bad and str(v) not in ("", "same")]
         if not verdicts:
             continue
-        row = [_cell(site_text(site, lang)), _cell(str(g.label.iloc[0]))]
+        row = [cell(site_text(site, lang)), cell(str(g.label.iloc[0]))]
         for s in scen:
             if s in bad or s not in g.index:
-                row.append(_cell("", "muted"))
+                row.append(cell("", "muted"))
             elif not g.at[s, "adopted"]:
-                row.append(_cell(DASH, "muted"))
+                row.append(cell(DASH, "muted"))
             else:
                 y, size, unit = g.at[s, "first_year"], g.at[s, "size"], g.at[s, "unit"]
-                if _nan(size) and "volume" in g:  # a purchase: the volume bought over the horizon
+                if missing(size) and "volume" in g:  # a purchase: the volume bought over the horizon
                     size = g.at[s, "volume"]
-                text = "" if _nan(y) else f"{int(y)}"
-                sub = "" if _nan(size) else f"{_qty(size)} {'' if _nan(unit) else unit}".strip()
-                row.append(_cell(text, "n", sub))
-        row.append(_cell(lines=[x for v in verdicts for x in verdict_text(v, lang)]))
+                text = "" if missing(y) else f"{int(y)}"
+                sub = "" if missing(size) else f"{_qty(size)} {'' if missing(unit) else unit}".strip()
+                row.append(cell(text, "n", sub))
+        row.append(cell(lines=[x for v in verdicts for x in verdict_text(v, lang)]))
         rows.append((str(site), str(g.label.iloc[0]), row))
     rows.sort(key=lambda x: (x[0], x[1]))
     head = [pick(_COLS, "site", lang), pick(_COLS, "name", lang), *_head(fr, lang), tr("cmp_verdict", lang)]
@@ -203,7 +190,7 @@ def _roadmap(fr: F, lang: str) -> dict:
 _COLS = {"site": ("Site", "工厂"), "name": ("Measure", "措施")}
 
 
-def _common(fr: F, lang: str) -> dict:
+def _common(fr: Frames, lang: str) -> dict:
     c = fr["common"]
     items = sorted(f"{site_text(s, lang)} · {n}" for s, n in zip(c.site.astype(str), _names(c, lang), strict=True))
     return {"title": tr("cmp_common", lang), "entries": items, "empty": tr("cmp_no_common", lang) if not items else ""}
@@ -212,11 +199,11 @@ def _common(fr: F, lang: str) -> dict:
 def _or_none(value: str, note, lang: str) -> dict:
     """A number, or "none" with its reason below it."""
     if value:
-        return _cell(value, "n")
-    return _cell(tr("cmp_none", lang), "n", pick(NOTE, str(note), lang) if not _nan(note) and note else "")
+        return cell(value, "n")
+    return cell(tr("cmp_none", lang), "n", pick(NOTE, str(note), lang) if not missing(note) and note else "")
 
 
-def _economics(fr: F, lang: str) -> dict:
+def _economics(fr: Frames, lang: str) -> dict:
     e = fr["economics"]
     need = {"scenario", "site", "name", "family", "discounted_cost_cny", "abatement_tco2e", "plan_cost_cny_per_tco2e",
             "npv_vs_not_adopting_cny", "irr", "irr_note", "payback_years", "payback_note"}
@@ -225,10 +212,10 @@ def _economics(fr: F, lang: str) -> dict:
     order = {s: i for i, s in enumerate(all_scenarios(fr))}  # scenario order, then cheapest per tonne first
     e = e.assign(_o=e.scenario.astype(str).map(order)).sort_values(["_o", "plan_cost_cny_per_tco2e"],
                                                                               kind="stable")
-    rows = [[_cell(str(r.scenario)), _cell(site_text(r.site, lang)), _cell(nm), _cell(pick(FAMILY, r.family, lang)),
-             _cell(_mcny(r.discounted_cost_cny), "n"), _cell(_num(r.abatement_tco2e), "n"),
-             _cell(_num(r.plan_cost_cny_per_tco2e), "n"), _cell(_mcny(r.npv_vs_not_adopting_cny), "n"),
-             _or_none(_pct(r.irr), r.irr_note, lang), _or_none(_num(r.payback_years, ",.0f"), r.payback_note, lang)]
+    rows = [[cell(str(r.scenario)), cell(site_text(r.site, lang)), cell(nm), cell(pick(FAMILY, r.family, lang)),
+             cell(_mcny(r.discounted_cost_cny), "n"), cell(num(r.abatement_tco2e, ",.0f"), "n"),
+             cell(num(r.plan_cost_cny_per_tco2e, ",.0f"), "n"), cell(_mcny(r.npv_vs_not_adopting_cny), "n"),
+             _or_none(_pct(r.irr), r.irr_note, lang), _or_none(num(r.payback_years, ",.0f"), r.payback_note, lang)]
             for r, nm in zip(e.itertuples(index=False), _names(e, lang), strict=True)]
     head = [tr("cmp_scenario", lang), pick(_COLS, "site", lang), pick(_COLS, "name", lang)] + [
         tr(k, lang) for k in ("cmp_family", "cmp_disc_cost", "cmp_abated", "cmp_cost_t", "cmp_npv_vs", "cmp_irr",
@@ -243,15 +230,15 @@ SHADOW = "carbon_internal"  # a steering price, not a payment: outside the cash 
 def _total_row(c: pd.DataFrame, scen: list[str], ref: str, label: str, cls: str = "b") -> list[dict]:
     """One row of per-scenario sums of discounted_cny (with the delta below) over the rows of c."""
     tot = c.groupby("scenario")[["discounted_cny", "delta_cny"]].sum(min_count=1)
-    row = [_cell(label, cls)]
+    row = [cell(label, cls)]
     for s in scen:
-        ok = s in tot.index and not _nan(tot.at[s, "discounted_cny"])
-        row.append(_cell(_mcny(tot.at[s, "discounted_cny"]) if ok else DASH, f"n {cls}".strip(),
+        ok = s in tot.index and not missing(tot.at[s, "discounted_cny"])
+        row.append(cell(_mcny(tot.at[s, "discounted_cny"]) if ok else DASH, f"n {cls}".strip(),
                          "" if s == ref or not ok else _mcny(tot.at[s, "delta_cny"], sign=True)))
     return row
 
 
-def _costs(fr: F, lang: str) -> dict:
+def _costs(fr: Frames, lang: str) -> dict:
     c = fr["costs"].assign(scenario=fr["costs"].scenario.astype(str))
     scen, ref = all_scenarios(fr), reference(fr)
     rows = []
@@ -261,12 +248,12 @@ def _costs(fr: F, lang: str) -> dict:
         if not (c.loc[c.category == cat, ["discounted_cny", "delta_cny"]].abs() > 0.5).any(axis=None):
             continue  # zero in every scenario
         d = c[c.category == cat].groupby("scenario")[["discounted_cny", "delta_cny"]].sum(min_count=1)
-        row = [_cell(pick(COST, cat, lang))]
+        row = [cell(pick(COST, cat, lang))]
         for s in scen:
-            if s not in d.index or _nan(d.at[s, "discounted_cny"]):
-                row.append(_cell(DASH, "n"))
+            if s not in d.index or missing(d.at[s, "discounted_cny"]):
+                row.append(cell(DASH, "n"))
             else:
-                row.append(_cell(_mcny(d.at[s, "discounted_cny"]), "n",
+                row.append(cell(_mcny(d.at[s, "discounted_cny"]), "n",
                                  "" if s == ref else _mcny(d.at[s, "delta_cny"], sign=True)))
         rows.append(row)
     rows.append(_total_row(c, scen, ref, tr("cmp_total_cash", lang)))
@@ -277,35 +264,30 @@ def _costs(fr: F, lang: str) -> dict:
     return {"title": tr("cmp_costs", lang), "note": tr("cmp_costs_note", lang), "header": head, "rows": rows}
 
 
-def _causes(fr: F, lang: str) -> dict:
+def _causes(fr: Frames, lang: str) -> dict:
     sep = "：" if lang == "zh" else ": "
     entries = [{"scenario": s, "sep": sep, "text": t} for s, t in sentences(fr, lang)]
     return {"title": tr("cmp_causes", lang), "note": tr("cmp_causes_note", lang), "entries": entries,
             "empty": tr("cmp_no_causes", lang) if not entries else ""}
 
 
-def write_comparison_html(fr: F, charts: dict[str, list[Path]], out: Path, lang: str, title: str = "") -> Path:
+def write_comparison_html(fr: Frames, charts: dict[str, list[Path]], out: Path, lang: str, title: str = "") -> Path:
     """comparison_<lang>.html in out."""
     t = {k: tr(k, lang) for k in TEXT if "{" not in TEXT[k][0]}
     ref = reference(fr)
-    companies = list(dict.fromkeys(str(c) for c in fr["scenarios"].company if not _nan(c)))
-    images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()} for stem, files in charts.items()]
+    companies = list(dict.fromkeys(str(c) for c in fr["scenarios"].company if not missing(c)))
     sections = [("table", _scenarios(fr, lang)), ("table", _inputs(fr, lang)), ("causes", _causes(fr, lang)),
                 ("table", _kpis(fr, lang)),
-                ("charts", {"title": tr("charts", lang), "images": images}), ("table", _roadmap(fr, lang)),
+                ("charts", {"title": tr("charts", lang), "images": images(charts)}), ("table", _roadmap(fr, lang)),
                 ("list", _common(fr, lang)), ("table", _economics(fr, lang)), ("table", _costs(fr, lang))]
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     title = title or tr("cmp_title_of", lang, labels=tr("cmp_vs", lang).join(all_scenarios(fr)))
     ctx = dict(lang=lang, t=t, title=title, company=" · ".join(companies),
                reference=tr("cmp_ref_line", lang, ref=ref), sections=sections,
                generated=tr("cmp_generated", lang, version=__version__, n=len(fr["scenarios"]), ref=ref))
-    template = env.get_template("comparison.html.j2")
-    html = template.render(**ctx, font=embedded_font(template.render(**ctx, font="")))
-    path = out / f"comparison_{lang}.html"
-    path.write_text(html, encoding="utf-8")
-    return path
+    return write_page("comparison.html.j2", ctx, out / f"comparison_{lang}.html")
 
 
-def write_comparison_excel(fr: F, out: Path) -> Path:
-    """comparison.xlsx: one sheet per frame with the frame's columns; text that looks like a formula stays text."""
-    return write_sheets(fr, out / "comparison.xlsx")
+def write_comparison_excel(fr: Frames, out: Path, lang: str = "en") -> Path:
+    """comparison.xlsx: one sheet per frame with the frame's columns; text that looks like a formula stays text.
+    lang "zh": comparison_zh.xlsx, the same sheets with Chinese sheet names and headers."""
+    return write_sheets(fr, out / ("comparison.xlsx" if lang == "en" else f"comparison_{lang}.xlsx"), lang=lang)

@@ -4,11 +4,8 @@ emissions the targets cover (one card per target coverage, with its targets), so
 
 from __future__ import annotations
 
-import pandas as pd
-
-from .charts import _filter, _group_label, coverage_groups
-
-F = dict[str, pd.DataFrame]
+from ..common.render import Frames
+from .coverage import coverage_groups, covered, group_label
 
 C: dict[str, tuple[str, str]] = {
     "total": ("Total emissions {base} → {end}, scopes 1+2+3 (market-based), all sites",
@@ -31,7 +28,7 @@ def _change(a: float, b: float) -> str:
     return f"{a:,.0f} → {b:,.0f} tCO2e{rel}"
 
 
-def emission_cards(fr: F, lang: str) -> list[dict[str, str]]:
+def emission_cards(fr: Frames, lang: str) -> list[dict[str, str]]:
     """Cards (label, value): total emissions base year -> last year, each target coverage's, milestones met."""
     bau, em, t = fr["bau"], fr["emissions"], fr["targets"]
     base, end = int(bau.year.min()), int(em.year.max())
@@ -46,9 +43,9 @@ def emission_cards(fr: F, lang: str) -> list[dict[str, str]]:
         if kinds.empty:
             continue
         ids = [tid + (_say("intensity", lang) if kind == "intensity" else "") for tid, kind in kinds.items()]
-        b = _filter(bau[bau.year == base], g).tco2e.sum()
-        e = _filter(em[em.year == end], g).plan_tco2e.sum()
-        cards.append({"label": _say("covered", lang, cov=_group_label(g, lang), base=base, end=end,
+        b = covered(bau[bau.year == base], g).tco2e.sum()
+        e = covered(em[em.year == end], g).plan_tco2e.sum()
+        cards.append({"label": _say("covered", lang, cov=group_label(g, lang), base=base, end=end,
                                     targets=_say("sep", lang).join(ids)),
                       "value": _change(b, e)})
     ms = t[t.milestone]

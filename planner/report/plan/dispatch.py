@@ -4,13 +4,12 @@ and the tariff periods shaded behind, titled with the storage decision of the ro
 
 from __future__ import annotations
 
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import style
+from ..common import style
+from ..common.render import Frames
 
-F = dict[str, pd.DataFrame]
 PERIOD_COLOUR = {"valley": "#d8ecd8", "flat": "#ffffff", "peak": "#fbe3c8", "critical": "#f6c4c4"}
 TEXT = {
     "en": {"title": "Representative day {day} of {year} ({w:.0f} days a year)", "mw": "MW", "soc": "battery SoC, MWh",
@@ -24,7 +23,7 @@ TEXT = {
 }
 
 
-def storage_decision(fr: F) -> tuple[str, int | None]:
+def storage_decision(fr: Frames) -> tuple[str, int | None]:
     """Text of the roadmap's storage builds ("40 MWh (2025)") and the first build year."""
     rm = fr["roadmap"]
     st = rm[(rm.unit == "MWh") & (rm.action == "build")]
@@ -33,7 +32,7 @@ def storage_decision(fr: F) -> tuple[str, int | None]:
     return ", ".join(f"{r.measure} {r.size:,.1f} MWh ({int(r.year)})" for r in st.itertuples()), int(st.year.min())
 
 
-def pick_day(fr: F) -> tuple[str, int, int]:
+def pick_day(fr: Frames) -> tuple[str, int, int]:
     """(site, year, day): the first year with a battery in service (else the first year), the day with the
     largest battery throughput (else the heaviest-weighted day), at the site with the most on-site supply."""
     d = fr["dispatch"]
@@ -47,7 +46,7 @@ def pick_day(fr: F) -> tuple[str, int, int]:
     return site, year, day
 
 
-def chart(fr: F, lang: str) -> Figure:
+def chart(fr: Frames, lang: str) -> Figure:
     t = TEXT.get(lang, TEXT["en"])
     site, year, day = pick_day(fr)
     d = fr["dispatch"]

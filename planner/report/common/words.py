@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..preprocess.targets import coverage_cats, describe, pct_change
+from ...preprocess.targets import coverage_cats, describe, pct_change
 from .i18n import SCOPE3_CAT, pick
 
 CARRIER = {
@@ -165,7 +165,7 @@ def source_text(src: str, lang: str) -> str:
     the library's `source_zh` column (as written when the library has none)."""
     if src in ASSUMPTION_SOURCE or lang == "en" or not isinstance(src, str):
         return pick(ASSUMPTION_SOURCE, src, lang)
-    from ..schemas.library import load_library
+    from ...schemas.library import load_library
 
     return load_library().sources_zh.get(src, src)
 

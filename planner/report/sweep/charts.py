@@ -12,28 +12,28 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..units import CNY_TO_MCNY, T_TO_KT
-from . import style
-from .compare_charts import text
-from .i18n import FAMILY, pick
-from .sweep_i18n import st
+from ...units import CNY_TO_MCNY, T_TO_KT
+from ..common import style
+from ..common.i18n import FAMILY, pick
+from ..common.render import Frames
+from ..common.style import text
+from .i18n import st
 
-F = dict[str, pd.DataFrame]
 LOW, HIGH, BAND, MEDIAN = "#1E88E5", "#D81B60", "#90CAF9", "#0D47A1"
 VERDICT_COLOURS = {"no_regret": "#2E7D32", "depends": "#F9A825", "never": "#9E9E9E"}
 UNITS = {"cash_npv_cny": ("mcny", CNY_TO_MCNY), "objective_cny": ("mcny", CNY_TO_MCNY),
          "capex_2030_cny": ("mcny", CNY_TO_MCNY),
-         "cumulative_scope12_tco2e": ("ktco2e", T_TO_KT)}  # unit word (sweep_i18n key) and factor
+         "cumulative_scope12_tco2e": ("ktco2e", T_TO_KT)}  # unit word (sweep/i18n.py key) and factor
 VISIBLE = 0.005  # a tornado bar shorter than this share of the longest is not drawn (under ~1 px)
 
 
-def relaxed(fr: F) -> bool:
+def relaxed(fr: Frames) -> bool:
     """The sweep dropped the base scenario's targets (the summary's `targets_relaxed`)."""
     s = fr["summary"]
     return bool(len(s)) and s.loc[s["item"] == "targets_relaxed", "value"].eq("True").any()
 
 
-def verdict(v: str, fr: F, lang: str) -> str:
+def verdict(v: str, fr: Frames, lang: str) -> str:
     """A verdict in words; `never` in a sweep without targets says "not at any price"."""
     return st("never_relaxed" if v == "never" and relaxed(fr) else v, lang)
 
@@ -47,7 +47,7 @@ def rule(r, lang: str) -> str:
     return f"{s}（{why}）" if lang == "zh" else f"{s} ({why})"
 
 
-def heatmap(fr: F, lang: str, columns: str) -> Figure:
+def heatmap(fr: Frames, lang: str, columns: str) -> Figure:
     """Measures (rows, no-regret first) x variants or parameter bins; colour = adopted share; verdicts on
     the right."""
     mat, ad = fr["adoption_matrix"].set_index("measure"), fr["adoption"]
@@ -88,7 +88,7 @@ def _tornado_row(ax, yi: float, ends: list[tuple[float, float]], shown: list[boo
     ax.text(max(dr, 0.0), yi, f" {vr:.4g} ", va="center", ha="left", fontsize=7)
 
 
-def tornado(fr: F, lang: str, metric: str) -> Figure:
+def tornado(fr: Frames, lang: str, metric: str) -> Figure:
     """Bars from the base value to the metric at each parameter's low and high, largest swing on top; a bar
     too short to see is left out and its row says so."""
     t = fr[f"tornado_{metric}"].dropna(subset=["swing"])
@@ -123,7 +123,7 @@ def tornado(fr: F, lang: str, metric: str) -> Figure:
     return fig
 
 
-def indices(fr: F, lang: str) -> Figure:
+def indices(fr: Frames, lang: str) -> Figure:
     """Morris mu* against sigma, or Sobol S1 and ST bars with confidence intervals, or rank correlations."""
     ix = fr["indices_npv"]
     method = ix.method.iloc[0]
@@ -158,7 +158,7 @@ def indices(fr: F, lang: str) -> Figure:
     return fig
 
 
-def fan(fr: F, lang: str) -> Figure:
+def fan(fr: Frames, lang: str) -> Figure:
     """Emissions per year as the targets count them (net of the offsets counted toward them): range, P10-P90
     band, median; the median gross emissions before offsets, the median BAU; the targets' required levels."""
     f, tl = fr["fan"], fr["target_levels"]
@@ -186,7 +186,7 @@ def fan(fr: F, lang: str) -> Figure:
     return fig
 
 
-def npv_distribution(fr: F, lang: str) -> Figure:
+def npv_distribution(fr: Frames, lang: str) -> Figure:
     """Histogram of the NPV over solved variants with a box plot above it."""
     m = fr["metrics"]
     v = m.loc[m.status.isin(("optimal", "time_limit", "feasible")), "cash_npv_cny"].dropna() * CNY_TO_MCNY
@@ -201,7 +201,7 @@ def npv_distribution(fr: F, lang: str) -> Figure:
     return fig
 
 
-def first_years(fr: F, lang: str) -> Figure:
+def first_years(fr: Frames, lang: str) -> Figure:
     """Per measure adopted somewhere: how many variants first adopt it in each year (dot area)."""
     fy = fr["first_years"]
     order = fy.groupby("measure").variants.sum().sort_values(ascending=False).index.tolist()[:30]
@@ -222,7 +222,7 @@ def first_years(fr: F, lang: str) -> Figure:
     return fig
 
 
-def carbon_macc(fr: F, lang: str) -> Figure:
+def carbon_macc(fr: Frames, lang: str) -> Figure:
     """The abatement the optimum chooses at each carbon price (a supply curve: price up, abatement right)
     next to the stand-alone MACC (each measure alone, cheapest first), the differences written beside."""
     sup, sa, cmp = fr["carbon_supply"], fr["standalone_macc"], fr["macc_comparison"]
@@ -261,7 +261,7 @@ def carbon_macc(fr: F, lang: str) -> Figure:
     return fig
 
 
-def infeasibility(fr: F, lang: str) -> Figure:
+def infeasibility(fr: Frames, lang: str) -> Figure:
     """Share of variants missing each target (and with no feasible plan), with the parameter region."""
     t = fr["infeasibility"]
     fig = style.new_figure(10, max(2.5, 1.2 + 0.45 * len(t)))
@@ -278,7 +278,7 @@ def infeasibility(fr: F, lang: str) -> Figure:
     return fig
 
 
-def scatter(fr: F, lang: str) -> Figure:
+def scatter(fr: Frames, lang: str) -> Figure:
     """One panel per parameter (at most 12): NPV of each solved variant against the value, trend line."""
     s = fr["scatter_npv"]
     params = list(dict.fromkeys(s.parameter))[:12]

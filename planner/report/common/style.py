@@ -15,7 +15,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from .stable import SVG_HASH_SALT  # noqa: E402
 
-FONT_FILE = Path(__file__).resolve().parents[1] / "fonts" / "wqy-microhei.ttc"
+FONT_FILE = Path(__file__).resolve().parents[2] / "fonts" / "wqy-microhei.ttc"
 
 FAMILY_COLOURS = {
     "efficiency": "#2E7D32", "heat": "#EF6C00", "renewables": "#F9A825", "storage": "#6A1B9A",
@@ -80,3 +80,9 @@ def share_zero(ax, ax2) -> None:
         return
     ax.set_ylim(-f / (1 - f) * a1, a1)  # a1, b1 > 0 here: an axis with no positive range has f = 1
     ax2.set_ylim(-f / (1 - f) * b1, b1)
+
+
+def text(s) -> str:
+    """A scenario string as literal chart text: `$` would start mathtext, a leading `_` hides a legend entry."""
+    s = str(s).replace("$", r"\$")
+    return " " + s if s.startswith("_") else s

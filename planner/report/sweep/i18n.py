@@ -1,8 +1,8 @@
-"""Text of the sweep charts and report in English and Chinese (kept apart from i18n.py's plan texts)."""
+"""Text of the sweep charts and report in English and Chinese (beside planner/report/common/i18n.py's shared texts)."""
 
 from __future__ import annotations
 
-from .i18n import LANGS, STATUS, pick
+from ..common.i18n import LANGS, STATUS, pick
 
 SWEEP_TEXT: dict[str, tuple[str, str]] = {
     "title": ("Sensitivity sweep", "敏感性分析"),

@@ -18,6 +18,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "target_path": ("Target pathway", "目标路径"),
     "milestone": ("Target milestone", "目标节点"),
     "gantt": ("Roadmap of measures", "减排措施路线图"),
+    "gantt_part": ("Roadmap of measures: {what}", "减排措施路线图：{what}"),
     "gantt_x": ("Year (bar = in service, adoption to end of life)", "年份（条形：投运至寿命结束）"),
     "purchases": ("purchases", "采购"),
     "macc_static": ("Marginal abatement cost curve (stand-alone)", "边际减排成本曲线（单项措施）"),

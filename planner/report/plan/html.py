@@ -1,26 +1,22 @@
-"""Self-contained HTML report (charts embedded as PNG data, no network) and the Excel workbook.
+"""The plan's self-contained HTML report (charts embedded as PNG data, no network) and its Excel workbook.
 Every string from a scenario is escaped (Jinja2 autoescape)."""
 
 from __future__ import annotations
 
-import base64
-import io
-import math
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from openpyxl import load_workbook
 
-from ..units import CNY_TO_MCNY
-from ..version import __version__
-from . import numbers, story, words
+from ...units import CNY_TO_MCNY
+from ...version import __version__
+from ..common import numbers, words
+from ..common.i18n import SCOPE, STATUS, TEXT, pick, tr
+from ..common.pages import images, write_page
+from ..common.tables import table, value_cell
+from ..common.workbook import write_sheets
+from . import story
 from .cards import emission_cards
-from .i18n import SCOPE, STATUS, TEXT, pick, tr
-from .stable import normalise_zip
-
-TEMPLATES = Path(__file__).parent / "templates"
 
 COLUMNS = {  # header labels of the report tables (en, zh)
     "year": ("Year", "年份"), "site": ("Site", "工厂"), "name": ("Measure", "措施"), "action": ("Action", "动作"),
@@ -35,18 +31,6 @@ COLUMNS = {  # header labels of the report tables (en, zh)
 }
 
 
-def _cell(v, lang: str) -> dict:
-    if isinstance(v, bool):
-        return {"text": tr("yes" if v else "no", lang), "cls": "ok" if v else "bad"}
-    if isinstance(v, float):
-        if math.isnan(v):
-            return {"text": "", "cls": "n"}
-        return {"text": f"{v:,.4g}" if abs(v) < 10 else f"{v:,.0f}", "cls": "n"}
-    if isinstance(v, int):
-        return {"text": str(v), "cls": "n"}
-    return {"text": "" if v is None else str(v), "cls": ""}
-
-
 CODES = {"build": ("build", "建设"), "purchase": ("purchase", "采购"), "company": ("company", "公司层面"), **SCOPE}
 
 
@@ -59,8 +43,8 @@ def _table(title: str, df: pd.DataFrame, cols: list[str], lang: str) -> dict:
     for c in ("scope", "action", "site"):
         if c in df:
             df[c] = df[c].map(lambda v: pick(CODES, v, lang))
-    rows = [[_cell(v.item() if hasattr(v, "item") else v, lang) for v in r] for r in df.itertuples(index=False)]
-    return {"title": title, "header": [COLUMNS.get(c, (c, c))[i] for c in cols], "rows": rows}
+    rows = [[value_cell(v.item() if hasattr(v, "item") else v, lang) for v in r] for r in df.itertuples(index=False)]
+    return table(title, [COLUMNS.get(c, (c, c))[i] for c in cols], rows)
 
 
 def share_as_percent(t: pd.DataFrame) -> pd.DataFrame:
@@ -70,34 +54,6 @@ def share_as_percent(t: pd.DataFrame) -> pd.DataFrame:
     share = t.unit == "share"
     return t.assign(**{c: [numbers.percent(v) if sh else v for sh, v in zip(share, t[c], strict=True)]
                        for c in cols})
-
-
-SHARE_FORMAT = "0%"  # Excel's format of a share (renewable-share targets): 0.8 reads 80%
-
-
-def embedded_font(text: str) -> str:
-    """The bundled CJK font subset to the characters of `text`, as a base64 WOFF (a few hundred kB), so
-    the report renders Chinese on machines with no CJK font and no network."""
-    import logging
-
-    from fontTools.subset import Options, Subsetter
-    from fontTools.ttLib import TTFont
-
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-
-    from .style import FONT_FILE
-
-    font = TTFont(str(FONT_FILE), fontNumber=0, recalcTimestamp=False)  # no save time: reproducible
-    opts = Options()
-    opts.flavor = "woff"
-    opts.name_IDs = ["*"]
-    sub = Subsetter(opts)
-    sub.populate(text=text + "0123456789.,%()-+ abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    sub.subset(font)
-    buf = io.BytesIO()
-    font.flavor = "woff"
-    font.save(buf)
-    return base64.b64encode(buf.getvalue()).decode()
 
 
 def site_names(sc) -> dict[str, str]:
@@ -150,49 +106,12 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str, when: 
         *emission_cards(plan.frames(), lang),
         {"label": tr("status", lang), "value": f"{pick(STATUS, s['status'], lang)} ({tr('gap_short', lang)} {gap})"},
     ]
-    images = [{"alt": stem, "data": base64.b64encode(files[0].read_bytes()).decode()}
-              for stem, files in charts.items()]
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     ctx = dict(lang=lang, t=t, company=sc.company, scenario=sc.name, description=sc.description or "", kpis=kpis,
-               charts=images, tables=_tables(plan, lang),
+               charts=images(charts), tables=_tables(plan, lang),
                headline=story.headline(plan.frames(), lang, site_names(sc)))
-    template = env.get_template("report.html.j2")
-    text = template.render(**ctx, font="")
-    html = template.render(**ctx, font=embedded_font(text))
-    path = out / f"report_{lang}.html"
-    path.write_text(html, encoding="utf-8")
-    return path
+    return write_page("report.html.j2", ctx, out / f"report_{lang}.html")
 
 
 def write_excel(plan, out: Path, when: datetime | None = None) -> Path:
     """results.xlsx: one sheet per result table, the same columns (units in the names) as the CSVs."""
     return write_sheets(plan.frames(), out / "results.xlsx", when)
-
-
-def write_sheets(frames: dict[str, pd.DataFrame], path: Path, when: datetime | None = None) -> Path:
-    """A workbook with one sheet per frame (names cut to Excel's 31 characters); text that looks like a
-    formula is stored as text (no formula injection). Byte-reproducible: dated FIXED_TIME (or the run stamp)."""
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, frame in frames.items():
-            frame.to_excel(xw, sheet_name=name[:31], index=False)
-    wb = load_workbook(path)
-    for ws in wb.worksheets:  # text that looks like a formula stays text (no formula injection)
-        for row in ws.iter_rows():
-            for c in row:
-                if c.data_type == "f":
-                    c.data_type = "s"
-        _share_formats(ws)
-    wb.save(path)
-    return normalise_zip(path, when)
-
-
-def _share_formats(ws) -> None:
-    """Levels of share targets (a `unit` column reading 'share') in percent format."""
-    head = {c.value: c.column for c in ws[1]}
-    if "unit" not in head:
-        return
-    cols = [head[c] for c in ("required", "achieved", "net") if c in head]
-    for row in ws.iter_rows(min_row=2):
-        if row[head["unit"] - 1].value == "share":
-            for j in cols:
-                row[j - 1].number_format = SHARE_FORMAT

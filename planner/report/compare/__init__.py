@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .compare_charts import chart_specs, render_comparison
-from .compare_html import write_comparison_excel, write_comparison_html
+from ..common.render import render_langs
+from .charts import chart_specs
+from .html import write_comparison_excel, write_comparison_html
 
 FRAMES = ("scenarios", "inputs", "kpis", "roadmap", "common", "trajectories", "costs", "abatement", "economics")
 
@@ -21,7 +22,8 @@ FRAMES = ("scenarios", "inputs", "kpis", "roadmap", "common", "trajectories", "c
 def write_comparison_report(frames: dict[str, pd.DataFrame], out_dir: str | Path, langs: tuple[str, ...] = ("en",),
                             title: str = "") -> list[Path]:
     """charts/compare_*_{lang}.{png,svg}, comparison_<lang>.html for each language and comparison.xlsx (one sheet
-    per frame, same columns as the frame; formula-looking text stored as text like write_excel does).
+    per frame, same columns as the frame; formula-looking text stored as text like write_excel does), and with
+    Chinese among the languages comparison_zh.xlsx (the same sheets, Chinese sheet names and headers).
     Returns the files written."""
     missing = [k for k in FRAMES if k not in frames]
     if missing:
@@ -29,13 +31,14 @@ def write_comparison_report(frames: dict[str, pd.DataFrame], out_dir: str | Path
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
+    drawn = render_langs(frames, chart_specs(frames), out / "charts", langs)  # in the pool of drawing processes
     for lang in langs:
-        charts = render_comparison(frames, out / "charts", lang)
+        charts = drawn[lang]
         files += [f for fs in charts.values() for f in fs]
         files.append(write_comparison_html(frames, charts, out, lang, title))
     files.append(write_comparison_excel(frames, out))
+    files += [write_comparison_excel(frames, out, lang) for lang in langs if lang != "en"]
     return files
 
 
-__all__ = ["FRAMES", "chart_specs", "render_comparison", "write_comparison_excel", "write_comparison_html",
-           "write_comparison_report"]
+__all__ = ["FRAMES", "chart_specs", "write_comparison_excel", "write_comparison_html", "write_comparison_report"]

@@ -14,9 +14,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from ..units import T_TO_KT
-from . import style
-from .i18n import FAMILY, pick, tr
+from ...units import T_TO_KT
+from ..common import style
+from ..common.i18n import FAMILY, pick, tr
 
 MIN_W, MIN_H = 0.004, 0.012  # narrowest and flattest drawn bar, as a share of the x and y spans
 FS = 7.5  # bar numbers and key, points

@@ -1,0 +1,35 @@
+"""The plan's charts: (file stem, drawing function) of every chart the result frames support, in report order:
+trajectory per target coverage, Gantt, MACCs, costs, scopes, compliance, dispatch (representative days)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from ..common import render as loop
+from ..common.render import ChartSpec, Frames
+from . import charts, dispatch, gantt
+from .coverage import coverage_groups
+
+
+def chart_specs(fr: Frames) -> list[ChartSpec]:
+    """(file stem, drawing function) of every chart the frames support."""
+    specs: list[ChartSpec] = []
+    for i, g in enumerate(coverage_groups(fr)):
+        specs.append((f"trajectory_{i + 1}", lambda f, lang, g=g: charts.trajectory(f, lang, g)))
+    for by in gantt.BY:  # each view in readable parts: one site a chart, families packed to gantt.ROWS rows
+        specs += [(gantt.stem(by, i), lambda f, lang, by=by, keys=keys: gantt.report(f, lang, by, keys))
+                  for i, keys in enumerate(gantt.parts(fr, by))]
+    if "macc_standalone" in fr and len(fr["macc_standalone"]):
+        specs.append(("macc_standalone", lambda f, lang: charts.macc(f, lang, "standalone")))
+    if len(fr["macc"]):
+        specs.append(("macc_plan", lambda f, lang: charts.macc(f, lang, "plan")))
+    specs += [("costs", charts.costs), ("scopes", charts.scopes), ("compliance", charts.compliance)]
+    if fr.get("dispatch") is not None and len(fr["dispatch"]):  # representative-day mode (plan/dispatch.py)
+        specs.append(("dispatch", dispatch.chart))
+    return specs
+
+
+def render(fr: Frames, out_dir: Path, lang: str, when: datetime | None = None) -> dict[str, list[Path]]:
+    """Draw and save every chart of the plan; stem -> [png, svg] (`when`: run stamp for the SVG date, else none)."""
+    return loop.render(fr, chart_specs(fr), out_dir, lang, when)
