@@ -8,6 +8,11 @@ prices, with annualised capital costs (unit capex x (1 / lifetime + fixed O&M sh
 storage (one StorageUnit per day, active on its day only, sizes tied together). Prints both objectives,
 sizes and wall times; the objectives must agree to 0.01%.
 Usage: python benchmarks/peer_pypsa.py [--days 8] [--cap 0.15]  (0.15: the cap binds, at about 219 CNY/t)
+
+`--case reference` runs issue 28's hourly reference instead (tests/test_hourly_reference.py: four given days
+with weights 91/92/91/91, an hourly grid emission factor, a binding 14 MW import limit, a binding absolute CO2
+cap, PV and battery sized with no bound and no cycle limit) against the independent LP written with highspy in
+that test, and prints both objectives and sizes; they must agree to 1e-4.
 """
 
 from __future__ import annotations
@@ -104,11 +109,48 @@ def run_pypsa(inp, cap_t: float, gl: float):
     return float(n.objective + n.objective_constant), sizes, wall, co2_price
 
 
+def run_reference() -> int:
+    """Issue 28's reference: the planner against the independent highspy LP of tests/test_hourly_reference.py."""
+    import importlib.util
+    import tempfile
+    from pathlib import Path
+
+    from planner.api import plan
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "test_hourly_reference.py"
+    spec = importlib.util.spec_from_file_location("hourly_reference", path)
+    ref = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ref)
+    with tempfile.TemporaryDirectory() as tmp:
+        days = Path(tmp) / "days.csv"
+        ref.write_days(days)
+        t = time.perf_counter()
+        p = plan(ref.reference_scenario(str(days)))
+        wall_p = time.perf_counter() - t
+    t = time.perf_counter()
+    obj_l, pv_l, bat_l = ref.independent_lp()
+    wall_l = time.perf_counter() - t
+    obj_p = p.summary["objective_cny"]
+    sizes = {r.measure: r.size for r in p.roadmap.itertuples()}
+    diffs = [abs(obj_p - obj_l) / abs(obj_l), abs(sizes["pv"] - pv_l) / pv_l, abs(sizes["bat"] - bat_l) / bat_l]
+    print(f"issue-28 reference: 4 given days x 24 h, import limit {ref.IMPORT_MW} MW, CO2 cap "
+          f"{ref.totals()[3]:,.1f} t ({ref.CAP_SHARE:.0%} of BAU)")
+    print(f"{'':10}{'objective CNY':>18}{'PV MW':>12}{'battery MWh':>13}{'wall s':>9}")
+    print(f"{'planner':10}{obj_p:>18,.3f}{sizes['pv']:>12.6f}{sizes['bat']:>13.6f}{wall_p:>9.2f}")
+    print(f"{'plain LP':10}{obj_l:>18,.3f}{pv_l:>12.6f}{bat_l:>13.6f}{wall_l:>9.2f}")
+    print(f"relative differences: objective {diffs[0]:.1e}, PV {diffs[1]:.1e}, battery {diffs[2]:.1e}")
+    return 0 if max(diffs) <= 1e-4 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=int, default=8)
     ap.add_argument("--cap", type=float, default=0.15, help="CO2 cap as a share of BAU grid emissions")
+    ap.add_argument("--case", choices=["peer", "reference"], default="peer",
+                    help="peer: PyPSA on clustered days; reference: issue 28's hourly reference vs a plain LP")
     a = ap.parse_args(argv)
+    if a.case == "reference":
+        return run_reference()
     logging.getLogger("linopy").setLevel(logging.WARNING)
     logging.getLogger("pypsa").setLevel(logging.WARNING)
     sc = scenario(a.days, a.cap)

@@ -17,6 +17,7 @@ from .backend import SolveInfo, build_model, solve
 from .errors import InfeasibleError, InputError, Shortfall, SolverError
 from .postprocess import sbti
 from .postprocess.assumptions import assumptions, stand_ins
+from .postprocess.dispatch import connection_upgrades
 from .postprocess.dispatch import reduction as hourly_reduction
 from .postprocess.results import TARGET_DTYPES, Frames, cash_npv, extract
 from .postprocess.shortfall import shortfalls as shortfall_records
@@ -54,7 +55,7 @@ class PlanResult(Frames):
     FRAMES = ("roadmap", "emissions", "abatement", "costs", "measure_costs", "targets", "sbti", "macc",
               "measure_economics", "measure_cash_flows", "electricity", "assumptions", "inventory", "bau")
     # written when the plan has them: hourly dispatch, products (output by route, intensity, SDA pathway)
-    OPTIONAL = ("dispatch", "product_output", "product_intensity", "sda_pathway")
+    OPTIONAL = ("dispatch", "product_output", "product_intensity", "sda_pathway", "carbon_free")
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every result table by name (the stand-alone MACC only once computed)."""
@@ -273,7 +274,10 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
         summary["representative_days"] = {"days": len(inp.hourly.days), "hours_per_day": inp.hourly.hours,
                                           "detail_years": inp.time.detail_years,
                                           "day_weight_days": inp.hourly.day_weight,
-                                          "reduction_error": hourly_reduction(built)}
+                                          "reduction_error": hourly_reduction(built),
+                                          "given": inp.hourly.given, "profiles": inp.hourly.profiles,
+                                          "scope2_matching": "hourly" if inp.hourly.hourly_matching else "annual",
+                                          "connection_upgrade_mw": connection_upgrades(built)}
     p = cls(**{**vars(fr), "targets": tg}, scenario=sc, summary=summary, inventory=inv, bau=bau, sbti=checks,
              sda_pathway=sbti.sda_pathway(sc, fr.product_intensity), assumptions=assumptions(sc, lib, drv))
     if out_dir is not None:

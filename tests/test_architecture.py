@@ -146,6 +146,9 @@ def _hourly_variant():
     raw["sites"][0]["energy"]["natural_gas"] = 1e6
     raw["time"] = {**raw["time"], "days": 2}
     raw["time"]["sites"]["east_assembly"]["heat"] = "typical"
+    raw["time"]["scope2_matching"] = "hourly"  # contracts' volumes (docs/model.md §15.6)
+    raw["time"]["sites"]["east_assembly"]["connection"] = {"import_mw": 100, "export_mw": 10, "upgrade": {
+        "capex_cny_per_mw": 1e5, "max_mw": 20}}
     raw["measures"] = [{**m, "power_capex_cny_per_kw": 300} if m["id"] == "battery" else m for m in raw["measures"]]
     raw["measures"].append({"id": "hp", "template": "heat_pump", "site": "east_assembly",
                             "target_carrier": "natural_gas"})

@@ -84,6 +84,13 @@ PRESOLVE = [
      {"pv.csv": "\n".join(["-1.0"] * 8760) + "\n"}, r"time\.sites\.east_assembly\.pv"),
     ("profile-zero-all-year", _changed(HOURLY, lambda d: _site_hourly(d, pv="pv.csv")),
      {"pv.csv": "\n".join(["0"] * 8760) + "\n"}, r"time\.sites\.east_assembly\.pv"),
+    # given days (issue 28): weights that do not make a year, a column naming no profile
+    ("days-weights-364", _changed(HOURLY, lambda d: d["time"].update(days_file="days.csv")),
+     {"days.csv": "day,hour,weight,month,load,pv\n" + "".join(f"1,{h},364,1,1,1\n" for h in range(24))},
+     r"time\.days_file\.weight"),
+    ("days-unknown-column", _changed(HOURLY, lambda d: d["time"].update(days_file="days.csv")),
+     {"days.csv": "day,hour,weight,month,load,solar\n" + "".join(f"1,{h},365,1,1,1\n" for h in range(24))},
+     r"time\.days_file\.solar"),
 ]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Hashable
 import pyomo.environ as pyo
 
 from ..preprocess.inputs import ModelInputs
-from .hourly import add_hourly_grid
+from .hourly import add_connection, add_hourly_grid
 from .ledger import Ledger
 
 
@@ -136,6 +136,7 @@ class Core:
         self._costs(ledger)
         if inp.hourly is not None:
             add_hourly_grid(m, inp, ledger)
+            add_connection(m, inp, ledger)
 
     def _over_slices(self, y: int, fn):
         """Σ over the members of period y of weight x fn(slice)."""
@@ -156,11 +157,14 @@ class Core:
             sum(m.fuel_purchase[s, c, ts] * ef(s, c) for c in self.scope1_fuels[s])
             + sum(inp.bau_process_kt[s, k, g, y] - total("process_cut", (s, k, g), ts) for k, g in self.process_keys[s])
             + total("scope1_other", s, ts))))
+        f = inp.factor_shape  # hourly grid factor (docs/model.md §15.6): 1 without one
         m.scope2_location_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: (
-            m.scope2_location[s, y] == over(y, lambda ts: m.grid_purchase[s, ts] * gl[s, y] + heat2(s, ts))))
+            m.scope2_location[s, y] == over(y, lambda ts: (
+                m.grid_purchase[s, ts] * (gl[s, y] * f(s, ts)) + heat2(s, ts)))))
         m.scope2_market_def = pyo.Constraint(m.sites, m.periods, rule=lambda m, s, y: (
             m.scope2_market[s, y] == over(y, lambda ts: (
-                (m.grid_purchase[s, ts] - total("green_claims", s, ts)) * gm[s, y] + heat2(s, ts)))))
+                (m.grid_purchase[s, ts] - total("green_claims", s, ts)) * (gm[s, y] * f(s, ts, True))
+                + heat2(s, ts)))))
         m.scope3 = pyo.Expression(m.scope3_categories, m.periods, rule=lambda m, c, y: (
             inp.bau_scope3_kt[c, y] - over(y, lambda ts: total("scope3_cut", c, ts))))
         m.scope3_min = pyo.Constraint(m.scope3_categories, m.periods, rule=lambda m, c, y: m.scope3[c, y] >= 0

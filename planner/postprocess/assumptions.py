@@ -40,6 +40,15 @@ def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
                          "tCO2/MWh", src))
             rows.append(("grid_factor", f"{s.id} market (unclaimed)", y, drv.grid_market[s.id, y], "tCO2/MWh",
                          "scenario" if sc.grid.residual_factor is not None else "MEE/NBS national residual"))
+    if sc.time.resolution == "representative_days":  # hourly factors and matching (docs/model.md §15.6)
+        if sc.time.scope2_matching != "annual":
+            rows.append(("general", "scope2_matching", None, sc.time.scope2_matching, "", "scenario"))
+        for s in sc.sites:
+            spec = sc.time.sites[s.id].grid_factor
+            if spec != "flat":
+                src = ("computed from data/grid_hourly.csv (ASSUMPTION) and the MEE/NBS factors" if spec == "typical"
+                       else "scenario CSV")
+                rows.append(("grid_factor", f"{s.id} hourly shape", None, spec, "x annual factor", src))
     for si in drv.grid_stand_ins:  # library factors taken from another year: said, never silent
         rows.append(("stand_in", f"grid factor {si.region} ({si.basis})", None,
                      f"{si.used_year} factor for {si.span}", "", si.source))

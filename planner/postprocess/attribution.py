@@ -28,16 +28,17 @@ def attribute(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
             for y, wt in time.uses(ts):  # its own year and any interpolated year it stands in for (§15.1)
                 yield key, y, mid, x * wt, ts
 
+    f = inp.factor_shape  # hourly grid factor of the slice (docs/model.md §15.6), 1 without one
     for s, y, mid, x, ts in terms("elec_load"):  # extra load: more grid power
-        ab += [(y, mid, s, "scope2_location", "", -x * w[s] * KT_TO_T * gl[s, y]),
-               (y, mid, s, "scope2_market", "", -x * w[s] * KT_TO_T * gm[s, y])]
+        ab += [(y, mid, s, "scope2_location", "", -x * w[s] * KT_TO_T * gl[s, y] * f(s, ts)),
+               (y, mid, s, "scope2_market", "", -x * w[s] * KT_TO_T * gm[s, y] * f(s, ts, True))]
         en.append((y, mid, x * val(b.core.elec_price(s, y, ts)) * w[s]))
     for s, y, mid, x, ts in terms("onsite_supply"):  # on-site power replaces grid power
-        ab += [(y, mid, s, "scope2_location", "", x * w[s] * KT_TO_T * gl[s, y]),
-               (y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y])]
+        ab += [(y, mid, s, "scope2_location", "", x * w[s] * KT_TO_T * gl[s, y] * f(s, ts)),
+               (y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y] * f(s, ts, True))]
         en.append((y, mid, -x * val(b.core.elec_price(s, y, ts)) * w[s]))
-    for s, y, mid, x, _ts in terms("green_claims"):
-        ab.append((y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y]))
+    for s, y, mid, x, ts in terms("green_claims"):
+        ab.append((y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y] * f(s, ts, True)))
     for name in ("heat_displaced", "fuel_saved"):
         for (s, c), y, mid, x, _ts in terms(name):
             fuel = x / inp.heat_efficiency[s, c] if name == "heat_displaced" else x

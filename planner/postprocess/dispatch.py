@@ -1,5 +1,6 @@
 """Hourly dispatch frame of the representative-day mode (docs/model.md §15): per site, year, representative
-day and hour, the load, each source in MW, battery charge and state of charge, price and tariff period.
+day and hour, the load, each source in MW, battery charge and state of charge, price and tariff period, the
+hour's grid emission factor.
 Sources are read from the measures' blocks by the names their kinds give them (PV/wind `direct`, `export`,
 `generation`; storage `charge`, `discharge`, `soc`)."""
 
@@ -35,7 +36,9 @@ def dispatch(b: BuiltModel) -> pd.DataFrame | None:
                    "bau_load_mw": inp.elec_load_gwh(s, ts) * MW_PER_RATE,
                    "grid_import_mw": v(m.grid_purchase[s, ts]) * MW_PER_RATE,
                    "onsite_mw": 0.0, "export_mw": 0.0, "curtailed_mw": 0.0, "battery_charge_mw": 0.0,
-                   "battery_discharge_mw": 0.0, "battery_soc_mwh": 0.0}
+                   "battery_discharge_mw": 0.0, "battery_soc_mwh": 0.0,
+                   # location-based grid factor of the hour (docs/model.md §15.6), t/MWh
+                   "grid_factor_t_per_mwh": inp.grid_location_kt_per_gwh[s, sl.period] * inp.factor_shape(s, ts)}
             for mm in by_site[s]:
                 blk = mm.block
                 if hasattr(blk, "soc"):
@@ -58,3 +61,15 @@ def reduction(b: BuiltModel) -> list[dict]:
         return []
     return [{k: (round(float(x), 4) if isinstance(x, float) else x) for k, x in r.items()}
             for r in hi.reduction.to_dict("records")]
+
+
+def connection_upgrades(b: BuiltModel) -> dict[str, dict[int, float]]:
+    """Grid connection capacity added per site and build year, MW (summary.json; docs/model.md §15.6)."""
+    m = b.m
+    if b.inp.hourly is None or not hasattr(m, "connection_built"):
+        return {}
+    out: dict[str, dict[int, float]] = {}
+    for (s, t), var in m.connection_built.items():
+        if (x := b.value(var)) > 1e-9:
+            out.setdefault(s, {})[int(t)] = x
+    return out

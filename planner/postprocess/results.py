@@ -16,6 +16,7 @@ from ..preprocess.baseline import fuel_emission_rows
 from ..preprocess.targets import describe
 from ..units import GWH_TO_MWH, KT_TO_T, MCNY_TO_CNY
 from .attribution import attribute
+from .carbon_free import carbon_free
 from .dispatch import dispatch
 from .economics import measure_economics
 from .macc import plan_macc
@@ -48,10 +49,12 @@ def plan_emissions(b: BuiltModel) -> pd.DataFrame:
         w = inp.site_share[s]
         for y in inp.years:
             slices = [(sl.key, wt) for sl, wt in time.members(y)]
-            grid = sum(val(m.grid_purchase[s, ts]) * wt for ts, wt in slices)
-            claims = sum(val(led.total("green_claims", s, ts)) * wt for ts, wt in slices)
+            f = inp.factor_shape  # hourly grid factor of a slice (docs/model.md §15.6), 1 without one
+            grid = sum(val(m.grid_purchase[s, ts]) * wt * f(s, ts) for ts, wt in slices)
+            net = sum((val(m.grid_purchase[s, ts]) - val(led.total("green_claims", s, ts))) * wt * f(s, ts, True)
+                      for ts, wt in slices)
             rows.append((y, s, "scope2_location", "electricity", grid * gl[s, y] * KT_TO_T, 0.0, w))
-            rows.append((y, s, "scope2_market", "electricity", (grid - claims) * gm[s, y] * KT_TO_T, 0.0, w))
+            rows.append((y, s, "scope2_market", "electricity", net * gm[s, y] * KT_TO_T, 0.0, w))
             for c in core.scope1_fuels[s] + core.scope2_heat[s]:
                 fuel = sum(val(m.fuel_purchase[s, c, ts]) * wt for ts, wt in slices) * KT_TO_T
                 e, bio = fuel * inp.fuel_factor(s, c), fuel * inp.fuel_biogenic(s, c)
@@ -186,6 +189,7 @@ class Frames:
     dispatch: pd.DataFrame | None = None  # representative-day mode only (postprocess/dispatch.py)
     product_output: pd.DataFrame | None = None  # scenarios with products (postprocess/products.py)
     product_intensity: pd.DataFrame | None = None
+    carbon_free: pd.DataFrame | None = None  # 24/7 carbon-free share, representative-day mode only (carbon_free.py)
 
 
 def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
@@ -198,4 +202,4 @@ def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
         out_t = {k: v * KT_TO_T for k, v in b.inp.product_output_kt.items()}
         products = (product_output(b), product_intensity(b, bau, sc, out_t)) if out_t else (None, None)
         return Frames(rm, emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy),
-                      econ, flows, electricity(b), dispatch(b), *products)
+                      econ, flows, electricity(b), dispatch(b), *products, carbon_free(b))

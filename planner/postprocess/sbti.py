@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..preprocess.baseline import Drivers
-from ..preprocess.targets import coverage_cats, denominator
+from ..preprocess.targets import cap_reduction, coverage_cats, coverage_emissions, denominator
 from ..schemas.library import load_sda_pathways
 from ..schemas.scenario import Scenario, Target
 
@@ -35,17 +35,19 @@ SRC_NZ = "SBTi Corporate Net-Zero Standard v1.x"
 SRC_SDA = "SBTi Sectoral Decarbonization Approach (2015); sector pathways: data/sda_pathways.csv"
 
 
-def _absolute_equivalent(t: Target, drv: Drivers, base_year: int) -> float:
+def _absolute_equivalent(t: Target, drv: Drivers, base_year: int, base_tco2e: float = 0.0) -> float:
+    if t.cap_tco2e is not None:  # an absolute cap: its reduction from the coverage's base-year emissions
+        return cap_reduction(t, base_tco2e)
     if t.type == "absolute":
         return t.reduction
     ratio = denominator(t, drv, t.year) / denominator(t, drv, base_year)
     return 1 - (1 - t.reduction) * ratio
 
 
-def _judged_reduction(t: Target, drv: Drivers, base_year: int) -> float:
-    """The reduction the yearly-rate criteria judge: absolute targets their reduction; intensity targets the
-    lower of the intensity reduction and its absolute equivalent."""
-    red = _absolute_equivalent(t, drv, base_year)
+def _judged_reduction(t: Target, drv: Drivers, base_year: int, base_tco2e: float = 0.0) -> float:
+    """The reduction the yearly-rate criteria judge: absolute targets their reduction (a cap: its reduction from
+    `base_tco2e`); intensity targets the lower of the intensity reduction and its absolute equivalent."""
+    red = _absolute_equivalent(t, drv, base_year, base_tco2e)
     return red if t.type == "absolute" else min(red, t.reduction)
 
 
@@ -140,8 +142,8 @@ def is_long_term(t: Target) -> bool:
     """Judged against the long-term / net-zero criteria: a reduction of 90% or more, a net-zero target
     (offsets: net_zero_residual) or a target year of 2050 or later (e.g. -85% by 2050 fails the 90% rule
     instead of the near-term 5-10 year timeframe)."""
-    return t.type != "renewable_share" and (t.reduction >= 0.9 or t.offsets == "net_zero_residual"
-                                            or t.year >= LONG_TERM_YEAR)
+    big = t.reduction is not None and t.reduction >= 0.9  # a cap is judged by its year and offsets rule
+    return t.type != "renewable_share" and (big or t.offsets == "net_zero_residual" or t.year >= LONG_TERM_YEAR)
 
 
 def check(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> pd.DataFrame:
@@ -172,12 +174,13 @@ def check(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> pd.DataFrame:
         cov = t.coverage
         cats = coverage_cats(t, sc)
         cov3 = sum(float(s3_by_cat.get(f"cat{c:02d}", 0.0)) for c in cats) / s3 if s3 > 0 else 0.0
-        red = _judged_reduction(t, drv, by)
+        red = _judged_reduction(t, drv, by, coverage_emissions(bau, t, sc, by))
         rate = red / span if span > 0 else 0.0
         sda = (sda_required(sc, bau, drv, t.product, t.year)
                if t.type == "intensity" and t.intensity_per == "product" else None)
         if is_long_term(t):
-            real = t.reduction if t.offsets == "none" else t.min_real_reduction
+            own = red if t.cap_tco2e is not None else t.reduction
+            real = own if t.offsets == "none" else t.min_real_reduction
             add(t.id, "net zero no later than 2050", "year <= 2050", str(t.year), t.year <= 2050, SRC_NZ)
             add(t.id, "real reduction >= 90%, only the residual neutralised", ">= 90%", f"{real:.0%}",
                 real >= 0.9 - 1e-9 and t.offsets != "share", SRC_NZ)

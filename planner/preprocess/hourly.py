@@ -13,12 +13,14 @@ import pandas as pd
 import yaml
 
 from ..errors import InputError
+from ..schemas.connection import Connection
 from ..schemas.library import data_dir
-from ..schemas.loader import PROFILE_KEYS
 from ..schemas.scenario import TOU_CODES, Scenario, Tariff
+from .given_days import PRICES, SHAPES, read_days
 from .profiles import MONTH_OF_DAY, profile
 
 DAYS = 365
+REST_WEEKDAYS = (5, 6)  # rest days of the typical year, which starts on a Monday (Saturday 5, Sunday 6)
 
 
 @dataclass
@@ -42,6 +44,13 @@ class HourlyInputs:
     export_cny_per_mwh: dict[tuple[str, int, int], float] = field(default_factory=dict)  # tariff export price
     # (sites whose tariff sets one; mean over the days a day stands for)
     reduction: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False)  # error per site and profile
+    factor_shape: dict[tuple[str, int, int], float] = field(default_factory=dict)  # sites with an hourly grid
+    # factor (weighted mean 1; none: the annual factor in every hour)
+    profiles: list[str] = field(default_factory=list)  # "<kind>:<site>" that shaped the days
+    given: bool = False  # the days come from time.days_file
+    hourly_matching: bool = False  # market-based claims matched hour by hour (time.scope2_matching)
+    connection: dict[str, Connection | None] = field(default_factory=dict)
+    capacity_charge_cny_per_kva_month: dict[str, float] = field(default_factory=dict)
 
     @property
     def hours_per_slice(self) -> float:
@@ -85,16 +94,49 @@ def _cluster(frame: pd.DataFrame, days: int, hours: int, peak_col: str | None):
     return arr, weight, assign, ids
 
 
-def representative_days(sc: Scenario) -> HourlyInputs:
-    """Cluster every site's load, PV and wind shapes together into `time.days` days of `hours_per_day`."""
+def used_profiles(sc: Scenario) -> dict[str, list[str]]:
+    """Site -> the profiles that shape its hours (and so choose the days): the load always; PV or wind when an
+    enabled measure of the site follows it (on-site generation of that technology, or with hourly matching a
+    PPA or certificates with that `profile`); heat and the grid factor unless `flat`."""
+    hourly_match = sc.time.scope2_matching == "hourly"
+    out = {}
+    for site in sc.sites:
+        h = sc.time.sites[site.id]
+        kinds = ["load"]
+        for kind in ("pv", "wind"):
+            if any(m.enabled and (getattr(m, "technology", None) == kind and m.site == site.id or hourly_match and
+                                  getattr(m, "profile", None) == kind and m.site in (None, site.id))
+                   for m in sc.measures):
+                kinds.append(kind)
+        kinds += [k for k in ("heat", "grid_factor") if getattr(h, k) != "flat"]
+        out[site.id] = kinds
+    return out
+
+
+@dataclass
+class _Days:
+    """Days before pricing: weights, months, shapes (kind, site) -> (n, hours), and for each day the calendar
+    (month 1-12 or None, rest day) of the days it stands for."""
+
+    weight: np.ndarray
+    day_months: dict[int, list[int]]
+    shapes: dict[tuple[str, str], np.ndarray]
+    calendar: list[list[tuple[int | None, bool]]]
+    reduction: pd.DataFrame
+    prices: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # given (kind, site) in CNY/MWh
+
+
+def _clustered(sc: Scenario, used: dict[str, list[str]]) -> _Days:
+    """tsam on the used profiles, the first site's peak-load day appended (§15.1)."""
     t = sc.time
     hours = t.hours_per_day
     cols: dict[str, np.ndarray] = {}
     for site in sc.sites:
         h = t.sites[site.id]
-        for kind in PROFILE_KEYS:
-            if kind == "heat" and h.heat == "flat":
-                continue  # flat heat takes no part in choosing the days
+        for kind in SHAPES:  # a CSV nothing uses is still read and checked (validate = run), not clustered
+            if kind not in used[site.id] and getattr(h, kind) not in ("typical", "flat"):
+                profile(getattr(h, kind), kind, site.grid_region, f"time.sites.{site.id}.{kind}")
+        for kind in used[site.id]:
             x = profile(getattr(h, kind), kind, site.grid_region, f"time.sites.{site.id}.{kind}")
             mean = x.mean()
             if mean <= 0:
@@ -103,61 +145,125 @@ def representative_days(sc: Scenario) -> HourlyInputs:
     index = pd.date_range("2023-01-01", periods=DAYS * hours, freq=f"{24 // hours}h")
     frame = pd.DataFrame(cols, index=index)
     peak_col = f"load:{sc.sites[0].id}"
-    days = min(t.days, DAYS)
-    arr, weight, assign, ids = _cluster(frame, days, hours, peak_col)
+    arr, weight, assign, ids = _cluster(frame, min(t.days, DAYS), hours, peak_col)
     n = len(ids)
-    day_months = {d: sorted({int(MONTH_OF_DAY[k]) + 1 for k in range(DAYS) if assign[k] == ids[d]}) for d in range(n)}
-    for d in range(n):  # an appended extreme day stands for itself: its month is its calendar month
-        if not day_months[d]:
-            orig = frame[peak_col].to_numpy().reshape(DAYS, hours)
-            k = int(np.argmax(orig.max(axis=1)))
-            day_months[d] = [int(MONTH_OF_DAY[k]) + 1]
+    peak_day = int(np.argmax(frame[peak_col].to_numpy().reshape(DAYS, hours).max(axis=1)))
+    members = [[k for k in range(DAYS) if assign[k] == ids[d]] or [peak_day] for d in range(n)]
+    day_months = {d: sorted({int(MONTH_OF_DAY[k]) + 1 for k in members[d]}) for d in range(n)}
     rows, shapes = [], {}
     for j, col in enumerate(frame.columns):
         rep = arr[:, :, j]
         wmean = float((weight[:, None] * rep).sum() / (DAYS * hours))
         orig = frame[col].to_numpy()
-        rows.append({"site": col.split(":", 1)[1], "profile": col.split(":", 1)[0],
-                     "energy_error_pct": 100 * (wmean / orig.mean() - 1),
-                     "peak_error_pct": 100 * (rep.max() / orig.max() - 1)})
-        shapes[col] = rep / wmean  # exact annual energy: weighted mean 1
-    out = {k: {} for k in PROFILE_KEYS}
-    for col, rep in shapes.items():
         kind, s = col.split(":", 1)
+        rows.append({"site": s, "profile": kind, "energy_error_pct": 100 * (wmean / orig.mean() - 1),
+                     "peak_error_pct": 100 * (rep.max() / orig.max() - 1)})
+        shapes[kind, s] = rep / wmean  # exact annual energy: weighted mean 1
+    calendar = [[(int(MONTH_OF_DAY[k]) + 1, bool(k % 7 in REST_WEEKDAYS)) for k in members[d]] for d in range(n)]
+    return _Days(weight, day_months, shapes, calendar, pd.DataFrame(rows))
+
+
+def _given(sc: Scenario, used: dict[str, list[str]]) -> _Days:
+    """The days of `time.days_file` as they are (§15.7)."""
+    t = sc.time
+    path = t.days_file
+    g = read_days(path, [s.id for s in sc.sites], t.hours_per_day)
+    n = len(g.weight)
+    shapes, prices = {}, {}
+    for site in sc.sites:
+        h = t.sites[site.id]
+        for kind in SHAPES:
+            if getattr(h, kind) not in ("typical", "flat"):
+                raise InputError("scenario", f"time.sites.{site.id}.{kind}", "with time.days_file the profiles "
+                                 "come from the days file; leave this key out")
+            x = g.column(kind, site.id)
+            if x is None:
+                if kind in used[site.id] and kind not in ("heat", "grid_factor"):
+                    raise InputError(path, "time.days_file", f"no {kind} column for site {site.id!r} "
+                                     f"({kind} or {kind}:{site.id}); a measure or the load uses it")
+                continue
+            if kind in ("heat", "grid_factor") and kind not in used[site.id]:
+                used[site.id].append(kind)
+            wmean = float((g.weight[:, None] * x).sum() / (DAYS * g.hours))
+            if wmean <= 0:
+                raise InputError(path, f"time.days_file.{kind}", f"the {kind} of site {site.id!r} is zero all year")
+            shapes[kind, site.id] = x / wmean
+        for kind in PRICES:
+            if (x := g.column(kind, site.id)) is not None:
+                prices[kind, site.id] = x
+        if g.month is None and ("price", site.id) not in prices:
+            raise InputError(path, "time.days_file", f"no month column and no price column for site {site.id!r}: "
+                             "the tariff's prices need each day's month")
+    months = {d: [int(g.month[d])] if g.month is not None else list(range(1, 13)) for d in range(n)}
+    calendar = [[(int(g.month[d]) if g.month is not None else None, bool(g.rest[d]))] for d in range(n)]
+    return _Days(g.weight, months, shapes, calendar, pd.DataFrame(columns=[
+        "site", "profile", "energy_error_pct", "peak_error_pct"]), prices)
+
+
+def _tariff_hours(tar: Tariff, month: int | None, rest: bool) -> tuple[np.ndarray, list[str], np.ndarray | None]:
+    """Import price, period letter and export price (None: the scenario's) of each hour of a calendar day."""
+    letters = tar.month_letters(rest)[month] if month is not None else "f" * 24
+    price = np.array([tar.prices_cny_per_mwh.get(TOU_CODES[c], 0.0) for c in letters])
+    xp = tar.export_price_cny_per_mwh
+    if xp is None or isinstance(xp, dict) and month is None:
+        return price, list(letters), None
+    exp = np.full(24, float(xp)) if not isinstance(xp, dict) else np.array([xp[TOU_CODES[c]] for c in letters])
+    return price, list(letters), exp
+
+
+def representative_days(sc: Scenario) -> HourlyInputs:
+    """The representative days (clustered, or given by `time.days_file`), the shapes of every used profile and
+    the tariff's prices of each representative hour."""
+    t = sc.time
+    hours = t.hours_per_day
+    step = 24 // hours
+    used = used_profiles(sc)
+    days = _given(sc, used) if t.days_file else _clustered(sc, used)
+    n = len(days.weight)
+    for (kind, s), rep in list(days.shapes.items()):  # the site's BAU load carries the annual factor (§15.6)
+        if kind == "grid_factor":
+            load = days.shapes["load", s]
+            days.shapes[kind, s] = rep / float((days.weight[:, None] * load * rep).sum() / (DAYS * hours))
+    out: dict[str, dict] = {k: {} for k in SHAPES}
+    for (kind, s), rep in days.shapes.items():
         for d in range(n):
             for h in range(hours):
                 out[kind][s, d, h] = float(rep[d, h])
     tou, period, dc, lim, src, exp = {}, {}, {}, {}, {}, {}
     for site in sc.sites:
         tar = load_tariff(t.sites[site.id].tariff)
-        letters = tar.month_letters()
-        price = np.array([[tar.prices_cny_per_mwh[TOU_CODES[letters[mo + 1][hh]]] for hh in range(24)]
-                          for mo in MONTH_OF_DAY])  # (365, 24)
-        code = np.array([[letters[mo + 1][hh] for hh in range(24)] for mo in MONTH_OF_DAY])
-        pb = price.reshape(DAYS, hours, 24 // hours).mean(axis=2)
-        xp = tar.export_price_cny_per_mwh
-        xb = None
-        if xp is not None:
-            xb = (np.full((DAYS, hours), float(xp)) if not isinstance(xp, dict) else np.array(
-                [[xp[TOU_CODES[letters[mo + 1][hh]]] for hh in range(24)] for mo in MONTH_OF_DAY]
-            ).reshape(DAYS, hours, 24 // hours).mean(axis=2))
+        table = {}
         for d in range(n):
-            members = [k for k in range(DAYS) if assign[k] == ids[d]] or [int(np.argmax(
-                frame[peak_col].to_numpy().reshape(DAYS, hours).max(axis=1)))]
+            rows = [table.setdefault(key, _tariff_hours(tar, *key)) for key in days.calendar[d]]
+            pb = np.mean([r[0] for r in rows], axis=0).reshape(hours, step).mean(axis=1)
+            xs = [r[2] for r in rows if r[2] is not None]
+            xb = np.mean(xs, axis=0).reshape(hours, step).mean(axis=1) if xs else None
+            given_p, given_x = days.prices.get(("price", site.id)), days.prices.get(("export_price", site.id))
             for h in range(hours):
-                tou[site.id, d, h] = float(pb[members, h].mean())
-                if xb is not None:
-                    exp[site.id, d, h] = float(xb[members, h].mean())
-                block = code[members][:, h * (24 // hours):(h + 1) * (24 // hours)].ravel()
+                tou[site.id, d, h] = float(given_p[d, h] if given_p is not None else pb[h])
+                if given_x is not None or xb is not None:
+                    exp[site.id, d, h] = float(given_x[d, h] if given_x is not None else xb[h])
+                block = [c for r in rows for c in r[1][h * step:(h + 1) * step]]
                 vals, cnt = np.unique(block, return_counts=True)
                 period[site.id, d, h] = TOU_CODES[str(vals[np.argmax(cnt)])]
+        conn = t.sites[site.id].connection
+        if conn is not None and conn.billing == "capacity" and tar.capacity_charge_cny_per_kva_month <= 0:
+            raise InputError("scenario", f"time.sites.{site.id}.connection.billing", "billing: capacity needs the "
+                             "tariff's capacity_charge_cny_per_kva_month (> 0)")
         dc[site.id] = tar.demand_charge_cny_per_kw_month
         lim[site.id] = tar.export_limit_mw
         src[site.id] = tar.source
-    return HourlyInputs(list(range(n)), hours, {d: float(weight[d]) for d in range(n)}, day_months,
-                        out["load"], out["pv"], out["wind"], tou, period, dc, lim, src, heat_shape=out["heat"],
-                        export_cny_per_mwh=exp,
-                        reduction=pd.DataFrame(rows))
+    hi = HourlyInputs(list(range(n)), hours, {d: float(days.weight[d]) for d in range(n)}, days.day_months,
+                      out["load"], out["pv"], out["wind"], tou, period, dc, lim, src, heat_shape=out["heat"],
+                      export_cny_per_mwh=exp, reduction=days.reduction)
+    hi.factor_shape = out["grid_factor"]
+    hi.profiles = [f"{k}:{s}" for s in sorted(used) for k in used[s]]
+    hi.given = bool(t.days_file)
+    hi.hourly_matching = t.scope2_matching == "hourly"
+    hi.connection = {s: t.sites[s].connection for s in used}
+    hi.capacity_charge_cny_per_kva_month = {s.id: load_tariff(t.sites[s.id].tariff).capacity_charge_cny_per_kva_month
+                                            for s in sc.sites}
+    return hi
 
 
 def slice_key(year: int, day: int, hour: int) -> str:

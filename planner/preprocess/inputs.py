@@ -123,13 +123,22 @@ class ModelInputs:
         return self.bau_elec_gwh[site, y] * self.hourly.load_shape[site, sl.day, sl.hour]
 
     def shape(self, kind: str, site: str, ts) -> float:
-        """Weighted-mean-1 shape of a profile (load, pv, wind) in a slice; 1 in the annual model."""
+        """Weighted-mean-1 shape of a profile (load, pv, wind, heat, grid_factor) in a slice; 1 in the annual
+        model."""
         if self.hourly is None:
             return 1.0
         sl = self.time.slice(ts)
-        if kind == "heat":  # flat unless the site has a heat profile
-            return self.hourly.heat_shape.get((site, sl.day, sl.hour), 1.0)
+        if kind in ("heat", "grid_factor"):  # flat unless the site has a heat or grid-factor profile
+            table = self.hourly.heat_shape if kind == "heat" else self.hourly.factor_shape
+            return table.get((site, sl.day, sl.hour), 1.0)
         return getattr(self.hourly, f"{kind}_shape")[site, sl.day, sl.hour]
+
+    def factor_shape(self, site: str, ts, market: bool = False) -> float:
+        """Hourly grid-factor shape of a slice (docs/model.md §15.6), 1 without one; the market-based (residual)
+        factor follows it only with hourly matching."""
+        if self.hourly is None or (market and not self.hourly.hourly_matching):
+            return 1.0
+        return self.shape("grid_factor", site, ts)
 
     def heat_shaped(self, site: str) -> bool:
         """True when the site's useful heat follows a profile (hourly mode with `heat` set)."""

@@ -94,9 +94,15 @@ def typical_heat() -> np.ndarray:
 
 
 def profile(spec: str, kind: str, region: str, key: str | None = None) -> np.ndarray:
-    """The 8,760-hour profile of `kind` (load, pv, wind, heat) for a spec (`typical` or a CSV path); `key` is
-    the scenario key path named in errors."""
+    """The 8,760-hour profile of `kind` (load, pv, wind, heat, grid_factor) for a spec (`typical`, `flat` or a
+    CSV path); `key` is the scenario key path named in errors."""
+    if spec == "flat":
+        return np.ones(HOURS)
     if spec != "typical":
         return read_csv(spec, key or f"time.sites.{kind}")
+    if kind == "grid_factor":
+        from .grid_hourly import typical_grid_factor
+
+        return typical_grid_factor(region)
     return {"load": typical_load, "pv": lambda: typical_pv(region), "wind": lambda: typical_wind(region),
             "heat": typical_heat}[kind]()

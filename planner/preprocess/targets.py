@@ -42,9 +42,16 @@ def describe(t: Target, sc: Scenario) -> str:
     name = f"{t.year} target{' ' + repr(t.name) if t.name else ''}"
     if t.type == "renewable_share":
         return f"{name}, renewable electricity share {t.share:.0%}"
+    if t.cap_tco2e is not None:
+        return f"{name}, {scope} cap {t.cap_tco2e:,.0f} tCO2e"
     per = t.product if t.intensity_per == "product" else t.intensity_per  # one word: the report parses it
     kind = "" if t.type == "absolute" else f" intensity per {per}"
     return f"{name}, {scope}{kind} {pct_change(t.reduction)}"
+
+
+def cap_reduction(t: Target, base_tco2e: float) -> float:
+    """The reduction from the base year that an absolute cap amounts to (0 for a zero base)."""
+    return 1 - t.cap_tco2e / base_tco2e if base_tco2e > 0 else 0.0
 
 
 def covered(frame: pd.DataFrame, t: Target, sc: Scenario) -> pd.Series:
@@ -138,9 +145,10 @@ def chain_key(t: Target, sc: Scenario) -> tuple:
             tuple(coverage_cats(t, sc)))
 
 
-def previous_milestone(t: Target, sc: Scenario) -> tuple[int, float, float]:
+def previous_milestone(t: Target, sc: Scenario, base_tco2e: float = 0.0) -> tuple[int, float, float]:
     """(year, required level, required real reduction) of the latest earlier milestone in t's series, or the
-    base year with nothing required. Levels are reductions (RE: shares)."""
+    base year with nothing required. Levels are reductions (RE: shares; a cap as its reduction from
+    `base_tco2e`, the series' base-year emissions)."""
     key = chain_key(t, sc)
     prev = [u for u in sc.targets if u is not t and chain_key(u, sc) == key and u.year < t.year]
     if not prev:
@@ -148,9 +156,9 @@ def previous_milestone(t: Target, sc: Scenario) -> tuple[int, float, float]:
     u = max(prev, key=lambda u: (u.year, u.id))
     if u.type == "renewable_share":
         return u.year, u.share, 0.0
-    real = u.reduction if u.offsets == "none" else (u.min_real_reduction if u.offsets == "net_zero_residual"
-                                                    else 0.0)
-    return u.year, u.reduction, real
+    red = cap_reduction(u, base_tco2e) if u.cap_tco2e is not None else u.reduction
+    real = red if u.offsets == "none" else (u.min_real_reduction if u.offsets == "net_zero_residual" else 0.0)
+    return u.year, red, real
 
 
 def target_years(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> list[TargetYear]:
@@ -159,14 +167,15 @@ def target_years(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> list[TargetYe
     out: list[TargetYear] = []
     by, years = sc.base_year, sc.years
     for t in sc.targets:
-        y0, r0, real0 = previous_milestone(t, sc) if t.pathway == "linear" else (by, 0.0, 0.0)
+        base = (0.0 if t.type == "renewable_share" else product_coverage_emissions(bau, t, sc, drv, by)
+                if t.intensity_per == "product" and t.type == "intensity" else coverage_emissions(bau, t, sc, by))
+        y0, r0, real0 = previous_milestone(t, sc, base) if t.pathway == "linear" else (by, 0.0, 0.0)
         ys = [y for y in years if y0 < y <= t.year] if t.pathway == "linear" else [t.year]
         if t.maintain:
             ys += [y for y in years if y > t.year]
-        base = (0.0 if t.type == "renewable_share" else product_coverage_emissions(bau, t, sc, drv, by)
-                if t.intensity_per == "product" and t.type == "intensity" else coverage_emissions(bau, t, sc, by))
         cats = tuple(coverage_cats(t, sc)) if t.type != "renewable_share" else ()
-        goal = t.share if t.type == "renewable_share" else t.reduction
+        goal = t.share if t.type == "renewable_share" else (
+            cap_reduction(t, base) if t.cap_tco2e is not None else t.reduction)
         for y in ys:
             f = min(1.0, (y - y0) / (t.year - y0)) if t.pathway == "linear" else 1.0
             req = r0 + (goal - r0) * f
@@ -182,5 +191,6 @@ def target_years(sc: Scenario, bau: pd.DataFrame, drv: Drivers) -> list[TargetYe
             if t.offsets == "net_zero_residual":
                 real = (1 - (real0 + (t.min_real_reduction - real0) * f)) * base * scale
             factors = product_factors(t, drv, y) if t.type == "intensity" else ()
-            out.append(TargetYear(t, y, req, base, (1 - req) * base * scale, real, cats, scale, factors))
+            limit = t.cap_tco2e if t.cap_tco2e is not None and f == 1.0 else (1 - req) * base * scale
+            out.append(TargetYear(t, y, req, base, limit, real, cats, scale, factors))
     return out

@@ -60,6 +60,7 @@ class Library:
     template_sources: pd.DataFrame
     sources_zh: dict[str, str] = field(default_factory=dict)  # source -> its Chinese text (`source_zh`)
     sda_pathways: pd.DataFrame | None = None  # SBTi SDA sector pathways (sda_pathways.csv)
+    grid_hourly: dict[str, float] = field(default_factory=dict)  # inputs of the typical hourly grid factor
 
     def gwp_of(self, gas: str, gwp_set: str) -> float:
         """GWP100 of a gas in a set (AR4/AR5/AR6)."""
@@ -309,6 +310,24 @@ def _templates(zh: dict[str, str]) -> tuple[dict[str, dict], pd.DataFrame]:
     return templates, frame
 
 
+GRID_HOURLY_ITEMS = ("solar_share_of_nonfossil", "wind_share_of_nonfossil", "system_load_flat_share",
+                     "min_fossil_share")  # shares 0-1 (docs/model.md §15.6)
+
+
+def _grid_hourly(zh: dict[str, str]) -> dict[str, float]:
+    t = _Table("grid_hourly.csv", ("item", "value", "source"))
+    zh.update(t.zh)
+    seen: set[str] = set()
+    out = {}
+    for n, r in t.rows:
+        item = t.key(n, r, "item", seen)
+        out[item] = t.num(n, item, r, "value", 0.0, 1.0)
+        if not t.text(r, "source"):
+            t.fail(n, item, "source", "expected the source of the value (or ASSUMPTION)")
+    _require(t, "item", seen, GRID_HOURLY_ITEMS)
+    return out
+
+
 @lru_cache(maxsize=4)
 def _load(folder: str) -> Library:
     zh: dict[str, str] = {}
@@ -317,7 +336,7 @@ def _load(folder: str) -> Library:
     grid = _grid(zh)
     prices = _prices(carriers, zh)
     templates, lib = _templates(zh)
-    return Library(gwp, carriers, grid, prices, templates, lib, zh, _sda(zh))
+    return Library(gwp, carriers, grid, prices, templates, lib, zh, _sda(zh), _grid_hourly(zh))
 
 
 SDA_SECTORS = ("cement", "iron_and_steel", "aluminium")

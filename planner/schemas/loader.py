@@ -154,14 +154,21 @@ def load_scenario(path: str | Path, root: str | Path | None = None) -> Scenario:
 WORKBOOK_SUFFIX = ".xlsx"
 
 
-PROFILE_KEYS = ("load", "pv", "wind", "heat")  # hourly profiles: "typical" (or "flat") or a CSV path
+PROFILE_KEYS = ("load", "pv", "wind", "heat", "grid_factor")  # hourly profiles: "typical" (or "flat") or a CSV path
 
 
 def resolve_profiles(raw, path: Path) -> None:
     """Profile CSV paths of `time.sites` are relative to the scenario file's folder (not the working
     directory); a missing file is an input error naming the key."""
-    sites = ((raw.get("time") or {}).get("sites") if isinstance(raw, dict) and isinstance(raw.get("time"), dict)
-             else None)
+    time = raw.get("time") if isinstance(raw, dict) else None
+    days = time.get("days_file") if isinstance(time, dict) else None
+    if isinstance(days, str):
+        csv = Path(days) if Path(days).is_absolute() else path.resolve().parent / days
+        if not csv.is_file():
+            raise InputError(str(path), "time.days_file", f"file {days!r} not found (relative to the scenario "
+                             f"file's folder); expected a CSV of given representative days")
+        time["days_file"] = str(csv)
+    sites = time.get("sites") if isinstance(time, dict) else None
     if not isinstance(sites, dict):
         return
     for sid, hourly in sites.items():

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
+from .connection import Connection
 from .measure import MEASURE_KINDS, MeasureBase
 from .trajectory import NonNegTrajectory, ShareTrajectory, trajectory
 from .types import MAX_ABS_NUMBER, Id, Share, Strict, Text, Year
@@ -255,6 +256,7 @@ class Target(Strict):
     coverage: Coverage = Coverage()
     reduction: Share | None = None  # against the base year (absolute and intensity)
     share: Share | None = None  # renewable_share targets
+    cap_tco2e: Amount | None = None  # absolute target as a cap: covered tCO2e in the year (instead of `reduction`)
     intensity_per: Literal["output", "revenue", "product"] = "output"
     product: Id | None = None  # intensity per t of this product (every site making it), docs/scenarios.md
     pathway: Literal["milestone", "linear"] = "milestone"
@@ -277,7 +279,10 @@ class Target(Strict):
             raise ValueError("a product intensity target needs both `intensity_per: product` and `product`")
         if self.product is not None and self.type != "intensity":
             raise ValueError("`product` is for intensity targets (type: intensity)")
-        if self.type == "renewable_share":
+        if self.cap_tco2e is not None:
+            if self.type != "absolute" or self.reduction is not None:
+                raise ValueError("`cap_tco2e` is an absolute target's level instead of `reduction`; give one of them")
+        elif self.type == "renewable_share":
             if self.share is None:
                 raise ValueError("renewable_share target needs `share`")
         elif self.reduction is None:
@@ -315,6 +320,12 @@ class Tariff(Strict):
     prices_cny_per_mwh: dict[Literal["critical", "peak", "flat", "valley"], Annotated[float, Field(ge=0, le=1e5)]]
     demand_charge_cny_per_kw_month: Annotated[float, Field(ge=0, le=1e4)] = 0.0
     export_limit_mw: Annotated[float, Field(ge=0, le=1e5)] | None = None  # None: no limit
+    # rest days (Saturdays, Sundays; given days of day_type rest) take these letters when set (docs/model.md §15.7)
+    rest_day_hours: dict[Annotated[str, Field(pattern=r"^\d{1,2}(-\d{1,2})?(,\d{1,2}(-\d{1,2})?)*$")],
+                         Annotated[str, Field(pattern=r"^[cpfv]{24}$")]] | None = None
+    # capacity charge per kVA of contracted capacity and month (billed instead of the demand charge when the
+    # site's connection says `billing: capacity`)
+    capacity_charge_cny_per_kva_month: Annotated[float, Field(ge=0, le=1e4)] = 0.0
     # price paid for exported on-site generation: one figure, or one per TOU period (None: the scenario's
     # annual export price, prices.export_electricity)
     export_price_cny_per_mwh: (Annotated[float, Field(ge=0, le=1e5)]
@@ -323,14 +334,16 @@ class Tariff(Strict):
 
     @model_validator(mode="after")
     def _months(self):
-        months: list[int] = []
-        for spec in self.hours:
-            for part in spec.split(","):
-                lo, _, hi = part.partition("-")
-                months += range(int(lo), int(hi or lo) + 1)
-        if sorted(months) != list(range(1, 13)):
-            raise ValueError("tariff `hours` must name each month 1-12 exactly once")
-        used = {TOU_CODES[c] for letters in self.hours.values() for c in letters}
+        for key, table in (("hours", self.hours), ("rest_day_hours", self.rest_day_hours or {})):
+            months: list[int] = []
+            for spec in table:
+                for part in spec.split(","):
+                    lo, _, hi = part.partition("-")
+                    months += range(int(lo), int(hi or lo) + 1)
+            if table and sorted(months) != list(range(1, 13)):
+                raise ValueError(f"tariff `{key}` must name each month 1-12 exactly once")
+        used = {TOU_CODES[c] for table in (self.hours, self.rest_day_hours or {}) for letters in table.values()
+                for c in letters}
         if missing := sorted(used - set(self.prices_cny_per_mwh)):
             raise ValueError(f"tariff has no price for period(s) {missing}")
         if isinstance(self.export_price_cny_per_mwh, dict) and (
@@ -338,10 +351,10 @@ class Tariff(Strict):
             raise ValueError(f"tariff has no export price for period(s) {missing}")
         return self
 
-    def month_letters(self) -> dict[int, str]:
-        """Month (1-12) -> its 24 period letters."""
+    def month_letters(self, rest: bool = False) -> dict[int, str]:
+        """Month (1-12) -> its 24 period letters (of rest days with `rest` when the tariff has them)."""
         out = {}
-        for spec, letters in self.hours.items():
+        for spec, letters in (self.rest_day_hours if rest and self.rest_day_hours else self.hours).items():
             for part in spec.split(","):
                 lo, _, hi = part.partition("-")
                 out.update({mo: letters for mo in range(int(lo), int(hi or lo) + 1)})
@@ -358,7 +371,12 @@ class SiteHourly(Strict):
     # useful-heat demand shape of the site's fuels (heat pumps, boilers, process changes follow it): "flat"
     # (every hour alike, the default), "typical" (two-shift process heat plus winter space heating) or a CSV
     heat: Text = "flat"
+    # grid emission factor shape (docs/model.md §15.6): "flat" (the annual factor in every hour, the default),
+    # "typical" (the region's computed month-by-hour shape) or a CSV of 8,760 values; scaled to mean 1 and
+    # multiplied by the region's annual factor
+    grid_factor: Text = "flat"
     tariff: Id | Tariff
+    connection: Connection | None = None  # grid connection limits, upgrade and basic-charge billing
 
     @field_validator("load", "pv", "wind")
     @classmethod
@@ -394,6 +412,12 @@ class Time(Strict):
     # every target year and `detail_years`, the years between them interpolated
     hourly_years: Literal["all", "milestones"] = "all"
     detail_years: list[Year] = Field(default_factory=list, max_length=200)  # extra detail years (milestones)
+    # given representative days (docs/model.md §15.7): a CSV of day profiles with weights, used as they are
+    # (no clustering, no appended peak day); its path relative to the scenario file
+    days_file: Text | None = None
+    # market-based scope 2: claims (PPAs, certificates) netted over the year (`annual`, the GHG Protocol's
+    # current rule) or only in the hours their generation produces (`hourly`, docs/model.md §15.6)
+    scope2_matching: Literal["annual", "hourly"] = "annual"
 
 
 class Scenario(Strict):
@@ -432,6 +456,8 @@ class Scenario(Strict):
                 raise ValueError(f"time.sites needs the hourly data of every site; missing {missing}")
             if extra := sorted(set(self.time.sites) - ids):
                 raise ValueError(f"time.sites names unknown site(s) {extra}")
+        elif self.time.days_file is not None or self.time.scope2_matching == "hourly":
+            raise ValueError("time.days_file and scope2_matching: hourly need resolution: representative_days")
         return self
 
     @property

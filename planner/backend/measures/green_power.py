@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from ...schemas.measure import MeasureBase
 from ...schemas.trajectory import NonNegTrajectory, Trajectory, interpolate
@@ -19,6 +19,9 @@ class GreenPower(MeasureBase):
 
     max_share: Share = 1.0  # of each covered site's grid purchases
     max_mwh: NonNegTrajectory | None = None  # over all covered sites, per year
+    # hour-by-hour output of the contracted generation (hourly matching, docs/model.md §15.6): `flat` (baseload),
+    # or the covered site's `pv` or `wind` profile
+    profile: Literal["flat", "pv", "wind"] = "flat"
     default_family = "green_power"
 
     def price_override(self) -> Trajectory | None:
@@ -60,24 +63,55 @@ class GreenPowerModel(MeasureModel):
         blk.claim_share_max = pyo.Constraint(blk.sites, blk.slices, rule=lambda b, s, ts: (
             b.claim[s, ts] <= cfg.max_share * m.grid_purchase[s, ts]))
         flows = [(y, ts, w) for y, ts, w in inp.time.flows() if y in years and ts in blk.slices]
+        bought = blk.claim  # what is paid for: the claims, or with hourly matching the contracted output
+        if self.hourly_matching:  # claims only in the hours the contracted generation produces (§15.6)
+            period = inp.time.period_of
+            detail = sorted({period(ts) for ts in slices})
+            blk.volume = pyo.Var(blk.sites, detail, domain=pyo.NonNegativeReals,
+                                 doc="contracted generation, GWh/yr (its hourly output follows `profile`)")
+            blk.claim_output_max = pyo.Constraint(blk.sites, blk.slices, rule=lambda b, s, ts: (
+                b.claim[s, ts] <= self.output_shape(s, ts) * b.volume[s, period(ts)]))
+            bought = {(s, ts): self.output_shape(s, ts) * blk.volume[s, period(ts)] for s in sites for ts in slices}
         if cfg.max_mwh is not None:
             cap = interpolate(cfg.max_mwh, self.years)
             blk.claim_volume_max = pyo.Constraint(self.years, rule=lambda b, y: sum(
-                w * b.claim[s, ts] for yy, ts, w in flows if yy == y for s in sites) <= cap[y] * MWH_TO_GWH)
+                w * bought[s, ts] for yy, ts, w in flows if yy == y for s in sites) <= cap[y] * MWH_TO_GWH)
         for ts in slices:
             for s in sites:
                 ledger.add("green_claims", s, ts, blk.claim[s, ts], self.id)
         for y, ts, w in flows:
             for s in sites:
                 weight = inp.site_share[s] * w
-                self.cost(ledger, self.cost_category, y, weight * blk.price[y] * blk.claim[s, ts])
+                self.cost(ledger, self.cost_category, y, weight * blk.price[y] * bought[s, ts])
+
+    @property
+    def hourly_matching(self) -> bool:
+        return self.inp.hourly is not None and self.inp.hourly.hourly_matching
+
+    def output_shape(self, s: str, ts) -> float:
+        """Weighted-mean-1 output of the contracted generation in a slice (1 for `flat`)."""
+        return 1.0 if self.cfg.profile == "flat" else self.inp.shape(self.cfg.profile, s, ts)
+
+    def supply(self, value: Value, s: str, ts) -> float:
+        """Carbon-free output of the contract at site s in slice ts, GWh/yr rate (the 24/7 share, §15.6): the
+        contracted volume, or with annual matching the year's claims, spread over the year by `profile`."""
+        blk, time = self.block, self.inp.time
+        if s not in blk.sites or ts not in blk.slices:
+            return 0.0
+        y = time.period_of(ts)
+        if self.hourly_matching:
+            return self.output_shape(s, ts) * value(blk.volume[s, y])
+        year = sum(sl.weight * value(blk.claim[s, sl.key]) for sl in time.own_slices(y))
+        return self.output_shape(s, ts) * year
 
     def roadmap_rows(self, value: Value) -> list[dict]:
         blk, time = self.block, self.inp.time
         vols = {y: 0.0 for y in self.years}
         for y, ts, w in time.flows():
-            if y in vols and ts in blk.slices:
-                vols[y] += sum(w * value(blk.claim[s, ts]) for s in blk.sites) * GWH_TO_MWH
+            if y in vols and ts in blk.slices:  # MWh bought: claims, or the contracted output (hourly matching)
+                vols[y] += sum(w * (self.output_shape(s, ts) * value(blk.volume[s, time.period_of(ts)])
+                                    if self.hourly_matching else value(blk.claim[s, ts]))
+                               for s in blk.sites) * GWH_TO_MWH
         return purchase_rows(vols, "MWh")
 
     macc_method = "closed_form"

@@ -9,6 +9,7 @@ from pydantic import Field
 from ...schemas.measure import SizedMeasure
 from ...schemas.types import NonNeg, Share
 from ...units import CNY_PER_KW_TO_MCNY_PER_MW, MWH_TO_GWH
+from ..hourly import natural_generation_mw
 from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import SizedAssetModel
@@ -41,6 +42,11 @@ class OnsiteGenerationModel(SizedAssetModel):
         return self.cfg.capex_cny_per_kw * CNY_PER_KW_TO_MCNY_PER_MW
 
     def natural_max(self) -> float:
+        inp, s = self.inp, self.cfg.site
+        if inp.hourly is not None:  # the output a day can use through storage and export (§15.6)
+            eta = min((m.round_trip_efficiency for m in inp.measures if m.kind == "storage" and m.site == s),
+                      default=1.0)
+            return natural_generation_mw(inp, s, self.cfg.technology, self.cfg.yield_mwh_per_mw, eta)
         peak = max(self.inp.bau_elec_gwh[self.cfg.site, t] for t in self.inp.years)
         return peak / (self.cfg.yield_mwh_per_mw * MWH_TO_GWH)
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ...schemas.measure import SizedMeasure
+from ...schemas.measure import CheckContext, SizedMeasure
 from ...schemas.types import NonNeg
 from ...units import (
     CNY_PER_KW_TO_MCNY_PER_MW,
@@ -15,6 +15,7 @@ from ...units import (
     MCNY_TO_CNY,
     MWH_TO_GWH,
 )
+from ..hourly import natural_storage_mwh
 from ..lazy_pyomo import pyo
 from ..ledger import Ledger
 from .base import SizedAssetModel
@@ -29,7 +30,8 @@ class Storage(SizedMeasure):
 
     kind: Literal["storage"]
     capex_cny_per_kwh: NonNeg
-    cycles_per_year: Annotated[float, Field(gt=0, le=1000)] = 330.0
+    # full cycles a year; null: no limit (representative days only: the hourly dispatch limits the cycling)
+    cycles_per_year: Annotated[float, Field(gt=0, le=1000)] | None = 330.0
     round_trip_efficiency: Annotated[float, Field(gt=0, le=1)] = 0.88
     duration_h: Annotated[float, Field(gt=0, le=24)] = 2.0  # hourly mode: power = energy size / duration
     # hourly mode: power (MW) as its own decision at this capex (duration_h then unused); energy at capex_cny_per_kwh
@@ -37,6 +39,11 @@ class Storage(SizedMeasure):
     max_power_mw: Annotated[float, Field(ge=0, le=1e6)] | None = None  # default: energy potential x 4 per hour
     default_family = "storage"
     needs_site = True
+
+    def check(self, ctx: CheckContext) -> None:
+        super().check(ctx)
+        if self.cycles_per_year is None and ctx.scenario.time.resolution == "annual":
+            ctx.fail("cycles_per_year", "the annual model needs a cycle limit (null only with representative days)")
 
 
 class StorageModel(SizedAssetModel):
@@ -68,6 +75,8 @@ class StorageModel(SizedAssetModel):
         return super().config_change(old, new)
 
     def natural_max(self) -> float:
+        if self.inp.hourly is not None:  # a day's largest use over the discharge efficiency (§15.6)
+            return natural_storage_mwh(self.inp, self.cfg.site, self.cfg.round_trip_efficiency)
         peak = max(self.inp.bau_elec_gwh[self.cfg.site, t] for t in self.inp.years)
         return peak * GWH_TO_MWH / DAYS_PER_YEAR * 0.5  # half a day of average load
 
@@ -110,9 +119,10 @@ class StorageModel(SizedAssetModel):
             power = {y: MW_TO_GWH_PER_YEAR * blk.power[y] for y in time.detail_years}
         blk.charge_power_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.charge[ts] <= power[period(ts)])
         blk.discharge_power_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.discharge[ts] <= power[period(ts)])
-        blk.discharge_cycles_max = pyo.Constraint(time.detail_years, rule=lambda b, y: sum(
-            sl.weight * b.discharge[sl.key] for sl in time.own_slices(y))
-            <= cfg.cycles_per_year * MWH_TO_GWH * b.capacity[y])
+        if cfg.cycles_per_year is not None:
+            blk.discharge_cycles_max = pyo.Constraint(time.detail_years, rule=lambda b, y: sum(
+                sl.weight * b.discharge[sl.key] for sl in time.own_slices(y))
+                <= cfg.cycles_per_year * MWH_TO_GWH * b.capacity[y])
         for ts in m.slices:
             ledger.add("elec_load", s, ts, blk.charge[ts] - blk.discharge[ts], self.id)
 

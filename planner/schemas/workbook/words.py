@@ -73,6 +73,12 @@ FIELD_ZH = {
     "co2_t_per_mwh": "CO2排放因子", "n2o_kg_per_mwh": "N2O排放因子", "emission_factors": "排放因子",
     "existing_size": "现有规模", "potential_mwh": "潜在发电量", "vom_cny_per_mwh": "单位电量可变运维费",
     "yield_kwh_per_t_output": "吨产品余热发电量", "yield_mwh_per_mwh_fuel": "单位燃料余热发电量",
+    # hourly mode part two (issue 28)
+    "cap_tco2e": "排放上限", "profile": "出力曲线", "days_file": "给定典型日文件", "scope2_matching": "范围二匹配方式",
+    "grid_factor": "电网排放因子曲线", "connection": "电网接入", "import_mw": "受电容量上限", "kva": "报装容量",
+    "power_factor": "功率因数", "export_mw": "上网容量上限", "upgrade": "增容", "capex_cny_per_mw": "单位增容投资",
+    "max_mw": "最大增容", "billing": "基本电费计费方式", "rest_day_hours": "休息日分时时段",
+    "capacity_charge_cny_per_kva_month": "容量电费",
 }
 # the column of a dict's keys, by the table's field name (other dicts: "name")
 KEY_WORD = {
@@ -118,6 +124,9 @@ OPTION_ZH = {
     "scope3": {"all": "全部类别"},
     "target": {"process": "工艺排放", "fugitive": "逸散排放"},
     "technology": {"pv": "光伏", "wind": "风电"},
+    "profile": {"flat": "平稳", "pv": "光伏", "wind": "风电"},
+    "scope2_matching": {"annual": "按年匹配", "hourly": "逐时匹配"},
+    "billing": {"demand": "按需量", "capacity": "按容量"},
     "type": {"absolute": "绝对量", "intensity": "强度", "renewable_share": "可再生电力比例"},
     "sector": {"iron_and_steel": "钢铁", "cement": "水泥", "aluminium": "铝", "other": "其他"},
     "kind": {"carbon_credits": "碳信用", "ccus": "碳捕集利用与封存", "efficiency": "能效改造",
