@@ -76,7 +76,7 @@ FAMILY = {
     "renewables": ("On-site renewables", "分布式可再生能源"), "storage": ("Storage", "储能"),
     "process": ("Process and fugitive", "工艺与逸散排放"), "ccus": ("CCUS", "碳捕集利用与封存"),
     "green_power": ("Green power and certificates", "绿电与绿证"), "credits": ("Carbon credits", "碳信用"),
-    "supply_chain": ("Supply chain", "供应链"),
+    "supply_chain": ("Supply chain", "供应链"), "routes": ("Production routes", "生产工艺路线"),
 }
 
 COST = {
