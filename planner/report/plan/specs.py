@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..common import render as loop
 from ..common.render import ChartSpec, Frames
-from . import charts, dispatch, gantt, products
+from . import charts, dispatch, gantt, hourly, products
 from .coverage import coverage_groups
 
 
@@ -32,6 +32,8 @@ def chart_specs(fr: Frames) -> list[ChartSpec]:
             specs.append(("product_intensity", products.intensity))
     if fr.get("dispatch") is not None and len(fr["dispatch"]):  # representative-day mode (plan/dispatch.py)
         specs.append(("dispatch", dispatch.chart))
+    if fr.get("carbon_free") is not None and len(fr["carbon_free"]):  # 24/7 carbon-free share (plan/hourly.py)
+        specs.append(("carbon_free", hourly.carbon_free))
     return specs
 
 
