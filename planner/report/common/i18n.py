@@ -68,6 +68,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "company": ("company", "公司层面"),
     "stamped": ("; run {time}", "；运行时间 {time}"),
     "other": ("other", "其他"),
+    "products_section": ("Products and routes", "产品与生产工艺路线"),
+    "hourly_section": ("Hourly operation (representative days)", "逐时运行（典型日）"),
 }
 
 FAMILY = {

@@ -17,6 +17,10 @@ CARRIER = {
     "export_electricity": ("electricity export", "余电上网"), "ets": ("ETS allowance", "碳排放配额"),
     "ccer": ("CCER credit", "CCER 核证自愿减排量"), "gec": ("green electricity certificate", "绿证"),
     "ppa_premium": ("green power premium", "绿电溢价"),
+    # heavy-industry carriers (data/carriers.csv, issue 25)
+    "refuse_derived_fuel": ("refuse-derived fuel", "垃圾衍生燃料"), "waste_tyres": ("waste tyres", "废轮胎"),
+    "sewage_sludge": ("sewage sludge", "市政污泥"), "coke": ("coke", "焦炭"), "coking_coal": ("coking coal", "炼焦煤"),
+    "petroleum_coke": ("petroleum coke", "石油焦"),
 }
 
 SOURCE_KIND = {"combustion": ("combustion", "燃烧"), "fugitive": ("fugitive", "逸散"), "process": ("process", "工艺"),
@@ -86,7 +90,7 @@ SCOPE2_ZH = {"market": "市场法", "location": "位置法", "none": "无"}
 # requirement and value cells of the SBTi check (sbti.py) in Chinese, by pattern
 SBTI_PATTERNS: list[tuple[str, object]] = [
     (r">= 40% -> target", "≥40%时须设目标"),
-    (r"product intensity at or below the SBTi SDA pathway in (\d+)", r"\1年产品碳强度不高于 SBTi 行业减排路径（SDA）"),
+    (r"product intensity at or below the SBTi SDA pathway in (\d+)", r"\1年产品碳强度不高于 SBTi 行业减排路径"),
     (r">= ([\d.]+%) intensity reduction", r"强度降幅≥\1"),
     (r"(\d+)-(\d+) years", r"\1-\2年"),
     (r"(-?\d+) years", r"\1年"),

@@ -18,6 +18,7 @@ from ..common.i18n import LANGS, tr
 from . import story
 from .html import COLUMNS, site_names
 from .slides import chart_slides
+from .specs import report_frames
 
 ROWS_PER_SLIDE = 14
 TITLE = {"en": "Decarbonisation roadmap", "zh": "脱碳路线图"}
@@ -65,7 +66,7 @@ def assumption_rows(plan, lang: str) -> tuple[list[str], list[list[str]]]:
 def slide_picture(plan, lang: str, i: int) -> tuple[bytes, float, float]:
     """The picture of the deck's i-th chart slide (`chart_slides` order): (PNG bytes, width and height in
     inches); what `write_deck` draws, for a worker process to draw instead (planner/report/common/parallel.py)."""
-    return chart_png(chart_slides(plan.frames(), lang, titles=False)[i][2])
+    return chart_png(chart_slides(report_frames(plan), lang, titles=False)[i][2])
 
 
 def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None = None,
@@ -75,7 +76,7 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
     height) or a handle with `.result()` giving one; by default they are drawn here."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sc, fr = plan.scenario, plan.frames()
+    sc, fr = plan.scenario, report_frames(plan)
     sites = site_names(sc)
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H

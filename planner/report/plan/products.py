@@ -24,7 +24,7 @@ TEXT = {
     "intensity_y": ("tCO2e per t", "tCO2e/吨"),
     "plan": ("Plan", "规划路径"), "bau": ("Business as usual", "基准情景（BAU）"),
     "sda": ("SBTi SDA pathway (company)", "SBTi 行业减排路径（本公司）"),
-    "sector": ("Sector average pathway (SDA)", "行业平均路径（SDA）"),
+    "sector": ("Sector average pathway (SDA)", "行业平均路径"),
     "target": ("Product intensity target", "产品强度目标"),
     "year": ("Year", "年份"), "Mt": ("Mt", "百万吨"), "kt": ("kt", "千吨"),
 }

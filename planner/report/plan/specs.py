@@ -37,6 +37,11 @@ def chart_specs(fr: Frames) -> list[ChartSpec]:
     return specs
 
 
+def report_frames(plan) -> Frames:
+    """The plan's result frames plus what its charts name from the scenario (product and route names)."""
+    return products.with_names(plan.frames(), plan.scenario)
+
+
 def render(fr: Frames, out_dir: Path, lang: str, when: datetime | None = None) -> dict[str, list[Path]]:
     """Draw and save every chart of the plan; stem -> [png, svg] (`when`: run stamp for the SVG date, else none)."""
     return loop.render(fr, chart_specs(fr), out_dir, lang, when)

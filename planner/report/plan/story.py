@@ -55,6 +55,8 @@ S: dict[str, tuple[str, str]] = {
                       "{year}年典型日{day}（{site}）：未建储能"),
     "routes": ("{product} in {end}: {route} makes {pct} of the output (in {first}: {route0}, {pct0})",
                "{end}年{product}：{route}占产量的{pct}（{first}年：{route0}，{pct0}）"),
+    "routes_same": ("{product} in {end}: {route} makes {pct} of the output ({pct0} in {first})",
+                    "{end}年{product}：{route}占产量的{pct}（{first}年为{pct0}）"),
     "intensity": ("{product}: planned intensity {i1} tCO2e/t in {end} ({i0} in {first}), {cmp} the SBTi SDA pathway's "
                   "{req} tCO2e/t",
                   "{product}：{end}年规划强度{i1} tCO2e/吨（{first}年{i0}），{cmp}SBTi 行业减排路径的{req} tCO2e/吨"),
@@ -253,6 +255,9 @@ def routes(fr: Frames, lang: str) -> str:
         return products.name(fr, "route", r.route, lang), pct(r.share)
 
     (route, share), (route0, share0) = top(end), top(first)
+    if route0 == route:
+        return say("routes_same", lang, product=products.name(fr, "product", product, lang), end=end, route=route,
+                   pct=share, first=first, pct0=share0)
     return say("routes", lang, product=products.name(fr, "product", product, lang), end=end, route=route, pct=share,
                first=first, route0=route0, pct0=share0)
 
