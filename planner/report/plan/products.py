@@ -148,7 +148,9 @@ def intensity(fr: Frames, lang: str) -> Figure:
             ax.annotate(tid, (y, v), textcoords="offset points", xytext=(4, 8), fontsize=8, color=style.TARGET_COLOUR)
         boundary = c.boundary_zh.iloc[0] if lang == "zh" else c.boundary.iloc[0]
         sector = SECTOR.get(c.sector.iloc[0], (c.sector.iloc[0],) * 2)[LANGS.index(lang)]
-        ax.set_title(f"{style.text(name(fr, 'product', p, lang))} ({sector}): {boundary}", fontsize=10)
+        title = style.text(name(fr, "product", p, lang))
+        head = f"{title}（{sector}）：{boundary}" if lang == "zh" else f"{title} ({sector}): {boundary}"
+        ax.set_title(head, fontsize=10)
         ax.set_ylabel(t("intensity_y", lang))
         ax.set_ylim(bottom=0, top=1.15 * ax.get_ylim()[1])
         years = c.year
