@@ -128,6 +128,10 @@ def trajectory(fr: Frames, lang: str, group: tuple[bool, str, str], sites: dict[
         return say("traj_none", lang, first=first, end=end)
     mid = by.idxmax()
     rm = fr["roadmap"][fr["roadmap"].measure == mid]
+    if rm.empty:  # an existing production route that runs less (no build, not in the roadmap): its first year
+        first_cut = ab[(ab.measure == mid) & (ab.tco2e > 0)].year.min()
+        return say("traj", lang, who=products.name(fr, "route", mid, lang), year=int(first_cut),
+                   pct=pct(by[mid] / total), first=first, end=end)
     return say("traj", lang, who=who(next(rm.itertuples()), lang, sites), year=int(rm.year.min()),
                pct=pct(by[mid] / total), first=first, end=end)
 
