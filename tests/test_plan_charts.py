@@ -182,3 +182,35 @@ def test_intensity_reduction_reads_the_target_description():
                         required=574323.5, achieved=499200.0, net=499200.0)
     req, gross, net = reductions(r)
     assert req == pytest.approx(25) and gross == pytest.approx(100 * (1 - 0.75 * 499200 / 574323.5)) == net
+
+
+SECTORS = ("steel", "cement", "aluminium")
+
+
+@pytest.fixture(scope="module")
+def sectors():
+    """The bundled heavy-industry scenarios solved once (2% gap, one thread; each solves in about a second), with
+    the product and route names the report adds (specs.report_frames)."""
+    from planner.report.plan.specs import report_frames
+    from planner.schemas import load_scenario
+
+    out = {}
+    for name in SECTORS:
+        sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"mip_rel_gap": 0.02, "threads": 1})})
+        out[name] = report_frames(planner.plan(sc))
+    return out
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_product_charts_of_the_sector_scenarios_pass_the_chart_check(sectors, name):
+    """Only the products and routes charts (the others are drawn by the same code as the demo's, checked above)."""
+    fr = sectors[name]
+    specs = dict(chart_specs(fr))
+    assert {"routes", "product_intensity"} <= set(specs)
+    for lang in ("en", "zh"):
+        with matplotlib.rc_context(style.rc()):
+            for stem in ("routes", "product_intensity"):
+                fig = specs[stem](fr, lang)
+                assert problems(fig, [(i, "y") for i in range(len(fig.axes))]) == [], (name, lang, stem)
+    assert set(fr["roadmap"].loc[fr["roadmap"].kind == "route", "family"]) == {"routes"}
