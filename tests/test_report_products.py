@@ -149,18 +149,19 @@ def test_new_sbti_and_assumption_rows_in_chinese():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_hourly_lines_state_rule_days_profiles_and_upgrades(lang):
     rd = {"days": 4, "hours_per_day": 24, "detail_years": [2025, 2030], "given": True, "scope2_matching": "hourly",
-          "profiles": ["load:s1", "pv:s1"], "connection_upgrade_mw": {"s1": {"2027": 0.071}}}
+          "profiles": ["load:s1", "pv:s1"],
+          "connection_upgrade_mw": {"s1": {"2027": 0.071}, "s2": {"2026": 1.0, "2025": 2.0}}}  # JSON: str years
     lines = hourly.lines({"representative_days": rd}, lang, {"s1": "Plant 1"})
     assert len(lines) == 4
     if lang == "en":
         assert lines[0].startswith("Scope 2 (market-based) matching: hourly")
         assert "4 representative days of 24 hours, given in the scenario" in lines[1]
         assert lines[2] == "Profiles used: electricity load (s1), PV output (s1)."
-        assert lines[3] == "Grid connection upgrade: Plant 1 +0.07 MW in 2027."
+        assert lines[3] == "Grid connection upgrade: Plant 1 +0.07 MW in 2027; s2 +3.00 MW in 2 steps, 2025-2026."
     else:
         assert lines[0].startswith("范围二（市场法）匹配方式：逐时匹配") and "由情景直接给定" in lines[1]
-        assert lines[3] == "电网接入扩容：Plant 1 2027年扩容0.07兆瓦。"
-        assert english_words(" ".join(lines), {"Plant 1", "s1"}) == []
+        assert lines[3] == "电网接入扩容：Plant 1 2027年扩容0.07兆瓦；s2 2025-2026年分2次共扩容3.00兆瓦。"
+        assert english_words(" ".join(lines), {"Plant 1", "s1", "s2"}) == []
     rd.update(given=False, scope2_matching="annual", connection_upgrade_mw={})
     again = hourly.lines({"representative_days": rd}, lang)
     assert ("annual" in again[0] or "按年匹配" in again[0]) and ("clustered" in again[1] or "聚类" in again[1])

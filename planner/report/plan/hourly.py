@@ -34,6 +34,7 @@ TEXT = {
     "no_upgrade": ("Grid connection: no upgrade built.", "电网接入：未扩容。"),
     "upgrade": ("Grid connection upgrade: {u}.", "电网接入扩容：{u}。"),
     "upgrade_one": ("{site} +{mw} MW in {year}", "{site} {year}年扩容{mw}兆瓦"),
+    "upgrade_many": ("{site} +{mw} MW in {n} steps, {first}-{last}", "{site} {first}-{last}年分{n}次共扩容{mw}兆瓦"),
 }
 PROFILE = {"load": ("electricity load", "用电负荷"), "pv": ("PV output", "光伏出力"),
            "wind": ("wind output", "风电出力"),
@@ -86,12 +87,16 @@ def lines(summary: dict, lang: str, sites: dict[str, str] | None = None) -> list
     if rd.get("profiles"):
         sep = "、" if lang == "zh" else ", "
         out.append(t("profiles", lang, p=sep.join(profile(p, lang) for p in rd["profiles"])))
-    ups = [(s, int(y), mw) for s, by in sorted((rd.get("connection_upgrade_mw") or {}).items())
-           for y, mw in sorted(by.items(), key=lambda kv: int(kv[0]))]
-    if ups:
-        sep = "; " if lang == "en" else "；"
-        out.append(t("upgrade", lang, u=sep.join(t("upgrade_one", lang, site=(sites or {}).get(s, s), mw=f"{mw:,.2f}",
-                                                              year=y) for s, y, mw in ups)))
+    parts = []
+    for s, by in sorted((rd.get("connection_upgrade_mw") or {}).items()):  # per site: its builds (MW by year)
+        years = sorted(int(y) for y in by)
+        if not years:
+            continue
+        kw = dict(site=(sites or {}).get(s, s), mw=f"{sum(by.values()):,.2f}")
+        parts.append(t("upgrade_one", lang, year=years[0], **kw) if len(years) == 1 else
+                     t("upgrade_many", lang, n=len(years), first=years[0], last=years[-1], **kw))
+    if parts:
+        out.append(t("upgrade", lang, u=("; " if lang == "en" else "；").join(parts)))
     else:
         out.append(t("no_upgrade", lang))
     return out
