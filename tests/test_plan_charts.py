@@ -214,3 +214,24 @@ def test_product_charts_of_the_sector_scenarios_pass_the_chart_check(sectors, na
                 fig = specs[stem](fr, lang)
                 assert problems(fig, [(i, "y") for i in range(len(fig.axes))]) == [], (name, lang, stem)
     assert set(fr["roadmap"].loc[fr["roadmap"].kind == "route", "family"]) == {"routes"}
+
+
+def test_hourly_charts_draw_the_grid_factor_and_the_24_7_share(frames):
+    """demo_hourly: the dispatch day's lower panel is the hour's grid factor (its own axes, not a third y axis over
+    the MW), the 24/7 chart draws carbon_free.cfe_share in %, and the takeaway says the first and last share."""
+    from planner.report.plan import dispatch, hourly, story
+
+    fr = frames["demo_hourly"]
+    site, year, day = dispatch.pick_day(fr)
+    d = fr["dispatch"]
+    x = d[(d.site == site) & (d.year == year) & (d.day == day)].sort_values("hour")
+    fig = _draw(dispatch.chart, fr, "en")
+    low = fig.axes[1]
+    assert low.get_position().y1 < fig.axes[0].get_position().y0  # below the MW panel, not over it
+    assert list(low.get_lines()[0].get_ydata()) == pytest.approx(list(x.grid_factor_t_per_mwh))
+    fig = _draw(hourly.carbon_free, fr, "zh")
+    cf = fr["carbon_free"].sort_values("year")
+    assert list(fig.axes[0].get_lines()[0].get_ydata()) == pytest.approx(list(100 * cf.cfe_share))
+    text = story.takeaway("carbon_free", fr, "en")
+    assert text.endswith(f"{100 * cf.cfe_share.iloc[0]:.0f}% in {cf.year.iloc[0]}, "
+                         f"{100 * cf.cfe_share.iloc[-1]:.0f}% in {cf.year.iloc[-1]}")
