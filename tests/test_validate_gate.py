@@ -1,7 +1,7 @@
 """`planner validate` is `planner run`'s gate (issue 23): it makes every check `run` makes before the solve,
-with the same one-line message and exit code. Checked on the whole bad-input corpus (scenario files here; the data
-library in test_validate_gate_data.py), on cases that only the pre-solve stages catch (magnitudes, hourly profiles and tariffs)
-and on random mutations of the demo.
+with the same one-line message and exit code. Checked on the whole bad-input corpus (scenario files here; the
+data library in test_validate_gate_data.py), on cases that only the pre-solve stages catch (magnitudes, hourly
+profiles and tariffs) and on random mutations of the demo.
 
 `run` is stopped where it would build the model (a sentinel replaces `build_model`), so no case solves: a
 case `validate` accepts must reach that point in `run`, and a case `validate` refuses must fail in `run` with
