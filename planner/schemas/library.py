@@ -1,4 +1,5 @@
-"""The bundled data library (data/*.csv): GWPs, carriers, grid factors, prices, measure templates.
+"""The bundled data library (data/*.csv): GWPs, carriers, grid factors, prices, measure templates, SDA pathways
+and the carbon-market tables (market_data.py).
 
 Every default row has a `source` column; rows marked ASSUMPTION are assumptions, not published figures. Each file
 also has a `source_zh` column, the source in Chinese for the Chinese report: a row has a `source_zh` exactly when it
@@ -60,6 +61,8 @@ class Library:
     template_sources: pd.DataFrame
     sources_zh: dict[str, str] = field(default_factory=dict)  # source -> its Chinese text (`source_zh`)
     sda_pathways: pd.DataFrame | None = None  # SBTi SDA sector pathways (sda_pathways.csv)
+    ets_benchmarks: pd.DataFrame | None = None  # China ETS allocation data (ets_benchmarks.csv)
+    cbam: pd.DataFrame | None = None  # EU CBAM factor, mark-up, default values, benchmarks (cbam.csv)
 
     def gwp_of(self, gas: str, gwp_set: str) -> float:
         """GWP100 of a gas in a set (AR4/AR5/AR6)."""
@@ -317,7 +320,9 @@ def _load(folder: str) -> Library:
     grid = _grid(zh)
     prices = _prices(carriers, zh)
     templates, lib = _templates(zh)
-    return Library(gwp, carriers, grid, prices, templates, lib, zh, _sda(zh))
+    from .market_data import read_cbam, read_ets_benchmarks  # carbon-market tables (their own module)
+    return Library(gwp, carriers, grid, prices, templates, lib, zh, _sda(zh), read_ets_benchmarks(_Table, zh),
+                   read_cbam(_Table, zh))
 
 
 SDA_SECTORS = ("cement", "iron_and_steel", "aluminium")

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
+from .markets import CBAM, ETS
 from .measure import MEASURE_KINDS, MeasureBase
 from .trajectory import NonNegTrajectory, ShareTrajectory, trajectory
 from .types import MAX_ABS_NUMBER, Id, Share, Strict, Text, Year
@@ -224,11 +225,6 @@ class Grid(Strict):
     residual_factor: GridFactor | None = None  # tCO2/MWh; default national_residual x factor_index
 
 
-class ETS(Strict):
-    free_allocation_share: ShareTrajectory = 0.0  # share of BAU covered emissions allocated free
-    sell_surplus: bool = False
-
-
 class InternalCarbonPrice(Strict):
     price_cny_per_t: CarbonPrice = 0.0
     scope2: Literal["market", "location", "none"] = "market"
@@ -414,6 +410,7 @@ class Scenario(Strict):
     prices: dict[str, Price] = Field(default_factory=dict)
     grid: Grid = Grid()
     ets: ETS = ETS()
+    cbam: CBAM = CBAM()  # EU CBAM on exports (docs/model.md §10.2)
     internal_carbon_price: InternalCarbonPrice = InternalCarbonPrice()
     trajectories: Trajectories = Trajectories()
     targets: list[Target] = Field(default_factory=list)
