@@ -129,3 +129,17 @@ def test_bad_market_keys_name_the_key(over, where):
     with pytest.raises(InputError) as e:
         steel(**over)
     assert where in str(e.value)
+
+
+def test_the_comparison_has_a_cbam_section():
+    # the reference exports half the steel, the variant all of it: certificates and cost double. 2026 (not in
+    # the ETS, no deduction): 500 t x 137.60 = 68,800 CNY and 1,000 t x 137.60 = 137,600 CNY
+    half = planner.plan(steel(cbam=CBAM, covered=False))
+    full = {**CBAM, "products": {"steel": {**CBAM["products"]["steel"], "export_share": 1.0}}}
+    cmp = planner.compare([half, planner.plan(steel(cbam=full, covered=False))], labels=["half", "full"])
+    cb = cmp.frames()["cbam"].set_index("scenario")
+    assert cb.loc["half", "cost_cny"] == pytest.approx(68_800) and cb.loc["full", "cost_cny"] == pytest.approx(137_600)
+    assert cb.loc["full", "delta_cost_cny"] == pytest.approx(68_800)
+    assert cb.loc["full", "embedded_tco2e_per_t"] == pytest.approx(0.8)
+    kpi = cmp.frames()["kpis"].set_index(["kpi", "scenario"]).value
+    assert kpi["npv_cbam", "full"] == pytest.approx(137_600)  # discount rate 0
