@@ -143,3 +143,20 @@ def test_the_comparison_has_a_cbam_section():
     assert cb.loc["full", "embedded_tco2e_per_t"] == pytest.approx(0.8)
     kpi = cmp.frames()["kpis"].set_index(["kpi", "scenario"]).value
     assert kpi["npv_cbam", "full"] == pytest.approx(137_600)  # discount rate 0
+
+
+def test_the_steel_sda_pathway_is_weighted_by_scrap_share(monkeypatch):
+    # bundled data/sda_pathways.csv: 0% scrap 1.45, 100% scrap 0.30 tCO2e/t in 2030 (unverified); a BF-BOF route
+    # with 0.12 t scrap and 1.45 t iron ore per t has a scrap share 0.12 / 1.57 = 0.07643:
+    # 0.92357 x 1.45 + 0.07643 x 0.30 = 1.36210 tCO2e/t
+    from helpers import ROOT
+
+    from planner.postprocess.sbti import scrap_share, sector_points
+
+    monkeypatch.setenv("PLANNER_DATA", str(ROOT / "data"))
+    sc = steel(routes=[])
+    sc = sc.model_copy(update={"measures": [sc.measures[0].model_copy(update={"inputs_per_t": {
+        "scrap": 0.12, "iron_ore": 1.45}})]})
+    assert scrap_share(sc, "steel") == pytest.approx(0.12 / 1.57)
+    pts = sector_points(sc, "steel", "iron_and_steel").set_index("year")
+    assert pts.intensity_tco2e_per_t[2030] == pytest.approx(1.3621, abs=1e-4)
