@@ -125,7 +125,8 @@ def bau_cbam(b: BuiltModel, bau: pd.DataFrame) -> pd.DataFrame:
     for s in inp.ets_sites:
         for y in inp.years:
             if inp.ets_allocation == "benchmark":
-                alloc = sum(inp.ets_benchmark[p, y] * bau_production_kt(inp, s, p, y) for p in benchmark_products(inp, s))
+                alloc = sum(inp.ets_benchmark[p, y] * bau_production_kt(inp, s, p, y)
+                            for p in benchmark_products(inp, s))
             else:
                 alloc = inp.free_allocation_share[y] * inp.bau_scope1_kt[s, y]
             bought[s, y] = max(0.0, emissions[s, y][0] - alloc * KT_TO_T)

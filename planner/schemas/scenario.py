@@ -12,7 +12,7 @@ from pydantic import Field, ValidationError, create_model, field_validator, mode
 
 from .markets import CBAM, ETS
 from .measure import MEASURE_KINDS, MeasureBase
-from .trajectory import NonNegTrajectory, ShareTrajectory, trajectory
+from .trajectory import NonNegTrajectory, trajectory
 from .types import MAX_ABS_NUMBER, Id, Share, Strict, Text, Year
 
 MAX_OWNERSHIP_DEPTH = 50  # longest chain of owners/controllers from an entity up to the top

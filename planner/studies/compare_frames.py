@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 COST_GROUPS = {  # KPI -> cash cost categories (together they make the cash NPV)
     "npv_capex": ("capex",), "npv_om": ("fixed_om", "variable_om"), "npv_energy": ("energy", "export_revenue"),
-    "npv_ets": ("carbon_ets",), "npv_cbam": ("carbon_cbam",), "npv_contracts": ("ppa_premium", "certificates", "credits"),
+    "npv_ets": ("carbon_ets",), "npv_cbam": ("carbon_cbam",),
+    "npv_contracts": ("ppa_premium", "certificates", "credits"),
     "npv_salvage": ("salvage",),
 }
 ABSENT = "(absent)"

@@ -30,7 +30,8 @@ FIELD_ZH = {
     # carbon markets (China ETS benchmark allocation, EU CBAM; docs/model.md §10.1-10.2)
     "adjustment": "调整系数", "allocation": "配额分配方法", "benchmarks": "基准值", "cbam": "欧盟碳边境调节机制",
     "cn_code": "欧盟合并命名法商品编码", "cscf": "跨行业修正系数", "deduct_china_carbon_price": "扣减国内已付碳价",
-    "default_tco2e_per_t": "欧盟默认排放值", "embedded": "隐含排放取值", "eu_benchmark_tco2e_per_t": "欧盟碳边境调节基准值",
+    "default_tco2e_per_t": "欧盟默认排放值", "embedded": "隐含排放取值",
+    "eu_benchmark_tco2e_per_t": "欧盟碳边境调节基准值",
     "eu_ets_price_eur_per_t": "欧盟碳价", "eur_cny": "欧元兑人民币汇率", "export_share": "出口欧盟比例",
     "factor": "碳边境调节系数", "goods": "碳边境调节商品类别", "start_year": "起始年", "tco2_per_t": "基准排放强度",
     "approach": "合并口径", "base_year": "基准年", "capex_budget_cny": "年度投资预算",
