@@ -160,3 +160,34 @@ def test_the_steel_sda_pathway_is_weighted_by_scrap_share(monkeypatch):
     assert scrap_share(sc, "steel") == pytest.approx(0.12 / 1.57)
     pts = sector_points(sc, "steel", "iron_and_steel").set_index("year")
     assert pts.intensity_tco2e_per_t[2030] == pytest.approx(1.3621, abs=1e-4)
+
+
+def test_eu_price_export_share_and_benchmark_change_in_place_to_the_fresh_optimum():
+    # a sweep's in-place update (backend/resolve.py) of the CBAM's EU price and export share and the ETS benchmark
+    # gives the optimum of a fresh build; the CBAM factor or a new product is structure (a rebuild)
+    from planner.backend import build_model, solve
+    from planner.backend.resolve import structural_change, update_in_place
+    from planner.preprocess import baseline as bl
+    from planner.preprocess.inputs import build_inputs
+    from planner.preprocess.targets import target_years
+
+    def inputs(sc):
+        drv = bl.drivers(sc)
+        return build_inputs(sc, None, drv), target_years(sc, bl.bau_emissions(sc, drv), drv)
+
+    h2 = {"id": "h2", "kind": "route", "site": "s1", "product": "steel", "lifetime": 1, "max_size": 1,
+          "energy_per_t": {"hydrogen": 1.0}}
+    cbam = {"eu_ets_price_eur_per_t": 50, "eur_cny": 8, "products": {"steel": {
+        "export_share": 0.5, "eu_benchmark_tco2e_per_t": 0.0}}}
+    base = steel(routes=[h2], horizon=(2030, 2030), ets=bench(0.7), cbam=cbam)
+    cbam2 = {**cbam, "eu_ets_price_eur_per_t": 120, "products": {"steel": {**cbam["products"]["steel"],
+                                                                             "export_share": 1.0}}}
+    new = steel(routes=[h2], horizon=(2030, 2030), ets=bench(0.9), cbam=cbam2)
+    built = build_model(*inputs(base))
+    assert structural_change(built, *inputs(new)) is None
+    update_in_place(built, *inputs(new))
+    resolved, fresh = solve(built, new.solver), solve(build_model(*inputs(new)), new.solver)
+    assert resolved.objective_mcny == pytest.approx(fresh.objective_mcny, rel=1e-9)
+    assert fresh.objective_mcny != pytest.approx(solve(build_model(*inputs(base)), base.solver).objective_mcny)
+    other = steel(routes=[h2], horizon=(2030, 2030), ets=bench(0.7), cbam={**cbam, "factor": 0.5})
+    assert structural_change(built, *inputs(other)) == "cbam"
