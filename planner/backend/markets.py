@@ -13,7 +13,7 @@ import pyomo.environ as pyo
 from ..preprocess.inputs import ModelInputs
 from .ledger import Ledger
 
-BIG_M_FACTOR = 10.0  # |allowances bought or sold| <= 10 x (BAU scope 1 + BAU allowances) + 1 kt (ets_bought_max)
+BIG_M_FACTOR = 4.0  # |allowances bought or sold| <= 4 x (BAU scope 1 + BAU allowances) + 1 kt (ets_bought_max)
 
 
 def production(core, ledger: Ledger, s: str, p: str, y: int):
