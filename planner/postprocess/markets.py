@@ -1,7 +1,8 @@
 """Carbon-market result frames (docs/model.md §10.1-10.2): the China ETS position of each covered site and
 product, the EU CBAM exposure of each exported product, and the CBAM saving attributed to each measure.
 
-`ets_position`: site, product, year, basis, production_t, benchmark_tco2_per_t, allowances_t,
+`ets_position`: site, product, year, basis (`grandfathering`: share x BAU scope 1; `benchmark`: production x
+benchmark x adjustment), production_t, benchmark_tco2_per_t, allowances_t,
 covered_emissions_t, surplus_t (allowances - covered; < 0 a deficit bought), price_cny_per_t, cost_cny (what
 the site pays, < 0 the surplus sold; consolidated like the costs frame), share. Tonnes at 100% of the site. A
 benchmark site's covered emissions and cost are shared among its benchmark products in proportion to their
@@ -51,18 +52,18 @@ def ets_position(b: BuiltModel) -> pd.DataFrame | None:
             cost = val(m.ets_excess[s, y]) * KT_TO_T * price * inp.site_share[s]
             if not bench:
                 alloc = val(m.ets_allowances[s, y]) * KT_TO_T
-                rows.append((s, "", y, "grandfathering: share of BAU scope 1", math.nan,
+                rows.append((s, "", y, "grandfathering", math.nan,
                              math.nan, alloc, covered, alloc - covered, price, cost, inp.site_share[s]))
                 continue
             parts = [(p, val(production(b.core, led, s, p, y)) * KT_TO_T, val(m.ets_benchmark[p, y]))
                      for p in benchmark_products(inp, s)]
             total = sum(q * bm for _p, q, bm in parts)
             if not parts:
-                rows.append((s, "", y, "benchmark: no benchmark product", 0.0, math.nan, 0.0, covered, -covered,
+                rows.append((s, "", y, "benchmark", 0.0, math.nan, 0.0, covered, -covered,
                              price, cost, inp.site_share[s]))
             for p, q, bm in parts:
                 f = q * bm / total if total > 0 else 1.0 / len(parts)
-                rows.append((s, p, y, "benchmark: production x benchmark x adjustment", q, bm, q * bm,
+                rows.append((s, p, y, "benchmark", q, bm, q * bm,
                              covered * f, q * bm - covered * f, price, cost * f, inp.site_share[s]))
     return pd.DataFrame(rows, columns=ETS_COLUMNS)
 
