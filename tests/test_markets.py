@@ -191,3 +191,12 @@ def test_eu_price_export_share_and_benchmark_change_in_place_to_the_fresh_optimu
     assert fresh.objective_mcny != pytest.approx(solve(build_model(*inputs(base)), base.solver).objective_mcny)
     other = steel(routes=[h2], horizon=(2030, 2030), ets=bench(0.7), cbam={**cbam, "factor": 0.5})
     assert structural_change(built, *inputs(other)) == "cbam"
+
+
+def test_the_grandfathering_form_is_reported_in_the_ets_position():
+    # free_allocation_share 0.5 x BAU scope 1 (800 t) = 400 t against 800 t covered: 400 t bought at 100 CNY
+    p = planner.plan(steel(ets={"free_allocation_share": 0.5}))
+    row = p.ets_position.iloc[0]
+    assert row.basis == "grandfathering" and row["product"] == ""
+    assert row.allowances_t == pytest.approx(400) and row.surplus_t == pytest.approx(-400)
+    assert row.cost_cny == pytest.approx(40_000) == p.costs.set_index("category").nominal_cny["carbon_ets"]
