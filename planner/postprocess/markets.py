@@ -140,13 +140,13 @@ def cbam_saving(b: BuiltModel, bau: pd.DataFrame, plan: pd.DataFrame | None, aba
     if plan is None or plan.empty:
         return out
     base = bau_cbam(b, bau).set_index(["site", "product", "year"]).cost_cny
-    saved = base - plan.set_index(["site", "product", "year"]).cost_cny
-    for (s, p, y), x in saved.items():
-        if abs(x) < 1e-9:
-            continue
+    saved = (base - plan.set_index(["site", "product", "year"]).cost_cny).rename("saved").reset_index()
+    for p, rows in saved.groupby("product"):
         scopes = ("scope1", "scope2_location") if b.inp.cbam.product(p).indirect else ("scope1",)
-        rows = abatement[(abatement.site == s) & (abatement.year == y) & abatement.scope.isin(scopes)]
-        total = rows.tco2e.sum()
-        if abs(total) > 1e-9:
-            out.loc[rows.index] += x * rows.tco2e / total
+        sub = abatement[abatement.scope.isin(scopes)]
+        total = sub.groupby(["site", "year"]).tco2e.transform("sum")
+        x = pd.MultiIndex.from_frame(sub[["site", "year"]]).map(rows.set_index(["site", "year"]).saved.to_dict().get)
+        x = pd.Series(x, index=sub.index, dtype=float).fillna(0.0)
+        ok = total.abs() > 1e-9
+        out.loc[sub.index[ok]] += (x * sub.tco2e / total)[ok]
     return out
