@@ -63,6 +63,10 @@ def main() -> None:
             diff = (got[gap].verdict != first.verdict).sum()
             naive = (got[gap].naive_verdict != first.naive_verdict).sum()
             print(f"gap {gap:g} vs {a.gaps[0]:g}: {diff} verdicts differ (naive verdicts: {naive})")
+        for gap, v in got.items():
+            other = v[(v.verdict != "no_regret") | (v.naive_verdict != "no_regret")]
+            print(f"gap {gap:g}:", "; ".join(f"{m} {r.verdict} (naive {r.naive_verdict})"
+                                               for m, r in other.iterrows()))
 
 
 if __name__ == "__main__":
