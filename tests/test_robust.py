@@ -67,6 +67,10 @@ def test_two_branch_tree_known_answer(hand):
     assert r.commit_now.empty  # wait
     assert r.continuations[["branch", "measure", "year"]].values.tolist() == [["high", "e1", 2026]]
     assert r.average_plan[["measure", "year"]].values.tolist() == [["e1", 2025]]
+    fan = r.emissions[r.emissions.scope == "scope2_location"].set_index(["branch", "year"]).tco2e
+    # 1,000 MWh x 0.5 t/MWh = 500 t; branch high saves 10% from 2026 on (its continuation), low never
+    assert fan.to_dict() == pytest.approx({("high", 2025): 500, ("high", 2026): 450, ("low", 2025): 500,
+                                           ("low", 2026): 500})
     b = r.branches.set_index("branch")
     assert b.own_npv_cny.to_dict() == pytest.approx({"high": 6_450_000, "low": 600_000})
     assert b.stochastic_npv_cny.to_dict() == pytest.approx({"high": 6_725_000, "low": 600_000})

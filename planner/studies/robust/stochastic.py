@@ -22,7 +22,7 @@ from ...backend.resolve import plan_by_name
 from ...backend.solve import SolveInfo
 from ...backend.tree import TreeModel, build_tree, decisions, fix_decisions
 from ...errors import InputError, SolverError
-from ...postprocess.results import roadmap
+from ...postprocess.results import plan_emissions, roadmap
 from ...preprocess.prepare import prepare
 from ...run import infeasible
 from ...schemas import Scenario, load_scenario
@@ -62,12 +62,14 @@ class RobustResult:
     average_plan: pd.DataFrame  # the expected-value plan's builds before the split year
     decisions: pd.DataFrame  # every shared decision's value in every branch (equal: non-anticipativity)
     own_plans: pd.DataFrame  # each branch's own optimum (wait-and-see): its builds
+    emissions: pd.DataFrame  # per branch under the stochastic plan: year, scope, tco2e (consolidated), the fan
     files: list[Path] = field(default_factory=list)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         return {"robust_branches": self.branches, "robust_commit_now": self.commit_now,
                 "robust_continuations": self.continuations, "robust_average_plan": self.average_plan,
-                "robust_decisions": self.decisions, "robust_own_plans": self.own_plans}
+                "robust_decisions": self.decisions, "robust_own_plans": self.own_plans,
+                "robust_emissions": self.emissions}
 
     def write(self, out_dir: str | Path, langs: tuple[str, ...] = ("en",)) -> list[Path]:
         from .write import write_robust
@@ -283,7 +285,10 @@ def robust(scenario: Scenario | str | Path, branches: str | Path | TreeSpec, obj
     }
     own_frame = pd.concat([f.assign(branch=n) for f, n in zip(own_plans, spec.names, strict=True)],
                           ignore_index=True)
-    res = RobustResult(summary, pd.DataFrame(rows), commit, cont, average_plan, shared, own_frame)
+    fan = pd.concat([plan_emissions(b).groupby(["year", "scope"], as_index=False).tco2e.sum().assign(branch=n)
+                     for b, n in zip(built, spec.names, strict=True)], ignore_index=True)
+    res = RobustResult(summary, pd.DataFrame(rows), commit, cont, average_plan, shared, own_frame,
+                       fan[["branch", "year", "scope", "tco2e"]])
     if out_dir is not None:
         res.write(out_dir, langs)
     return res
