@@ -13,10 +13,22 @@ from .version import __version__
 _EXPORTS = {"Comparison": "api", "Plan": "api", "SweepResult": "api", "compare": "api", "plan": "api",
             "sweep": "api", "sweep_report": "api", "write_comparison": "api", "Scenario": "schemas",
             "load_scenario": "schemas", "validate": "preprocess.prepare", "template": "schemas.workbook",
-            "convert": "schemas.workbook", "schema": "schemas.export"}  # name -> module that defines it
+            "convert": "schemas.workbook", "schema": "schemas.export",
+            "robust": "api", "alternatives": "api"}  # name -> module that defines it
 
 if TYPE_CHECKING:
-    from .api import Comparison, Plan, SweepResult, compare, plan, sweep, sweep_report, write_comparison
+    from .api import (
+        Comparison,
+        Plan,
+        SweepResult,
+        alternatives,
+        compare,
+        plan,
+        robust,
+        sweep,
+        sweep_report,
+        write_comparison,
+    )
     from .preprocess.prepare import validate
     from .schemas import Scenario, load_scenario
     from .schemas.export import schema
@@ -35,5 +47,6 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_EXPORTS})
 
 
-__all__ = ["Comparison", "Plan", "Scenario", "SweepResult", "__version__", "compare", "convert", "load_scenario",
-           "plan", "schema", "sweep", "sweep_report", "template", "validate", "write_comparison"]
+__all__ = ["Comparison", "Plan", "Scenario", "SweepResult", "__version__", "alternatives", "compare", "convert",
+           "load_scenario", "plan", "robust", "schema", "sweep", "sweep_report", "template", "validate",
+           "write_comparison"]

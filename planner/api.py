@@ -14,10 +14,11 @@ from .run import PlanResult, diagnose, run_plan
 from .schemas import Scenario, load_scenario
 from .studies import standalone_macc
 from .studies.compare import Comparison, compare
+from .studies.robust import alternatives, robust, sweep_verdicts
 from .studies.sweep import SweepResult, run_sweep
 
-__all__ = ["Comparison", "Plan", "SweepResult", "compare", "diagnose", "load_scenario", "plan", "sweep",
-           "sweep_report", "validate", "write_comparison"]
+__all__ = ["Comparison", "Plan", "SweepResult", "alternatives", "compare", "diagnose", "load_scenario", "plan",
+           "robust", "sweep", "sweep_report", "sweep_verdicts", "validate", "write_comparison"]
 
 
 class Plan(PlanResult):

@@ -374,3 +374,117 @@ def schema(out: str | None, of_sweep: bool) -> None:
         click.echo(f"wrote {out}")
     else:
         click.echo(text, nl=False)
+
+
+class _Share(click.ParamType):
+    """A share written as 0.02 or 2%."""
+
+    name = "share"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        text = str(value).strip()
+        try:
+            return float(text[:-1]) / 100.0 if text.endswith("%") else float(text)
+        except ValueError:
+            self.fail(f"expected a share such as 0.02 or 2%, got {value!r}", param, ctx)
+
+
+@main.command()
+@click.argument("file")
+@ROOT
+@click.option("--branches", "branches_file", required=True, type=click.Path(dir_okay=False),
+              help="branches file: split year, parameters, branches and probabilities (docs/robust.md)")
+@click.option("--objective", type=click.Choice(["expected", "cvar", "regret"]),
+              help="override the file's risk.objective")
+@click.option("--time-limit", type=click.FloatRange(1, 1e6), help="seconds for each solve of the tree "
+              "(default: the scenario's solver.time_limit); a tree stopped by it reports its gap")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="local processes for the branches' solves alone (the tree is one solve)")
+@click.option("--scheduler", help="Dask scheduler address (tcp://host:8786): the branches' solves alone run there")
+@click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>/robust)")
+@LANG
+def robust(file: str, root: str | None, branches_file: str, objective: str | None, time_limit: float | None,
+           workers: int, scheduler: str | None, out: str | None, lang: str) -> None:
+    """Stochastic roadmap: the plan to commit to before the split year, each branch's continuation, EVPI, VSS."""
+    from .schemas import load_scenario
+    from .studies.robust import robust as run_robust
+
+    try:
+        sc = load_scenario(file, root)
+        d = Path(out) if out else Path("reports") / sc.name / "robust"
+        r = run_robust(sc, branches_file, objective=objective, out_dir=d, langs=_langs(lang), time_limit=time_limit,
+                       workers=workers, scheduler=scheduler)
+    except PlannerError as exc:
+        _fail(exc)
+    s = r.summary
+    click.echo(f"{sc.name}: {s['branches']} branches split at {s['split_year']}, objective {s['objective']}: "
+               f"{s['objective_cny']:,.0f} CNY (expected NPV {s['expected_npv_cny']:,.0f} CNY)")
+    now = ", ".join(f"{row.measure} {row.year}" for row in r.commit_now.itertuples()) or "nothing"
+    click.echo(f"commit now (before {s['split_year']}): {now}")
+    def rng(r):
+        return f" (proven {r[0]:,.0f}..{r[1]:,.0f})" if r else ""
+
+    vss = (f"{s['vss_cny']:,.0f} CNY{rng(s['vss_range_cny'])}" if s["vss_cny"] is not None
+           else "the average branch's plan is infeasible")
+    gap = f", gap {s['tree_gap']:.2g}" if s["tree_gap"] is not None else ""
+    click.echo(f"EVPI {s['evpi_cny']:,.0f} CNY{rng(s['evpi_range_cny'])}; VSS {vss}; tree "
+               f"{s['tree_variables']} variables ({s['tree_binaries']} binaries), {s['tree_status']}{gap} in "
+               f"{s['tree_solve_seconds']:.1f} s")
+    click.echo(f"wrote {d}")
+
+
+@main.command()
+@click.argument("file")
+@ROOT
+@click.option("--slack", type=_Share(), default="2%", show_default=True, help="NPV slack above the least, e.g. 2%")
+@click.option("--count", type=click.IntRange(1, 100), default=5, show_default=True, help="alternatives to look for")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="output folder (default reports/<scenario>/alternatives)")
+@LANG
+def alternatives(file: str, root: str | None, slack: float, count: int, out: str | None, lang: str) -> None:
+    """Near-optimal roadmaps within the slack that differ most, and the measure map (essential/optional/never)."""
+    from .schemas import load_scenario
+    from .studies.robust import alternatives as run_alternatives
+
+    try:
+        sc = load_scenario(file, root)
+        d = Path(out) if out else Path("reports") / sc.name / "alternatives"
+        r = run_alternatives(sc, slack=slack, count=count, out_dir=d, langs=_langs(lang))
+    except PlannerError as exc:
+        _fail(exc)
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.4g}".format):
+        click.echo(r.overview.drop(columns=["solve_seconds"]).to_string(index=False))
+        click.echo("")
+        click.echo(r.measure_map[["measure", "class", "proven", "adopted_in", "earliest_year", "latest_year"]]
+                   .to_string(index=False))
+    click.echo(f"wrote {d}")
+
+
+@sweep.command("verdicts")
+@click.argument("file")
+@ROOT
+@click.option("--tolerance", type=_Share(), default="0.1%", show_default=True,
+              help="NPV tolerance of a verdict (at least each variant's mip_rel_gap)")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="local processes, one variant at a time each")
+@click.option("--scheduler", help="Dask scheduler address (tcp://host:8786): run the variants on that cluster")
+@click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/sweeps/<name>)")
+@LANG
+def sweep_verdicts_cmd(file: str, root: str | None, tolerance: float, workers: int, scheduler: str | None,
+                       out: str | None, lang: str) -> None:
+    """No-regret / never / interchangeable verdicts free of solver noise: one probe solve per variant and measure."""
+    from .schemas.sweep import load_sweep
+    from .studies.robust import sweep_verdicts
+
+    try:
+        spec = load_sweep(file, root)
+        d = Path(out) if out else Path("reports") / "sweeps" / spec.name
+        r = sweep_verdicts(spec, tolerance, out_dir=d, langs=_langs(lang), workers=workers, scheduler=scheduler)
+    except PlannerError as exc:
+        _fail(exc)
+    click.echo(r.verdicts[["measure", "verdict", "naive_verdict", "essential", "optional", "never"]]
+               .to_string(index=False))
+    click.echo(f"{r.summary['variants']} variants, {r.summary['probes']} probes in {r.summary['seconds']:.1f} s; "
+               f"wrote {d}")

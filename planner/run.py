@@ -54,8 +54,10 @@ class PlanResult(Frames):
 
     FRAMES = ("roadmap", "emissions", "abatement", "costs", "measure_costs", "targets", "sbti", "macc",
               "measure_economics", "measure_cash_flows", "electricity", "assumptions", "inventory", "bau")
-    # written when the plan has them: hourly dispatch, products (output by route, intensity, SDA pathway)
-    OPTIONAL = ("dispatch", "product_output", "product_intensity", "sda_pathway", "carbon_free")
+    # written when the plan has them: hourly dispatch, products (output by route, intensity, SDA pathway), the
+    # 24/7 carbon-free share, the China ETS position and the EU CBAM exposure (postprocess/markets.py)
+    OPTIONAL = ("dispatch", "product_output", "product_intensity", "sda_pathway", "carbon_free", "ets_position",
+                "cbam_exposure")
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every result table by name (the stand-alone MACC only once computed)."""

@@ -157,7 +157,8 @@ def _hourly_variant():
 
 def _route_variant():
     """The demo with a product at its first site made by two routes (ramp, share and stages set), so that the
-    route components and the product balance are built."""
+    route components and the product balance are built; the site in the ETS by benchmark (surplus sold) and
+    the product exported under the CBAM with the China price deducted (docs/model.md §10.1-10.2)."""
     from planner.schemas.loader import validate
     from planner.schemas.yamlio import read_yaml
 
@@ -170,6 +171,10 @@ def _route_variant():
          "energy_per_t": {"electricity": 0.5}},
         {"id": "r_new", "kind": "route", "site": site["id"], "product": "widget", "capex_cny_per_t": 100,
          "max_size": 1, "stages": 2, "ramp_t_per_year": 100, "max_share": 0.5, "energy_per_t": {"electricity": 0.4}}]
+    site["ets_covered"] = True
+    raw["ets"] = {"allocation": "benchmark", "sell_surplus": True, "benchmarks": {"widget": {"tco2_per_t": 0.3}}}
+    raw["cbam"] = {"eu_ets_price_eur_per_t": 80, "products": {"widget": {
+        "export_share": 0.2, "goods": "cement", "eu_benchmark_tco2e_per_t": 0.1}}}
     return validate(raw, str(path))
 
 

@@ -1,7 +1,7 @@
 """`planner validate` is `planner run`'s gate (issue 23): it makes every check `run` makes before the solve,
-with the same one-line message and exit code. Checked on the whole bad-input corpus (scenario files and the
-data library), on cases that only the pre-solve stages catch (magnitudes, hourly profiles and tariffs)
-and on random mutations of the demo.
+with the same one-line message and exit code. Checked on the whole bad-input corpus (scenario files here; the
+data library in test_validate_gate_data.py), on cases that only the pre-solve stages catch (magnitudes, hourly
+profiles and tariffs) and on random mutations of the demo.
 
 `run` is stopped where it would build the model (a sentinel replaces `build_model`), so no case solves: a
 case `validate` accepts must reach that point in `run`, and a case `validate` refuses must fail in `run` with
@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 import test_bad_input as corpus  # noqa: E402
-import test_bad_input_data as data_corpus  # noqa: E402
 
 import planner  # noqa: E402
 from planner.cli import main  # noqa: E402
@@ -134,22 +133,6 @@ def test_bad_input_corpus_same_verdict_in_validate_and_run(k, tmp_path, monkeypa
         v, r = _verdicts(args, tmp_path / f"c{i}" / "out")
         if v != r or v[0] != 2:
             differ.append(f"{case.cls} {case.name}: validate {v}, run {r}")
-    assert not differ, "\n".join(differ)
-
-
-DATA_CASES = data_corpus.CASES
-
-
-@pytest.mark.usefixtures("no_solve")
-def test_data_library_corpus_same_verdict_in_validate_and_run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    differ = []
-    for i, (cls, name, file, content, _path, _words) in enumerate(DATA_CASES):
-        d = data_corpus.broken_copy(tmp_path / f"d{i}", file, content)
-        monkeypatch.setenv("PLANNER_DATA", str(d))
-        v, r = _verdicts([str(ROOT / "scenarios" / "demo.yaml")], tmp_path / f"d{i}" / "out")
-        if v != r or v[0] != 2:
-            differ.append(f"{cls} {name}: validate {v}, run {r}")
     assert not differ, "\n".join(differ)
 
 

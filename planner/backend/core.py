@@ -15,6 +15,7 @@ import pyomo.environ as pyo
 from ..preprocess.inputs import ModelInputs
 from .hourly import add_connection, add_hourly_grid
 from .ledger import Ledger
+from .markets import add_markets
 
 
 def _weighted(weight: float, expr):
@@ -180,20 +181,9 @@ class Core:
                     self.elec_price(s, y, ts) * m.grid_purchase[s, ts]
                     + sum(m.price_fuel[c, y] * m.fuel_purchase[s, c, ts]
                           for c in self.scope1_fuels[s] + self.scope2_heat[s]))))
-        ets = inp.ets_sites
-        sell = inp.ets_sell_surplus
-        m.ets_excess = pyo.Var(ets, m.periods, domain=pyo.Reals if sell else pyo.NonNegativeReals,
-                               doc="allowances bought (sold if negative), kt")
-
-        def ets_rule(m, s, y):
-            need = m.scope1[s, y] - m.free_allocation_share[y] * inp.bau_scope1_kt[s, y]
-            return m.ets_excess[s, y] == need if sell else m.ets_excess[s, y] >= need
-
-        m.ets_excess_min = pyo.Constraint(ets, m.periods, rule=ets_rule)
+        add_markets(m, self, ledger)  # ETS position and CBAM certificates (markets.py)
         scope2 = {"market": m.scope2_market, "location": m.scope2_location}.get(inp.internal_carbon_scope2)
         for y in self.time.years:
-            if ets:
-                ledger.add("cost", "carbon_ets", y, sum(w[s] * m.price_ets[y] * m.ets_excess[s, y] for s in ets))
             # in every year, also at a zero price: a study may raise m.price_internal_carbon and re-solve
             covered = sum(w[s] * (m.scope1[s, y] + (scope2[s, y] if scope2 is not None else 0)) for s in inp.sites)
             if inp.internal_carbon_scope3:

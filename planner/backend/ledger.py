@@ -35,8 +35,9 @@ LEDGERS = {
 }
 
 
-COST_CATEGORIES = ("capex", "fixed_om", "variable_om", "energy", "carbon_ets", "carbon_internal", "ppa_premium",
-                   "certificates", "credits", "export_revenue", "salvage")  # the objective sums exactly these
+# the objective sums exactly these
+COST_CATEGORIES = ("capex", "fixed_om", "variable_om", "energy", "carbon_ets", "carbon_cbam", "carbon_internal",
+                   "ppa_premium", "certificates", "credits", "export_revenue", "salvage")
 
 
 @dataclass

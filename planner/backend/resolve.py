@@ -4,7 +4,8 @@
 built from. Only these may differ for an in-place update (docs/sweeps.md lists them):
 
 - prices: electricity, fuels, export, ETS, internal carbon, every library price item (contract prices);
-- ETS free allocation share; the values of the capex indices (same names);
+- ETS free allocation share and benchmarks, the CBAM export shares and EU price (same products); the values
+  of the capex indices (same names);
 - the config fields each measure kind declares as `coefficient_fields` (unit capex, contract prices): the kind
   says which of its fields only set its mutable parameters and recomputes those (`MeasureModel.coefficients`),
   so this module names no kind and no field;
@@ -34,7 +35,8 @@ from .solve import SolveInfo, StartPlans, model_size, solve
 
 COEFFICIENT_INPUTS = frozenset({
     "price_elec_mcny_per_gwh", "price_fuel_mcny_per_gwh", "price_export_mcny_per_gwh", "price_ets_mcny_per_kt",
-    "price_internal_carbon_mcny_per_kt", "free_allocation_share", "capex_indices", "prices_cny"})
+    "price_internal_carbon_mcny_per_kt", "free_allocation_share", "capex_indices", "prices_cny", "ets_benchmark",
+    "cbam_export_share", "price_cbam_mcny_per_kt"})
 
 
 def _measure_change(old, new) -> str | None:
@@ -60,6 +62,9 @@ def structural_change(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear
         return "time index"
     if set(old.capex_indices) != set(inp.capex_indices) or set(old.prices_cny) != set(inp.prices_cny):
         return "capex index or price item names"
+    for name in ("ets_benchmark", "cbam_export_share", "price_cbam_mcny_per_kt"):  # keys are structure
+        if set(getattr(old, name)) != set(getattr(inp, name)):
+            return name
     if len(old.measures) != len(inp.measures):
         return "measures (enabled set)"
     for a, b in zip(old.measures, inp.measures, strict=True):
@@ -105,6 +110,14 @@ def update_in_place(built: BuiltModel, inp: ModelInputs, rows: list[TargetYear])
         m.free_allocation_share[y] = inp.free_allocation_share[y]
     for n, y in m.capex_index:
         m.capex_index[n, y] = inp.capex_indices[n][y]
+    if hasattr(m, "ets_benchmark"):  # carbon markets (markets.py): the same keys, checked by structural_change
+        for k in m.ets_benchmark:
+            m.ets_benchmark[k] = inp.ets_benchmark[k]
+    if hasattr(m, "price_cbam"):
+        for y in m.periods:
+            m.price_cbam[y] = inp.price_cbam_mcny_per_kt[y]
+        for k in m.cbam_export_share:
+            m.cbam_export_share[k] = inp.cbam_export_share[k]
     for mm, cfg in zip(built.measures, inp.measures, strict=True):
         mm.cfg, mm.inp = cfg, inp
         write_coefficients(mm)

@@ -19,7 +19,7 @@ def stand_ins(drv: Drivers) -> list[dict]:
 
 def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
     """Discount rate, GWP, boundary, prices, grid factors (and the library years standing in for missing ones),
-    ETS and cost indices in key years."""
+    ETS, CBAM and cost indices in key years."""
     y0, y1 = sc.years[0], sc.years[-1]
     key_years = sorted({y0, *(t.year for t in sc.targets), y1})
     rows = [("general", "discount_rate", None, sc.discount_rate, "1/yr (real)", "scenario"),
@@ -52,8 +52,7 @@ def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
     for si in drv.grid_stand_ins:  # library factors taken from another year: said, never silent
         rows.append(("stand_in", f"grid factor {si.region} ({si.basis})", None,
                      f"{si.used_year} factor for {si.span}", "", si.source))
-    for y, v in interpolate(sc.ets.free_allocation_share, key_years).items():
-        rows.append(("ets", "free_allocation_share", y, v, "share of BAU", "scenario"))
+    rows += _markets(sc, lib, key_years)
     for y, v in interpolate(sc.internal_carbon_price.price_cny_per_t, key_years).items():
         rows.append(("carbon", "internal_carbon_price", y, v, "CNY/tCO2e", "scenario"))
     for name, traj in sorted(sc.trajectories.capex_index.items()):
@@ -64,3 +63,35 @@ def assumptions(sc: Scenario, lib: Library, drv: Drivers) -> pd.DataFrame:
     df["value"] = pd.to_numeric(df.value.where(text == ""), errors="coerce")
     df.insert(4, "text", text)  # non-numeric settings; `value` stays numeric for spreadsheets
     return df
+
+
+def _markets(sc: Scenario, lib: Library, key_years: list[int]) -> list[tuple]:
+    """The China ETS allocation (share or benchmarks) and the EU CBAM inputs in key years."""
+    from ..preprocess.markets import cbam_factor  # noqa: PLC0415 (the CBAM factor with its library default)
+
+    rows: list[tuple] = []
+    if sc.ets.allocation == "grandfathering":
+        for y, v in interpolate(sc.ets.free_allocation_share, key_years).items():
+            rows.append(("ets", "free_allocation_share", y, v, "share of BAU", "scenario"))
+    for p, b in sorted(sc.ets.benchmarks.items()):
+        adj = interpolate(b.adjustment, key_years)
+        for y, v in interpolate(b.tco2_per_t, key_years).items():
+            rows.append(("ets", f"benchmark {p} (x adjustment {adj[y]:g})", y, v, "tCO2/t", b.source or "scenario"))
+    cb = sc.cbam
+    if not cb.products:
+        return rows
+    years = [y for y in key_years if y >= cb.start_year]
+    factor = cbam_factor(sc, lib, years)
+    src = "scenario" if cb.factor is not None else "Reg. (EU) 2023/956 Art. 31; data/cbam.csv"
+    for y in years:
+        rows.append(("cbam", "cbam_factor", y, factor[y], "share of EU free allocation kept", src))
+    for y, v in interpolate(cb.eu_ets_price_eur_per_t, years).items():
+        rows.append(("cbam", "eu_ets_price", y, v, "EUR/tCO2", "scenario"))
+    for y, v in interpolate(cb.eur_cny, years).items():
+        rows.append(("cbam", "eur_cny", y, v, "CNY per EUR", "scenario"))
+    for p, spec in sorted(cb.products.items()):
+        for y, v in interpolate(spec.export_share, years).items():
+            rows.append(("cbam", f"export_share {p}", y, v, "share of output", spec.source or "scenario"))
+        for y, v in interpolate(spec.eu_benchmark_tco2e_per_t, years).items():
+            rows.append(("cbam", f"eu_benchmark {p}", y, v, "tCO2e/t", spec.source or "scenario"))
+    return rows

@@ -6,7 +6,9 @@ f_y = −(its own cost terms in year y: capex, O&M, its own energy purchases, co
 Carbon prices (ETS payments and the internal carbon price) are left out, so the figures say whether a
 measure pays on energy alone. The series starts in the year of the measure's first non-zero cash flow
 (`first_year`: its first build, or a contract's first purchase) and runs to the end of the horizon; years
-before it are zero. On that series:
+before it are zero. The EU CBAM saving the measure earns (postprocess/markets.py, one definition with the
+abatement frame) is reported beside it (`cbam_saving_cny`, `discounted_cbam_saving_cny`), not in the series.
+On that series:
 
 - NPV vs not adopting = Σ_y δ_y f_y (δ: the scenario's discount factors, (1 + r)^−(y − base year));
 - IRR: the rate at which that NPV is zero, where one exists in the sense of `cashflow.irr` (NPV < 0 at the
@@ -32,7 +34,7 @@ from .macc import MARKET_BASIS
 
 COLUMNS = ["measure", "name", "name_zh", "family", "site", "kind", "first_year", "discounted_cost_cny",
            "abatement_tco2e", "discounted_abatement_tco2e", "plan_cost_cny_per_tco2e", "npv_vs_not_adopting_cny",
-           "irr", "irr_note", "payback_years", "payback_note"]
+           "irr", "irr_note", "payback_years", "payback_note", "cbam_saving_cny", "discounted_cbam_saving_cny"]
 FLOW_COLUMNS = ["measure", "year", "cash_flow_cny", "cumulative_cash_flow_cny", "discount_factor"]
 
 
@@ -67,6 +69,9 @@ def measure_economics(roadmap: pd.DataFrame, measure_costs: pd.DataFrame, energy
     ab = abatement[abatement.scope.isin(MARKET_BASIS)].groupby(["measure", "year"]).tco2e.sum().reset_index()
     ab_total = ab.groupby("measure").tco2e.sum()
     ab_disc = (ab.tco2e * ab.year.map(discount)).groupby(ab.measure).sum()
+    saving = abatement.cbam_saving_cny if "cbam_saving_cny" in abatement else pd.Series(0.0, index=abatement.index)
+    cbam_total = saving.groupby(abatement.measure).sum()
+    cbam_disc = (saving * abatement.year.map(discount)).groupby(abatement.measure).sum()
     rows, flow_rows = [], []
     for mid, r in roadmap.drop_duplicates("measure").set_index("measure").iterrows():
         flows = flows_of.get(mid, np.zeros(len(years)))
@@ -84,5 +89,6 @@ def measure_economics(roadmap: pd.DataFrame, measure_costs: pd.DataFrame, energy
                          abatement_tco2e=float(ab_total.get(mid, 0.0)), discounted_abatement_tco2e=d_ab,
                          plan_cost_cny_per_tco2e=-value / d_ab if d_ab > 1e-6 else math.nan,
                          npv_vs_not_adopting_cny=value, irr=rate, irr_note=irr_note, payback_years=years_back,
-                         payback_note=payback_note))
+                         payback_note=payback_note, cbam_saving_cny=float(cbam_total.get(mid, 0.0)),
+                         discounted_cbam_saving_cny=float(cbam_disc.get(mid, 0.0))))
     return pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)

@@ -20,6 +20,7 @@ from .carbon_free import carbon_free
 from .dispatch import dispatch
 from .economics import measure_economics
 from .macc import plan_macc
+from .markets import cbam_exposure, cbam_saving, ets_position
 from .products import product_intensity, product_output
 
 ROADMAP_COLUMNS = ["measure", "name", "name_zh", "kind", "family", "site", "year", "action", "size", "unit",
@@ -112,14 +113,18 @@ def electricity(b: BuiltModel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "site", "grid_mwh", "onsite_mwh", "green_claims_mwh", "share"])
 
 
-def abatement(b: BuiltModel, attributed: pd.DataFrame) -> pd.DataFrame:
-    """Attributed abatement (BAU - plan), tCO2e consolidated, by year, measure, site and scope."""
+def abatement(b: BuiltModel, attributed: pd.DataFrame, bau: pd.DataFrame | None = None,
+              cbam: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Attributed abatement (BAU - plan), tCO2e consolidated, by year, measure, site and scope, with the CBAM
+    saving of each row (cbam_saving_cny; postprocess/markets.py, 0 without CBAM)."""
     df = attributed.groupby(["year", "measure", "site", "scope", "source"], as_index=False)["tco2e"].sum()
     df["family"] = df.measure.map({mm.id: mm.cfg.family_name for mm in b.measures})
-    return df[["year", "measure", "family", "site", "scope", "source", "tco2e"]]
+    df["cbam_saving_cny"] = cbam_saving(b, bau, cbam, df) if bau is not None else 0.0
+    return df[["year", "measure", "family", "site", "scope", "source", "tco2e", "cbam_saving_cny"]]
 
 
-SHADOW_CATEGORIES = ("carbon_internal",)  # priced in the objective, never paid: outside the cash NPV
+# priced in the objective, never paid: outside the cash NPV (carbon_ets and carbon_cbam are billed: cash)
+SHADOW_CATEGORIES = ("carbon_internal",)
 
 
 def cash_npv(costs_frame: pd.DataFrame) -> float:
@@ -190,16 +195,20 @@ class Frames:
     product_output: pd.DataFrame | None = None  # scenarios with products (postprocess/products.py)
     product_intensity: pd.DataFrame | None = None
     carbon_free: pd.DataFrame | None = None  # 24/7 carbon-free share, representative-day mode only (carbon_free.py)
+    ets_position: pd.DataFrame | None = None  # sites in the China ETS (postprocess/markets.py)
+    cbam_exposure: pd.DataFrame | None = None  # products exported under the EU CBAM
 
 
 def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
     with b.evaluation():
         c, mc = costs(b)
         attributed, energy = attribute(b)
-        ab = abatement(b, attributed)
+        cbam = cbam_exposure(b)
+        ab = abatement(b, attributed, bau, cbam)
         rm = roadmap(b)
         econ, flows = measure_economics(rm, mc, energy, ab, b.inp.discount)
         out_t = {k: v * KT_TO_T for k, v in b.inp.product_output_kt.items()}
         products = (product_output(b), product_intensity(b, bau, sc, out_t)) if out_t else (None, None)
         return Frames(rm, emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy),
-                      econ, flows, electricity(b), dispatch(b), *products, carbon_free(b))
+                      econ, flows, electricity(b), dispatch(b), *products, carbon_free(b), ets_position(b),
+                      cbam)

@@ -17,7 +17,8 @@ documentation): the company's intensity in year y is
     p(y) = (I_s(y) - I_s(2050)) / (I_s(b) - I_s(2050))           (sector decarbonisation index)
     m(y) = (P_c(b) / P_s(b)) / (P_c(y) / P_s(y))                  (market-share parameter)
 with b the base year, I_s the sector intensity pathway and P_s the sector activity (data/sda_pathways.csv),
-I_c(b) and P_c the company's base-year intensity and output of the product.
+I_c(b) and P_c the company's base-year intensity and output of the product. Iron and steel: SBTi's two pathways
+(0% and 100% scrap) weighted by the product's base-year scrap share, I_s = (1 - f) I_0% + f I_100%.
 """
 
 from __future__ import annotations
@@ -88,11 +89,49 @@ def company_intensity(sc: Scenario, bau: pd.DataFrame, drv: Drivers, product: st
     return made, (e / made if made > 0 else float("nan"))
 
 
+SCRAP = ("scrap",)  # scrap-based metallic input of steel routes (inputs_per_t)
+ORE = ("iron_ore", "iron_ore_pellets", "pig_iron", "hot_metal", "dri")  # iron-ore-based metallic input
+
+
+def scrap_share(sc: Scenario, product: str) -> float:
+    """A product's scrap share in the base year: scrap / (scrap + iron-ore-based input) of its routes weighted by
+    their BAU share (existing capacity, docs/model.md §6.11) and the sites' output; 0 without route inputs."""
+    scrap = ore = 0.0
+    for s in sc.sites:
+        if product not in s.products:
+            continue
+        routes = [m for m in sc.measures if m.enabled and (pr := m.production()) is not None
+                  and (pr.site, pr.product) == (s.id, product)]
+        cap = sum(m.production().existing_capacity_t for m in routes)
+        for m in routes:
+            w = s.products[product].output_t * (m.production().existing_capacity_t / cap if cap > 0 else 0.0)
+            ins = m.production().inputs_per_t
+            scrap += w * sum(ins.get(k, 0.0) for k in SCRAP)
+            ore += w * sum(ins.get(k, 0.0) for k in ORE)
+    return scrap / (scrap + ore) if scrap + ore > 0 else 0.0
+
+
+def sector_points(sc: Scenario, product: str, sector: str | None) -> pd.DataFrame:
+    """The sector pathway a company's product follows: the sector's one pathway, or for iron and steel SBTi's
+    two pathways (0% and 100% scrap, SBTi Steel Guidance v1.0, 2023) weighted by the product's scrap share."""
+    points = load_sda_pathways()
+    points = points[points.sector == sector]
+    if points.empty or set(points.pathway) == {"default"}:
+        return points
+    f = scrap_share(sc, product)
+    lo = points[points.pathway == "scrap_0"].set_index("year")
+    hi = points[points.pathway == "scrap_100"].set_index("year")
+    years = sorted(set(lo.index) | set(hi.index))
+    cols = ["intensity_tco2e_per_t", "activity_index"]
+    mix = {c: [(1 - f) * _at(lo.reset_index(), c, y) + f * _at(hi.reset_index(), c, y) for y in years] for c in cols}
+    return pd.DataFrame({"sector": sector, "pathway": f"scrap_{f:.3f}", "year": years, **mix,
+                         "boundary": lo.boundary.iloc[0]})
+
+
 def sda_required(sc: Scenario, bau: pd.DataFrame, drv: Drivers, product: str, year: int) -> float | None:
     """The SDA reduction of a product's intensity from the base year to `year` (None outside SDA sectors)."""
     sectors = {p: spec.sector for s in sc.sites for p, spec in s.products.items()}
-    points = load_sda_pathways()
-    points = points[points.sector == sectors.get(product)]
+    points = sector_points(sc, product, sectors.get(product))
     if points.empty:
         return None
     boundary = points.boundary.iloc[0]
@@ -111,11 +150,10 @@ def sda_pathway(sc: Scenario, intensity: pd.DataFrame | None) -> pd.DataFrame | 
             "plan_tco2e_per_t", "bau_tco2e_per_t"]
     if intensity is None:
         return None
-    paths = load_sda_pathways()
     rows = []
     comp = intensity[intensity.site == "company"]
     for (product, sector), d in comp.groupby(["product", "sector"], sort=True):
-        points = paths[paths.sector == sector]
+        points = sector_points(sc, product, sector)
         bau = d[d.case == "bau"].set_index("year")
         if points.empty or sc.base_year not in bau.index:
             continue

@@ -27,6 +27,7 @@ from ..units import (
 )
 from .baseline import Drivers, drivers
 from .hourly import HourlyInputs, representative_days
+from .markets import CbamInputs, market_inputs
 from .timeindex import TimeIndex
 
 
@@ -81,6 +82,12 @@ class ModelInputs:
     bau_route_kt: dict[tuple[str, int], float] = field(default_factory=dict)  # (route id, year): BAU production
     base_route_kt: dict[str, float] = field(default_factory=dict)  # route id: production in the base year
     gwp: dict[str, float] = field(default_factory=dict)  # gas -> GWP100 of the scenario's set
+    # carbon markets (docs/model.md §10.1-10.2; preprocess/markets.py)
+    ets_allocation: Literal["grandfathering", "benchmark"] = "grandfathering"
+    ets_benchmark: dict[tuple[str, int], float] = field(default_factory=dict)  # (product, year): t/t x adjustment
+    cbam: CbamInputs | None = None  # the CBAM's fixed numbers; None without CBAM products
+    cbam_export_share: dict[tuple[str, int], float] = field(default_factory=dict)  # (product, year)
+    price_cbam_mcny_per_kt: dict[int, float] = field(default_factory=dict)  # EU ETS price x EUR/CNY
     carrier_mwh_per_unit: dict[str, float] = field(default_factory=dict)  # energy per library unit of a carrier
 
     def fuel_factor(self, site: str, carrier: str) -> float:
@@ -193,7 +200,7 @@ def check_magnitudes(inp: ModelInputs) -> None:
         "emissions": [*inp.bau_process_kt.values(), *inp.bau_scope3_kt.values()],
         "price": [*inp.price_elec_mcny_per_gwh.values(), *inp.price_fuel_mcny_per_gwh.values(),
                   *inp.price_ets_mcny_per_kt.values(), *inp.price_export_mcny_per_gwh.values(),
-                  *inp.price_internal_carbon_mcny_per_kt.values(),
+                  *inp.price_internal_carbon_mcny_per_kt.values(), *inp.price_cbam_mcny_per_kt.values(),
                   *(v * CNY_PER_MWH_TO_MCNY_PER_GWH for item in ("gec", "ppa_premium")
                     for v in inp.prices_cny[item].values()),
                   *(v * CNY_PER_T_TO_MCNY_PER_KT for v in inp.prices_cny["ccer"].values())],
@@ -296,6 +303,7 @@ def build_inputs(sc: Scenario, lib: Library | None = None, drv: Drivers | None =
         site_output={k: v for k, v in drv.output.items() if k[1] in years},
         **product_inputs(drv, years, sc.base_year),
         gwp={g: lib.gwp_of(g, sc.gwp) for g in lib.gwp.index},
+        **market_inputs(sc, lib, years),
         carrier_mwh_per_unit={c: car.mwh_per_unit for c, car in lib.carriers.items()},
     )
     check_magnitudes(inp)

@@ -115,6 +115,7 @@ def check_references(sc: Scenario, lib: Library, file: str) -> None:
                 if sum(s.output.value for s in sc.sites) <= 0:
                     raise InputError(file, f"{p}.intensity_per", "output intensity needs base-year output > 0")
     _check_indices(sc, file)
+    _check_markets(sc, lib, file)
     known_prices = set(lib.prices.index)
     for k in sc.prices:
         if k not in known_prices:
@@ -149,3 +150,28 @@ def _check_indices(sc: Scenario, file: str) -> None:
         if worst > MAX_INDEX or min(vals.values()) < 0:
             raise InputError(file, path, f"expected values >= 0 within {MAX_INDEX:g}x the base-year value "
                              f"{base:g} (got a ratio of {worst:g})")
+
+
+def _check_markets(sc: Scenario, lib: Library, file: str) -> None:
+    """ETS benchmarks and CBAM products name products of the sites; a CBAM product has a goods category and,
+    with embedded: default, a default value (its own or its CN code's in data/cbam.csv)."""
+    from .market_data import cbam_default  # noqa: PLC0415 (the carbon-market tables)
+    made = {q: s.products[q].sector for s in sc.sites for q in s.products}
+    for p in sc.ets.benchmarks:
+        if p not in made:
+            raise InputError(file, f"ets.benchmarks.{p}", f"unknown product; expected one of {sorted(made)}")
+    if sc.ets.allocation == "benchmark" and not any(s.ets_covered for s in sc.sites):
+        raise InputError(file, "ets.allocation", "benchmark allocation needs a site with ets_covered: true")
+    for p, spec in sc.cbam.products.items():
+        where = f"cbam.products.{p}"
+        if p not in made:
+            raise InputError(file, where, f"unknown product; expected one of {sorted(made)}")
+        if spec.goods is None and made[p] == "other":
+            raise InputError(file, f"{where}.goods", "a product of sector other needs its CBAM goods category "
+                             "(iron_and_steel, aluminium, hydrogen, cement, fertilisers)")
+        if spec.embedded == "default" and spec.default_tco2e_per_t is None:
+            if spec.cn_code is None or cbam_default(lib.cbam, spec.cn_code) is None:
+                raise InputError(file, f"{where}.default_tco2e_per_t", "embedded: default needs the EU default "
+                                 "value (tCO2e/t before mark-up) or a cn_code with a China default in data/cbam.csv")
+    if sc.cbam.products and sc.horizon.end >= sc.cbam.start_year and sc.cbam.eu_ets_price_eur_per_t == 0.0:
+        raise InputError(file, "cbam.eu_ets_price_eur_per_t", "CBAM products need the EU ETS price (EUR/t by year)")

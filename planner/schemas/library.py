@@ -1,4 +1,5 @@
-"""The bundled data library (data/*.csv): GWPs, carriers, grid factors, prices, measure templates.
+"""The bundled data library (data/*.csv): GWPs, carriers, grid factors, prices, measure templates, SDA pathways
+and the carbon-market tables (market_data.py).
 
 Every default row has a `source` column; rows marked ASSUMPTION are assumptions, not published figures. Each file
 also has a `source_zh` column, the source in Chinese for the Chinese report: a row has a `source_zh` exactly when it
@@ -61,6 +62,8 @@ class Library:
     sources_zh: dict[str, str] = field(default_factory=dict)  # source -> its Chinese text (`source_zh`)
     sda_pathways: pd.DataFrame | None = None  # SBTi SDA sector pathways (sda_pathways.csv)
     grid_hourly: dict[str, float] = field(default_factory=dict)  # inputs of the typical hourly grid factor
+    ets_benchmarks: pd.DataFrame | None = None  # China ETS allocation data (ets_benchmarks.csv)
+    cbam: pd.DataFrame | None = None  # EU CBAM factor, mark-up, default values, benchmarks (cbam.csv)
 
     def gwp_of(self, gas: str, gwp_set: str) -> float:
         """GWP100 of a gas in a set (AR4/AR5/AR6)."""
@@ -336,39 +339,58 @@ def _load(folder: str) -> Library:
     grid = _grid(zh)
     prices = _prices(carriers, zh)
     templates, lib = _templates(zh)
-    return Library(gwp, carriers, grid, prices, templates, lib, zh, _sda(zh), _grid_hourly(zh))
+    from .market_data import read_cbam, read_ets_benchmarks  # carbon-market tables (their own module)
+    return Library(gwp, carriers, grid, prices, templates, lib, zh, _sda(zh), grid_hourly=_grid_hourly(zh),
+                   ets_benchmarks=read_ets_benchmarks(_Table, zh), cbam=read_cbam(_Table, zh))
 
 
 SDA_SECTORS = ("cement", "iron_and_steel", "aluminium")
 SDA_BOUNDARIES = ("scope1", "scope1+scope2_market", "scope1+scope2_location")
 
 
+SDA_PATHWAYS = ("default", "scrap_0", "scrap_100")  # iron and steel: SBTi's two pathways weighted by scrap share
+
+
 def _sda(zh: dict[str, str]) -> pd.DataFrame:
-    t = _Table("sda_pathways.csv", ("sector", "year", "intensity_tco2e_per_t", "activity_index", "boundary",
-                                     "source"))
+    t = _Table("sda_pathways.csv", ("sector", "pathway", "year", "intensity_tco2e_per_t", "activity_index",
+                                     "boundary", "status", "source"))
     zh.update(t.zh)
     rows, seen = [], set()
     for n, r in t.rows:
         sector = t.key(n, r, "sector")
         if sector not in SDA_SECTORS:
             t.fail(n, sector, "sector", f"expected one of {list(SDA_SECTORS)}")
+        pathway = t.key(n, r, "pathway")
+        if pathway not in SDA_PATHWAYS or (pathway != "default" and sector != "iron_and_steel"):
+            t.fail(n, sector, "pathway", f"expected one of {list(SDA_PATHWAYS)} (scrap_* for iron_and_steel only)")
         year = t.int_(n, sector, r, "year", 1990, 2100)
-        if (sector, year) in seen:
-            t.fail(n, sector, "year", f"duplicate row for {sector} {year}")
-        seen.add((sector, year))
+        if (sector, pathway, year) in seen:
+            t.fail(n, sector, "year", f"duplicate row for {sector} {pathway} {year}")
+        seen.add((sector, pathway, year))
         boundary = t.text(r, "boundary")
         if boundary not in SDA_BOUNDARIES:
             t.fail(n, sector, "boundary", f"expected one of {list(SDA_BOUNDARIES)}")
-        rows.append({"sector": sector, "year": year,
+        from .market_data import STATUSES  # noqa: PLC0415 (one list of statuses for the library)
+        if t.text(r, "status") not in STATUSES:
+            t.fail(n, sector, "status", f"expected one of {list(STATUSES)}")
+        rows.append({"sector": sector, "pathway": pathway, "year": year,
                      "intensity_tco2e_per_t": t.num(n, sector, r, "intensity_tco2e_per_t", 0.0, 100.0),
                      "activity_index": t.num(n, sector, r, "activity_index", 0.0, 100.0, lo_open=True),
-                     "boundary": boundary, "source": t.text(r, "source"), "source_zh": t.text(r, ZH_COLUMN)})
-    return pd.DataFrame(rows).sort_values(["sector", "year"], kind="stable").reset_index(drop=True)
+                     "boundary": boundary, "status": t.text(r, "status"), "source": t.text(r, "source"),
+                     "source_zh": t.text(r, ZH_COLUMN)})
+    df = pd.DataFrame(rows).sort_values(["sector", "pathway", "year"], kind="stable").reset_index(drop=True)
+    for sector, d in df.groupby("sector"):
+        kinds = set(d.pathway)
+        if kinds not in ({"default"}, {"scrap_0", "scrap_100"}):
+            t.fail(len(t.rows) + 1, sector, "pathway", f"expected one default pathway or both scrap_0 and scrap_100, "
+                   f"got {sorted(kinds)}")
+    return df
 
 
 def load_sda_pathways() -> pd.DataFrame:
-    """SBTi SDA sector pathways (data/sda_pathways.csv: sector, year, intensity_tco2e_per_t, activity_index,
-    boundary, source, source_zh)."""
+    """SBTi SDA sector pathways (data/sda_pathways.csv: sector, pathway, year, intensity_tco2e_per_t,
+    activity_index, boundary, status, source, source_zh); iron and steel has two pathways (0% and 100% scrap)
+    that a company's scrap share weights (postprocess/sbti.py)."""
     return load_library().sda_pathways
 
 

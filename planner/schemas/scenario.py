@@ -11,8 +11,9 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
 from .connection import Connection
+from .markets import CBAM, ETS
 from .measure import MEASURE_KINDS, MeasureBase
-from .trajectory import NonNegTrajectory, ShareTrajectory, trajectory
+from .trajectory import NonNegTrajectory, trajectory
 from .types import MAX_ABS_NUMBER, Id, Share, Strict, Text, Year
 
 MAX_OWNERSHIP_DEPTH = 50  # longest chain of owners/controllers from an entity up to the top
@@ -225,11 +226,6 @@ class Grid(Strict):
     residual_factor: GridFactor | None = None  # tCO2/MWh; default national_residual x factor_index
 
 
-class ETS(Strict):
-    free_allocation_share: ShareTrajectory = 0.0  # share of BAU covered emissions allocated free
-    sell_surplus: bool = False
-
-
 class InternalCarbonPrice(Strict):
     price_cny_per_t: CarbonPrice = 0.0
     scope2: Literal["market", "location", "none"] = "market"
@@ -438,6 +434,7 @@ class Scenario(Strict):
     prices: dict[str, Price] = Field(default_factory=dict)
     grid: Grid = Grid()
     ets: ETS = ETS()
+    cbam: CBAM = CBAM()  # EU CBAM on exports (docs/model.md §10.2)
     internal_carbon_price: InternalCarbonPrice = InternalCarbonPrice()
     trajectories: Trajectories = Trajectories()
     targets: list[Target] = Field(default_factory=list)

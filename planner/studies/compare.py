@@ -21,6 +21,7 @@ from ..run import PlanResult, run_plan
 from ..schemas import Scenario, load_scenario
 from .compare_frames import (
     abatement_frame,
+    cbam_frame,
     costs_frame,
     input_differences,
     kpi_frame,
@@ -29,7 +30,7 @@ from .compare_frames import (
 )
 
 FRAME_NAMES = ("scenarios", "inputs", "kpis", "roadmap", "common", "trajectories", "costs", "abatement",
-               "economics")
+               "economics", "cbam")
 
 
 @dataclass
@@ -166,7 +167,7 @@ def build_frames(runs: list[Run]) -> dict[str, pd.DataFrame]:
     econ = econ[["scenario"] + [c for c in econ.columns if c != "scenario"]]
     frames = {"scenarios": scen, "inputs": input_differences(runs), "kpis": kpi_frame(runs), "roadmap": roadmap,
               "common": common, "trajectories": trajectory_frame(runs), "costs": costs_frame(runs),
-              "abatement": abatement_frame(runs), "economics": econ}
+              "abatement": abatement_frame(runs), "economics": econ, "cbam": cbam_frame(runs)}
     assert tuple(frames) == FRAME_NAMES
     return frames
 

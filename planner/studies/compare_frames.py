@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 COST_GROUPS = {  # KPI -> cash cost categories (together they make the cash NPV)
     "npv_capex": ("capex",), "npv_om": ("fixed_om", "variable_om"), "npv_energy": ("energy", "export_revenue"),
-    "npv_ets": ("carbon_ets",), "npv_contracts": ("ppa_premium", "certificates", "credits"),
+    "npv_ets": ("carbon_ets",), "npv_cbam": ("carbon_cbam",),
+    "npv_contracts": ("ppa_premium", "certificates", "credits"),
     "npv_salvage": ("salvage",),
 }
 ABSENT = "(absent)"
@@ -338,3 +339,35 @@ def abatement_frame(runs: list[Run]) -> pd.DataFrame:
         parts.append(a.groupby("family", as_index=False).tco2e.sum().assign(scenario=r.label))
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["scenario", "family", "tco2e"])
     return df[["scenario", "family", "tco2e"]]
+
+
+CBAM_COLUMNS = ["scenario", "product", "year", "exported_t", "embedded_tco2e_per_t", "certificates_t", "cost_cny",
+                "discounted_cost_cny", "delta_cost_cny"]
+
+
+def cbam_frame(runs: list[Run]) -> pd.DataFrame:
+    """The EU CBAM exposure side by side: per scenario, product and year (consolidated over sites) the t exported,
+    the embedded emissions per t on the basis used, the certificates, the cost (nominal and discounted) and its
+    difference from the reference's (NaN where the reference has no CBAM row). Empty when no run has CBAM."""
+    parts = []
+    for r in runs:
+        cb = getattr(r.plan, "cbam_exposure", None) if r.plan is not None else None
+        if cb is None or len(cb) == 0:
+            continue
+        s = r.plan.summary
+        rate, y0 = float(s.get("discount_rate", 0.0)), int(s.get("base_year", 0))
+        df = cb.assign(exported_w=cb.exported_t * cb.share, embedded_w=cb.embedded_tco2e * cb.share,
+                       certificates_w=cb.certificates_t * cb.share)
+        g = df.groupby(["product", "year"], as_index=False)[["exported_w", "embedded_w", "certificates_w",
+                                                            "cost_cny"]].sum()
+        g["embedded_tco2e_per_t"] = (g.embedded_w / g.exported_w.where(g.exported_w > 0)).fillna(0.0)
+        g["discounted_cost_cny"] = g.cost_cny * (1.0 + rate) ** -(g.year - y0)
+        parts.append(g.rename(columns={"exported_w": "exported_t", "certificates_w": "certificates_t"})
+                     .assign(scenario=r.label))
+    if not parts:
+        return pd.DataFrame(columns=CBAM_COLUMNS)
+    df = pd.concat(parts, ignore_index=True)
+    ref = df[df.scenario == runs[0].label].set_index(["product", "year"]).cost_cny
+    df["delta_cost_cny"] = [c - ref.get((p, y), math.nan) for p, y, c in zip(df["product"], df.year, df.cost_cny,
+                                                                                  strict=True)]
+    return df[CBAM_COLUMNS]

@@ -24,7 +24,7 @@ from ..schemas.library import Library, load_library
 from ..schemas.scenario import Constraints, InternalCarbonPrice, Scenario
 from ..units import KT_TO_T
 
-CARBON = ("carbon_ets", "carbon_internal")
+CARBON = ("carbon_ets", "carbon_cbam", "carbon_internal")  # carbon prices: outside a MACC cost
 FORCING_CARBON_PRICE_CNY_PER_T = 1e5  # makes the dispatch of forced measures maximise abatement
 
 

@@ -225,9 +225,13 @@ def target_description(t, sc, lang: str) -> str:
     name = f"{t.year}年目标" + (f"「{t.name}」" if t.name else "")
     if t.type == "renewable_share":
         return f"{name}：可再生电力占比{t.share:.0%}"
-    per = "单位营业收入排放强度" if t.intensity_per == "revenue" else "单位产量排放强度"
-    if t.intensity_per == "product":  # per t of a product: its Chinese name (else its id)
-        names = [spec.name_zh or spec.name for s in sc.sites for p, spec in s.products.items() if p == t.product]
-        per = f"单位{names[0] if names and names[0] else t.product}排放强度"
+    if getattr(t, "cap_tco2e", None) is not None:
+        return f"{name}：{scope}排放上限 {t.cap_tco2e:,.0f} tCO2e"
+    product = getattr(t, "product", None)
+    if product:  # per t of a product: its Chinese name (else its name, else its id)
+        names = [spec.name_zh or spec.name for s in sc.sites for p, spec in s.products.items() if p == product]
+        product = names[0] if names and names[0] else product
+    per = ("单位营业收入排放强度" if t.intensity_per == "revenue"
+           else f"单位{product}产量排放强度" if product else "单位产量排放强度")
     kind = "" if t.type == "absolute" else per
     return f"{name}：{scope}{kind} {pct_change(t.reduction)}"

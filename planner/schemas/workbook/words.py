@@ -20,12 +20,20 @@ SHEETS = {  # sheet id -> (English, Chinese) sheet name, in workbook order
 SHEET_OF = {
     "scenario": "scenario", "horizon": "scenario", "organisation": "organisation", "sites": "sites",
     "scope3": "scope3", "prices": "prices", "revenue_mcny": "prices", "trajectories": "prices", "ets": "prices",
+    "cbam": "prices",
     "internal_carbon_price": "prices", "grid": "grid", "targets": "targets", "measures": "measures",
     "constraints": "solver", "solver": "solver", "time": "time",
 }
 EMISSIONS = re.compile(r"^sites\.[a-z_]*emission")  # site tables of emissions go to the emissions sheet
 
 FIELD_ZH = {
+    # carbon markets (China ETS benchmark allocation, EU CBAM; docs/model.md §10.1-10.2)
+    "adjustment": "调整系数", "allocation": "配额分配方法", "benchmarks": "基准值", "cbam": "欧盟碳边境调节机制",
+    "cn_code": "欧盟合并命名法商品编码", "cscf": "跨行业修正系数", "deduct_china_carbon_price": "扣减国内已付碳价",
+    "default_tco2e_per_t": "欧盟默认排放值", "embedded": "隐含排放取值",
+    "eu_benchmark_tco2e_per_t": "欧盟碳边境调节基准值",
+    "eu_ets_price_eur_per_t": "欧盟碳价", "eur_cny": "欧元兑人民币汇率", "export_share": "出口欧盟比例",
+    "factor": "碳边境调节系数", "goods": "碳边境调节商品类别", "start_year": "起始年", "tco2_per_t": "基准排放强度",
     "approach": "合并口径", "base_year": "基准年", "capex_budget_cny": "年度投资预算",
     "capex_cny_per_kw": "单位投资", "capex_cny_per_kwh": "单位投资", "capex_cny_per_mwh_saved": "单位节能投资",
     "capex_cny_per_tpa": "单位捕集能力投资", "capex_fixed_cny": "固定投资", "capex_index": "投资成本指数",
@@ -88,7 +96,7 @@ KEY_WORD = {
     "factors": ("grid region", "电网区域"), "capex_index": ("index", "指数名称"), "categories": ("category", "类别"),
     "sites": ("site", "厂区"), "products": ("product", "产品"), "emission_factors": ("carrier", "能源品种"),
     "energy_per_t": ("carrier", "能源品种"), "inputs_per_t": ("input", "投入品"),
-    "process_emissions_per_t": ("gas", "气体"),
+    "process_emissions_per_t": ("gas", "气体"), "benchmarks": ("product", "产品"),
 }
 PARENT_WORD = {"sites": ("site", "厂区"), "measures": ("measure", "措施"), "entities": ("entity", "法人实体"),
                "categories": ("category", "类别"), "targets": ("target", "目标"), "products": ("product", "产品")}
@@ -112,6 +120,9 @@ WORD = {  # fixed words of the workbook
 # the Chinese label of each choice, by field name (the Chinese workbook shows and offers these; either the
 # label or the code is read back); a choice without a label is shown as its code
 OPTION_ZH = {
+    "allocation": {"grandfathering": "历史排放法", "benchmark": "基准线法"},
+    "embedded": {"actual": "实际排放", "default": "欧盟默认值"},
+    "goods": {"iron_and_steel": "钢铁", "aluminium": "铝", "hydrogen": "氢", "cement": "水泥", "fertilisers": "化肥"},
     "approach": {"equity_share": "股权比例法", "financial_control": "财务控制法", "operational_control": "运营控制法"},
     "heuristic": {"auto": "自动", "sites": "按厂区分解", "off": "关闭"},
     "hourly_years": {"all": "全部年份", "milestones": "关键年份"},
