@@ -156,7 +156,7 @@ def _hourly_variant():
 
 
 def _route_variant():
-    """The demo with a product at its first site made by two routes (ramp, share and stages set), so that the
+    """The demo with a product at its first site made by two routes (ramp, shares and stages set), so that the
     route components and the product balance are built; the site in the ETS by benchmark (surplus sold) and
     the product exported under the CBAM with the China price deducted (docs/model.md §10.1-10.2)."""
     from planner.schemas.loader import validate
@@ -168,7 +168,7 @@ def _route_variant():
     site["products"] = {"widget": {"output_t": 1000}}
     raw["measures"] += [
         {"id": "r_old", "kind": "route", "site": site["id"], "product": "widget", "existing_capacity_t": 1000,
-         "energy_per_t": {"electricity": 0.5}},
+         "min_share": 0.1, "energy_per_t": {"electricity": 0.5}},
         {"id": "r_new", "kind": "route", "site": site["id"], "product": "widget", "capex_cny_per_t": 100,
          "max_size": 1, "stages": 2, "ramp_t_per_year": 100, "max_share": 0.5, "energy_per_t": {"electricity": 0.4}}]
     site["ets_covered"] = True

@@ -241,3 +241,15 @@ def test_product_frames_are_written_and_read_back(tmp_path):
     for name in ("product_output", "product_intensity", "sda_pathway"):
         pd.testing.assert_frame_equal(getattr(q, name), getattr(p, name), check_dtype=False)
 
+
+
+def test_a_min_share_trajectory_forces_a_route_in_from_its_year():
+    # No target: the EAF costs 1,150 CNY/t more than the BF, so it runs only where min_share forces it.
+    # min_share {2025: 0, 2026: 0.3} (0 in 2025, then 0.3): EAF 0 t in 2025, 0.3 x 1,000 = 300 t in 2026 and 2027.
+    p = planner.plan(steel(routes=[eaf(lifetime=5, min_share={2025: 0.0, 2026: 0.3})],
+                           horizon={"start": 2025, "end": 2027}))
+    out = p.product_output[p.product_output.route == "eaf"].set_index("year").output_t
+    assert list(out.round(6)) == [0, 300, 300]
+    with pytest.raises(InputError, match=r"measures\[1\]\.min_share: min_share 0\.3 exceeds max_share 0\.2 in 2026"):
+        planner.plan(steel(routes=[eaf(min_share={2025: 0.0, 2026: 0.3}, max_share=0.2)],
+                           horizon={"start": 2025, "end": 2027}))

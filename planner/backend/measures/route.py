@@ -10,7 +10,8 @@ from pydantic import Field
 
 from ...preprocess.products import NOT_MATERIALS
 from ...schemas.measure import CheckContext, Production, SizedMeasure
-from ...schemas.types import Id, NonNeg, Share, Year
+from ...schemas.trajectory import ShareTrajectory, interpolate
+from ...schemas.types import Id, NonNeg, Year
 from ...units import CNY_PER_T_TO_MCNY_PER_KT, CNY_PER_TPA_TO_MCNY_PER_KTPA, KT_TO_T, T_TO_KT
 from ..lazy_pyomo import pyo
 from ..ledger import Ledger
@@ -28,7 +29,8 @@ class Route(SizedMeasure):
     fom_cny_per_t: NonNeg = 0.0  # fixed O&M per t/yr of capacity (existing and new) and year
     vom_cny_per_t: NonNeg = 0.0  # variable O&M per t made, energy and priced inputs excluded
     ramp_t_per_year: NonNeg | None = None  # largest rise of production from one year to the next, t/yr
-    max_share: Share | None = None  # of the product's production (for sale + intermediate use)
+    max_share: ShareTrajectory | None = None  # most of the product's production (sale + intermediate use), by year
+    min_share: ShareTrajectory = 0.0  # least of the product's production, by year (e.g. {2029: 0, 2030: 0.3})
     energy_per_t: dict[Id, NonNeg] = Field(default_factory=dict, max_length=50)  # carrier units (MWh) per t
     process_emissions_per_t: dict[Id, NonNeg] = Field(default_factory=dict, max_length=20)  # t of gas per t
     inputs_per_t: dict[Id, NonNeg] = Field(default_factory=dict, max_length=50)  # product/carrier/material per t
@@ -41,6 +43,12 @@ class Route(SizedMeasure):
 
     def check(self, ctx: CheckContext) -> None:
         super().check(ctx)
+        lo = interpolate(self.min_share, ctx.scenario.years)
+        hi = interpolate(self.max_share, ctx.scenario.years, default=1.0)
+        for y in ctx.scenario.years:
+            if lo[y] > hi[y] + 1e-12:
+                ctx.fail("min_share", f"min_share {lo[y]:g} exceeds max_share {hi[y]:g} in {y}; expected "
+                         "min_share <= max_share in every model year")
         products = ctx.scenario.site(self.site).products
         if self.product not in products:
             ctx.fail("product", f"unknown product {self.product!r} of site {self.site!r}; expected one of "
@@ -148,12 +156,18 @@ class RouteModel(SizedAssetModel):
                           * (self.existing_kt(y) + blk.capacity[y]))
 
     def link(self, blk: pyo.Block, core, ledger: Ledger) -> None:
-        """production <= max_share x the product's production by every route (read from the ledger)."""
-        if self.cfg.max_share is None:
-            return
-        key, share = (self.cfg.site, self.cfg.product), self.cfg.max_share
-        blk.production_share_max = pyo.Constraint(core.m.periods, rule=lambda b, y: (
-            b.production[y] <= share * ledger.total("product_made", key, y)))
+        """min_share_y x the product's production by every route <= production <= max_share_y x it (read from
+        the ledger; each share interpolated by year)."""
+        key, years = (self.cfg.site, self.cfg.product), self.inp.years
+        if self.cfg.max_share is not None:
+            hi = interpolate(self.cfg.max_share, years)
+            blk.production_share_max = pyo.Constraint(core.m.periods, rule=lambda b, y: (
+                b.production[y] <= hi[y] * ledger.total("product_made", key, y)))
+        lo = interpolate(self.cfg.min_share, years)
+        if any(v > 0 for v in lo.values()):
+            blk.production_share_min = pyo.Constraint(core.m.periods, rule=lambda b, y: (
+                b.production[y] >= lo[y] * ledger.total("product_made", key, y)) if lo[y] > 0
+                else pyo.Constraint.Skip)
 
     def production_t(self, value) -> dict[int, float]:
         """Production by year, t (read by the product frames)."""
