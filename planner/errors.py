@@ -72,17 +72,24 @@ class Shortfall:
         return asdict(self)
 
 
+# the line of a model with no solution even when its targets are free (backend.relax names the family if it can)
+NON_TARGET_CONFLICT = ("the model is infeasible without any target: constraints other than targets cannot all be "
+                       "met (capacity, shares, ramp and product balance of routes; grid connection import limits; "
+                       "budgets; adoption limits; prerequisites)")
+
+
 class InfeasibleError(PlannerError):
     """The targets cannot all be met; `shortfalls` holds one line per target, `details` the same shortfalls
-    as `Shortfall` records (empty when constraints other than targets conflict)."""
+    as `Shortfall` records (empty when constraints other than targets conflict: `no_target`)."""
 
     exit_code = 3
 
     def __init__(self, scenario: str, shortfalls: list[str], detail: str = "",
-                 details: list[Shortfall] | None = None):
+                 details: list[Shortfall] | None = None, no_target: bool = False):
         self.shortfalls = shortfalls
         self.details = list(details or [])
-        head = f"{scenario}: targets cannot be met"
+        # no_target: the model has no solution even without its targets; the lines say why
+        head = scenario if no_target else f"{scenario}: targets cannot be met"
         body = "; ".join(shortfalls) if shortfalls else detail
         super().__init__(f"{head}: {body}")
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .backend import SolveInfo, build_model, solve
-from .errors import InfeasibleError, InputError, Shortfall, SolverError
+from .backend import SolveInfo, build_model, relaxing_families, solve
+from .errors import NON_TARGET_CONFLICT, InfeasibleError, InputError, Shortfall, SolverError
 from .postprocess import sbti
 from .postprocess.assumptions import assumptions, stand_ins
 from .postprocess.dispatch import connection_upgrades
@@ -184,7 +184,14 @@ def read_plan(cls, folder: Path):
     return cls(**frames, scenario=sc, summary=summary, files=sorted(folder.iterdir()))
 
 
-NON_TARGET_CONFLICT = "constraints other than targets (budgets, adoption limits, prerequisites) cannot all be met"
+def non_target_conflict(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> str:
+    """The line for a model that has no solution even with its targets free: the constraint families whose
+    relaxation alone restores a solution (backend.relax), else the kinds of constraint that can cause it."""
+    found = relaxing_families(build_model(inp, rows, elastic=True), sc.solver)
+    if not found:
+        return NON_TARGET_CONFLICT
+    return (f"the model is infeasible without any target: relaxing the {' or the '.join(found)} alone "
+            "restores a solution; check those inputs")
 
 
 def diagnose_shortfalls(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> list[Shortfall] | None:
@@ -201,14 +208,14 @@ def diagnose_shortfalls(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) 
 def diagnose(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> list[str]:
     """One line per target that cannot be met (see `diagnose_shortfalls`)."""
     found = diagnose_shortfalls(sc, inp, rows)
-    return [NON_TARGET_CONFLICT] if found is None else [s.text for s in found]
+    return [non_target_conflict(sc, inp, rows)] if found is None else [s.text for s in found]
 
 
 def infeasible(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> InfeasibleError:
     """The error of an infeasible scenario, diagnosed by the elastic solve."""
     found = diagnose_shortfalls(sc, inp, rows)
     if found is None:
-        return InfeasibleError(sc.name, [NON_TARGET_CONFLICT])
+        return InfeasibleError(sc.name, [non_target_conflict(sc, inp, rows)], no_target=True)
     if not found:  # infeasible, yet no target is short by more than the tolerance
         return InfeasibleError(sc.name, ["the targets are met only within numerical tolerance; relax one slightly "
                                          "or check for conflicting constraints"])

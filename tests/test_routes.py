@@ -253,3 +253,16 @@ def test_a_min_share_trajectory_forces_a_route_in_from_its_year():
     with pytest.raises(InputError, match=r"measures\[1\]\.min_share: min_share 0\.3 exceeds max_share 0\.2 in 2026"):
         planner.plan(steel(routes=[eaf(min_share={2025: 0.0, 2026: 0.3}, max_share=0.2)],
                            horizon={"start": 2025, "end": 2027}))
+
+
+def test_a_route_share_beyond_its_capacity_is_infeasible_without_any_target_and_says_so():
+    # min_share 0.3 of 1,000 t needs 300 t of EAF, but its capacity is at most max_size 0.1 kt/yr = 100 t: no
+    # plan even without targets; relaxing the shares, the route capacity or the product balance restores one,
+    # while budgets, adoption limits and prerequisites (none here) do not.
+    with pytest.raises(InfeasibleError) as exc:
+        planner.plan(steel(routes=[eaf(max_size=0.1, min_share=0.3)]))
+    text = str(exc.value)
+    assert "targets cannot be met" not in text and "infeasible without any target" in text
+    assert text.endswith("infeasible without any target: relaxing the route shares (min_share/max_share) or the route "
+                         "capacity and ramp or the product balance of routes alone restores a solution; check those "
+                         "inputs")

@@ -11,11 +11,13 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 EXPORTS = {"COST_CATEGORIES": "builder", "BuiltModel": "builder", "build_model": "builder", "REGISTRY": "measures",
-           "SolveInfo": "solve", "solve": "solve"}  # name -> submodule that defines it
+           "SolveInfo": "solve", "solve": "solve",
+           "relaxing_families": "relax"}  # name -> submodule that defines it
 
 if TYPE_CHECKING:
     from .builder import COST_CATEGORIES, BuiltModel, build_model
     from .measures import REGISTRY
+    from .relax import relaxing_families
     from .solve import SolveInfo, solve
 
 
@@ -38,4 +40,4 @@ class _Backend(ModuleType):
 
 sys.modules[__name__].__class__ = _Backend
 
-__all__ = ["COST_CATEGORIES", "REGISTRY", "BuiltModel", "SolveInfo", "build_model", "solve"]
+__all__ = ["COST_CATEGORIES", "REGISTRY", "BuiltModel", "SolveInfo", "build_model", "relaxing_families", "solve"]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ...backend import build_model, solve
 from ...backend.resolve import Resolver, plan_by_name, structural_change
-from ...errors import PlannerError
+from ...errors import NON_TARGET_CONFLICT, PlannerError
 from ...postprocess.attribution import attribute
 from ...postprocess.results import abatement, cash_npv, costs, electricity, roadmap, targets_frame
 from ...preprocess import baseline as bl
@@ -286,8 +286,7 @@ class Worker:
         e = build_model(inp, rows, elastic=True)
         info = solve(e, sc.solver)
         if not info.has_solution:
-            row.update(targets_met=False, shortfall="constraints other than targets (budgets, adoption limits, "
-                       "prerequisites) cannot all be met")
+            row.update(targets_met=False, shortfall=NON_TARGET_CONFLICT)
             return
         tg = _targets(targets_frame(e, sc))
         tables["targets"] = tg
