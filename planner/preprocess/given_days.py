@@ -3,7 +3,8 @@ used as they are (no clustering, no appended peak day).
 
 One row per (day, hour): `day` (any whole numbers, in order of appearance), `hour` (0 .. hours_per_day - 1),
 `weight` (days of the year the day stands for, the same on each row of a day; the weights sum to 365), and
-optionally `month` (1-12: the tariff's month and the month of the demand charge; without it a day counts in
+`month` (1-12: the tariff's month and the month of the demand charge; required when a site has no `price`
+column, i.e. its prices come from its tariff; without a tariff a day without it counts in
 every month) and `day_type` (`working` or `rest`: a tariff's `rest_day_hours`). Profile columns are `<kind>`
 (every site) or `<kind>:<site>` (one site, over `<kind>`), kind one of load, pv, wind, heat, grid_factor
 (shapes: scaled to weighted mean 1 as the clustered days are), price and export_price (CNY/MWh, the hour's
