@@ -266,3 +266,20 @@ def test_a_route_share_beyond_its_capacity_is_infeasible_without_any_target_and_
     assert text.endswith("infeasible without any target: relaxing the route shares (min_share/max_share) or the route "
                          "capacity and ramp or the product balance of routes alone restores a solution; check those "
                          "inputs")
+
+
+def test_product_output_writes_solver_noise_as_zero():
+    # production values as HiGHS may return them: -1.6e-14 kt (-1.6e-11 t), -0.0 and 1e-12 kt are noise -> 0.0
+    # (no "-0.000000e+00" in product_output.csv); 0.3 kt is 300 t, its share 300 / 300 = 1
+    from types import SimpleNamespace
+
+    from planner.postprocess.products import product_output
+    from planner.schemas.measure import Production
+
+    vals = {2025: -1.6e-14, 2026: -0.0, 2027: 1e-12, 2028: 0.3}
+    mm = SimpleNamespace(id="r", block=SimpleNamespace(production=vals),
+                         cfg=SimpleNamespace(production=lambda: Production("s1", "steel", 0.0, None, {}, {}, {})))
+    b = SimpleNamespace(measures=[mm], inp=SimpleNamespace(years=list(vals)), value=lambda v: v)
+    out = product_output(b).set_index("year")
+    assert list(out.output_t) == [0.0, 0.0, 0.0, pytest.approx(300.0)]
+    assert not any(str(x).startswith("-") for x in out.output_t) and out.share[2028] == 1.0

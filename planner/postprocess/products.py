@@ -32,6 +32,7 @@ OUTPUT_COLUMNS = ["site", "product", "route", "year", "output_t", "share"]
 INTENSITY_COLUMNS = ["site", "product", "sector", "year", "case", "output_t", "scope1_tco2e_per_t",
                      "scope2_location_tco2e_per_t", "scope2_market_tco2e_per_t", "boundary", "boundary_zh",
                      "boundary_tco2e_per_t"]
+ZERO_T = 1e-6  # |production| below this many t is solver tolerance noise (-1.6e-11, -0.0): written as 0
 
 
 def product_output(b: BuiltModel) -> pd.DataFrame:
@@ -42,7 +43,8 @@ def product_output(b: BuiltModel) -> pd.DataFrame:
         if made is None:
             continue
         for y in b.inp.years:
-            rows.append((made.site, made.product, mm.id, y, b.value(mm.block.production[y]) * KT_TO_T))
+            t = b.value(mm.block.production[y]) * KT_TO_T
+            rows.append((made.site, made.product, mm.id, y, t if abs(t) >= ZERO_T else 0.0))
     df = pd.DataFrame(rows, columns=OUTPUT_COLUMNS[:-1])
     total = df.groupby(["site", "product", "year"]).output_t.transform("sum")
     df["share"] = (df.output_t / total.where(total > 0)).fillna(0.0)
