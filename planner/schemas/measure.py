@@ -162,7 +162,8 @@ class SizedMeasure(AssetMeasure):
     min_size: Size = 0.0
     max_size: Size | None = None
     # builds that may be in service at once (capacity added in stages, each build with its own lifetime);
-    # 1 = one build at a time (a reinvestment only after the previous one retires)
+    # 1 = one build at a time (a reinvestment only after the previous one retires); at most one build a
+    # year (one binary build[t]): units commissioned together are one build of their joint size
     stages: int = Field(1, ge=1, le=50)
 
     @model_validator(mode="after")
