@@ -179,3 +179,19 @@ def test_an_infeasibility_without_a_target_short_still_says_why(monkeypatch, fou
     monkeypatch.setattr(run, "relaxing_families", lambda *a: [])  # no family alone: the generic line
     exc = run.infeasible(scenario(), None, [])
     assert exc.exit_code == 3 and words in str(exc) and exc.shortfalls and exc.details == []
+
+
+def test_a_connection_below_the_load_is_infeasible_without_any_target_and_names_the_limit(tmp_path):
+    # 8,760 MWh a year on a flat load is 1 MW in every hour; a 0.5 MW import limit and nothing on site to make
+    # power: no plan at all, with no target in the scenario; only relaxing the connection limits restores one.
+    (tmp_path / "load.csv").write_text("1.0\n" * 8760, encoding="utf-8")
+    tariff = {"source": "test", "hours": {"1-12": "v" * 12 + "p" * 12},
+              "prices_cny_per_mwh": {"valley": 200, "peak": 1000}}
+    sc = scenario(sites=[{"id": "s1", "energy": {"electricity": 8760}}],
+                  time={"resolution": "representative_days", "days": 1, "hours_per_day": 2,
+                        "sites": {"s1": {"tariff": tariff, "load": str(tmp_path / "load.csv"),
+                                         "connection": {"import_mw": 0.5}}}})
+    with pytest.raises(InfeasibleError) as exc:
+        plan(sc)
+    assert str(exc.value) == ("micro: the model is infeasible without any target: relaxing the grid connection "
+                              "import/export limits alone restores a solution; check those inputs")
