@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 import planner
 import planner.cli
 from planner.report.common import style
+from planner.report.common.i18n import COST, pick
 from planner.report.common.workbook import write_sheets
 from planner.report.plan import charts, gantt, html
 from planner.report.plan.specs import chart_specs
@@ -46,6 +47,26 @@ def frames(demo_plan):
 def _draw(fn, *args):
     with matplotlib.rc_context(style.rc()):
         return fn(*args)
+
+
+def test_every_cost_category_has_a_label_in_both_languages_and_a_colour():
+    from planner.backend.ledger import COST_CATEGORIES
+    from planner.report.common.i18n import COST, KPI
+
+    for cat in COST_CATEGORIES:  # a category without a colour was left out of the costs chart (CBAM, issue 26)
+        assert cat in style.COST_COLOURS and all(COST[cat]), cat
+    from planner.studies.compare_frames import COST_GROUPS
+    for k in COST_GROUPS:  # the comparison's NPV lines
+        assert all(KPI[k]), k
+
+
+def test_the_steel_costs_chart_shows_the_cbam_certificates(steel_plan):
+    fr = steel_plan.frames()
+    assert fr["costs"].query("category == 'carbon_cbam'").nominal_cny.sum() > 0
+    for lang in ("en", "zh"):
+        fig = _draw(charts.costs, fr, lang)
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert pick(COST, "carbon_cbam", lang) in labels, labels
 
 
 def test_costs_cumulative_axis_shares_the_left_axis_zero(frames):
