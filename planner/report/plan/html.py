@@ -15,7 +15,7 @@ from ..common.i18n import SCOPE, STATUS, TEXT, pick, tr
 from ..common.pages import images, write_page
 from ..common.tables import table, value_cell
 from ..common.workbook import write_sheets
-from . import story
+from . import markets, story
 from .cards import emission_cards
 
 COLUMNS = {  # header labels of the report tables (en, zh)
@@ -107,7 +107,9 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str, when: 
         {"label": tr("status", lang), "value": f"{pick(STATUS, s['status'], lang)} ({tr('gap_short', lang)} {gap})"},
     ]
     ctx = dict(lang=lang, t=t, company=sc.company, scenario=sc.name, description=sc.description or "", kpis=kpis,
-               charts=images(charts), tables=_tables(plan, lang),
+               charts=[c for c in images(charts) if c["alt"] not in markets.STEMS], tables=_tables(plan, lang),
+               markets=markets.section(plan.frames(), {c["alt"]: c for c in images(charts)}, lang),
+               markets_title=markets.say("section", lang),
                headline=story.headline(plan.frames(), lang, site_names(sc)))
     return write_page("report.html.j2", ctx, out / f"report_{lang}.html")
 

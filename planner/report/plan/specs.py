@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..common import render as loop
 from ..common.render import ChartSpec, Frames
-from . import charts, dispatch, gantt
+from . import charts, dispatch, gantt, markets
 from .coverage import coverage_groups
 
 
@@ -25,6 +25,7 @@ def chart_specs(fr: Frames) -> list[ChartSpec]:
     if len(fr["macc"]):
         specs.append(("macc_plan", lambda f, lang: charts.macc(f, lang, "plan")))
     specs += [("costs", charts.costs), ("scopes", charts.scopes), ("compliance", charts.compliance)]
+    specs += markets.specs(fr)  # China ETS position, EU CBAM exposure (when the frames are present)
     if fr.get("dispatch") is not None and len(fr["dispatch"]):  # representative-day mode (plan/dispatch.py)
         specs.append(("dispatch", dispatch.chart))
     return specs
