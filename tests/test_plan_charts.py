@@ -203,3 +203,56 @@ def test_intensity_reduction_reads_the_target_description():
                         required=574323.5, achieved=499200.0, net=499200.0)
     req, gross, net = reductions(r)
     assert req == pytest.approx(25) and gross == pytest.approx(100 * (1 - 0.75 * 499200 / 574323.5)) == net
+
+
+def test_the_carbon_market_charts_of_steel_show_the_frames_and_pass_the_chart_check(steel_plan):
+    from planner.report.plan import markets
+
+    fr = steel_plan.frames()
+    specs = dict(chart_specs(fr))
+    assert {"ets_position", "cbam_exposure"} <= set(specs)
+    assert not {"ets_position", "cbam_exposure"} & {s for s, _ in chart_specs({**fr, "ets_position": None,
+                                                                                  "cbam_exposure": None})}
+    ets = fr["ets_position"].groupby("year")[["surplus_t", "cost_cny"]].sum()
+    cbam = fr["cbam_exposure"].groupby("year").gross_cost_cny.sum()
+    for lang in ("en", "zh"):
+        with matplotlib.rc_context(style.rc()):
+            for stem in ("ets_position", "cbam_exposure"):
+                fig = specs[stem](fr, lang)
+                assert problems(fig, [(1, "y")] if stem == "cbam_exposure" else []) == [], (lang, stem)
+                bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+                if stem == "ets_position":  # surplus bars then deficit bars, kt; the cost panel in MCNY
+                    n = len(ets)
+                    kt = [a.get_height() + b.get_height() for a, b in zip(bars[:n], bars[n:2 * n], strict=True)]
+                    assert kt == pytest.approx(list(ets.surplus_t / 1e3))
+                    cost = [p.get_height() for p in fig.axes[1].patches if isinstance(p, Rectangle)]
+                    assert cost == pytest.approx(list(ets.cost_cny / 1e6))
+                    assert ("基准线法" if lang == "zh" else "benchmark") in fig.axes[0].get_title()
+                else:  # gross certificate cost, MCNY
+                    assert [p.get_height() for p in bars[:len(cbam)]] == pytest.approx(list(cbam / 1e6))
+    # takeaways read the frames: steel's benchmark plant is short until 2029, long from 2030
+    sur = ets.index[ets.surplus_t > 0.5]
+    en = markets.takeaway("ets_position", fr, "en")
+    assert f"surplus in {len(sur)} of {len(ets)} years, from {sur.min()}" in en
+    assert f"net sold {ets.surplus_t.sum() / 1e3:,.0f} ktCO2e" in en and f"{ets.cost_cny.sum() / 1e6:,.0f} MCNY" in en
+    c = fr["cbam_exposure"]
+    zh = markets.takeaway("cbam_exposure", fr, "zh")
+    peak = c.groupby("year").cost_cny.sum().idxmax()
+    assert f"证书成本{c.cost_cny.sum() / 1e6:,.0f}百万元" in zh and f"{peak}年达峰值" in zh
+    last = c[c.year == c.year.max()].iloc[0]
+    assert f"隐含排放{last.embedded_actual_tco2e_per_t:.2f}吨" in zh
+    assert f"默认值{last.embedded_default_tco2e_per_t:.2f}" in zh
+
+
+def test_the_steel_report_has_a_carbon_market_section_with_its_takeaways(steel_plan, tmp_path):
+    from planner.report.plan import markets
+
+    png = tmp_path / "x.png"
+    png.write_bytes(b"\x89PNG")  # the page embeds the file's bytes; no chart needs drawing here
+    page = html.write_html(steel_plan, {s: [png] for s in ("costs", *markets.STEMS)}, tmp_path, "zh").read_text(
+        encoding="utf-8")
+    section = page[page.index("碳市场：全国碳市场与欧盟CBAM"):]
+    fr = steel_plan.frames()
+    for stem in markets.STEMS:
+        assert markets.takeaway(stem, fr, "zh") in section and f'alt="{stem}"' in section
+        assert page.count(f'alt="{stem}"') == 1  # shown in the section only, not again among the charts

@@ -62,7 +62,7 @@ def say(key: str, lang: str, **kw) -> str:
     return S[key][0 if lang == "en" else 1].format(**kw)
 
 
-def _num(v: float) -> str:
+def amount(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.1f}"
 
 
@@ -157,14 +157,14 @@ def ets_takeaway(fr: Frames, lang: str) -> str:
     d = ets_by_year(fr)
     first, last = int(d.index.min()), int(d.index.max())
     net_kt = float(d.surplus_t.sum()) * T_TO_KT
-    mcny = _num(float(d.cost_cny.sum()) * CNY_TO_MCNY)
+    mcny = amount(float(d.cost_cny.sum()) * CNY_TO_MCNY)
     sur = d.index[d.surplus_t > 0.5]
     b = basis(fr, lang)
     if not len(sur):
-        return say("t_ets", lang, basis=b, first=first, last=last, kt=_num(-net_kt), mcny=mcny)
+        return say("t_ets", lang, basis=b, first=first, last=last, kt=amount(-net_kt), mcny=mcny)
     verb = say("sold" if net_kt >= 0 else "bought", lang)
     return say("t_ets_surplus", lang, basis=b, ns=len(sur), n=len(d), year=int(sur.min()), verb=verb,
-               kt=_num(abs(net_kt)), first=first, last=last, mcny=mcny)
+               kt=amount(abs(net_kt)), first=first, last=last, mcny=mcny)
 
 
 def cbam_takeaway(fr: Frames, lang: str) -> str:
@@ -177,9 +177,9 @@ def cbam_takeaway(fr: Frames, lang: str) -> str:
     w = lc.exported_t.sum()
     actual = float((lc.embedded_actual_tco2e_per_t * lc.exported_t).sum() / w) if w > 0 else math.nan
     default = float((lc.embedded_default_tco2e_per_t * lc.exported_t).sum() / w) if w > 0 else math.nan
-    return say("t_cbam", lang, mcny=_num(float(y.cost_cny.sum()) * CNY_TO_MCNY),
-               ded=_num(float(y.deduction_cny.sum()) * CNY_TO_MCNY), first=first, last=last,
-               peak=_num(float(y.cost_cny[peak]) * CNY_TO_MCNY), year=peak,
+    return say("t_cbam", lang, mcny=amount(float(y.cost_cny.sum()) * CNY_TO_MCNY),
+               ded=amount(float(y.deduction_cny.sum()) * CNY_TO_MCNY), first=first, last=last,
+               peak=amount(float(y.cost_cny[peak]) * CNY_TO_MCNY), year=peak,
                actual=f"{actual:.2f}", default="–" if math.isnan(default) else f"{default:.2f}")
 
 
