@@ -109,7 +109,7 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str, when: 
     ctx = dict(lang=lang, t=t, company=sc.company, scenario=sc.name, description=sc.description or "", kpis=kpis,
                charts=[c for c in images(charts) if c["alt"] not in markets.STEMS], tables=_tables(plan, lang),
                markets=markets.section(plan.frames(), {c["alt"]: c for c in images(charts)}, lang),
-               markets_title=markets.say("section", lang),
+               markets_title=markets.section_title(plan.frames(), lang),
                headline=story.headline(plan.frames(), lang, site_names(sc)))
     return write_page("report.html.j2", ctx, out / f"report_{lang}.html")
 

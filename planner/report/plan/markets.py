@@ -22,6 +22,8 @@ STEMS = ("ets_position", "cbam_exposure")
 
 S: dict[str, tuple[str, str]] = {
     "section": ("Carbon markets: China ETS and EU CBAM", "碳市场：全国碳市场与欧盟CBAM"),
+    "section_ets": ("Carbon market: China ETS", "碳市场：全国碳市场"),
+    "section_cbam": ("Carbon market: EU CBAM", "碳市场：欧盟CBAM"),
     "ets_title": ("China ETS position ({basis})", "全国碳市场履约情况（{basis}）"),
     "ets_y": ("ktCO2e/yr", "千吨CO2e/年"),
     "ets_cost_y": ("ETS cost, MCNY/yr\n(< 0: surplus sold)", "碳市场成本（百万元/年）\n负值：出售盈余"),
@@ -185,6 +187,12 @@ def cbam_takeaway(fr: Frames, lang: str) -> str:
 
 def takeaway(stem: str, fr: Frames, lang: str) -> str:
     return {"ets_position": ets_takeaway, "cbam_exposure": cbam_takeaway}[stem](fr, lang)
+
+
+def section_title(fr: Frames, lang: str) -> str:
+    """The section's heading, naming only the markets the plan has."""
+    ets, cbam = (present(fr, s) for s in STEMS)
+    return say("section" if ets and cbam else "section_ets" if ets else "section_cbam", lang)
 
 
 def section(fr: Frames, charts: dict, lang: str) -> list[dict]:
