@@ -29,7 +29,7 @@ S: dict[str, tuple[str, str]] = {
     "ets_cost_y": ("ETS cost, MCNY/yr\n(< 0: surplus sold)", "碳市场成本（百万元/年）\n负值：出售盈余"),
     "allowances": ("Free allowances", "免费配额"),
     "covered": ("Covered emissions", "覆盖排放量"),
-    "surplus": ("Surplus (sold)", "配额盈余（出售）"),
+    "surplus": ("Surplus (sold if selling is allowed)", "配额盈余（允许出售时出售）"),
     "deficit": ("Deficit (bought)", "配额缺口（购买）"),
     "cbam_title": ("EU CBAM on exports to the EU", "出口欧盟的碳边境调节机制（CBAM）成本"),
     "cbam_cost_title": ("Certificate cost", "证书成本"),
@@ -45,11 +45,11 @@ S: dict[str, tuple[str, str]] = {
     "t_ets": ("China ETS ({basis}): deficit bought in every year {first}–{last}, {kt} ktCO2e in all, "
               "{mcny} MCNY", "全国碳市场（{basis}）：{first}–{last}年每年均有配额缺口，共购买{kt}千吨CO2e，"
               "{mcny}百万元"),
-    "t_ets_surplus": ("China ETS ({basis}): surplus in {ns} of {n} years, from {year}; net {verb} {kt} ktCO2e "
-                      "{first}–{last}, cost {mcny} MCNY",
-                      "全国碳市场（{basis}）：{n}年中{ns}年有配额盈余，自{year}年起；{first}–{last}年净{verb}"
+    "t_ets_surplus": ("China ETS ({basis}): surplus in {ns} of {n} years, from {year}; a {verb} of {kt} ktCO2e "
+                      "over {first}–{last}, cost {mcny} MCNY",
+                      "全国碳市场（{basis}）：{n}年中{ns}年有配额盈余，自{year}年起；{first}–{last}年{verb}"
                       "{kt}千吨CO2e，成本{mcny}百万元"),
-    "sold": ("sold", "出售"), "bought": ("bought", "购买"),
+    "sold": ("net surplus", "净盈余"), "bought": ("net deficit", "净缺口"),
     "t_cbam": ("EU CBAM: {mcny} MCNY of certificates {first}–{last} after {ded} MCNY China carbon price deducted; "
                "peak {peak} MCNY in {year}; embedded {actual} tCO2e/t in {last} vs EU default {default}",
                "欧盟CBAM：{first}–{last}年证书成本{mcny}百万元（已扣减中国碳价{ded}百万元）；{year}年达峰值{peak}"
