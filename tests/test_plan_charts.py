@@ -243,6 +243,10 @@ def test_the_carbon_market_charts_of_steel_show_the_frames_and_pass_the_chart_ch
     last = c[c.year == c.year.max()].iloc[0]
     assert f"隐含排放{last.embedded_actual_tco2e_per_t:.2f}吨" in zh
     assert f"默认值{last.embedded_default_tco2e_per_t:.2f}" in zh
+    none = {**fr, "cbam_exposure": c.assign(exported_t=0.0, certificates_t=0.0, cost_cny=0.0)}  # cement's case
+    assert markets.takeaway("cbam_exposure", none, "en") == (
+        f"EU CBAM: no certificates 2026–2050 (nothing exported to the EU); embedded "
+        f"{last.embedded_actual_tco2e_per_t:.2f} tCO2e/t in 2050")
 
 
 def test_the_steel_report_has_a_carbon_market_section_with_its_takeaways(steel_plan, tmp_path):

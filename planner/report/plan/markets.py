@@ -49,6 +49,9 @@ S: dict[str, tuple[str, str]] = {
                       "over {first}–{last}, cost {mcny} MCNY",
                       "全国碳市场（{basis}）：{n}年中{ns}年有配额盈余，自{year}年起；{first}–{last}年{verb}"
                       "{kt}千吨CO2e，成本{mcny}百万元"),
+    "t_cbam_none": ("EU CBAM: no certificates {first}–{last} (nothing exported to the EU); embedded {actual} "
+                    "tCO2e/t in {last}",
+                    "欧盟CBAM：{first}–{last}年无需证书（未出口欧盟）；{last}年隐含排放{actual}吨CO2e/吨"),
     "sold": ("net surplus", "净盈余"), "bought": ("net deficit", "净缺口"),
     "t_cbam": ("EU CBAM: {mcny} MCNY of certificates {first}–{last} after {ded} MCNY China carbon price deducted; "
                "peak {peak} MCNY in {year}; embedded {actual} tCO2e/t in {last} vs EU default {default}",
@@ -176,9 +179,11 @@ def cbam_takeaway(fr: Frames, lang: str) -> str:
     first, last = int(y.index.min()), int(y.index.max())
     peak = int(y.cost_cny.idxmax())
     lc = c[c.year == last]
-    w = lc.exported_t.sum()
-    actual = float((lc.embedded_actual_tco2e_per_t * lc.exported_t).sum() / w) if w > 0 else math.nan
-    default = float((lc.embedded_default_tco2e_per_t * lc.exported_t).sum() / w) if w > 0 else math.nan
+    w = lc.exported_t if lc.exported_t.sum() > 0 else pd.Series(1.0, index=lc.index)  # by tonnes exported
+    actual = float((lc.embedded_actual_tco2e_per_t * w).sum() / w.sum())
+    default = float((lc.embedded_default_tco2e_per_t * w).sum() / w.sum())  # NaN without a default value
+    if not (c.exported_t > 0.5).any():
+        return say("t_cbam_none", lang, first=first, last=last, actual=f"{actual:.2f}")
     return say("t_cbam", lang, mcny=amount(float(y.cost_cny.sum()) * CNY_TO_MCNY),
                ded=amount(float(y.deduction_cny.sum()) * CNY_TO_MCNY), first=first, last=last,
                peak=amount(float(y.cost_cny[peak]) * CNY_TO_MCNY), year=peak,
