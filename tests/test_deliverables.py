@@ -28,6 +28,7 @@ ALLOWED_WORDS = {
     "PV", "planner", "UTC", "CBAM",
     # units and acronyms of the data library's citations (in its Chinese source texts, docs/report.md)
     "GJ", "TJ", "kg", "kcal", "kWh", "kWp", "Wh", "GB", "IPCC", "SM", "ECN", "LED", "LBNL", "COP", "IEA",
+    "CF4", "C2F6",  # perfluorocarbons of aluminium smelting (scenarios/aluminium.yaml)
 }
 
 

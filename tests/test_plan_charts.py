@@ -261,3 +261,56 @@ def test_the_steel_report_has_a_carbon_market_section_with_its_takeaways(steel_p
     for stem in markets.STEMS:
         assert markets.takeaway(stem, fr, "zh") in section and f'alt="{stem}"' in section
         assert page.count(f'alt="{stem}"') == 1  # shown in the section only, not again among the charts
+
+
+SECTORS = ("steel", "cement", "aluminium")
+
+
+@pytest.fixture(scope="module")
+def sectors():
+    """The bundled heavy-industry scenarios solved once (2% gap, one thread; each solves in about a second), with
+    the product and route names the report adds (specs.report_frames)."""
+    from planner.report.plan.specs import report_frames
+    from planner.schemas import load_scenario
+
+    out = {}
+    for name in SECTORS:
+        sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"mip_rel_gap": 0.02, "threads": 1})})
+        out[name] = report_frames(planner.plan(sc))
+    return out
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_product_charts_of_the_sector_scenarios_pass_the_chart_check(sectors, name):
+    """Only the products and routes charts (the others are drawn by the same code as the demo's, checked above)."""
+    fr = sectors[name]
+    specs = dict(chart_specs(fr))
+    assert {"routes", "product_intensity"} <= set(specs)
+    for lang in ("en", "zh"):
+        with matplotlib.rc_context(style.rc()):
+            for stem in ("routes", "product_intensity"):
+                fig = specs[stem](fr, lang)
+                assert problems(fig, [(i, "y") for i in range(len(fig.axes))]) == [], (name, lang, stem)
+    assert set(fr["roadmap"].loc[fr["roadmap"].kind == "route", "family"]) == {"routes"}
+
+
+def test_hourly_charts_draw_the_grid_factor_and_the_24_7_share(frames):
+    """demo_hourly: the dispatch day's lower panel is the hour's grid factor (its own axes, not a third y axis over
+    the MW), the 24/7 chart draws carbon_free.cfe_share in %, and the takeaway says the first and last share."""
+    from planner.report.plan import dispatch, hourly, story
+
+    fr = frames["demo_hourly"]
+    site, year, day = dispatch.pick_day(fr)
+    d = fr["dispatch"]
+    x = d[(d.site == site) & (d.year == year) & (d.day == day)].sort_values("hour")
+    fig = _draw(dispatch.chart, fr, "en")
+    low = fig.axes[1]
+    assert low.get_position().y1 < fig.axes[0].get_position().y0  # below the MW panel, not over it
+    assert list(low.get_lines()[0].get_ydata()) == pytest.approx(list(x.grid_factor_t_per_mwh))
+    fig = _draw(hourly.carbon_free, fr, "zh")
+    cf = fr["carbon_free"].sort_values("year")
+    assert list(fig.axes[0].get_lines()[0].get_ydata()) == pytest.approx(list(100 * cf.cfe_share))
+    text = story.takeaway("carbon_free", fr, "en")
+    assert text.endswith(f"{100 * cf.cfe_share.iloc[0]:.0f}% in {cf.year.iloc[0]}, "
+                         f"{100 * cf.cfe_share.iloc[-1]:.0f}% in {cf.year.iloc[-1]}")

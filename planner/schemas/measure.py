@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 FAMILIES = (
     "efficiency", "heat", "renewables", "storage", "process", "ccus", "green_power", "credits",
-    "supply_chain",
+    "supply_chain", "routes",
 )
 
 MEASURE_KINDS: dict[str, type[MeasureBase]] = {}

@@ -32,7 +32,7 @@ class Route(SizedMeasure):
     energy_per_t: dict[Id, NonNeg] = Field(default_factory=dict, max_length=50)  # carrier units (MWh) per t
     process_emissions_per_t: dict[Id, NonNeg] = Field(default_factory=dict, max_length=20)  # t of gas per t
     inputs_per_t: dict[Id, NonNeg] = Field(default_factory=dict, max_length=50)  # product/carrier/material per t
-    default_family = "process"
+    default_family = "routes"
     needs_site = True
 
     def production(self) -> Production:

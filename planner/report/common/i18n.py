@@ -68,6 +68,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "company": ("company", "公司层面"),
     "stamped": ("; run {time}", "；运行时间 {time}"),
     "other": ("other", "其他"),
+    "products_section": ("Products and routes", "产品与生产工艺路线"),
+    "hourly_section": ("Hourly operation (representative days)", "逐时运行（典型日）"),
 }
 
 FAMILY = {
@@ -76,7 +78,7 @@ FAMILY = {
     "renewables": ("On-site renewables", "分布式可再生能源"), "storage": ("Storage", "储能"),
     "process": ("Process and fugitive", "工艺与逸散排放"), "ccus": ("CCUS", "碳捕集利用与封存"),
     "green_power": ("Green power and certificates", "绿电与绿证"), "credits": ("Carbon credits", "碳信用"),
-    "supply_chain": ("Supply chain", "供应链"),
+    "supply_chain": ("Supply chain", "供应链"), "routes": ("Production routes", "生产工艺路线"),
 }
 
 COST = {

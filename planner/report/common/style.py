@@ -20,7 +20,7 @@ FONT_FILE = Path(__file__).resolve().parents[2] / "fonts" / "wqy-microhei.ttc"
 FAMILY_COLOURS = {
     "efficiency": "#2E7D32", "heat": "#EF6C00", "renewables": "#F9A825", "storage": "#6A1B9A",
     "process": "#6D4C41", "ccus": "#455A64", "green_power": "#00897B", "credits": "#9E9E9E",
-    "supply_chain": "#1565C0",
+    "supply_chain": "#1565C0", "routes": "#827717",
 }
 COST_COLOURS = {
     "capex": "#37474F", "fixed_om": "#78909C", "variable_om": "#B0BEC5", "energy": "#FFB300",

@@ -17,9 +17,14 @@ CARRIER = {
     "export_electricity": ("electricity export", "余电上网"), "ets": ("ETS allowance", "碳排放配额"),
     "ccer": ("CCER credit", "CCER 核证自愿减排量"), "gec": ("green electricity certificate", "绿证"),
     "ppa_premium": ("green power premium", "绿电溢价"),
+    # heavy-industry carriers (data/carriers.csv, issue 25)
+    "refuse_derived_fuel": ("refuse-derived fuel", "垃圾衍生燃料"), "waste_tyres": ("waste tyres", "废轮胎"),
+    "sewage_sludge": ("sewage sludge", "市政污泥"), "coke": ("coke", "焦炭"), "coking_coal": ("coking coal", "炼焦煤"),
+    "petroleum_coke": ("petroleum coke", "石油焦"),
 }
 
-SOURCE_KIND = {"combustion": ("combustion", "燃烧"), "fugitive": ("fugitive", "逸散"), "process": ("process", "工艺")}
+SOURCE_KIND = {"combustion": ("combustion", "燃烧"), "fugitive": ("fugitive", "逸散"), "process": ("process", "工艺"),
+               "route": ("route", "工艺路线过程排放")}
 
 ASSUMPTION_GROUP = {
     "general": ("general", "通用"), "price": ("price", "价格"), "grid_factor": ("grid factor", "电网排放因子"),
@@ -33,11 +38,16 @@ ASSUMPTION_ITEM = {
     "internal_carbon_price": ("internal carbon price", "内部碳价"),
     "operational_control": ("operational control", "运营控制法"),
     "financial_control": ("financial control", "财务控制法"), "equity_share": ("equity share", "股权比例法"),
+    "scope2_matching": ("scope 2 matching", "范围二绿电匹配方式"),
+}
+SETTING = {  # codes of settings shown as an assumption's value (hourly mode, docs/model.md §15.6)
+    "hourly": ("hourly", "逐时匹配"), "annual": ("annual", "按年匹配"),
+    "typical": ("typical (computed)", "典型曲线（计算所得）"), "flat": ("flat", "平坦"),
 }
 UNIT = {
     "1/yr (real)": ("1/yr (real)", "1/年（实际）"), "share of BAU": ("share of BAU", "占BAU排放比例"),
     "x stated unit capex": ("x stated unit capex", "× 设定单位投资"), "adoption": ("adoption", "项"),
-    "share": ("share", "比例"),
+    "share": ("share", "比例"), "x annual factor": ("x annual factor", "× 年度因子"),
 }
 ASSUMPTION_SOURCE = {
     "scenario": ("scenario", "情景设定"), "scenario grid.factors": ("scenario grid.factors", "情景设定的电网因子"),
@@ -46,6 +56,10 @@ ASSUMPTION_SOURCE = {
     "MEE/NBS national residual": ("MEE/NBS national residual", "生态环境部/国家统计局全国剩余电网因子"),
     "IPCC; data/gwp.csv": ("IPCC; data/gwp.csv", "IPCC 评估报告（数据库的全球变暖潜势表）"),
     "GHG Protocol ch. 3": ("GHG Protocol ch. 3", "温室气体核算体系企业标准 第3章"),
+    "computed from data/grid_hourly.csv (ASSUMPTION) and the MEE/NBS factors":
+        ("computed from data/grid_hourly.csv (ASSUMPTION) and the MEE/NBS factors",
+         "由数据库的逐时电网结构表（假设值）与生态环境部/国家统计局电网因子计算"),
+    "scenario CSV": ("scenario CSV", "情景提供的逐时数据文件"),
 }
 REGION = {  # grid regions of data/grid_factors.csv
     "Central": "华中", "East": "华东", "North": "华北", "Northeast": "东北", "Northwest": "西北", "South": "南方",
@@ -76,6 +90,8 @@ SCOPE2_ZH = {"market": "市场法", "location": "位置法", "none": "无"}
 # requirement and value cells of the SBTi check (sbti.py) in Chinese, by pattern
 SBTI_PATTERNS: list[tuple[str, object]] = [
     (r">= 40% -> target", "≥40%时须设目标"),
+    (r"product intensity at or below the SBTi SDA pathway in (\d+)", r"\1年产品碳强度不高于 SBTi 行业减排路径"),
+    (r">= ([\d.]+%) intensity reduction", r"强度降幅≥\1"),
     (r"(\d+)-(\d+) years", r"\1-\2年"),
     (r"(-?\d+) years", r"\1年"),
     (r"scope 1 and scope 2", "范围一和范围二"),
@@ -139,6 +155,9 @@ def assumption_item(group: str, item: str, lang: str) -> str:
     m = re.fullmatch(r"(\S+) \((.+)\) location", item)
     if m:
         return f"{m[1]}（{REGION.get(m[2], m[2])}）位置法"
+    m = re.fullmatch(r"(\S+) hourly shape", item)
+    if m:
+        return f"{m[1]} 逐时电网因子曲线"
     m = re.fullmatch(r"(\S+) market \(unclaimed\)", item)
     if m:
         return f"{m[1]} 市场法（未声明绿电部分）"
@@ -155,7 +174,9 @@ def assumption_rows(df, lang: str):
     return df.assign(
         group=[pick(ASSUMPTION_GROUP, g, lang) for g in df.group],
         item=[assumption_item(g, it, lang) for g, it in zip(df.group, df["item"], strict=True)],
-        text=[assumption_text(t, lang) for t in df.text],
+        # a setting's code given as the value (scope2_matching: hourly; an hourly shape: typical) reads as text
+        text=[assumption_text(t if t or not isinstance(v, str) else v, lang) for t, v in zip(df.text, df.value,
+                                                                                               strict=True)],
         unit=[unit(u, lang) for u in df.unit],
         source=[source_text(s, lang) for s in df.source])
 
@@ -174,6 +195,8 @@ def assumption_text(t: str, lang: str) -> str:
     """A non-numeric assumption: a setting's code, or a stand-in ('2023 factor for 2024-2050')."""
     if t in ASSUMPTION_ITEM:
         return pick(ASSUMPTION_ITEM, t, lang)
+    if t in SETTING:
+        return pick(SETTING, t, lang)
     m = re.fullmatch(r"(\d{4}) factor for (\d{4}(?:-\d{4})?)", t) if isinstance(t, str) else None
     if m:
         return f"{m[2]}年采用{m[1]}年因子（数据库缺该年）" if lang == "zh" else \
@@ -205,6 +228,9 @@ def target_description(t, sc, lang: str) -> str:
     if getattr(t, "cap_tco2e", None) is not None:
         return f"{name}：{scope}排放上限 {t.cap_tco2e:,.0f} tCO2e"
     product = getattr(t, "product", None)
+    if product:  # per t of a product: its Chinese name (else its name, else its id)
+        names = [spec.name_zh or spec.name for s in sc.sites for p, spec in s.products.items() if p == product]
+        product = names[0] if names and names[0] else product
     per = ("单位营业收入排放强度" if t.intensity_per == "revenue"
            else f"单位{product}产量排放强度" if product else "单位产量排放强度")
     kind = "" if t.type == "absolute" else per

@@ -17,7 +17,7 @@ from ..common.stable import run_stamp
 from .deck import slide_picture, write_deck
 from .html import write_excel, write_html
 from .slides import chart_slides
-from .specs import chart_specs, render
+from .specs import chart_specs, render, report_frames
 
 FORMATS = ("html", "pptx")
 
@@ -38,7 +38,7 @@ def write_report(plan, out_dir: str | Path, langs: tuple[str, ...] = ("en",), fo
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     plan.write(out)
-    fr = plan.frames()
+    fr = report_frames(plan)
     specs = chart_specs(fr) if "html" in formats else []
     n_slides = {lang: len(chart_slides(fr, lang, titles=False)) for lang in langs} if "pptx" in formats else {}
     # every drawing a task, the report's charts first (the HTML waits for them), then the slides' pictures

@@ -1,6 +1,7 @@
 """Slide deck (python-pptx, 16:9): a title slide, the headline decisions, one slide per chart with a one-line
-takeaway computed from the results as its (editable) title and the chart as an image at slide resolution, the
-target table and the key assumptions. Byte-reproducible like the other report files."""
+takeaway computed from the results as its (editable) title and the chart as an image at slide resolution, in
+representative-day mode the hourly statements (plan/hourly.py), the target table and the key assumptions.
+Byte-reproducible like the other report files."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from ...version import __version__
 from ..common import deck, words
 from ..common.deck import GREEN, SLIDE_H, SLIDE_W, chart_png, picture, title_only
 from ..common.i18n import LANGS, tr
-from . import story
+from . import hourly, story
 from .html import COLUMNS, site_names
 from .slides import chart_slides
+from .specs import report_frames
 
 ROWS_PER_SLIDE = 14
 TITLE = {"en": "Decarbonisation roadmap", "zh": "脱碳路线图"}
@@ -65,7 +67,7 @@ def assumption_rows(plan, lang: str) -> tuple[list[str], list[list[str]]]:
 def slide_picture(plan, lang: str, i: int) -> tuple[bytes, float, float]:
     """The picture of the deck's i-th chart slide (`chart_slides` order): (PNG bytes, width and height in
     inches); what `write_deck` draws, for a worker process to draw instead (planner/report/common/parallel.py)."""
-    return chart_png(chart_slides(plan.frames(), lang, titles=False)[i][2])
+    return chart_png(chart_slides(report_frames(plan), lang, titles=False)[i][2])
 
 
 def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None = None,
@@ -75,7 +77,7 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
     height) or a handle with `.result()` giving one; by default they are drawn here."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sc, fr = plan.scenario, plan.frames()
+    sc, fr = plan.scenario, report_frames(plan)
     sites = site_names(sc)
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
@@ -100,6 +102,15 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
     for k, (_stem, title, make) in enumerate(chart_slides(fr, lang, sites)):
         pic = chart_png(make) if pictures is None else pictures[k]
         picture(title_only(prs, title), *(pic.result() if hasattr(pic, "result") else pic))
+    lines = hourly.lines(plan.summary, lang, sites)  # representative days: the rule, days, profiles, upgrades
+    if lines:
+        box = title_only(prs, tr("hourly_section", lang)).shapes.add_textbox(
+            Inches(0.6), Inches(1.4), SLIDE_W - Inches(1.2), SLIDE_H - Inches(2.0)).text_frame
+        box.word_wrap = True
+        for k, line in enumerate(lines):
+            para = box.paragraphs[0] if k == 0 else box.add_paragraph()
+            para.space_after = Pt(10)
+            deck.font(para.add_run(), line, 18)
     header, rows = target_rows(plan, lang)
     deck.table(title_only(prs, tr("targets_table", lang)), header, rows, [1.6, 5.0, 0.8, 1.3, 1.3, 1.3, 0.9])
     header, rows = assumption_rows(plan, lang)

@@ -15,11 +15,12 @@ TEXT = {
     "en": {"title": "Representative day {day} of {year} ({w:.0f} days a year)", "mw": "MW", "soc": "battery SoC, MWh",
            "onsite": "on-site generation", "discharge": "battery discharge", "grid": "grid import",
            "charge": "battery charge", "export": "export", "hour": "hour", "none": "no battery built",
-           "valley": "valley tariff", "flat": "flat tariff", "peak": "peak tariff", "critical": "critical peak"},
+           "valley": "valley tariff", "flat": "flat tariff", "peak": "peak tariff", "critical": "critical peak",
+           "gf": "grid factor,\ntCO2/MWh", "gf_line": "hourly grid emission factor (location-based)"},
     "zh": {"title": "{year}年 典型日 {day}（代表每年 {w:.0f} 天）", "mw": "兆瓦", "soc": "储能荷电量（兆瓦时）",
            "onsite": "自发电", "discharge": "储能放电", "grid": "电网购电", "charge": "储能充电", "export": "上网",
            "hour": "小时", "none": "未建储能", "valley": "谷时段", "flat": "平时段", "peak": "峰时段",
-           "critical": "尖峰时段"},
+           "critical": "尖峰时段", "gf": "电网因子\n（tCO2/MWh）", "gf_line": "逐时电网排放因子（位置法）"},
 }
 
 
@@ -52,8 +53,10 @@ def chart(fr: Frames, lang: str) -> Figure:
     d = fr["dispatch"]
     x = d[(d.site == site) & (d.year == year) & (d.day == day)].sort_values("hour")
     h = x.hour.to_numpy()
-    fig = Figure(figsize=(9, 4.2))
-    ax = fig.add_subplot(1, 1, 1)
+    gf = "grid_factor_t_per_mwh" in x  # the hour's grid factor in a panel of its own below (no third y axis)
+    fig = Figure(figsize=(9, 5.6 if gf else 4.2))
+    ax, low_ax = (fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3.2, 1]}) if gf
+                  else (fig.add_subplot(1, 1, 1), None))
     width = 1.0
     for hh, p in zip(h, x.period, strict=True):
         ax.axvspan(hh - 0.5, hh + 0.5, color=PERIOD_COLOUR.get(p, "#ffffff"), zorder=0, lw=0)
@@ -68,7 +71,7 @@ def chart(fr: Frames, lang: str) -> Figure:
     ax.axhline(0, color="black", lw=0.6)
     low = float((x.battery_charge_mw + x.export_mw).max())
     ax.set_ylim(-1.15 * low if low > 0 else 0, 1.35 * float(bottom.max() or 1))
-    ax.set_xlabel(t["hour"])
+    ax.set_xlabel("" if gf else t["hour"])
     ax.set_ylabel(t["mw"])
     ax2 = ax.twinx()
     ax2.grid(False)
@@ -86,5 +89,11 @@ def chart(fr: Frames, lang: str) -> Figure:
                if p in set(x.period)]
     ax.legend(handles + h2 + periods, labels + l2 + [p.get_label() for p in periods], fontsize=7, ncol=3,
               loc="upper left")
+    if low_ax is not None:
+        low_ax.step(h, x.grid_factor_t_per_mwh, where="mid", color="#5d4037", lw=1.8, label=t["gf_line"])
+        low_ax.set_ylim(0, 1.45 * float(x.grid_factor_t_per_mwh.max() or 1))
+        low_ax.set_ylabel(t["gf"], fontsize=8)
+        low_ax.set_xlabel(t["hour"])
+        low_ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     return fig

@@ -15,8 +15,9 @@ from ..common.i18n import SCOPE, STATUS, TEXT, pick, tr
 from ..common.pages import images, write_page
 from ..common.tables import table, value_cell
 from ..common.workbook import write_sheets
-from . import markets, story
+from . import hourly, markets, story
 from .cards import emission_cards
+from .specs import report_frames
 
 COLUMNS = {  # header labels of the report tables (en, zh)
     "year": ("Year", "年份"), "site": ("Site", "工厂"), "name": ("Measure", "措施"), "action": ("Action", "动作"),
@@ -90,6 +91,32 @@ def _tables(plan, lang: str) -> list[dict]:
     ]
 
 
+PRODUCTS, HOURLY = ("routes", "product_intensity"), ("dispatch", "carbon_free")
+
+
+def report_sections(plan, charts: dict[str, list[Path]], lang: str) -> tuple[dict[str, list[Path]], list[dict]]:
+    """The charts of the main "Charts" section and the sections of their own: "Products and routes" (route mix,
+    product intensity, each with its takeaway) and the hourly section (matching rule, days, profiles,
+    connection upgrades, the 24/7 share's takeaway, dispatch and 24/7 charts)."""
+    fr, sites = report_frames(plan), site_names(plan.scenario)
+    main = {k: v for k, v in charts.items() if k not in PRODUCTS + HOURLY + markets.STEMS}
+    sections = []
+    own = {k: charts[k] for k in PRODUCTS if k in charts}
+    if own:
+        sections.append({"title": tr("products_section", lang), "charts": images(own),
+                         "lines": [story.takeaway(k, fr, lang, sites) for k in own]})
+    own = {k: charts[k] for k in HOURLY if k in charts}
+    lines = hourly.lines(plan.summary, lang, sites)
+    if own or lines:
+        lines += [story.takeaway(k, fr, lang, sites) for k in own if k == "carbon_free"]
+        sections.append({"title": tr("hourly_section", lang), "charts": images(own), "lines": lines})
+    own = {k: charts[k] for k in markets.STEMS if k in charts}  # China ETS and EU CBAM (plan/markets.py)
+    if own:
+        sections.append({"title": markets.section_title(fr, lang), "charts": images(own),
+                         "lines": [markets.takeaway(k, fr, lang) for k in own]})
+    return main, sections
+
+
 def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str, when: datetime | None = None) -> Path:
     """report_<lang>.html in out: headline decisions, KPIs, charts, tables; `when` (a run stamp) is shown in
     the footer, else the file has no time in it."""
@@ -106,10 +133,9 @@ def write_html(plan, charts: dict[str, list[Path]], out: Path, lang: str, when: 
         *emission_cards(plan.frames(), lang),
         {"label": tr("status", lang), "value": f"{pick(STATUS, s['status'], lang)} ({tr('gap_short', lang)} {gap})"},
     ]
+    main, sections = report_sections(plan, charts, lang)
     ctx = dict(lang=lang, t=t, company=sc.company, scenario=sc.name, description=sc.description or "", kpis=kpis,
-               charts=[c for c in images(charts) if c["alt"] not in markets.STEMS], tables=_tables(plan, lang),
-               markets=markets.section(plan.frames(), {c["alt"]: c for c in images(charts)}, lang),
-               markets_title=markets.section_title(plan.frames(), lang),
+               charts=images(main), sections=sections, tables=_tables(plan, lang),
                headline=story.headline(plan.frames(), lang, site_names(sc)))
     return write_page("report.html.j2", ctx, out / f"report_{lang}.html")
 

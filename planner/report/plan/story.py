@@ -9,7 +9,7 @@ import pandas as pd
 from ...units import CNY_TO_MCNY, T_TO_KT
 from ..common.i18n import FAMILY, LANGS, pick
 from ..common.render import Frames
-from . import markets
+from . import markets, products
 from .coverage import coverage_groups, covered
 from .dispatch import pick_day, storage_decision
 
@@ -53,6 +53,18 @@ S: dict[str, tuple[str, str]] = {
                  "{year}年典型日{day}（{site}）：新建储能 {storage}"),
     "dispatch_none": ("Representative day {day} of {year} at {site}: no battery built",
                       "{year}年典型日{day}（{site}）：未建储能"),
+    "routes": ("{product} in {end}: {route} makes {pct} of the output (in {first}: {route0}, {pct0})",
+               "{end}年{product}：{route}占产量的{pct}（{first}年：{route0}，{pct0}）"),
+    "routes_same": ("{product} in {end}: {route} makes {pct} of the output ({pct0} in {first})",
+                    "{end}年{product}：{route}占产量的{pct}（{first}年为{pct0}）"),
+    "intensity": ("{product}: planned intensity {i1} tCO2e/t in {end} ({i0} in {first}), {cmp} the SBTi SDA pathway's "
+                  "{req} tCO2e/t",
+                  "{product}：{end}年规划强度{i1} tCO2e/吨（{first}年{i0}），{cmp}SBTi 行业减排路径的{req} tCO2e/吨"),
+    "intensity_nosda": ("{product}: planned intensity {i1} tCO2e/t in {end} ({i0} in {first})",
+                        "{product}：{end}年规划强度{i1} tCO2e/吨（{first}年{i0}）"),
+    "below": ("at or below", "不高于"), "above": ("above", "高于"),
+    "carbon_free": ("24/7 carbon-free electricity at {site}: {s0} in {first}, {s1} in {end}",
+                    "{site}全天候（24/7）无碳电力占比：{first}年{s0}，{end}年{s1}"),
     "h_largest": ("Largest investment: {who}, {capex} MCNY in {year}",
                   "最大单项投资：{who}，{year}年投资{capex}百万元"),
     "h_first_big": ("First big investment year: {year}, {capex} MCNY ({pct} of all capex): {names}",
@@ -116,6 +128,10 @@ def trajectory(fr: Frames, lang: str, group: tuple[bool, str, str], sites: dict[
         return say("traj_none", lang, first=first, end=end)
     mid = by.idxmax()
     rm = fr["roadmap"][fr["roadmap"].measure == mid]
+    if rm.empty:  # an existing production route that runs less (no build, not in the roadmap): its first year
+        first_cut = ab[(ab.measure == mid) & (ab.tco2e > 0)].year.min()
+        return say("traj", lang, who=products.name(fr, "route", mid, lang), year=int(first_cut),
+                   pct=pct(by[mid] / total), first=first, end=end)
     return say("traj", lang, who=who(next(rm.itertuples()), lang, sites), year=int(rm.year.min()),
                pct=pct(by[mid] / total), first=first, end=end)
 
@@ -231,6 +247,50 @@ def dispatch(fr: Frames, lang: str, sites: dict[str, str] | None = None) -> str:
     return say("dispatch", lang, day=day, year=year, site=where, storage=storage)
 
 
+def routes(fr: Frames, lang: str) -> str:
+    """The largest product's leading route in the last year and in the first (its share of the product's output)."""
+    site, product = products.made(fr)[0]
+    po = fr["product_output"]
+    d = po[(po.site == site) & (po["product"] == product)]
+    first, end = int(d.year.min()), int(d.year.max())
+
+    def top(y):
+        r = d[d.year == y].sort_values(["output_t", "route"], ascending=[False, True], kind="stable").iloc[0]
+        return products.name(fr, "route", r.route, lang), pct(r.share)
+
+    (route, share), (route0, share0) = top(end), top(first)
+    if route0 == route:
+        return say("routes_same", lang, product=products.name(fr, "product", product, lang), end=end, route=route,
+                   pct=share, first=first, pct0=share0)
+    return say("routes", lang, product=products.name(fr, "product", product, lang), end=end, route=route, pct=share,
+               first=first, route0=route0, pct0=share0)
+
+
+def intensity(fr: Frames, lang: str) -> str:
+    """The largest product sold: its planned intensity (sector boundary) first and last year, against the SDA."""
+    p = products.sold(fr)[0]
+    pi = fr["product_intensity"]
+    c = pi[(pi.site == "company") & (pi["product"] == p) & (pi.case == "plan")].sort_values("year")
+    first, end = int(c.year.iloc[0]), int(c.year.iloc[-1])
+    i0, i1 = float(c.boundary_tco2e_per_t.iloc[0]), float(c.boundary_tco2e_per_t.iloc[-1])
+    kw = dict(product=products.name(fr, "product", p, lang), end=end, first=first, i0=f"{i0:.2f}", i1=f"{i1:.2f}")
+    sda = fr.get("sda_pathway")
+    s = sda[(sda["product"] == p) & (sda.year == end)] if sda is not None else []
+    if not len(s):
+        return say("intensity_nosda", lang, **kw)
+    req = float(s.required_tco2e_per_t.iloc[0])
+    return say("intensity", lang, req=f"{req:.2f}", cmp=say("below" if i1 <= req + 1e-9 else "above", lang), **kw)
+
+
+def carbon_free(fr: Frames, lang: str, sites: dict[str, str] | None = None) -> str:
+    """The 24/7 carbon-free share of the site with the most electricity use, first and last year."""
+    cf = fr["carbon_free"]
+    site = cf.groupby("site").consumption_mwh.sum().idxmax()
+    d = cf[cf.site == site].sort_values("year")
+    return say("carbon_free", lang, site=(sites or {}).get(site, site), first=int(d.year.iloc[0]),
+               end=int(d.year.iloc[-1]), s0=pct(d.cfe_share.iloc[0]), s1=pct(d.cfe_share.iloc[-1]))
+
+
 def takeaway(stem: str, fr: Frames, lang: str, sites: dict[str, str] | None = None) -> str:
     """The one-line takeaway of a chart (file stem as in specs.chart_specs)."""
     if stem.startswith("trajectory_"):
@@ -245,7 +305,10 @@ def takeaway(stem: str, fr: Frames, lang: str, sites: dict[str, str] | None = No
         return markets.takeaway(stem, fr, lang)
     if stem == "dispatch":  # representative-day mode (the deck of demo_hourly raised KeyError before)
         return dispatch(fr, lang, sites)
-    fn = {"macc_plan": macc_plan, "costs": costs, "scopes": scopes, "compliance": compliance}[stem]
+    if stem == "carbon_free":
+        return carbon_free(fr, lang, sites)
+    fn = {"macc_plan": macc_plan, "costs": costs, "scopes": scopes, "compliance": compliance, "routes": routes,
+          "product_intensity": intensity}[stem]
     return fn(fr, lang)
 
 
