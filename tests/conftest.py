@@ -25,6 +25,17 @@ def demo_plan():
 
 
 @pytest.fixture(scope="session")
+def steel_plan():
+    """The bundled steel scenario (benchmark ETS, EU CBAM) solved once at a 2% gap on one thread."""
+    import planner
+    from planner.schemas import load_scenario
+
+    sc = load_scenario(ROOT / "scenarios" / "steel.yaml")
+    return planner.plan(sc.model_copy(update={"solver": sc.solver.model_copy(update={"mip_rel_gap": 0.02,
+                                                                                      "threads": 1})}))
+
+
+@pytest.fixture(scope="session")
 def demo_report(demo_plan, tmp_path_factory):
     """The demo's report folder, both languages, HTML and slide deck, written once."""
     from planner.report import write_report

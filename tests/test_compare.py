@@ -196,3 +196,26 @@ def test_inputs_show_the_effective_value_on_both_sides():
     assert ets[["path", "reference_value", "value"]].values.tolist() == [  # demo 150, 250; 96 + 204 * 6 / 11
         ["prices.ets[2030]", "150", "207.273"], ["prices.ets[2035]", "200", "300"],
         ["prices.ets[2040]", "250", "316.667"]]
+
+
+def test_the_comparison_page_has_a_cbam_table_with_the_difference_from_the_reference(steel_plan, demo_plan,
+                                                                                       tmp_path):
+    from planner.report.compare.cbam import cbam_table
+    from planner.report.compare.html import write_comparison_html
+
+    fr = compare([steel_plan, steel_plan], labels=["a", "b"]).frames()
+    cb = fr["cbam"]
+    fr["cbam"] = cb.assign(cost_cny=cb.cost_cny.where(cb.scenario == "a", cb.cost_cny * 1.5),
+                           discounted_cost_cny=cb.discounted_cost_cny.where(cb.scenario == "a",
+                                                                            cb.discounted_cost_cny * 1.5))
+    t = cbam_table(fr, "en")
+    a, b = t["rows"]  # one exported product (crude steel), per scenario
+    disc = cb[cb.scenario == "a"].discounted_cost_cny.sum() / 1e6
+    assert a[0]["text"] == "a" and a[1]["text"] == "crude_steel" and a[6]["text"] == f"{disc:,.1f}"
+    assert a[6]["sub"] == "" and b[6]["sub"] == f"{0.5 * disc:+,.1f}"  # b pays half as much again
+    assert a[2]["text"] == f"{cb[cb.scenario == 'a'].exported_t.sum() / 1e3:,.0f}"
+    first, last = cb[cb.scenario == "a"].sort_values("year").embedded_tco2e_per_t.iloc[[0, -1]]
+    assert a[3]["text"] == f"{first:.2f} → {last:.2f}"
+    page = write_comparison_html(fr, {}, tmp_path, "zh").read_text(encoding="utf-8")
+    assert "出口欧盟的碳边境调节机制（CBAM）" in page and f"{0.5 * disc:+,.1f}" in page
+    assert cbam_table(compare([demo_plan, demo_plan], labels=["a", "b"]).frames(), "en") is None  # no CBAM

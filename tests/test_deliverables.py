@@ -25,7 +25,7 @@ from planner.report.plan.specs import chart_specs
 ALLOWED_WORDS = {
     "tCO2e", "tCO2", "CO2e", "CO2", "CH4", "N2O", "HFC-134a", "NF3", "SF6", "CNY", "MCNY", "MWh", "MW", "MW_th",
     "kW", "kt", "yr", "Nm3", "SBTi", "NPV", "BAU", "ETS", "CCUS", "CCER", "GEC", "PPA", "ISO", "GWP", "AR5", "LFP",
-    "PV", "planner", "UTC",
+    "PV", "planner", "UTC", "CBAM",
     # units and acronyms of the data library's citations (in its Chinese source texts, docs/report.md)
     "GJ", "TJ", "kg", "kcal", "kWh", "kWp", "Wh", "GB", "IPCC", "SM", "ECN", "LED", "LBNL", "COP", "IEA",
     "CF4", "C2F6",  # perfluorocarbons of aluminium smelting (scenarios/aluminium.yaml)

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 import planner
 import planner.cli
 from planner.report.common import style
+from planner.report.common.i18n import COST, pick
 from planner.report.common.workbook import write_sheets
 from planner.report.plan import charts, gantt, html
 from planner.report.plan.specs import chart_specs
@@ -46,6 +47,26 @@ def frames(demo_plan):
 def _draw(fn, *args):
     with matplotlib.rc_context(style.rc()):
         return fn(*args)
+
+
+def test_every_cost_category_has_a_label_in_both_languages_and_a_colour():
+    from planner.backend.ledger import COST_CATEGORIES
+    from planner.report.common.i18n import COST, KPI
+
+    for cat in COST_CATEGORIES:  # a category without a colour was left out of the costs chart (CBAM, issue 26)
+        assert cat in style.COST_COLOURS and all(COST[cat]), cat
+    from planner.studies.compare_frames import COST_GROUPS
+    for k in COST_GROUPS:  # the comparison's NPV lines
+        assert all(KPI[k]), k
+
+
+def test_the_steel_costs_chart_shows_the_cbam_certificates(steel_plan):
+    fr = steel_plan.frames()
+    assert fr["costs"].query("category == 'carbon_cbam'").nominal_cny.sum() > 0
+    for lang in ("en", "zh"):
+        fig = _draw(charts.costs, fr, lang)
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert pick(COST, "carbon_cbam", lang) in labels, labels
 
 
 def test_costs_cumulative_axis_shares_the_left_axis_zero(frames):
@@ -182,6 +203,64 @@ def test_intensity_reduction_reads_the_target_description():
                         required=574323.5, achieved=499200.0, net=499200.0)
     req, gross, net = reductions(r)
     assert req == pytest.approx(25) and gross == pytest.approx(100 * (1 - 0.75 * 499200 / 574323.5)) == net
+
+
+def test_the_carbon_market_charts_of_steel_show_the_frames_and_pass_the_chart_check(steel_plan):
+    from planner.report.plan import markets
+
+    fr = steel_plan.frames()
+    specs = dict(chart_specs(fr))
+    assert {"ets_position", "cbam_exposure"} <= set(specs)
+    assert not {"ets_position", "cbam_exposure"} & {s for s, _ in chart_specs({**fr, "ets_position": None,
+                                                                                  "cbam_exposure": None})}
+    ets = fr["ets_position"].groupby("year")[["surplus_t", "cost_cny"]].sum()
+    cbam = fr["cbam_exposure"].groupby("year").gross_cost_cny.sum()
+    for lang in ("en", "zh"):
+        with matplotlib.rc_context(style.rc()):
+            for stem in ("ets_position", "cbam_exposure"):
+                fig = specs[stem](fr, lang)
+                assert problems(fig, [(1, "y")] if stem == "cbam_exposure" else []) == [], (lang, stem)
+                bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+                if stem == "ets_position":  # surplus bars then deficit bars, kt; the cost panel in MCNY
+                    n = len(ets)
+                    kt = [a.get_height() + b.get_height() for a, b in zip(bars[:n], bars[n:2 * n], strict=True)]
+                    assert kt == pytest.approx(list(ets.surplus_t / 1e3))
+                    cost = [p.get_height() for p in fig.axes[1].patches if isinstance(p, Rectangle)]
+                    assert cost == pytest.approx(list(ets.cost_cny / 1e6))
+                    assert ("基准线法" if lang == "zh" else "benchmark") in fig.axes[0].get_title()
+                else:  # gross certificate cost, MCNY
+                    assert [p.get_height() for p in bars[:len(cbam)]] == pytest.approx(list(cbam / 1e6))
+    # takeaways read the frames: steel's benchmark plant is short until 2029, long from 2030
+    sur = ets.index[ets.surplus_t > 0.5]
+    en = markets.takeaway("ets_position", fr, "en")
+    assert f"surplus in {len(sur)} of {len(ets)} years, from {sur.min()}" in en
+    assert f"a net surplus of {ets.surplus_t.sum() / 1e3:,.0f} ktCO2e" in en
+    assert f"cost {ets.cost_cny.sum() / 1e6:,.0f} MCNY" in en
+    c = fr["cbam_exposure"]
+    zh = markets.takeaway("cbam_exposure", fr, "zh")
+    peak = c.groupby("year").cost_cny.sum().idxmax()
+    assert f"证书成本{c.cost_cny.sum() / 1e6:,.0f}百万元" in zh and f"{peak}年达峰值" in zh
+    last = c[c.year == c.year.max()].iloc[0]
+    assert f"隐含排放{last.embedded_actual_tco2e_per_t:.2f}吨" in zh
+    assert f"默认值{last.embedded_default_tco2e_per_t:.2f}" in zh
+    none = {**fr, "cbam_exposure": c.assign(exported_t=0.0, certificates_t=0.0, cost_cny=0.0)}  # cement's case
+    assert markets.takeaway("cbam_exposure", none, "en") == (
+        f"EU CBAM: no certificates 2026–2050 (nothing exported to the EU); embedded "
+        f"{last.embedded_actual_tco2e_per_t:.2f} tCO2e/t in 2050")
+
+
+def test_the_steel_report_has_a_carbon_market_section_with_its_takeaways(steel_plan, tmp_path):
+    from planner.report.plan import markets
+
+    png = tmp_path / "x.png"
+    png.write_bytes(b"\x89PNG")  # the page embeds the file's bytes; no chart needs drawing here
+    page = html.write_html(steel_plan, {s: [png] for s in ("costs", *markets.STEMS)}, tmp_path, "zh").read_text(
+        encoding="utf-8")
+    section = page[page.index("碳市场：全国碳市场与欧盟CBAM"):]
+    fr = steel_plan.frames()
+    for stem in markets.STEMS:
+        assert markets.takeaway(stem, fr, "zh") in section and f'alt="{stem}"' in section
+        assert page.count(f'alt="{stem}"') == 1  # shown in the section only, not again among the charts
 
 
 SECTORS = ("steel", "cement", "aluminium")

@@ -84,6 +84,7 @@ FAMILY = {
 COST = {
     "capex": ("Capex", "资本支出"), "fixed_om": ("Fixed O&M", "固定运维"), "variable_om": ("Variable O&M", "可变运维"),
     "energy": ("Energy", "能源"), "carbon_ets": ("ETS allowances", "碳配额"),
+    "carbon_cbam": ("EU CBAM certificates", "欧盟碳边境调节机制（CBAM）证书"),
     "carbon_internal": ("Internal carbon price (shadow price, not cash)", "内部碳价（影子价格，非现金）"),
     "ppa_premium": ("Green power premium", "绿电溢价"), "certificates": ("Certificates", "绿证"),
     "credits": ("Credits", "碳信用"), "export_revenue": ("Export revenue", "余电上网收入"),
@@ -194,6 +195,7 @@ KPI = {
     "cash_npv": ("Net present cost, cash (NPV)", "现金净现值成本（NPV）"),
     "npv_capex": ("NPV: capex", "净现值：资本支出"), "npv_om": ("NPV: O&M", "净现值：运维"),
     "npv_energy": ("NPV: energy", "净现值：能源"), "npv_ets": ("NPV: ETS payments", "净现值：碳市场履约支出"),
+    "npv_cbam": ("NPV: EU CBAM certificates", "净现值：欧盟CBAM证书"),
     "npv_contracts": ("NPV: green power contracts", "净现值：绿电合约"),
     "npv_salvage": ("NPV: salvage", "净现值：残值"),
     "internal_carbon": ("Internal carbon price (shadow price, not cash)", "内部碳价（影子价格，非现金）"),

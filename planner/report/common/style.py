@@ -24,7 +24,8 @@ FAMILY_COLOURS = {
 }
 COST_COLOURS = {
     "capex": "#37474F", "fixed_om": "#78909C", "variable_om": "#B0BEC5", "energy": "#FFB300",
-    "carbon_ets": "#C62828", "carbon_internal": "#EF9A9A", "ppa_premium": "#00897B", "certificates": "#4DB6AC",
+    "carbon_ets": "#C62828", "carbon_cbam": "#1A237E", "carbon_internal": "#EF9A9A", "ppa_premium": "#00897B",
+    "certificates": "#4DB6AC",
     "credits": "#9E9E9E", "export_revenue": "#7CB342", "salvage": "#AED581",
 }
 SCOPE_COLOURS = {"scope1": "#B71C1C", "scope2_location": "#1E88E5", "scope2_market": "#64B5F6", "scope3": "#8D6E63"}

@@ -17,6 +17,7 @@ from ..common.render import Frames
 from ..common.tables import cell, missing, num
 from ..common.workbook import write_sheets
 from .causes import sentences
+from .cbam import cbam_table
 from .charts import NOT_SOLVED, all_scenarios, reference, site_text
 
 DASH = "—"
@@ -280,6 +281,7 @@ def write_comparison_html(fr: Frames, charts: dict[str, list[Path]], out: Path, 
                 ("table", _kpis(fr, lang)),
                 ("charts", {"title": tr("charts", lang), "images": images(charts)}), ("table", _roadmap(fr, lang)),
                 ("list", _common(fr, lang)), ("table", _economics(fr, lang)), ("table", _costs(fr, lang))]
+    sections += [("table", cb)] if (cb := cbam_table(fr, lang)) is not None else []  # EU CBAM (issue 26)
     title = title or tr("cmp_title_of", lang, labels=tr("cmp_vs", lang).join(all_scenarios(fr)))
     ctx = dict(lang=lang, t=t, title=title, company=" · ".join(companies),
                reference=tr("cmp_ref_line", lang, ref=ref), sections=sections,

@@ -15,7 +15,7 @@ from ..common.i18n import SCOPE, STATUS, TEXT, pick, tr
 from ..common.pages import images, write_page
 from ..common.tables import table, value_cell
 from ..common.workbook import write_sheets
-from . import hourly, story
+from . import hourly, markets, story
 from .cards import emission_cards
 from .specs import report_frames
 
@@ -99,7 +99,7 @@ def report_sections(plan, charts: dict[str, list[Path]], lang: str) -> tuple[dic
     product intensity, each with its takeaway) and the hourly section (matching rule, days, profiles,
     connection upgrades, the 24/7 share's takeaway, dispatch and 24/7 charts)."""
     fr, sites = report_frames(plan), site_names(plan.scenario)
-    main = {k: v for k, v in charts.items() if k not in PRODUCTS + HOURLY}
+    main = {k: v for k, v in charts.items() if k not in PRODUCTS + HOURLY + markets.STEMS}
     sections = []
     own = {k: charts[k] for k in PRODUCTS if k in charts}
     if own:
@@ -110,6 +110,10 @@ def report_sections(plan, charts: dict[str, list[Path]], lang: str) -> tuple[dic
     if own or lines:
         lines += [story.takeaway(k, fr, lang, sites) for k in own if k == "carbon_free"]
         sections.append({"title": tr("hourly_section", lang), "charts": images(own), "lines": lines})
+    own = {k: charts[k] for k in markets.STEMS if k in charts}  # China ETS and EU CBAM (plan/markets.py)
+    if own:
+        sections.append({"title": markets.section_title(fr, lang), "charts": images(own),
+                         "lines": [markets.takeaway(k, fr, lang) for k in own]})
     return main, sections
 
 

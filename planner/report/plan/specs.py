@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..common import render as loop
 from ..common.render import ChartSpec, Frames
-from . import charts, dispatch, gantt, hourly, products
+from . import charts, dispatch, gantt, hourly, markets, products
 from .coverage import coverage_groups
 
 
@@ -30,6 +30,7 @@ def chart_specs(fr: Frames) -> list[ChartSpec]:
         specs.append(("routes", products.routes))
         if fr.get("product_intensity") is not None and products.sold(fr):
             specs.append(("product_intensity", products.intensity))
+    specs += markets.specs(fr)  # China ETS position, EU CBAM exposure (when the frames are present)
     if fr.get("dispatch") is not None and len(fr["dispatch"]):  # representative-day mode (plan/dispatch.py)
         specs.append(("dispatch", dispatch.chart))
     if fr.get("carbon_free") is not None and len(fr["carbon_free"]):  # 24/7 carbon-free share (plan/hourly.py)

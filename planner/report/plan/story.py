@@ -9,7 +9,7 @@ import pandas as pd
 from ...units import CNY_TO_MCNY, T_TO_KT
 from ..common.i18n import FAMILY, LANGS, pick
 from ..common.render import Frames
-from . import products
+from . import markets, products
 from .coverage import coverage_groups, covered
 from .dispatch import pick_day, storage_decision
 
@@ -301,6 +301,8 @@ def takeaway(stem: str, fr: Frames, lang: str, sites: dict[str, str] | None = No
         return gantt(fr, lang, sites)
     if stem == "macc_standalone":
         return macc_standalone(fr, lang, sites)
+    if stem in markets.STEMS:
+        return markets.takeaway(stem, fr, lang)
     if stem == "dispatch":  # representative-day mode (the deck of demo_hourly raised KeyError before)
         return dispatch(fr, lang, sites)
     if stem == "carbon_free":
