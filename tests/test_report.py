@@ -24,6 +24,7 @@ def test_every_chart_renders_without_warnings(demo_report, demo_report_messages,
     and no matplotlib font message (a missing glyph is a UserWarning plus a 'findfont' log line)."""
     assert demo_report_messages == []
     expected = {"trajectory_1", "trajectory_2", "macc_standalone", "macc_plan", "costs", "scopes", "compliance",
+                "ets_position",  # north_casting is in the ETS (grandfathering basis)
                 *(f"gantt_by_site_{i}" for i in range(1, 5)),  # the demo's four sites (company level included)
                 *(f"gantt_by_family_{i}" for i in range(1, 4))}  # its families, packed up to 9 rows a chart
     pngs = {p.name.removesuffix(f"_{lang}.png"): p for p in (demo_report / "charts").glob(f"*_{lang}.png")}

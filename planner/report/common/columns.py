@@ -8,6 +8,7 @@ SHEET: dict[str, str] = {
     # comparison
     "scenarios": "情景", "inputs": "输入差异", "kpis": "关键指标", "roadmap": "路线图", "common": "共同措施",
     "trajectories": "排放轨迹", "costs": "成本", "abatement": "减排量", "economics": "措施经济性",
+    "cbam": "欧盟碳边境调节机制",
     # sweep
     "summary": "概要", "adoption": "措施采用", "infeasibility": "不可行性", "fan": "排放扇形图",
     "target_levels": "目标水平", "first_years": "首次采用年份", "adoption_matrix": "采用矩阵",
@@ -51,6 +52,11 @@ COLUMN: dict[str, str] = {
     "termination": "终止条件", "total_capex_cny": "总资本支出（元）", "wall_seconds": "耗时（秒）",
     "worker": "工作进程",
     "intercept": "截距", "slope": "斜率",
+    # EU CBAM (comparison section) and the CBAM saving of each measure
+    "product": "产品", "exported_t": "出口欧盟量（吨）", "embedded_tco2e_per_t": "隐含排放强度（tCO2e/吨）",
+    "certificates_t": "CBAM证书（吨）", "cost_cny": "成本（元）", "delta_cost_cny": "成本差值（元）",
+    "cbam_saving_cny": "CBAM节省（元）", "discounted_cbam_saving_cny": "折现CBAM节省（元）", "basis": "核算依据",
+    "embedded_basis": "隐含排放依据",
 }
 
 
