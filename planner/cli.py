@@ -404,9 +404,11 @@ class _Share(click.ParamType):
               help="local processes for the branches' solves alone (the tree is one solve)")
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786): the branches' solves alone run there")
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>/robust)")
+@click.option("--report", "with_report", is_flag=True,
+              help="then write the HTML report (per language) and the workbook")
 @LANG
 def robust(file: str, root: str | None, branches_file: str, objective: str | None, time_limit: float | None,
-           workers: int, scheduler: str | None, out: str | None, lang: str) -> None:
+           workers: int, scheduler: str | None, out: str | None, with_report: bool, lang: str) -> None:
     """Stochastic roadmap: the plan to commit to before the split year, each branch's continuation, EVPI, VSS."""
     from .schemas import load_scenario
     from .studies.robust import robust as run_robust
@@ -432,6 +434,10 @@ def robust(file: str, root: str | None, branches_file: str, objective: str | Non
     click.echo(f"EVPI {s['evpi_cny']:,.0f} CNY{rng(s['evpi_range_cny'])}; VSS {vss}; tree "
                f"{s['tree_variables']} variables ({s['tree_binaries']} binaries), {s['tree_status']}{gap} in "
                f"{s['tree_solve_seconds']:.1f} s")
+    if with_report:
+        from .report.robust import write_robust_report
+        files = write_robust_report(d, "robust", _langs(lang))
+        click.echo(f"report: {', '.join(str(f) for f in files if f.suffix == '.html')}")
     click.echo(f"wrote {d}")
 
 
@@ -442,8 +448,11 @@ def robust(file: str, root: str | None, branches_file: str, objective: str | Non
 @click.option("--count", type=click.IntRange(1, 100), default=5, show_default=True, help="alternatives to look for")
 @click.option("--out", type=click.Path(file_okay=False),
               help="output folder (default reports/<scenario>/alternatives)")
+@click.option("--report", "with_report", is_flag=True,
+              help="then write the HTML report (per language) and the workbook")
 @LANG
-def alternatives(file: str, root: str | None, slack: float, count: int, out: str | None, lang: str) -> None:
+def alternatives(file: str, root: str | None, slack: float, count: int, out: str | None, with_report: bool,
+                 lang: str) -> None:
     """Near-optimal roadmaps within the slack that differ most, and the measure map (essential/optional/never)."""
     from .schemas import load_scenario
     from .studies.robust import alternatives as run_alternatives
@@ -459,6 +468,10 @@ def alternatives(file: str, root: str | None, slack: float, count: int, out: str
         click.echo("")
         click.echo(r.measure_map[["measure", "class", "proven", "adopted_in", "earliest_year", "latest_year"]]
                    .to_string(index=False))
+    if with_report:
+        from .report.robust import write_robust_report
+        files = write_robust_report(d, "alternatives", _langs(lang))
+        click.echo(f"report: {', '.join(str(f) for f in files if f.suffix == '.html')}")
     click.echo(f"wrote {d}")
 
 
