@@ -200,11 +200,13 @@ def test_cli_robust_and_alternatives_end_to_end(tmp_path):
     (tmp_path / "sc.yaml").write_text(yaml.safe_dump(sc.model_dump(mode="json", exclude_none=True)), "utf-8")
     (tmp_path / "b.yaml").write_text(yaml.safe_dump(TREE), "utf-8")
     run = CliRunner().invoke(main, ["robust", str(tmp_path / "sc.yaml"), "--branches", str(tmp_path / "b.yaml"),
-                                    "--objective", "regret", "--out", str(tmp_path / "r"), "--lang", "both"])
+                                    "--objective", "regret", "--out", str(tmp_path / "r"), "--lang", "both",
+                                    "--report"])
     assert run.exit_code == 0, run.output
     assert "commit now (before 2026): e1 2025" in run.output and "EVPI 72,000 CNY" in run.output
     assert {p.name for p in (tmp_path / "r").iterdir()} >= {"robust_en.md", "robust_zh.md", "robust_summary.json",
-                                                          "robust_branches.csv", "robust_decisions.csv"}
+                                                          "robust_branches.csv", "robust_decisions.csv",
+                                                          "robust_en.html", "robust_zh.html", "robust.xlsx"}
     run = CliRunner().invoke(main, ["alternatives", str(tmp_path / "sc.yaml"), "--slack", "5%", "--count", "2",
                                     "--out", str(tmp_path / "a")])
     assert run.exit_code == 0, run.output
