@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ..common import style
 from ..common.pages import images, write_page
@@ -53,8 +54,11 @@ def fan(fr: Frames, lang: str):
     fig = style.new_figure()
     ax = fig.add_subplot()
     e = fr["robust_emissions"].groupby(["branch", "year"], as_index=False).tco2e.sum()
-    for b, g in e.groupby("branch"):
-        ax.plot(g.year, g.tco2e, marker="o", label=str(b))
+    styles = ["-", "--", ":", "-."]  # branches with equal emissions stay visible on top of each other
+    for i, (b, g) in enumerate(e.groupby("branch")):
+        ax.plot(g.year, g.tco2e, marker="os^D"[i % 4], linestyle=styles[i % 4], label=str(b))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0)
     ax.set_title(w("fan_title", lang))
     ax.set_ylabel(w("tco2e", lang))
     ax.legend()
