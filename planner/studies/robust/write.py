@@ -107,6 +107,16 @@ def _frames(frames: dict[str, pd.DataFrame], summary: dict, out: Path, name: str
     return [*files, p]
 
 
+def _markdown(out: Path, stem: str, langs: tuple[str, ...], page) -> list[Path]:
+    """Write `page(lang)` (a list of lines) to `<stem>_<lang>.md` for each language."""
+    files = []
+    for lang in langs:
+        p = out / f"{stem}_{lang}.md"
+        p.write_text("\n".join(page(lang)), encoding="utf-8")
+        files.append(p)
+    return files
+
+
 def _builds(df: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in ("branch", "measure", "site", "year", "size", "unit", "capex_cny") if c in df.columns]
     return df[cols]
@@ -115,7 +125,8 @@ def _builds(df: pd.DataFrame) -> pd.DataFrame:
 def write_robust(res, out: Path, langs: tuple[str, ...]) -> list[Path]:
     s = res.summary
     files = _frames(res.frames(), s, out, "robust_summary")
-    for lang in langs:
+
+    def page(lang: str) -> list[str]:
         split = s["split_year"]
         obj = w(s["objective"], lang, w=s["cvar_weight"] or 0, a=s["cvar_alpha"] or 0)
         lines = [f"# {w('robust_title', lang, split=split)}", "", f"{w('objective', lang)}: {obj}", "",
@@ -128,32 +139,31 @@ def write_robust(res, out: Path, langs: tuple[str, ...]) -> list[Path]:
                if s["vss_cny"] is not None else w("vss_inf", lang))
         lines += [f"- {w('vss', lang)}: {vss}", "", f"## {w('branches', lang)}", "", _table(res.branches, lang),
                   f"## {w('continuations', lang)}", "", _table(_builds(res.continuations), lang)]
-        p = out / f"robust_{lang}.md"
-        p.write_text("\n".join(lines), encoding="utf-8")
-        files.append(p)
-    return files
+        return lines
+
+    return files + _markdown(out, "robust", langs, page)
 
 
 def write_alternatives(res, out: Path, langs: tuple[str, ...]) -> list[Path]:
     files = _frames(res.frames(), res.summary, out, "alternatives_summary")
-    for lang in langs:
+
+    def page(lang: str) -> list[str]:
         lines = [f"# {w('alt_title', lang, slack=res.summary['slack'])}", "", _table(res.overview, lang), "",
                  f"## {w('measure_map', lang)}", "", *(f"- {w(k, lang)}" for k in ("essential", "optional", "never")),
                  "", _table(res.measure_map, lang)]
-        p = out / f"alternatives_{lang}.md"
-        p.write_text("\n".join(lines), encoding="utf-8")
-        files.append(p)
-    return files
+        return lines
+
+    return files + _markdown(out, "alternatives", langs, page)
 
 
 def write_verdicts(res, out: Path, langs: tuple[str, ...]) -> list[Path]:
     files = _frames(res.frames(), res.summary, out, "verdicts_summary")
-    for lang in langs:
+
+    def page(lang: str) -> list[str]:
         words = {"no_regret": "no_regret", "never": "never_sweep", "interchangeable": "interchangeable",
                  "depends": "depends"}
         lines = [f"# {w('verdict_title', lang, tol=res.summary['tolerance'])}", "",
                  *(f"- {w(v, lang)}" for v in words.values()), "", _table(res.verdicts, lang)]
-        p = out / f"verdicts_{lang}.md"
-        p.write_text("\n".join(lines), encoding="utf-8")
-        files.append(p)
-    return files
+        return lines
+
+    return files + _markdown(out, "verdicts", langs, page)
