@@ -62,7 +62,7 @@ def test_pages_show_the_frames_evpi_vss_and_commit_now(written):
 
 
 def test_zero_range_sentence(written):
-    from planner.report.robust.html import _range
+    from planner.report.robust.html import proven_range as _range
     assert "contains zero" in _range([-5.0, 10.0], "en") and "包含零" in _range([-5.0, 10.0], "zh")
     assert "zero" not in _range([5.0, 10.0], "en")
 

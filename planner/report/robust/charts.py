@@ -1,0 +1,76 @@
+"""The robust reports' charts: the branch fan (emissions per year of each branch under the stochastic plan) and
+the measure map as a chart: one row per measure (grouped by class), one column per roadmap within the slack
+(labelled with its NPV above the least), a cell filled where that roadmap adopts the measure, with its first
+year. Drawn from alternatives_measure_map, alternatives_roadmaps and alternatives."""
+
+from __future__ import annotations
+
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
+
+from ...postprocess.robust_words import w
+from ..common import style
+from ..common.render import Frames
+
+CLASS_COLOURS = {"essential": "#2E7D32", "optional": "#F9A825", "never": "#9E9E9E", "unproven": "#90A4AE"}
+ORDER = ("essential", "optional", "unproven", "never")
+TEXT = {"map_title": {"en": "Measure map: which roadmap within the slack adopts what (first year)",
+                      "zh": "措施分类：松弛范围内各路线图采用的措施（首次年份）"},
+        "map_x": {"en": "Roadmap (NPV above the least)", "zh": "路线图（高于最低净现值）"}}
+
+
+def fan(fr: Frames, lang: str):
+    """Emissions (all scopes summed) per year, one line per branch."""
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    e = fr["robust_emissions"].groupby(["branch", "year"], as_index=False).tco2e.sum()
+    styles = ["-", "--", ":", "-."]  # branches with equal emissions stay visible on top of each other
+    for i, (b, g) in enumerate(e.groupby("branch")):
+        ax.plot(g.year, g.tco2e, marker="os^D"[i % 4], linestyle=styles[i % 4], label=str(b))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0)
+    ax.set_title(w("fan_title", lang))
+    ax.set_ylabel(w("tco2e", lang))
+    ax.legend()
+    return fig
+
+
+def measure_rows(fr: Frames) -> list[tuple[str, str]]:
+    """(measure, class) in the chart's order, top to bottom: by class, then measure."""
+    m = fr["alternatives_measure_map"]
+    rank = {c: i for i, c in enumerate(ORDER)}
+    pairs = zip(m.measure.astype(str), m["class"].astype(str), strict=True)
+    return sorted(pairs, key=lambda r: (rank.get(r[1], 9), r[0]))
+
+
+def measure_map(fr: Frames, lang: str):
+    """Adoption matrix: measures x roadmaps, filled in the measure's class colour, first year written in."""
+    rows = measure_rows(fr)
+    o = fr["alternatives"].sort_values("alternative")
+    first = fr["alternatives_roadmaps"].groupby(["alternative", "measure"]).year.min()
+    fig = style.new_figure(max(6.0, 1.6 + 0.8 * len(o)), max(3.0, 1.6 + 0.3 * len(rows)))
+    ax = fig.add_subplot()
+    for i, (mid, cls) in enumerate(rows):
+        y = len(rows) - 1 - i
+        for j, a in enumerate(o.alternative):
+            yr = first.get((a, mid))
+            if yr is None:
+                continue
+            ax.add_patch(Rectangle((j - 0.45, y - 0.4), 0.9, 0.8, color=CLASS_COLOURS.get(cls, "#90A4AE")))
+            ax.text(j, y, str(int(yr)), ha="center", va="center", fontsize=7,
+                    color="white" if cls in ("essential", "never") else "black")
+    ax.set_xlim(-0.5, len(o) - 0.5)
+    ax.set_ylim(-0.5, len(rows) - 0.5)
+    ax.set_xticks(range(len(o)), [f"{a}\n+{x:.2%}" for a, x in zip(o.alternative, o.above_least, strict=True)],
+                  fontsize=8)
+    ax.set_yticks(range(len(rows)), [mid for mid, _ in reversed(rows)], fontsize=8)
+    ax.grid(False)
+    ax.set_title(TEXT["map_title"][lang])
+    ax.set_xlabel(TEXT["map_x"][lang])
+    present = [c for c in ORDER if any(cls == c for _, cls in rows)]
+    ax.legend(handles=[Patch(color=CLASS_COLOURS[c], label=w(c, lang)) for c in present],
+              loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+__all__ = ["CLASS_COLOURS", "fan", "measure_map", "measure_rows"]
