@@ -52,6 +52,9 @@ WORDS: dict[str, dict[str, str]] = {
     "alternative": {"en": "Alternative", "zh": "方案"}, "npv": {"en": "NPV (CNY)", "zh": "净现值（元）"},
     "above": {"en": "Above the least", "zh": "高于最低"}, "found_by": {"en": "Found by", "zh": "求得方式"},
     "builds": {"en": "Builds", "zh": "建设数"},
+    "by_least_npv": {"en": "least NPV", "zh": "最低净现值"}, "by_distance": {"en": "most different", "zh": "差异最大"},
+    "by_min": {"en": "fewest years in service: {family}", "zh": "{family}投运年数最少"},
+    "by_max": {"en": "most years in service: {family}", "zh": "{family}投运年数最多"},
     "capex_mcny": {"en": "Capex (MCNY)", "zh": "资本支出（百万元）"},
     "npv_mcny": {"en": "NPV (MCNY)", "zh": "净现值（百万元）"},
     # classes (short labels) and their meaning

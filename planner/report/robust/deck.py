@@ -61,8 +61,8 @@ def alternatives_slides(prs, fr: Frames, s: dict, lang: str) -> None:
     if len(fr["alternatives_measure_map"]):
         picture(title_only(prs, takeaway), *chart_png(lambda: charts.measure_map(fr, lang)))
     o = fr["alternatives"]
-    rows = [[str(r.alternative), str(r.objective), num(r.npv_cny * CNY_TO_MCNY, ",.2f"), num(r.above_least, ".2%"),
-             str(r.builds)] for r in o.itertuples()]
+    rows = [[str(r.alternative), story.found_by(str(r.objective), lang), num(r.npv_cny * CNY_TO_MCNY, ",.2f"),
+             num(r.above_least, ".2%"), str(r.builds)] for r in o.itertuples()]
     head = [w("alternative", lang), w("found_by", lang), w("npv_mcny", lang),
             w("above", lang), w("builds", lang)]
     _tables(prs, story.costs(fr, lang), head, rows, [1.6, 3.6, 2.6, 2.0, 1.4])

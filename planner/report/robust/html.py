@@ -17,7 +17,7 @@ from ..common.workbook import write_sheets
 from . import charts
 from .charts import fan
 from .deck import write_robust_deck
-from .story import proven_range
+from .story import found_by, proven_range
 
 
 def _robust_tables(fr: Frames, s: dict, lang: str) -> list[dict]:
@@ -42,12 +42,12 @@ def _alt_tables(fr: Frames, lang: str) -> list[dict]:
             for r in m.rename(columns={"class": "cls"})[["measure", "site", "cls", "earliest_year", "latest_year"]]
             .itertuples(index=False)]
     o = fr["alternatives"]
-    cost = [[cell(str(r.alternative)), cell(num(r.npv_cny, ",.0f"), "n"), cell(num(r.above_least, ".2%"), "n")]
-            for r in o.itertuples()]
+    cost = [[cell(str(r.alternative)), cell(found_by(str(r.objective), lang)), cell(num(r.npv_cny, ",.0f"), "n"),
+             cell(num(r.above_least, ".2%"), "n"), cell(str(r.builds), "n")] for r in o.itertuples()]
     return [{"title": w("map", lang), "header": [w(k, lang) for k in ("measure", "class", "earliest", "latest")],
              "rows": rows, "empty": ""},
-            {"title": w("costs", lang), "header": [w(k, lang) for k in ("alternative", "npv", "above")],
-             "rows": cost, "empty": ""}]
+            {"title": w("costs", lang), "rows": cost, "empty": "",
+             "header": [w(k, lang) for k in ("alternative", "found_by", "npv", "above", "builds")]}]
 
 
 def zh_sheets(fr: Frames) -> Frames:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from ...postprocess.robust_words import w
 from ...units import CNY_TO_MCNY
+from ..common.i18n import FAMILY, pick
 from ..common.render import Frames
 
 TEXT: dict[str, dict[str, str]] = {
-    "commit": {"en": "Commit now, before {split}: {n} builds, {capex:,.1f} MCNY capex, the same in all {k} branches",
-               "zh": "现在承诺（{split}年前）：{n}项建设，资本支出{capex:,.1f}百万元，{k}个分支均相同"},
+    "commit": {"en": "Commit now, before {split}: {n} build{s}, {capex:,.2f} MCNY capex, the same in all {k} branches",
+               "zh": "现在承诺（{split}年前）：{n}项建设，资本支出{capex:,.2f}百万元，{k}个分支均相同"},
     "commit_none": {"en": "Nothing to commit before {split}: every build waits for the branch to be known",
                     "zh": "{split}年前无需承诺：所有建设都可等到分支明确后再定"},
     "fan_same": {"en": "In {year} every branch emits {x:,.0f} tCO2e under the stochastic plan",
@@ -25,10 +26,10 @@ TEXT: dict[str, dict[str, str]] = {
     "map": {"en": "Within {slack:.1%} of the least NPV: {e} essential, {o} optional, {n} never",
             "zh": "在最低净现值{slack:.1%}以内：{e}项必做，{o}项可选，{n}项不做"},
     "unproven": {"en": ", {u} unproven", "zh": "，{u}项未证明"},
-    "costs": {"en": "{k} alternatives, at most {top:.2%} above the least NPV of {least:,.1f} MCNY",
-              "zh": "{k}个备选方案，最多高于最低净现值（{least:,.1f}百万元）{top:.2%}"},
-    "costs_none": {"en": "No alternative found within the slack: the least NPV of {least:,.1f} MCNY stands alone",
-                   "zh": "松弛范围内未找到备选方案：最低净现值{least:,.1f}百万元的方案唯一"},
+    "costs": {"en": "{k} alternatives, at most {top:.2%} above the least NPV of {least:,.2f} MCNY",
+              "zh": "{k}个备选方案，最多高于最低净现值（{least:,.2f}百万元）{top:.2%}"},
+    "costs_none": {"en": "No alternative found within the slack: the least NPV of {least:,.2f} MCNY stands alone",
+                   "zh": "松弛范围内未找到备选方案：最低净现值{least:,.2f}百万元的方案唯一"},
 }
 SEP = {"en": "; ", "zh": "；"}
 
@@ -42,7 +43,8 @@ def commit(fr: Frames, s: dict, lang: str) -> str:
     now = fr["robust_commit_now"]
     if not len(now):
         return t("commit_none", lang, split=s["split_year"])
-    return t("commit", lang, split=s["split_year"], n=len(now), capex=now.capex_cny.sum() * CNY_TO_MCNY,
+    return t("commit", lang, split=s["split_year"], n=len(now), s="" if len(now) == 1 else "s",
+             capex=now.capex_cny.sum() * CNY_TO_MCNY,
              k=s["branches"])
 
 
@@ -97,8 +99,14 @@ def costs(fr: Frames, lang: str) -> str:
     return t("costs", lang, k=len(others), top=float(others.above_least.max()), least=least)
 
 
-def title(kind: str, lang: str) -> str:
-    return w(kind, lang)
+def found_by(objective: str, lang: str) -> str:
+    """How an alternative was found (alternatives.objective: least_npv, min_<family>, max_<family>, distance)."""
+    head, _, family = objective.partition("_")
+    if objective in ("least_npv", "distance"):
+        return w(f"by_{objective}", lang)
+    if head in ("min", "max") and family:
+        return w(f"by_{head}", lang, family=pick(FAMILY, family, lang))
+    return objective
 
 
-__all__ = ["TEXT", "proven_range", "commit", "costs", "fan", "measure_map", "title", "values"]
+__all__ = ["TEXT", "proven_range", "commit", "costs", "fan", "found_by", "measure_map", "values"]
