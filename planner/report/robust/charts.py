@@ -14,8 +14,7 @@ from ..common.render import Frames
 
 CLASS_COLOURS = {"essential": "#2E7D32", "optional": "#F9A825", "never": "#9E9E9E", "unproven": "#90A4AE"}
 ORDER = ("essential", "optional", "unproven", "never")
-TEXT = {"map_title": {"en": "Measure map: which roadmap within the slack adopts what (first year)",
-                      "zh": "措施分类：松弛范围内各路线图采用的措施（首次年份）"},
+TEXT = {"map_title": {"en": "Measure map (first year of adoption)", "zh": "措施分类（首次采用年份）"},
         "map_x": {"en": "Roadmap (NPV above the least)", "zh": "路线图（高于最低净现值）"}}
 
 
@@ -48,7 +47,7 @@ def measure_map(fr: Frames, lang: str):
     rows = measure_rows(fr)
     o = fr["alternatives"].sort_values("alternative")
     first = fr["alternatives_roadmaps"].groupby(["alternative", "measure"]).year.min()
-    fig = style.new_figure(max(6.0, 1.6 + 0.8 * len(o)), max(3.0, 1.6 + 0.3 * len(rows)))
+    fig = style.new_figure(max(8.0, 1.6 + 0.8 * len(o)), max(3.0, 1.6 + 0.3 * len(rows)))
     ax = fig.add_subplot()
     for i, (mid, cls) in enumerate(rows):
         y = len(rows) - 1 - i
