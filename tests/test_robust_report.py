@@ -14,7 +14,7 @@ import pytest
 import yaml
 from chart_check import problems
 from click.testing import CliRunner
-from test_deliverables import _Text, english_words
+from test_deliverables import _Text, deck_text, english_words
 from test_robust import four_retrofits, one_retrofit, tree
 
 from planner.cli import main
@@ -92,6 +92,10 @@ def test_zh_pages_have_no_generated_english(written):
         text = _text(page)
         assert re.search(r"[\u4e00-\u9fff]", text)
         assert english_words(text, ids | alts) == [], page.name
+        deck = "\n".join(t for pair in deck_text(page.with_suffix(".pptx")) for t in pair)  # the zh deck too
+        names = {"micro", "high", "low", "s1"}  # the scenario's name, branch names and site: ids
+        assert re.search(r"[\u4e00-\u9fff]", deck)
+        assert english_words(deck, ids | alts | names) == [], page.with_suffix(".pptx").name
 
 
 def test_fan_chart_is_clean(written):
@@ -109,6 +113,7 @@ def test_fan_chart_is_clean(written):
             cells = [p for p in fig.axes[0].patches if p.get_width() == pytest.approx(0.9)]
             pairs = fr["alternatives_roadmaps"][["alternative", "measure"]].drop_duplicates()
             assert len(cells) == len(pairs)  # one filled cell per roadmap and measure it adopts
+            assert problems(measure_map(fr, lang, slide=True)) == []
 
 
 def _titles(path) -> list[str]:
@@ -221,4 +226,4 @@ def test_sweep_report_shows_the_noise_free_verdicts(tmp_path):
     assert "can be solver noise" in en and "more than 0.10% of the NPV" in en
     assert re.search(r"m0\s+Energy efficiency\s+interchangeable\s+depends\s+0 / 8 / 0", en)
     zh = _text(write_sweep_html(d, fr, {}, tmp_path, "zh", nf))
-    assert "排除求解器噪声" in zh and "可互换" in zh and "求解器噪声" in zh
+    assert "排除求解器噪声" in zh and "可互换" in zh and "视情况" in zh and "求解器噪声" in zh

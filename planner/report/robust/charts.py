@@ -14,6 +14,8 @@ from ..common.render import Frames
 
 CLASS_COLOURS = {"essential": "#2E7D32", "optional": "#F9A825", "never": "#9E9E9E", "unproven": "#90A4AE"}
 ORDER = ("essential", "optional", "unproven", "never")
+SLIDE_ROWS = 10  # measures a slide of the measure map holds
+SLIDE_PT = 12.0  # smallest text of a measure-map slide, in points at slide size
 TEXT = {"map_title": {"en": "Measure map (first year of adoption)", "zh": "措施分类（首次采用年份）"},
         "map_x": {"en": "Roadmap (NPV above the least)", "zh": "路线图（高于最低净现值）"}}
 
@@ -42,12 +44,17 @@ def measure_rows(fr: Frames) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda r: (rank.get(r[1], 9), r[0]))
 
 
-def measure_map(fr: Frames, lang: str):
-    """Adoption matrix: measures x roadmaps, filled in the measure's class colour, first year written in."""
-    rows = measure_rows(fr)
+def measure_map(fr: Frames, lang: str, rows: list[tuple[str, str]] | None = None, slide: bool = False):
+    """Adoption matrix: measures x roadmaps, filled in the measure's class colour, first year written in.
+    `rows`: a part of `measure_rows` (default all); `slide`: drawn at the deck's picture box (12.5 x 5.9 in,
+    the scale of the slide) with every text at SLIDE_PT."""
+    rows = measure_rows(fr) if rows is None else rows
     o = fr["alternatives"].sort_values("alternative")
     first = fr["alternatives_roadmaps"].groupby(["alternative", "measure"]).year.min()
-    fig = style.new_figure(max(8.0, 1.6 + 0.8 * len(o)), max(3.0, 1.6 + 0.3 * len(rows)))
+    if slide:
+        fig, cell_pt, tick_pt = style.new_figure(12.5, 5.9), SLIDE_PT, SLIDE_PT
+    else:
+        fig, cell_pt, tick_pt = style.new_figure(max(8.0, 1.6 + 0.8 * len(o)), max(3.0, 1.6 + 0.3 * len(rows))), 7, 8
     ax = fig.add_subplot()
     for i, (mid, cls) in enumerate(rows):
         y = len(rows) - 1 - i
@@ -56,20 +63,27 @@ def measure_map(fr: Frames, lang: str):
             if yr is None:
                 continue
             ax.add_patch(Rectangle((j - 0.45, y - 0.4), 0.9, 0.8, color=CLASS_COLOURS.get(cls, "#90A4AE")))
-            ax.text(j, y, str(int(yr)), ha="center", va="center", fontsize=7,
+            ax.text(j, y, str(int(yr)), ha="center", va="center", fontsize=cell_pt,
                     color="white" if cls in ("essential", "never") else "black")
     ax.set_xlim(-0.5, len(o) - 0.5)
     ax.set_ylim(-0.5, len(rows) - 0.5)
     ax.set_xticks(range(len(o)), [f"{a}\n+{x:.2%}" for a, x in zip(o.alternative, o.above_least, strict=True)],
-                  fontsize=8)
-    ax.set_yticks(range(len(rows)), [mid for mid, _ in reversed(rows)], fontsize=8)
+                  fontsize=tick_pt)
+    ax.set_yticks(range(len(rows)), [mid for mid, _ in reversed(rows)], fontsize=tick_pt)
     ax.grid(False)
-    ax.set_title(TEXT["map_title"][lang])
-    ax.set_xlabel(TEXT["map_x"][lang])
-    present = [c for c in ORDER if any(cls == c for _, cls in rows)]
+    if not slide:  # on a slide the takeaway is the title
+        ax.set_title(TEXT["map_title"][lang])
+    ax.set_xlabel(TEXT["map_x"][lang], fontsize=tick_pt)
+    present = [c for c in ORDER if any(cls == c for _, cls in measure_rows(fr))]
     ax.legend(handles=[Patch(color=CLASS_COLOURS[c], label=w(c, lang)) for c in present],
-              loc="upper left", bbox_to_anchor=(1.0, 1.0))
+              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=tick_pt)
     return fig
 
 
-__all__ = ["CLASS_COLOURS", "fan", "measure_map", "measure_rows"]
+def slide_parts(fr: Frames) -> list[list[tuple[str, str]]]:
+    """The measure map's rows in parts of at most SLIDE_ROWS, one slide each."""
+    rows = measure_rows(fr)
+    return [rows[i:i + SLIDE_ROWS] for i in range(0, len(rows), SLIDE_ROWS)]
+
+
+__all__ = ["CLASS_COLOURS", "fan", "measure_map", "measure_rows", "slide_parts"]

@@ -58,8 +58,10 @@ def robust_slides(prs, fr: Frames, s: dict, lang: str) -> None:
 
 def alternatives_slides(prs, fr: Frames, s: dict, lang: str) -> None:
     takeaway = story.measure_map(fr, s, lang)
-    if len(fr["alternatives_measure_map"]):
-        picture(title_only(prs, takeaway), *chart_png(lambda: charts.measure_map(fr, lang)))
+    parts = charts.slide_parts(fr) if len(fr["alternatives_measure_map"]) else []
+    for i, part in enumerate(parts, start=1):
+        head = takeaway + (f" ({i}/{len(parts)})" if len(parts) > 1 else "")
+        picture(title_only(prs, head), *chart_png(lambda part=part: charts.measure_map(fr, lang, part, slide=True)))
     o = fr["alternatives"]
     rows = [[str(r.alternative), story.found_by(str(r.objective), lang), num(r.npv_cny * CNY_TO_MCNY, ",.2f"),
              num(r.above_least, ".2%"), str(r.builds)] for r in o.itertuples()]

@@ -14,6 +14,7 @@ from ...postprocess.robust_words import COLUMNS_ZH, w
 from ..common.i18n import FAMILY, pick
 from ..common.render import Frames
 from ..common.tables import cell
+from .i18n import st
 
 WORD = {"no_regret": "no_regret", "never": "never_sweep", "interchangeable": "interchangeable", "depends": "depends"}
 CLS = {"no_regret": "ok", "never": "muted"}
@@ -32,10 +33,15 @@ def label(verdict: str, lang: str) -> str:
     return w(WORD[verdict], lang) if verdict in WORD else verdict
 
 
+def naive(verdict: str, lang: str) -> str:
+    """The single returned plans' verdict in the words of the adoption table above it."""
+    return st(verdict, lang) if verdict in ("no_regret", "never", "depends") else verdict
+
+
 def table(v: pd.DataFrame, s: dict, lang: str) -> dict:
     """The section: one row per measure, the noise-free verdict first."""
     rows = [[cell(str(r.measure)), cell(pick(FAMILY, r.family, lang)),
-             cell(label(str(r.verdict), lang), CLS.get(str(r.verdict), "")), cell(label(str(r.naive_verdict), lang)),
+             cell(label(str(r.verdict), lang), CLS.get(str(r.verdict), "")), cell(naive(str(r.naive_verdict), lang)),
              cell(f"{r.essential} / {r.optional} / {r.never}", "n")] for r in v.itertuples()]
     head = [w("measure", lang), w("family", lang), w("verdict", lang), w("naive", lang), w("classes", lang)]
     tol = s["tolerance"]
