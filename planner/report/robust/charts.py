@@ -6,7 +6,7 @@ year. Drawn from alternatives_measure_map, alternatives_roadmaps and alternative
 from __future__ import annotations
 
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from ...postprocess.robust_words import w
 from ..common import style
@@ -30,6 +30,7 @@ def fan(fr: Frames, lang: str):
         ax.plot(g.year, g.tco2e, marker="os^D"[i % 4], linestyle=styles[i % 4], label=str(b))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # whole tonnes, no "1e6" offset
     ax.set_title(w("fan_title", lang))
     ax.set_ylabel(w("tco2e", lang))
     ax.legend()

@@ -14,10 +14,10 @@ TEXT: dict[str, dict[str, str]] = {
                "zh": "现在承诺（{split}年前）：{n}项建设，资本支出{capex:,.2f}百万元，{k}个分支均相同"},
     "commit_none": {"en": "Nothing to commit before {split}: every build waits for the branch to be known",
                     "zh": "{split}年前无需承诺：所有建设都可等到分支明确后再定"},
-    "fan_same": {"en": "In {year} every branch emits {x:,.0f} tCO2e under the stochastic plan",
-                 "zh": "{year}年随机方案下各分支排放均为{x:,.0f} tCO2e"},
-    "fan_spread": {"en": "In {year} emissions range from {lo:,.0f} tCO2e ({blo}) to {hi:,.0f} tCO2e ({bhi})",
-                   "zh": "{year}年各分支排放介于{lo:,.0f} tCO2e（{blo}）与{hi:,.0f} tCO2e（{bhi}）之间"},
+    "fan_same": {"en": "Every branch emits the same each year under the stochastic plan: {x:,.0f} tCO2e in {year}",
+                 "zh": "随机方案下各分支每年排放相同：{year}年为{x:,.0f} tCO2e"},
+    "fan_spread": {"en": "The branches differ most in {year}: from {lo:,.0f} tCO2e ({blo}) to {hi:,.0f} tCO2e ({bhi})",
+                   "zh": "各分支排放差异最大在{year}年：从{lo:,.0f} tCO2e（{blo}）到{hi:,.0f} tCO2e（{bhi}）"},
     "evpi": {"en": "EVPI {x:,.0f} CNY", "zh": "EVPI {x:,.0f} 元"},
     "vss": {"en": "VSS {x:,.0f} CNY", "zh": "VSS {x:,.0f} 元"},
     "proven": {"en": " (proven {lo:,.0f} to {hi:,.0f})", "zh": "（可证明 {lo:,.0f} 至 {hi:,.0f}）"},
@@ -49,13 +49,16 @@ def commit(fr: Frames, s: dict, lang: str) -> str:
 
 
 def fan(fr: Frames, lang: str) -> str:
-    """The fan slide: the last year's emissions (all scopes summed) across the branches (robust_emissions)."""
+    """The fan slide: the year the branches' emissions (all scopes summed, robust_emissions) differ most (the
+    earliest of equal spreads), with the lowest and highest branch; or that they never differ (under 0.5 t)."""
     e = fr["robust_emissions"].groupby(["branch", "year"], as_index=False).tco2e.sum()
-    year = int(e.year.max())
-    last = e[e.year == year].sort_values(["tco2e", "branch"], kind="stable")
-    lo, hi = last.iloc[0], last.iloc[-1]
-    if hi.tco2e - lo.tco2e < 0.5:
-        return t("fan_same", lang, year=year, x=lo.tco2e)
+    spread = e.groupby("year").tco2e.agg(lambda x: x.max() - x.min())
+    if spread.max() < 0.5:
+        year = int(e.year.max())
+        return t("fan_same", lang, year=year, x=e.loc[e.year == year, "tco2e"].iloc[0])
+    year = int(spread.idxmax())
+    at = e[e.year == year].sort_values(["tco2e", "branch"], kind="stable")
+    lo, hi = at.iloc[0], at.iloc[-1]
     return t("fan_spread", lang, year=year, lo=lo.tco2e, blo=lo.branch, hi=hi.tco2e, bhi=hi.branch)
 
 
