@@ -89,6 +89,4 @@ def write_alternatives_comparison(res: Alternatives, out_dir: str | Path,
     c = alternatives_comparison(res)
     files = c.write(out_dir)
     title = {lang: w("alt_title", lang, slack=res.summary["slack"]) for lang in langs}
-    for lang in langs:  # the page title in its language: one call per language
-        files += write_comparison_report(c.frames(), out_dir, (lang,), title=title[lang])
-    return list(dict.fromkeys(files))
+    return files + write_comparison_report(c.frames(), out_dir, langs, title=title)
