@@ -234,3 +234,16 @@ def test_sweep_report_shows_the_noise_free_verdicts(tmp_path):
     assert [c["text"] for c in en["rows"][1]] == ["m0", "Energy efficiency", "interchangeable", "depends", "0 / 8 / 0"]
     zh = _text(write_sweep_html(d, fr, {}, tmp_path, "zh", nf))
     assert "排除求解器噪声" in zh and "可互换" in zh and "视情况" in zh and "求解器噪声" in zh
+
+
+def test_alternatives_comparison_needs_the_plans_and_how_each_was_found_reads_in_words():
+    from planner.errors import InputError
+    from planner.studies.robust import Alternatives
+    from planner.studies.robust.compare import alternatives_comparison
+
+    empty = pd.DataFrame()
+    with pytest.raises(InputError, match="plans=True"):
+        alternatives_comparison(Alternatives({}, empty, empty, empty))
+    assert story.found_by("max_efficiency", "en") == "most years in service: Energy efficiency"
+    assert story.found_by("min_ccus", "zh") == "碳捕集利用与封存投运年数最少"
+    assert (story.found_by("least_npv", "zh"), story.found_by("distance", "en")) == ("最低净现值", "most different")
