@@ -11,7 +11,7 @@ import pandas as pd
 
 from ...postprocess.robust_words import COLUMNS_ZH, SHEETS_ZH, WORDS, w
 from ..common.pages import images, write_page
-from ..common.render import Frames, render
+from ..common.render import Frames, render_langs
 from ..common.tables import cell, num
 from ..common.workbook import write_sheets
 from . import charts
@@ -66,14 +66,14 @@ def write_robust_report(folder: Path, kind: str, langs: tuple[str, ...], when: d
     files = [write_sheets(fr, folder / f"{kind}.xlsx", when)]
     if "zh" in langs:
         files.append(write_sheets(zh_sheets(fr), folder / f"{kind}_zh.xlsx", when))
+    if kind == "robust":
+        specs = [("robust_fan", fan)] if len(fr["robust_emissions"]) else []
+    else:
+        specs = [("alternatives_map", charts.measure_map)] if len(fr["alternatives_measure_map"]) else []
+    every = render_langs(fr, specs, folder / "charts", langs, when)  # in the pool of drawing processes
     for lang in langs:
-        if kind == "robust":
-            specs = [("robust_fan", fan)] if len(fr["robust_emissions"]) else []
-            tables = _robust_tables(fr, s, lang)
-        else:
-            specs = [("alternatives_map", charts.measure_map)] if len(fr["alternatives_measure_map"]) else []
-            tables = _alt_tables(fr, lang)
-        drawn = render(fr, specs, folder / "charts", lang, when)
+        tables = _robust_tables(fr, s, lang) if kind == "robust" else _alt_tables(fr, lang)
+        drawn = every[lang]
         files += [f for fs in drawn.values() for f in fs]
         ctx = {"lang": lang, "title": w(kind, lang), "tables": tables, "images": images(drawn)}
         files.append(write_page("robust.html.j2", ctx, folder / f"{kind}_{lang}.html"))
