@@ -14,7 +14,8 @@ _EXPORTS = {"Comparison": "api", "Plan": "api", "SweepResult": "api", "compare":
             "sweep": "api", "sweep_report": "api", "write_comparison": "api", "Scenario": "schemas",
             "load_scenario": "schemas", "validate": "preprocess.prepare", "template": "schemas.workbook",
             "convert": "schemas.workbook", "schema": "schemas.export",
-            "robust": "api", "alternatives": "api"}  # name -> module that defines it
+            "robust": "api", "alternatives": "api", "robust_report": "api",
+            "write_alternatives_comparison": "api"}  # name -> module that defines it
 
 if TYPE_CHECKING:
     from .api import (
@@ -25,8 +26,10 @@ if TYPE_CHECKING:
         compare,
         plan,
         robust,
+        robust_report,
         sweep,
         sweep_report,
+        write_alternatives_comparison,
         write_comparison,
     )
     from .preprocess.prepare import validate
@@ -48,5 +51,5 @@ def __dir__() -> list[str]:
 
 
 __all__ = ["Comparison", "Plan", "Scenario", "SweepResult", "__version__", "alternatives", "compare", "convert",
-           "load_scenario", "plan", "robust", "schema", "sweep", "sweep_report", "template", "validate",
-           "write_comparison"]
+           "load_scenario", "plan", "robust", "robust_report", "schema", "sweep", "sweep_report", "template",
+           "validate", "write_alternatives_comparison", "write_comparison"]

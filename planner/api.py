@@ -14,11 +14,13 @@ from .run import PlanResult, diagnose, run_plan
 from .schemas import Scenario, load_scenario
 from .studies import standalone_macc
 from .studies.compare import Comparison, compare
-from .studies.robust import alternatives, robust, sweep_verdicts
+from .studies.robust import Alternatives, alternatives, robust, sweep_verdicts
+from .studies.robust.compare import alternatives_comparison
 from .studies.sweep import SweepResult, run_sweep
 
-__all__ = ["Comparison", "Plan", "SweepResult", "alternatives", "compare", "diagnose", "load_scenario", "plan",
-           "robust", "sweep", "sweep_report", "sweep_verdicts", "validate", "write_comparison"]
+__all__ = ["Comparison", "Plan", "SweepResult", "alternatives", "alternatives_comparison", "compare", "diagnose",
+           "load_scenario", "plan", "robust", "robust_report", "sweep", "sweep_report", "sweep_verdicts", "validate",
+           "write_alternatives_comparison", "write_comparison"]
 
 
 class Plan(PlanResult):
@@ -66,3 +68,25 @@ def sweep_report(store: str | Path, out_dir: str | Path | None = None, langs: tu
 
     d = analysis.load(store)
     return write_sweep_report(d, analysis.frames(d), out_dir, langs)
+
+
+def robust_report(folder: str | Path, kind: str = "robust", langs: tuple[str, ...] = ("en",)) -> list[Path]:
+    """The HTML page and deck per language and the workbooks (Chinese too with "zh") of a robust study's folder:
+    `kind` "robust" (`robust(..., out_dir=folder)`) or "alternatives"; from the written frames alone."""
+    from .report.robust import write_robust_report  # the report stage; imported when first used
+
+    return write_robust_report(Path(folder), kind, langs)
+
+
+def write_alternatives_comparison(res: Alternatives, out_dir: str | Path,
+                                  langs: tuple[str, ...] = ("en",)) -> list[Path]:
+    """The near-optimal alternatives side by side through the comparison report (CSV frames, charts,
+    comparison_<lang>.html, comparison.xlsx): `res` from `alternatives(..., plans=True)`, the least-NPV roadmap
+    the reference, each roadmap labelled alt_<number>."""
+    from .postprocess.robust_words import w
+    from .report.compare import write_comparison_report
+
+    c = alternatives_comparison(res)
+    files = c.write(out_dir)
+    title = {lang: w("alt_title", lang, slack=res.summary["slack"]) for lang in langs}
+    return files + write_comparison_report(c.frames(), out_dir, langs, title=title)

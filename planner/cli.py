@@ -405,7 +405,7 @@ class _Share(click.ParamType):
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786): the branches' solves alone run there")
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>/robust)")
 @click.option("--report", "with_report", is_flag=True,
-              help="then write the HTML report (per language) and the workbook")
+              help="then write the HTML report and the deck (per language) and the workbook")
 @LANG
 def robust(file: str, root: str | None, branches_file: str, objective: str | None, time_limit: float | None,
            workers: int, scheduler: str | None, out: str | None, with_report: bool, lang: str) -> None:
@@ -449,10 +449,12 @@ def robust(file: str, root: str | None, branches_file: str, objective: str | Non
 @click.option("--out", type=click.Path(file_okay=False),
               help="output folder (default reports/<scenario>/alternatives)")
 @click.option("--report", "with_report", is_flag=True,
-              help="then write the HTML report (per language) and the workbook")
+              help="then write the HTML report and the deck (per language) and the workbook")
+@click.option("--compare-report", "compare_report", is_flag=True,
+              help="then write the comparison report of the roadmaps side by side into OUT/comparison")
 @LANG
 def alternatives(file: str, root: str | None, slack: float, count: int, out: str | None, with_report: bool,
-                 lang: str) -> None:
+                 compare_report: bool, lang: str) -> None:
     """Near-optimal roadmaps within the slack that differ most, and the measure map (essential/optional/never)."""
     from .schemas import load_scenario
     from .studies.robust import alternatives as run_alternatives
@@ -460,7 +462,7 @@ def alternatives(file: str, root: str | None, slack: float, count: int, out: str
     try:
         sc = load_scenario(file, root)
         d = Path(out) if out else Path("reports") / sc.name / "alternatives"
-        r = run_alternatives(sc, slack=slack, count=count, out_dir=d, langs=_langs(lang))
+        r = run_alternatives(sc, slack=slack, count=count, out_dir=d, langs=_langs(lang), plans=compare_report)
     except PlannerError as exc:
         _fail(exc)
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.4g}".format):
@@ -472,6 +474,14 @@ def alternatives(file: str, root: str | None, slack: float, count: int, out: str
         from .report.robust import write_robust_report
         files = write_robust_report(d, "alternatives", _langs(lang))
         click.echo(f"report: {', '.join(str(f) for f in files if f.suffix == '.html')}")
+    if compare_report:
+        from .api import write_alternatives_comparison
+
+        try:
+            files = write_alternatives_comparison(r, d / "comparison", _langs(lang))
+        except PlannerError as exc:
+            _fail(exc)
+        click.echo(f"comparison: {', '.join(str(f) for f in files if f.suffix == '.html')}")
     click.echo(f"wrote {d}")
 
 

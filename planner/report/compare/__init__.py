@@ -20,11 +20,11 @@ FRAMES = ("scenarios", "inputs", "kpis", "roadmap", "common", "trajectories", "c
 
 
 def write_comparison_report(frames: dict[str, pd.DataFrame], out_dir: str | Path, langs: tuple[str, ...] = ("en",),
-                            title: str = "") -> list[Path]:
+                            title: str | dict[str, str] = "") -> list[Path]:
     """charts/compare_*_{lang}.{png,svg}, comparison_<lang>.html for each language and comparison.xlsx (one sheet
     per frame, same columns as the frame; formula-looking text stored as text like write_excel does), and with
     Chinese among the languages comparison_zh.xlsx (the same sheets, Chinese sheet names and headers).
-    Returns the files written."""
+    `title`: the pages' title, or one per language ({lang: title}); default "A vs B". Returns the files written."""
     missing = [k for k in FRAMES if k not in frames]
     if missing:
         raise ValueError(f"comparison frames missing: {', '.join(missing)}")
@@ -35,7 +35,8 @@ def write_comparison_report(frames: dict[str, pd.DataFrame], out_dir: str | Path
     for lang in langs:
         charts = drawn[lang]
         files += [f for fs in charts.values() for f in fs]
-        files.append(write_comparison_html(frames, charts, out, lang, title))
+        files.append(write_comparison_html(frames, charts, out, lang,
+                                           title.get(lang, "") if isinstance(title, dict) else title))
     files.append(write_comparison_excel(frames, out))
     files += [write_comparison_excel(frames, out, lang) for lang in langs if lang != "en"]
     return files

@@ -16,6 +16,7 @@ from ..common.render import ChartSpec, Frames, render_langs
 from ..common.tables import cell, num
 from ..common.workbook import write_sheets
 from . import charts as sweep_charts
+from . import verdicts
 from .charts import VERDICT_COLOURS, relaxed, rule, verdict
 from .i18n import DESIGN, DIFFERENCE, MODE, REASON, SWEEP_TEXT, fact, st
 
@@ -143,12 +144,16 @@ def _macc_table(fr: Frames, lang: str) -> dict:
     return {"title": st("macc_table", lang), "header": head, "rows": rows}
 
 
-def write_sweep_html(d, fr: Frames, charts: dict[str, list[Path]], out: Path, lang: str) -> Path:
-    """sweep_<lang>.html in out."""
+def write_sweep_html(d, fr: Frames, charts: dict[str, list[Path]], out: Path, lang: str,
+                     noise_free: tuple[pd.DataFrame, dict] | None = None) -> Path:
+    """sweep_<lang>.html in out; `noise_free`: the (verdicts, summary) of `planner sweep verdicts`, shown after
+    the adoption table (sweep/verdicts.py)."""
     t = {k: v[0 if lang == "en" else 1] for k, v in SWEEP_TEXT.items() if "{" not in v[0]}
     pictures = images(charts)
     n = len(d.solved())
     sections: list[tuple[str, dict]] = [("table", _adoption_table(fr, lang, n))]
+    if noise_free is not None:
+        sections.append(("table", verdicts.table(*noise_free, lang)))
     if "adoption" in charts:
         sections.append(("charts", {"title": st("heatmap", lang), "images": pictures[:1]}))
         pictures = pictures[1:]
@@ -184,17 +189,20 @@ def write_sweep_report(d, fr: Frames, out_dir: str | Path | None = None,
     s = fr["summary"]
     columns = str(s.loc[s["item"] == "heatmap_columns", "value"].iloc[0]) if len(s) else "variant"
     files: list[Path] = []
+    noise_free = verdicts.read(d.path.parent)  # `planner sweep verdicts` next to the store, when run
     drawn = render_langs(fr, chart_specs(fr, columns), out / "charts", langs, prefix="sweep_")  # the pool draws
     for lang in langs:
         charts = drawn[lang]
         files += [f for fs in charts.values() for f in fs]
-        files.append(write_sweep_html(d, fr, charts, out, lang))
+        files.append(write_sweep_html(d, fr, charts, out, lang, noise_free))
     sheets = {k: v for k, v in fr.items() if len(v.columns) and k != "scatter_npv"}
     sheets["values"] = d.values.reset_index()  # variant x parameter (the scatter's points, with `metrics`)
     sc = fr["scatter_npv"]
     sheets["trend_npv"] = sc.drop_duplicates("parameter")[["parameter", "slope", "intercept"]]
-    files.append(write_sheets(sheets, out / "sweep.xlsx"))
-    files += [write_sheets(sheets, out / f"sweep_{lang}.xlsx", lang=lang) for lang in langs if lang != "en"]
+    extra = {lang: verdicts.sheets(noise_free[0], lang) if noise_free is not None else {} for lang in ("en", *langs)}
+    files.append(write_sheets({**sheets, **extra["en"]}, out / "sweep.xlsx"))
+    files += [write_sheets({**sheets, **extra[lang]}, out / f"sweep_{lang}.xlsx", lang=lang)
+              for lang in langs if lang != "en"]
     return files
 
 

@@ -21,9 +21,10 @@ import pandas as pd
 from ...backend import build_model, solve
 from ...backend.nearopt import NearOptimal, distance, is_asset, years_in_service
 from ...errors import InputError, SolverError
-from ...postprocess.results import roadmap
+from ...postprocess import sbti
+from ...postprocess.results import cash_npv, extract, roadmap
 from ...preprocess.prepare import prepare
-from ...run import infeasible
+from ...run import PlanResult, infeasible
 from ...schemas import Scenario, load_scenario
 from ...units import MCNY_TO_CNY
 
@@ -84,6 +85,7 @@ class Alternatives:
     roadmaps: pd.DataFrame  # every roadmap's rows, with the alternative's number
     measure_map: pd.DataFrame  # one row per measure: essential | optional | never, proof, years seen
     files: list[Path] = field(default_factory=list)
+    plans: list[PlanResult] = field(default_factory=list)  # each roadmap's result frames (`plans=True`), in order
 
     def frames(self) -> dict[str, pd.DataFrame]:
         return {"alternatives": self.overview, "alternatives_roadmaps": self.roadmaps,
@@ -128,10 +130,24 @@ def classify(built, near: NearOptimal, plans: list[set[str]], cap: float, opts) 
     return rows
 
 
+def plan_of(built, pre, sc: Scenario, status: str, gap: float | None, checks: pd.DataFrame) -> PlanResult:
+    """The loaded roadmap's result frames and the summary the comparison reads (planner/studies/compare.py):
+    the roadmaps side by side without re-solving them. `gap`: the cost gap (None for an alternative, whose
+    solve minimised another objective under the cap)."""
+    fr = extract(built, pre.bau, sc)
+    npv = built.value(built.m.npv) * MCNY_TO_CNY
+    summary = {"scenario": sc.name, "company": sc.company, "status": status, "cash_npv_cny": cash_npv(fr.costs),
+               "objective_cny": npv, "gap": gap, "discount_rate": sc.discount_rate, "base_year": sc.base_year,
+               "total_capex_cny": float(fr.roadmap.capex_cny.mul(fr.roadmap.share).sum())}
+    return PlanResult(**vars(fr), scenario=sc, summary=summary, bau=pre.bau, inventory=pre.inventory, sbti=checks)
+
+
 def alternatives(scenario: Scenario | str | Path, slack: float = 0.02, count: int = 5,
-                 out_dir: str | Path | None = None, langs: tuple[str, ...] = ("en",)) -> Alternatives:
+                 out_dir: str | Path | None = None, langs: tuple[str, ...] = ("en",),
+                 plans: bool = False) -> Alternatives:
     """Up to `count` roadmaps within `slack` (a share, 0.02 = 2%) of the least NPV that differ as much as
-    possible, and the measure map (docs/robust.md)."""
+    possible, and the measure map (docs/robust.md). `plans`: keep each roadmap's result frames too
+    (`Alternatives.plans`, for the comparison report: robust/compare.py)."""
     if not 0 < slack <= MAX_SLACK:
         raise InputError("--slack", "", f"expected a share in (0, {MAX_SLACK:g}] (e.g. 0.02 or 2%), got {slack:g}")
     if count < 1:
@@ -156,6 +172,8 @@ def alternatives(scenario: Scenario | str | Path, slack: float = 0.02, count: in
                  "builds": len(builds), "measures": len(measures), "capex_cny": float(rm.capex_cny.sum()),
                  "solve_seconds": info.solve_seconds}]
     frames = [rm.assign(alternative=0)]
+    checks = sbti.check(sc, pre.bau, pre.drivers) if plans else None
+    kept = [plan_of(built, pre, sc, info.status, info.gap, checks)] if plans else []
     near = NearOptimal(built)
     families = sorted({mm.cfg.family_name for mm in built.measures if is_asset(mm)})
     attempts, max_attempts = 0, 2 * len(families) + 2 * count
@@ -180,6 +198,8 @@ def alternatives(scenario: Scenario | str | Path, slack: float = 0.02, count: in
                          "measures": len(ms), "capex_cny": float(rm.capex_cny.sum()),
                          "solve_seconds": inf.solve_seconds})
         frames.append(rm.assign(alternative=i))
+        if plans:
+            kept.append(plan_of(built, pre, sc, inf.status, None, checks))
     t_alt = time.perf_counter() - t0
     mrows = classify(built, near, used, cap, opts)
     near.restore()
@@ -193,10 +213,10 @@ def alternatives(scenario: Scenario | str | Path, slack: float = 0.02, count: in
                "variables": info.n_variables, "binaries": info.n_binaries, "constraints": info.n_constraints,
                "alternatives_seconds": t_alt, "classify_seconds": time.perf_counter() - t0 - t_alt,
                "classes": mmap["class"].value_counts().to_dict()}
-    res = Alternatives(summary, pd.DataFrame(overview), roadmaps, mmap)
+    res = Alternatives(summary, pd.DataFrame(overview), roadmaps, mmap, plans=kept)
     if out_dir is not None:
         res.write(out_dir, langs)
     return res
 
 
-__all__ = ["Alternatives", "Probe", "adopted", "alternatives", "classify", "probe"]
+__all__ = ["Alternatives", "Probe", "adopted", "alternatives", "classify", "plan_of", "probe"]
