@@ -347,5 +347,5 @@ def test_decomposed_tree_alone_repeats_its_plan():
     assert fig["gap"] > 1e-4 and info.bound_mcny <= info.objective_mcny + 1e-9
     assert shared[0] == shared[1] == shared[2]
     again = run()
-    assert again[1] == shared and again[2] == npv and again[0].heuristic == fig | {
-        "decomposition_seconds": again[0].heuristic["decomposition_seconds"]}
+    figures = lambda f: {k: v for k, v in f.items() if not k.endswith("_seconds")}  # noqa: E731
+    assert again[1] == shared and again[2] == npv and figures(again[0].heuristic) == figures(fig)

@@ -36,7 +36,9 @@ from .tree import TreeModel, decisions
 
 DECOMPOSE_MIN_BINARIES = 2_000  # `auto`: trees with at least this many binaries (docs/robust.md, measured)
 LAGRANGE_ROUNDS = 2  # subgradient rounds at most (each solves every branch once more)
-POLYAK_THETA = 1.0  # step = θ (best plan - bound) / |subgradient|²
+POLYAK_THETA = 1.0  # step = θ (best plan - bound) / |subgradient|², θ halved after a round that did not raise it
+DECOMPOSE_SHARE = 0.5  # Lagrangian rounds start only while they fit in this share of the time limit
+LAGRANGE_COST = 2.0  # a round (every branch free) is estimated at this many candidate evaluations (branches fixed)
 SUB_GAP_SHARE = 0.25  # subproblems solve to this share of the requested gap (their gaps add up)
 
 
@@ -209,11 +211,17 @@ def _solve(tree, opts, p: TreeParts, own, lower_bound, extra, workers, client, r
     best: Plan | None = None
     evaluated = 0
     todo = firsts
+    budget = t0 + DECOMPOSE_SHARE * opts.time_limit
+    theta, lam, g, per_candidate = POLYAK_THETA, np.zeros((n, m)), None, 0.0
+    if last is not None:
+        g = last[1:] - last[0]  # subgradient of L at λ = 0 (the branches' own answers)
     for rnd in range(rounds + 1):
         if todo:
             t1 = time.perf_counter()
             plans = evaluate(p, todo, {**sub_opts, "time_limit": _left(deadline)}, workers, client)
             highs_s += time.perf_counter() - t1
+            per_candidate = (time.perf_counter() - t1) / len(todo)
+            fig[f"round{rnd}_evaluate_seconds"] = round(time.perf_counter() - t1, 3)
             evaluated += len(todo)
             for plan in plans:
                 if plan.objective is not None and (best is None or plan.objective < best.objective - 1e-9):
@@ -221,34 +229,33 @@ def _solve(tree, opts, p: TreeParts, own, lower_bound, extra, workers, client, r
         fig[f"round{rnd}_candidates"] = len(todo)
         fig[f"round{rnd}_best_mcny"] = None if best is None else best.objective
         fig[f"round{rnd}_bound_mcny"] = bound
-        if best is None or bound is None or _gap(best.objective, bound) <= opts.mip_rel_gap or rnd == rounds \
-                or _left(deadline) <= 1.0:
+        if best is None or bound is None or g is None or _gap(best.objective, bound) <= opts.mip_rel_gap \
+                or rnd == rounds or time.perf_counter() + LAGRANGE_COST * per_candidate > budget:
             break
         # a Lagrangian round: price the shared decisions of branch k >= 1 by λ_k and those of branch 0 by -Σ λ_k
-        # (the rows x_k - x_0 = 0 priced); the subgradient is x_k - x_0 at the last round's answers
-        if last is None:
-            break
-        if rnd == 0:
-            lam = np.zeros((n, m))
-        g = last[1:] - last[0]
+        # (the rows x_k - x_0 = 0 priced), a Polyak step from the best multipliers along their subgradient
         norm = float((g ** 2).sum())
         if norm <= 1e-12:
             break
-        lam[1:] += POLYAK_THETA * (best.objective - bound) / norm * g
-        lam[0] = -lam[1:].sum(axis=0)
+        trial = lam.copy()
+        trial[1:] += theta * (best.objective - bound) / norm * g
+        trial[0] = -trial[1:].sum(axis=0)
         t1 = time.perf_counter()
-        res = solve_all([_sub(p, k, {**sub_opts, "time_limit": _left(deadline)}, f"lagrange{rnd}_branch{k}",
-                              price=lam[k]) for k in range(n)], workers, client)
+        res = solve_all([_sub(p, k, {**sub_opts, "time_limit": max(budget - t1, 1.0)}, f"lagrange{rnd}_branch{k}",
+                              price=trial[k]) for k in range(n)], workers, client)
         highs_s += time.perf_counter() - t1
+        fig[f"round{rnd + 1}_lagrange_seconds"] = round(time.perf_counter() - t1, 3)
         lb = _bound(p, res)
         fig[f"round{rnd + 1}_lagrangian_mcny"] = lb
-        if lb is not None:
-            bound = lb if bound is None else max(bound, lb)
         if any(r.x is None for r in res):
             break
-        last = np.array([_first_of(p, k, r.x) for k, r in enumerate(res)])
+        answers = np.array([_first_of(p, k, r.x) for k, r in enumerate(res)])
+        if lb is not None and lb > bound:
+            lam, bound, g = trial, lb, answers[1:] - answers[0]
+        else:
+            theta /= 2
         before = len(firsts)
-        for f in last:
+        for f in answers:
             add(f)
         todo = firsts[before:]
     fig.update(candidates=len(firsts), evaluated=evaluated, decomposition_seconds=round(time.perf_counter() - t0, 3))
