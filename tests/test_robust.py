@@ -293,11 +293,11 @@ def decomposed():
 
 def test_decomposed_tree_gives_the_whole_trees_optimum_evpi_and_vss(hand, decomposed):
     """Hand instance: the branches alone give the wait-and-see bound 1,770,000 and propose "build 2025"
-    (high) and "wait" (low); imposed on both branches they cost 1,842,000 and 1,825,000 (see the table at
-    the top). The gap 55k/1,825k is above 1e-4, so a Lagrangian round prices the shared decision: with
-    λ = (1,825k - 1,770k) / 1² on x_high - x_low (step to the best plan) the high branch pays 55k more and
-    the low one 55k less for building in 2025 - its bound reaches 1,825,000, proving the plan optimal
-    without the whole tree's MIP."""
+    (high) and "wait" (low). "Build 2025" is also the expected-value plan's, known at 1,842,000 (the first
+    incumbent); "wait" imposed on both branches costs 1,825,000 (see the table at the top). The gap
+    55k/1,825k is above 1e-4, so a Lagrangian round prices the shared decision: with λ = (1,825k - 1,770k)
+    / 1² on x_high - x_low (a step to the best plan) the high branch pays 55k more and the low one 55k less
+    for building in 2025 - the bound reaches 1,825,000, proving the plan optimal without the whole tree."""
     whole, dec = hand["expected"].summary, decomposed.summary
     assert whole["tree_method"] == "whole" and dec["tree_method"] == "decomposition"
     for key in ("objective_cny", "expected_npv_cny", "evpi_cny", "vss_cny", "wait_and_see_cny"):
@@ -306,7 +306,8 @@ def test_decomposed_tree_gives_the_whole_trees_optimum_evpi_and_vss(hand, decomp
     assert decomposed.commit_now.empty
     assert decomposed.continuations[["branch", "measure", "year"]].values.tolist() == [["high", "e1", 2026]]
     fig = dec["tree_decomposition"]
-    assert fig["wait_and_see_bound_mcny"] == pytest.approx(1.77) and fig["candidates"] == 2
+    assert fig["wait_and_see_bound_mcny"] == pytest.approx(1.77) and fig["known_plan_mcny"] == pytest.approx(1.842)
+    assert fig["candidates"] == 1 and fig["evaluated"] == 1
     assert fig["round0_best_mcny"] == pytest.approx(1.825) and fig["round1_lagrangian_mcny"] == pytest.approx(1.825)
     assert dec["tree_status"] == "optimal" and dec["tree_bound_cny"] <= dec["objective_cny"] + 1e-6
     assert dec["tree_bound_cny"] <= whole["objective_cny"] + 1e-6

@@ -34,12 +34,13 @@ from .solve import SolveInfo, StartPlans, model_size, solve
 from .subsolve import SubProblem, SubResult
 from .tree import TreeModel, decisions
 
-DECOMPOSE_MIN_BINARIES = 2_000  # `auto`: trees with at least this many binaries (docs/robust.md, measured)
+DECOMPOSE_MIN_BINARIES = 1_000  # `auto`: trees with at least this many binaries (docs/robust.md, measured) ...
+AUTO_GAP_FACTOR = 3.0  # ... whose expected-value plan is within this many requested gaps of the wait-and-see bound
 LAGRANGE_ROUNDS = 2  # subgradient rounds at most (each solves every branch once more)
 POLYAK_THETA = 1.0  # step = θ (best plan - bound) / |subgradient|², θ halved after a round that did not raise it
 DECOMPOSE_SHARE = 0.5  # Lagrangian rounds start only while they fit in this share of the time limit
 LAGRANGE_COST = 2.0  # a round (every branch free) is estimated at this many candidate evaluations (branches fixed)
-SUB_GAP_SHARE = 0.25  # subproblems solve to this share of the requested gap (their gaps add up)
+SUB_GAP_SHARE = 0.5  # subproblems solve to this share of the requested gap (their gaps add up)
 
 
 @dataclass
@@ -153,13 +154,15 @@ def _bound(p: TreeParts, res: list[SubResult]) -> float | None:
 
 
 def solve_tree(tree: TreeModel, opts: Solver, own: list[dict] | None = None, lower_bound: float | None = None,
-               extra: list[dict] | None = None, workers: int = 1, scheduler=None,
+               extra: list[dict] | None = None, known: StartPlans | None = None, workers: int = 1, scheduler=None,
                lagrange_rounds: int = LAGRANGE_ROUNDS) -> SolveInfo:
     """Solve the tree (expected-NPV objective) by scenario decomposition (module doc); load the plan into
     the tree. `own`: each branch's first stage ((measure, variable, year) -> value) solved alone, in branch
     order, with `lower_bound` their proven wait-and-see bound Σ_k π_k (bound of branch k alone), MCNY;
-    without them, round 0 solves every branch alone here. `extra`: more first stages to evaluate (e.g. the
-    expected-value plan's). `scheduler`: a Dask address or Client; else `workers` local threads."""
+    without them, round 0 solves every branch alone here. `extra`: more first stages to evaluate. `known`:
+    a complete non-anticipative plan of the tree already solved (e.g. the expected-value plan completed in
+    every branch): the first incumbent, its first stage not evaluated again. `scheduler`: a Dask address or
+    Client; else `workers` local threads."""
     t0 = time.perf_counter()
     size = model_size(tree.m)
     mx = compile_model(tree.m)
@@ -168,15 +171,16 @@ def solve_tree(tree: TreeModel, opts: Solver, own: list[dict] | None = None, low
     own_client = isinstance(scheduler, str)
     client = connect(scheduler) if own_client else scheduler
     try:
-        return _solve(tree, opts, p, own, lower_bound, extra or [], max(1, workers), client, lagrange_rounds,
+        return _solve(tree, opts, p, own, lower_bound, extra or [], known, max(1, workers), client, lagrange_rounds,
                       t0, handover, size)
     finally:
         if own_client and client is not None:
             client.close()
 
 
-def _solve(tree, opts, p: TreeParts, own, lower_bound, extra, workers, client, rounds, t0, handover, size):
+def _solve(tree, opts, p: TreeParts, own, lower_bound, extra, known, workers, client, rounds, t0, handover, size):
     deadline = t0 + opts.time_limit
+    budget = t0 + DECOMPOSE_SHARE * opts.time_limit  # candidates and Lagrangian rounds start only before this
     sub_opts = {"mip_rel_gap": opts.mip_rel_gap * SUB_GAP_SHARE, "threads": 1, "random_seed": opts.seed,
                 "mip_feasibility_tolerance": 1e-7, "primal_feasibility_tolerance": 1e-8,
                 "dual_feasibility_tolerance": 1e-8, "mip_heuristic_run_root_reduced_cost": False}
@@ -186,12 +190,18 @@ def _solve(tree, opts, p: TreeParts, own, lower_bound, extra, workers, client, r
     highs_s = 0.0
     firsts: list[np.ndarray] = []
     seen: set[bytes] = set()
+    best: Plan | None = None
 
     def add(f: np.ndarray) -> None:
         if _key(f) not in seen:
             seen.add(_key(f))
             firsts.append(f)
 
+    if known is not None and len(known):  # a plan solved already: the first incumbent
+        x = known.vectors(p.mx.columns)[0]
+        best = Plan(_first_of(p, 0, x[p.cols[0]]), float(p.mx.c @ x + p.mx.offset), x)
+        seen.add(_key(best.first))
+        fig["known_plan_mcny"] = best.objective
     vector = lambda d: np.array([float(d.get(key, 0.0)) for key in p.keys])  # noqa: E731
     bound = lower_bound
     if own is None or lower_bound is None:  # round 0: every branch alone
@@ -208,29 +218,31 @@ def _solve(tree, opts, p: TreeParts, own, lower_bound, extra, workers, client, r
     for f in [*([] if last is None else last), *(vector(d) for d in extra)]:
         add(f)
     fig["wait_and_see_bound_mcny"] = bound
-    best: Plan | None = None
-    evaluated = 0
-    todo = firsts
-    budget = t0 + DECOMPOSE_SHARE * opts.time_limit
-    theta, lam, g, per_candidate = POLYAK_THETA, np.zeros((n, m)), None, 0.0
-    if last is not None:
-        g = last[1:] - last[0]  # subgradient of L at λ = 0 (the branches' own answers)
+    closed = lambda: best is not None and bound is not None and _gap(best.objective, bound) <= opts.mip_rel_gap  # noqa: E731
+    evaluated, done = 0, 0
+    theta, lam, per_candidate = POLYAK_THETA, np.zeros((n, m)), 0.0
+    g = None if last is None else last[1:] - last[0]  # subgradient of L at λ = 0 (the branches' own answers)
+    chunk = max(1, -(-workers // n))  # candidates per batch: enough subproblems for every worker
     for rnd in range(rounds + 1):
-        if todo:
-            t1 = time.perf_counter()
-            plans = evaluate(p, todo, {**sub_opts, "time_limit": _left(deadline)}, workers, client)
-            highs_s += time.perf_counter() - t1
-            per_candidate = (time.perf_counter() - t1) / len(todo)
-            fig[f"round{rnd}_evaluate_seconds"] = round(time.perf_counter() - t1, 3)
-            evaluated += len(todo)
-            for plan in plans:
+        t1, count = time.perf_counter(), 0
+        while done < len(firsts) and not closed() and (best is None or
+                                                         time.perf_counter() + per_candidate <= budget):
+            batch = firsts[done:done + chunk]
+            t2 = time.perf_counter()
+            for plan in evaluate(p, batch, {**sub_opts, "time_limit": _left(deadline)}, workers, client):
                 if plan.objective is not None and (best is None or plan.objective < best.objective - 1e-9):
                     best = plan
-        fig[f"round{rnd}_candidates"] = len(todo)
+            per_candidate = (time.perf_counter() - t2) / len(batch)
+            done += len(batch)
+            count += len(batch)
+        highs_s += time.perf_counter() - t1
+        evaluated += count
+        fig[f"round{rnd}_evaluated"] = count
+        fig[f"round{rnd}_evaluate_seconds"] = round(time.perf_counter() - t1, 3)
         fig[f"round{rnd}_best_mcny"] = None if best is None else best.objective
         fig[f"round{rnd}_bound_mcny"] = bound
-        if best is None or bound is None or g is None or _gap(best.objective, bound) <= opts.mip_rel_gap \
-                or rnd == rounds or time.perf_counter() + LAGRANGE_COST * per_candidate > budget:
+        if best is None or bound is None or g is None or closed() or rnd == rounds \
+                or time.perf_counter() + LAGRANGE_COST * per_candidate > budget:
             break
         # a Lagrangian round: price the shared decisions of branch k >= 1 by λ_k and those of branch 0 by -Σ λ_k
         # (the rows x_k - x_0 = 0 priced), a Polyak step from the best multipliers along their subgradient
@@ -254,10 +266,8 @@ def _solve(tree, opts, p: TreeParts, own, lower_bound, extra, workers, client, r
             lam, bound, g = trial, lb, answers[1:] - answers[0]
         else:
             theta /= 2
-        before = len(firsts)
         for f in answers:
             add(f)
-        todo = firsts[before:]
     fig.update(candidates=len(firsts), evaluated=evaluated, decomposition_seconds=round(time.perf_counter() - t0, 3))
     if best is not None:
         fig.update(objective_mcny=best.objective, bound_mcny=bound)
@@ -294,15 +304,18 @@ def _left(deadline: float) -> float:
     return max(deadline - time.perf_counter(), 1.0)
 
 
-def use_tree_decomposition(mode: str, tree: TreeModel, kind: str) -> bool:
-    """`on`, `off`, or `auto`: on for the expected objective from DECOMPOSE_MIN_BINARIES binaries up."""
+def use_tree_decomposition(mode: str, tree: TreeModel, kind: str, known_gap: float | None, gap: float) -> bool:
+    """`on`, `off`, or `auto`: on for the expected objective from DECOMPOSE_MIN_BINARIES binaries up, when the
+    gap of the plan known before the tree (`known_gap`: the expected-value plan against the wait-and-see
+    bound; None when there is none) is at most AUTO_GAP_FACTOR times the requested `gap`: then the
+    candidates may close it; a wider gap is mostly EVPI, which only the whole tree's bound proves."""
     if mode == "off" or kind != "expected":
         return False
     if mode == "on":
         return True
     binaries = sum(1 for b in tree.branches for v in b.m.component_data_objects(pyo.Var) if v.is_binary()
                    and not v.fixed)
-    return binaries >= DECOMPOSE_MIN_BINARIES
+    return binaries >= DECOMPOSE_MIN_BINARIES and (known_gap is None or known_gap <= AUTO_GAP_FACTOR * gap)
 
 
 __all__ = ["DECOMPOSE_MIN_BINARIES", "TreeParts", "evaluate", "solve_tree", "split_tree", "use_tree_decomposition"]

@@ -238,19 +238,19 @@ def robust(scenario: Scenario | str | Path, branches: str | Path | TreeSpec, obj
     except ValueError as exc:  # a branch that changes which decisions exist (e.g. a measure's earliest year)
         raise InputError(spec.file, "branches", str(exc)) from None
     build_s = time.perf_counter() - t_tree
-    decomposed = use_tree_decomposition(decompose, tree, kind)
-    if decomposed:  # the branches alone are the wait-and-see bound and propose the first candidates
-        lower = sum(p * b for p, b in zip(spec.probabilities, own_bound, strict=True))
-        info = solve_tree(tree, opts, own=[a.shared for a in alone], lower_bound=lower,
-                          extra=[mean.shared] if feasible else [], workers=max(workers, opts.threads),
-                          scheduler=scheduler)
+    start = tree.start([r.plan for r in eev_runs]) if feasible else None
+    lower = sum(p * b for p, b in zip(spec.probabilities, own_bound, strict=True))  # wait-and-see bound
+    known_gap = None if eev_expected is None else abs(eev_expected - lower) / max(abs(eev_expected), 1e-9)
+    decomposed = use_tree_decomposition(decompose, tree, kind, known_gap, opts.mip_rel_gap)
+    if decomposed:  # the branches alone are the bound and propose the candidates; the EEV plan is the incumbent
+        info = solve_tree(tree, opts, own=[a.shared for a in alone], lower_bound=lower, known=start,
+                          workers=max(workers, opts.threads), scheduler=scheduler)
         if info.status == "infeasible":
             info = None
         elif not info.has_solution:
             raise SolverError(f"{sc.name} (tree): solver stopped without a solution ({info.termination}); raise "
                               "--time-limit")
     else:
-        start = tree.start([r.plan for r in eev_runs]) if feasible else None
         info = _solve_tree(tree, opts, spec, own, start, sc.name)
     if info is None:
         raise infeasible(sc.model_copy(update={"name": f"{sc.name} (tree)"}), built[0].inp, built[0].targets)
