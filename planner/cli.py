@@ -405,7 +405,8 @@ class _Share(click.ParamType):
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786): the branches' solves alone run there")
 @click.option("--decompose", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
               help="solve the tree by scenario decomposition (branches apart, coupled by the shared decisions; "
-              "expected objective) or as one MIP; auto: from 2,000 binaries up (docs/robust.md)")
+              "expected objective) or as one MIP; auto: from 1,000 binaries up when the expected-value plan is within "
+              "3 gaps of the wait-and-see bound (docs/robust.md)")
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>/robust)")
 @click.option("--report", "with_report", is_flag=True,
               help="then write the HTML report (per language) and the workbook")
