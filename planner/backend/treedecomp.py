@@ -5,13 +5,14 @@ non-anticipativity rows x_{k,d} = x_{0,d} of the shared decisions (the coupling)
 expected-NPV objective (separable: Σ_k π_k NPV_k):
 1. lower bound: Σ_k π_k (dual bound of branch k alone) - the wait-and-see bound (given by the caller, who
    solved the branches alone, or solved here);
-2. candidates: the distinct first-stage decisions the branches propose alone (and any the caller adds,
-   e.g. the expected-value plan); each is imposed on every branch and the branches' continuations are
-   solved (candidates x branches independent MIPs): the best expected cost is an upper bound, with a
-   feasible plan of the whole tree (non-anticipative by construction);
-3. Lagrangian rounds on the non-anticipativity rows (subgradient, Polyak step towards the best plan):
+2. candidates: a plan the caller already solved (the expected-value plan completed in every branch) is
+   the first incumbent; the distinct first-stage decisions the branches propose alone are each imposed on
+   every branch and the continuations solved (branches independent MIPs per candidate): the best expected
+   cost is an upper bound, with a feasible plan of the tree (non-anticipative by construction);
+3. Lagrangian rounds on the non-anticipativity rows (subgradient, Polyak step from the best multipliers):
    each round re-solves every branch with its shared decisions priced, raises the bound when it can and
-   adds the branches' new first-stage answers as candidates;
+   adds the branches' new first-stage answers as candidates. Steps 2 and 3 stop once the gap is within the
+   requested one, and start only within DECOMPOSE_SHARE of the time limit;
 4. when the gap is still above the requested one, the whole tree MIP runs, started from the best plan,
    for the time left; its bound is the larger of HiGHS's and the decomposition's.
 The subproblems are `subsolve.SubProblem` arrays solved by `decompose.solve_all`: local threads (HiGHS
