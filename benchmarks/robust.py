@@ -1,9 +1,12 @@
 """Sizes and times of the robust studies on the demo (docs/robust.md): the stochastic roadmap over the bundled
 trees, near-optimal alternatives, and the noise-free verdicts of a small sweep at two MIP gaps.
 
-Usage: python benchmarks/robust.py [--tree scenarios/robust/demo_lhs8.yaml] [--alternatives 10]
+Usage: python benchmarks/robust.py [--tree scenarios/robust/demo_lhs8.yaml] [--decompose off on] [--alternatives 10]
        [--verdicts scenarios/sweeps/demo_tornado.yaml --gaps 1e-3 1e-4] [--skip tree|alternatives|verdicts ...]
-Each part prints one line of figures; expect minutes per part on two cores.
+Each part prints one line of figures; expect minutes per part on two cores. The tree runs once per
+`--decompose` mode (whole MIP vs scenario decomposition, side by side); CPU is this process's (the
+decomposition's subproblems run in its threads), wall beside it.
+Tree only, both methods: python benchmarks/robust.py --skip alternatives verdicts [--time-limit 300]
 """
 
 from __future__ import annotations
@@ -29,16 +32,27 @@ def main() -> None:
     ap.add_argument("--gaps", type=float, nargs="+", default=[1e-3, 1e-4])
     ap.add_argument("--tolerance", type=float, default=1e-3)
     ap.add_argument("--skip", nargs="*", default=[])
+    ap.add_argument("--decompose", nargs="+", default=["off", "on"], choices=["auto", "on", "off"])
+    ap.add_argument("--time-limit", type=float, default=None, help="seconds per tree solve (default: the scenario's)")
     a = ap.parse_args()
     sc = load_scenario(a.scenario)
-    if "tree" not in a.skip:
-        r = robust(sc, a.tree)
+    for mode in a.decompose if "tree" not in a.skip else []:
+        cpu = time.process_time()
+        r = robust(sc, a.tree, time_limit=a.time_limit, decompose=mode)
+        cpu = time.process_time() - cpu
         s = r.summary
+        d = s["tree_decomposition"] or {}
+        print(f"tree {Path(a.tree).name} --decompose {mode} ({s['tree_method']}): objective {s['objective_cny']:,.0f}, "
+              f"bound {s['tree_bound_cny']:,.0f}; decomposition {d.get('decomposition_seconds')} s, candidates "
+              f"{d.get('candidates')}, wait-and-see bound {d.get('wait_and_see_bound_mcny')}, rounds "
+              f"{ {k: v for k, v in d.items() if k.startswith('round')} }; CPU {cpu:.1f} s, wall "
+              f"{s['wall_seconds']:.1f} s, tree HiGHS wall {s['tree_highs_seconds']:.1f} s")
         print(f"tree {Path(a.tree).name}: {s['branches']} branches, {s['tree_variables']} variables "
               f"({s['tree_binaries']} binaries), {s['tree_constraints']} rows, {s['shared_decisions']} shared "
               f"decisions; tree {s['tree_status']} gap {s['tree_gap']:.2g} in {s['tree_solve_seconds']:.1f} s, "
               f"all {s['wall_seconds']:.1f} s; EVPI {s['evpi_cny']:,.0f} {s['evpi_range_cny']}; "
-              f"VSS {s['vss_cny']} {s['vss_range_cny']}; commit now {len(r.commit_now)} builds")
+              f"VSS {s['vss_cny']} {s['vss_range_cny']}; commit now {len(r.commit_now)} builds: "
+              f"{', '.join(f'{x.measure} {x.year}' for x in r.commit_now.itertuples())}")
     if "alternatives" not in a.skip:
         t = time.perf_counter()
         r = alternatives(sc, slack=a.slack, count=a.alternatives)

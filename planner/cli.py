@@ -403,12 +403,17 @@ class _Share(click.ParamType):
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
               help="local processes for the branches' solves alone (the tree is one solve)")
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786): the branches' solves alone run there")
+@click.option("--decompose", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
+              help="solve the tree by scenario decomposition (branches apart, coupled by the shared decisions; "
+              "expected objective) or as one MIP; auto: from 1,000 binaries up when the expected-value plan is within "
+              "3 gaps of the wait-and-see bound (docs/robust.md)")
 @click.option("--out", type=click.Path(file_okay=False), help="output folder (default reports/<scenario>/robust)")
 @click.option("--report", "with_report", is_flag=True,
               help="then write the HTML report and the deck (per language) and the workbook")
 @LANG
 def robust(file: str, root: str | None, branches_file: str, objective: str | None, time_limit: float | None,
-           workers: int, scheduler: str | None, out: str | None, with_report: bool, lang: str) -> None:
+           workers: int, scheduler: str | None, decompose: str, out: str | None, with_report: bool,
+           lang: str) -> None:
     """Stochastic roadmap: the plan to commit to before the split year, each branch's continuation, EVPI, VSS."""
     from .schemas import load_scenario
     from .studies.robust import robust as run_robust
@@ -417,7 +422,7 @@ def robust(file: str, root: str | None, branches_file: str, objective: str | Non
         sc = load_scenario(file, root)
         d = Path(out) if out else Path("reports") / sc.name / "robust"
         r = run_robust(sc, branches_file, objective=objective, out_dir=d, langs=_langs(lang), time_limit=time_limit,
-                       workers=workers, scheduler=scheduler)
+                       workers=workers, scheduler=scheduler, decompose=decompose)
     except PlannerError as exc:
         _fail(exc)
     s = r.summary
@@ -433,7 +438,7 @@ def robust(file: str, root: str | None, branches_file: str, objective: str | Non
     gap = f", gap {s['tree_gap']:.2g}" if s["tree_gap"] is not None else ""
     click.echo(f"EVPI {s['evpi_cny']:,.0f} CNY{rng(s['evpi_range_cny'])}; VSS {vss}; tree "
                f"{s['tree_variables']} variables ({s['tree_binaries']} binaries), {s['tree_status']}{gap} in "
-               f"{s['tree_solve_seconds']:.1f} s")
+               f"{s['tree_solve_seconds']:.1f} s ({s['tree_method']})")
     if with_report:
         from .report.robust import write_robust_report
         files = write_robust_report(d, "robust", _langs(lang))

@@ -18,6 +18,7 @@ class Pool:
         self.workers, self.scheduler = workers, scheduler
         self._ex: ProcessPoolExecutor | None = None
         self._client = None
+        self._own_client = False
 
     @property
     def local(self) -> bool:
@@ -29,7 +30,8 @@ class Pool:
             if self._client is None:
                 from distributed import Client
 
-                self._client = self.scheduler if isinstance(self.scheduler, Client) else Client(self.scheduler)
+                self._own_client = not isinstance(self.scheduler, Client)
+                self._client = Client(self.scheduler) if self._own_client else self.scheduler
             return self._client.gather(self._client.map(fn, list(items), pure=False))
         if self.workers <= 1 or len(items) <= 1:
             return [fn(x) for x in items]
@@ -43,3 +45,5 @@ class Pool:
     def __exit__(self, *exc) -> None:
         if self._ex is not None:
             self._ex.shutdown()
+        if self._own_client:  # a client made here from an address is closed here (it would outlive its cluster)
+            self._client.close()

@@ -21,6 +21,7 @@ from ...backend import build_model, solve
 from ...backend.resolve import plan_by_name
 from ...backend.solve import SolveInfo
 from ...backend.tree import TreeModel, build_tree, decisions, fix_decisions
+from ...backend.treedecomp import solve_tree, use_tree_decomposition
 from ...errors import InputError, SolverError
 from ...postprocess.results import plan_emissions, roadmap
 from ...preprocess.prepare import prepare
@@ -186,11 +187,15 @@ def _solve_alone(spec: TreeSpec, pool: Pool) -> tuple[list[BranchSolve], BranchS
 
 def robust(scenario: Scenario | str | Path, branches: str | Path | TreeSpec, objective: str | None = None,
            out_dir: str | Path | None = None, langs: tuple[str, ...] = ("en",),
-           time_limit: float | None = None, workers: int = 1, scheduler=None) -> RobustResult:
+           time_limit: float | None = None, workers: int = 1, scheduler=None,
+           decompose: str = "auto") -> RobustResult:
     """Solve the stochastic roadmap of `scenario` over the tree of a branches file (docs/robust.md).
     `objective` overrides the file's `risk.objective` (expected | cvar | regret); `time_limit` (s) that of
     each solve of the tree (default: the scenario's). The branches' solves alone run on `workers` local
-    processes or on the Dask cluster of `scheduler` (an address or Client); the tree is one solve here."""
+    processes or on the Dask cluster of `scheduler` (an address or Client). `decompose` (auto | on | off):
+    solve the tree by scenario decomposition (backend/treedecomp.py; its subproblems on the same workers:
+    the Dask cluster, else max(workers, solver threads) local threads) or as one MIP; `auto` decomposes
+    expected-NPV trees from DECOMPOSE_MIN_BINARIES binaries up."""
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     spec = branches if isinstance(branches, TreeSpec) else load_tree(branches, sc)
@@ -199,6 +204,10 @@ def robust(scenario: Scenario | str | Path, branches: str | Path | TreeSpec, obj
             raise InputError("--objective", "", f"expected expected, cvar or regret, got {objective!r}")
         spec = TreeSpec(**{**spec.__dict__, "risk": spec.risk.model_copy(update={"objective": objective})})
     split, kind = spec.split_year, spec.risk.objective
+    if decompose not in ("auto", "on", "off"):
+        raise InputError("--decompose", "", f"expected auto, on or off, got {decompose!r}")
+    if decompose == "on" and kind != "expected":
+        raise InputError("--decompose", "", f"the scenario decomposition needs the expected objective, not {kind}")
     with Pool(workers, scheduler) as pool:
         alone, mean, eev_runs = _solve_alone(spec, pool)
     here = pool.local  # solved in this process: the branch models are kept for the tree
@@ -230,7 +239,19 @@ def robust(scenario: Scenario | str | Path, branches: str | Path | TreeSpec, obj
         raise InputError(spec.file, "branches", str(exc)) from None
     build_s = time.perf_counter() - t_tree
     start = tree.start([r.plan for r in eev_runs]) if feasible else None
-    info = _solve_tree(tree, opts, spec, own, start, sc.name)
+    lower = sum(p * b for p, b in zip(spec.probabilities, own_bound, strict=True))  # wait-and-see bound
+    known_gap = None if eev_expected is None else abs(eev_expected - lower) / max(abs(eev_expected), 1e-9)
+    decomposed = use_tree_decomposition(decompose, tree, kind, known_gap, opts.mip_rel_gap)
+    if decomposed:  # the branches alone are the bound and propose the candidates; the EEV plan is the incumbent
+        info = solve_tree(tree, opts, own=[a.shared for a in alone], lower_bound=lower, known=start,
+                          workers=max(workers, opts.threads), scheduler=scheduler)
+        if info.status == "infeasible":
+            info = None
+        elif not info.has_solution:
+            raise SolverError(f"{sc.name} (tree): solver stopped without a solution ({info.termination}); raise "
+                              "--time-limit")
+    else:
+        info = _solve_tree(tree, opts, spec, own, start, sc.name)
     if info is None:
         raise infeasible(sc.model_copy(update={"name": f"{sc.name} (tree)"}), built[0].inp, built[0].targets)
     npv = [tree.npv(k) for k in range(len(built))]
@@ -281,7 +302,9 @@ def robust(scenario: Scenario | str | Path, branches: str | Path | TreeSpec, obj
         "shared_decisions": len(decisions(built[0], split)),
         "tree_variables": info.n_variables, "tree_binaries": info.n_binaries, "tree_constraints": info.n_constraints,
         "tree_build_seconds": build_s, "tree_solve_seconds": info.solve_seconds, "tree_gap": info.gap,
-        "tree_status": info.status, "wall_seconds": time.perf_counter() - t0,
+        "tree_status": info.status, "tree_method": "decomposition" if decomposed else "whole",
+        "tree_bound_cny": cny(info.bound_mcny), "tree_decomposition": info.heuristic if decomposed else None,
+        "tree_highs_seconds": info.highs_seconds, "wall_seconds": time.perf_counter() - t0,
     }
     own_frame = pd.concat([f.assign(branch=n) for f, n in zip(own_plans, spec.names, strict=True)],
                           ignore_index=True)
