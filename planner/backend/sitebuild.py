@@ -24,21 +24,28 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
+from pyomo.core.base.component import index_repr
 from pyomo.core.expr.visitor import identify_variables
+from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents
 
 from ..preprocess.inputs import ModelInputs
 from ..preprocess.targets import TargetYear
+from ..schemas.scenario import Solver
 from .builder import BuiltModel, build_model
 from .matrix import INF, Matrix, compile_model, constant_constraints
 
 PARALLEL_MIN_SITES = 50  # solver.build auto: parallel from this many sites (benchmarks/build.py --parallel)
 CHUNK_SITES = 10  # sites per worker task: fewer tasks cost less overhead, more tasks balance better
+
+
+SORTER = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)  # the standard-form compiler's default
 
 
 class NotSeparable(Exception):
@@ -125,7 +132,7 @@ def build_company(inp: ModelInputs, rows: list[TargetYear]) -> Company:
     have = {id(r) for r in mx.rows}  # rows without a free variable here (sums over no site) are kept empty
     mx = _append_rows(mx, [t for t in constant_constraints(b.m) if id(t[0]) not in have])
     _g, owner = _labels(b, mx)
-    names = [v.name for v in mx.columns]
+    names = _names(mx.columns)
     return Company(mx, names, row_keys(mx, names), owner)
 
 
@@ -134,7 +141,7 @@ def build_part(inp: ModelInputs, rows: list[TargetYear], sites: list[str], compa
     b = build_model(restrict(inp, sites), rows)
     mx = compile_model(b.m)
     groups, owner = _labels(b, mx)
-    names = [v.name for v in mx.columns]
+    names = _names(mx.columns)
     keys = row_keys(mx, names)
     missing = set(company.row_keys).difference(keys)
     if missing:  # E's rows that have no free variable in this chunk either: empty rows with their bounds
@@ -210,7 +217,7 @@ def _append_rows(mx: Matrix, rows: list[tuple[object, float, float]]) -> Matrix:
 def row_keys(mx: Matrix, names: list[str]) -> list[str]:
     """A name per row that does not depend on which sites a model holds: the constraint's name, or for a member
     of a ConstraintList (numbered in the order of adding) the list's name with the sorted names of its columns."""
-    keys = [r.name for r in mx.rows]
+    keys = _names(mx.rows)
     listed = [i for i, r in enumerate(mx.rows) if isinstance(r.parent_component(), pyo.ConstraintList)]
     if listed:
         A = mx.A
@@ -218,6 +225,23 @@ def row_keys(mx: Matrix, names: list[str]) -> list[str]:
             cols = A.indices[A.indptr[i]:A.indptr[i + 1]]
             keys[i] = _list_key(mx.rows[i].parent_component().name, (names[j] for j in cols))
     return keys
+
+
+def _names(objects) -> list[str]:
+    """`.name` of each component data object, each indexed component's own name made once (what
+    `ComponentData.getname` does per object, 2-3x faster over a whole model)."""
+    base: dict[int, str] = {}
+    out = []
+    for o in objects:
+        c = o.parent_component()
+        if c is o:
+            out.append(o.name)
+            continue
+        b = base.get(id(c))
+        if b is None:
+            b = base[id(c)] = c.name
+        out.append(b + index_repr(o.index()))
+    return out
 
 
 def _list_key(component: str, names) -> str:
@@ -367,21 +391,112 @@ def build_assembled(inp: ModelInputs, rows: list[TargetYear], workers: int = 2, 
 
 
 def bind(asm: Assembled, built: BuiltModel) -> Matrix:
-    """The assembled matrix with the monolithic model's variable and constraint objects as columns and rows
-    (looked up by name), so that a plan loads back into `built` (matrix.load_values)."""
-    var = {v.name: v for v in built.m.component_data_objects(pyo.Var, active=True)}
-    con = {}
-    for r in built.m.component_data_objects(pyo.Constraint, active=True):
+    """The assembled matrix in the order `matrix.compile_model` gives the whole model, with that model's
+    variable and constraint objects as columns and rows (looked up by name): HiGHS then sees the same matrix
+    as after a serial build, so the plan is the same, and it loads back into `built` (matrix.load_values)."""
+    m = built.m
+    rows = list(m.component_data_objects(pyo.Constraint, active=True, sort=SORTER))
+    con = dict(zip(_names(rows), rows, strict=True))
+    for r in rows:
         parent = r.parent_component()
         if isinstance(parent, pyo.ConstraintList):
             con[_list_key(parent.name, (v.name for v in identify_variables(r.body, include_fixed=False)))] = r
-        else:
-            con[r.name] = r
+    variables = list(m.component_data_objects(pyo.Var, active=True, sort=SORTER))
+    var = dict(zip(_names(variables), variables, strict=True))
     try:
-        return replace(asm.mx, columns=[var[n] for n in asm.mx.columns], rows=[con[k] for k in asm.mx.rows])
+        cols = [var[n] for n in asm.mx.columns]
+        rws = [con[k] for k in asm.mx.rows]
     except KeyError as exc:
         raise NotSeparable(f"{exc.args[0]} is not in the whole model") from None
+    rank = {id(r): i for i, r in enumerate(rows)}
+    row_perm = np.argsort(np.fromiter((rank[id(r)] for r in rws), np.int64, len(rws)), kind="stable")
+    mx = asm.mx
+    A = sp.csr_array(mx.A[row_perm])
+    rws = [rws[i] for i in row_perm]
+    col_perm = _compiler_column_order(m, cols, A, rws)
+    A = sp.csr_array(A[:, col_perm])
+    A.sort_indices()
+    return Matrix(mx.c[col_perm], mx.offset, A, mx.row_lower[row_perm], mx.row_upper[row_perm],
+                  mx.col_lower[col_perm], mx.col_upper[col_perm], mx.integer[col_perm],
+                  [cols[j] for j in col_perm], rws)
+
+
+def _compiler_column_order(m: pyo.ConcreteModel, cols: list, A: sp.csr_array, rows: list) -> np.ndarray:
+    """Permutation of `cols` into the compiler's column order: variable components in the order the compiler
+    first meets them (walking the objective, then the rows in order), each with all its members in index
+    order. A component first met in row r is found from the matrix (its columns' first row); components met
+    first in the same row are ordered by walking that row."""
+    pos = {id(v): j for j, v in enumerate(cols)}
+    comp_of = [v.parent_component() for v in cols]
+    order: dict[int, object] = {}
+    for obj in m.component_data_objects(pyo.Objective, active=True, sort=SORTER):
+        for v in identify_variables(obj.expr, include_fixed=False):
+            order.setdefault(id(v.parent_component()), v.parent_component())
+    csc = sp.csc_array(A)
+    csc.sort_indices()
+    nnz = np.diff(csc.indptr)
+    first_row = np.where(nnz > 0, csc.indices[np.minimum(csc.indptr[:-1], max(csc.indices.size - 1, 0))],
+                         np.iinfo(np.int64).max)
+    first: dict[int, tuple[int, object]] = {}
+    for j, comp in enumerate(comp_of):
+        k = id(comp)
+        if k in order:
+            continue
+        r = int(first_row[j])
+        if k not in first or r < first[k][0]:
+            first[k] = (r, comp)
+    by_row: dict[int, list] = {}
+    for r, comp in first.values():
+        by_row.setdefault(r, []).append(comp)
+    for r in sorted(by_row):
+        comps = by_row[r]
+        if len(comps) > 1:  # the order in which the row's expression names them
+            seen = {id(c) for c in comps}
+            walk = [v.parent_component() for v in identify_variables(rows[r].body, include_fixed=False)]
+            comps = list({id(c): c for c in walk if id(c) in seen}.values())
+        for comp in comps:
+            order.setdefault(id(comp), comp)
+    perm = [pos[id(v)] for comp in order.values() for v in comp.values(SORTER) if id(v) in pos]
+    if len(perm) != len(cols):
+        raise NotSeparable("the assembled columns do not match the whole model's")
+    return np.asarray(perm, dtype=np.int64)
 
 
 def default_workers(threads: int) -> int:
     return max(1, min(threads, os.cpu_count() or 1))
+
+
+def use_parallel(opts: Solver, inp: ModelInputs, elastic: bool = False) -> bool:
+    """`parallel` whenever the model splits, `serial` never, `auto` from PARALLEL_MIN_SITES sites with at least
+    two threads (a single worker only repeats the main process's build)."""
+    if opts.build == "serial" or not separable(inp, elastic):
+        return False
+    return opts.build == "parallel" or (len(inp.sites) >= PARALLEL_MIN_SITES and opts.threads > 1)
+
+
+def build_for_solve(inp: ModelInputs, rows: list[TargetYear], opts: Solver, scheduler: str | None = None
+                    ) -> tuple[BuiltModel, tuple[Matrix, tuple[int, int, int]] | None, float]:
+    """The built model and, when built in parallel, its matrix for `solve(compiled=...)`: the chunks' parts
+    are built in workers while this process builds the whole Pyomo model (read by the results), then added
+    up and bound to that model's objects. Returns (built, compiled or None, seconds spent after the whole
+    model was built: waiting for the workers, adding up, binding). Falls back to the serial build (compiled
+    None: `solve` compiles) when the model does not split."""
+    if not use_parallel(opts, inp):
+        return build_model(inp, rows), None, 0.0
+    from .decompose import connect
+    from .solve import model_size
+
+    client = connect(scheduler) if scheduler else None
+    try:
+        company = build_company(inp, rows)
+        wait = build_parts(inp, rows, company, default_workers(opts.threads), client)
+        built = build_model(inp, rows)
+        t0 = time.perf_counter()
+        try:
+            mx = bind(assemble(inp, company, wait()), built)
+        except NotSeparable:
+            return built, None, time.perf_counter() - t0
+        return built, (mx, model_size(built.m)), time.perf_counter() - t0
+    finally:
+        if client is not None:
+            client.close()
