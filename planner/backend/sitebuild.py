@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
-from pyomo.core.base.component import index_repr
+from pyomo.common.numeric_types import native_types
 from pyomo.core.expr.visitor import identify_variables
 from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents
 
@@ -57,8 +57,8 @@ class Company:
     """The company part E: the model restricted to no site, compiled."""
 
     mx: Matrix
-    names: list[str]  # column names
-    row_keys: list[str]
+    names: list[tuple]  # column keys (`_names`)
+    row_keys: list[tuple]
     owner: list[str | None]  # measure id per column
 
 
@@ -69,7 +69,7 @@ class SitePart:
     `row_upper` of E's rows and columns and `offset` are differences from E too."""
 
     sites: list[str]
-    names: list[str]  # the sites' columns
+    names: list[tuple]  # the sites' columns: (component name, index)
     site: np.ndarray  # per site column: index into `sites`
     owner: list[str | None]  # per site column: measure id (None: core variable)
     c: np.ndarray  # site columns, then E's (difference)
@@ -77,7 +77,7 @@ class SitePart:
     col_upper: np.ndarray
     integer: np.ndarray
     offset: float  # difference
-    row_keys: list[str]  # own rows
+    row_keys: list[tuple]  # own rows (`row_keys`)
     row_lower: np.ndarray  # own rows, then E's (difference)
     row_upper: np.ndarray
     A: sp.csr_array  # (own rows + E rows) x (site columns + E columns)
@@ -145,11 +145,13 @@ def build_part(inp: ModelInputs, rows: list[TargetYear], sites: list[str], compa
     keys = row_keys(mx, names)
     missing = set(company.row_keys).difference(keys)
     if missing:  # E's rows that have no free variable in this chunk either: empty rows with their bounds
-        found = [b.m.find_component(k) for k in sorted(missing)]
-        if any(con is None for con in found):
-            raise NotSeparable(f"company rows missing in the model of sites {sites[0]}..{sites[-1]}")
+        missing = sorted(missing, key=repr)
+        try:
+            found = [_component_data(b.m, k) for k in missing]
+        except KeyError:
+            raise NotSeparable(f"company rows missing in the model of sites {sites[0]}..{sites[-1]}") from None
         mx = _append_rows(mx, [_constant_row(con) for con in found])
-        keys += sorted(missing)
+        keys += missing
     del b
     n_sites = len(b_sites := list(sites))
     own_col = np.flatnonzero(groups < n_sites)
@@ -214,7 +216,7 @@ def _append_rows(mx: Matrix, rows: list[tuple[object, float, float]]) -> Matrix:
                    row_upper=np.append(mx.row_upper, [hi for _, _, hi in rows]), rows=mx.rows + [r for r, _, _ in rows])
 
 
-def row_keys(mx: Matrix, names: list[str]) -> list[str]:
+def row_keys(mx: Matrix, names: list[tuple]) -> list[tuple]:
     """A name per row that does not depend on which sites a model holds: the constraint's name, or for a member
     of a ConstraintList (numbered in the order of adding) the list's name with the sorted names of its columns."""
     keys = _names(mx.rows)
@@ -227,25 +229,22 @@ def row_keys(mx: Matrix, names: list[str]) -> list[str]:
     return keys
 
 
-def _names(objects) -> list[str]:
-    """`.name` of each component data object, each indexed component's own name made once (what
-    `ComponentData.getname` does per object, 2-3x faster over a whole model)."""
+def _names(objects) -> list[tuple]:
+    """A key per component data object: (its component's full name, its index); each component's name is made
+    once (cheaper than `.name`, which formats the index too)."""
     base: dict[int, str] = {}
     out = []
     for o in objects:
         c = o.parent_component()
-        if c is o:
-            out.append(o.name)
-            continue
         b = base.get(id(c))
         if b is None:
             b = base[id(c)] = c.name
-        out.append(b + index_repr(o.index()))
+        out.append((b, o.index()))
     return out
 
 
-def _list_key(component: str, names) -> str:
-    return f"{component}{{{','.join(sorted(names))}}}"
+def _list_key(component: str, keys) -> tuple:
+    return (component, tuple(sorted(map(repr, keys))))
 
 
 def flipped(company: Company, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -303,7 +302,7 @@ def assemble(inp: ModelInputs, company: Company, parts: list[SitePart]) -> Assem
     group = np.full(n, len(sites), dtype=np.int64)
     owner = np.full(n, -1, dtype=np.int64)
     owner[ns:] = [mid[o] if o is not None else -1 for o in company.owner]
-    names: list[str] = []
+    names: list[tuple] = []
     offset = E.offset
     c0 = r0 = 0
     for p in parts:
@@ -390,22 +389,24 @@ def build_assembled(inp: ModelInputs, rows: list[TargetYear], workers: int = 2, 
     return assemble(inp, company, build_parts(inp, rows, company, workers, client, chunk)())
 
 
-def bind(asm: Assembled, built: BuiltModel) -> Matrix:
+def bind(asm: Assembled, built: BuiltModel) -> tuple[Matrix, tuple[int, int, int]]:
     """The assembled matrix in the order `matrix.compile_model` gives the whole model, with that model's
     variable and constraint objects as columns and rows (looked up by name): HiGHS then sees the same matrix
-    as after a serial build, so the plan is the same, and it loads back into `built` (matrix.load_values)."""
+    as after a serial build, so the plan is the same, and it loads back into `built` (matrix.load_values).
+    Returns the matrix and `solve.model_size(built.m)`."""
     m = built.m
     rows = list(m.component_data_objects(pyo.Constraint, active=True, sort=SORTER))
-    con = dict(zip(_names(rows), rows, strict=True))
+    listed = {}
     for r in rows:
         parent = r.parent_component()
         if isinstance(parent, pyo.ConstraintList):
-            con[_list_key(parent.name, (v.name for v in identify_variables(r.body, include_fixed=False)))] = r
-    variables = list(m.component_data_objects(pyo.Var, active=True, sort=SORTER))
-    var = dict(zip(_names(variables), variables, strict=True))
+            listed[_list_key(parent.name, ((v.parent_component().name, v.index())
+                                           for v in identify_variables(r.body, include_fixed=False)))] = r
+    found: dict[str, object] = {}
     try:
-        cols = [var[n] for n in asm.mx.columns]
-        rws = [con[k] for k in asm.mx.rows]
+        cols = [_component_data(m, k, found) for k in asm.mx.columns]
+        rws = [listed[k] if isinstance(k[1], tuple) and k in listed else _component_data(m, k, found)
+               for k in asm.mx.rows]
     except KeyError as exc:
         raise NotSeparable(f"{exc.args[0]} is not in the whole model") from None
     rank = {id(r): i for i, r in enumerate(rows)}
@@ -416,9 +417,29 @@ def bind(asm: Assembled, built: BuiltModel) -> Matrix:
     col_perm = _compiler_column_order(m, cols, A, rws)
     A = sp.csr_array(A[:, col_perm])
     A.sort_indices()
+    nv = nb = 0
+    for v in m.component_data_objects(pyo.Var, active=True):
+        if not v.fixed:
+            nv += 1
+            nb += v.is_binary()
     return Matrix(mx.c[col_perm], mx.offset, A, mx.row_lower[row_perm], mx.row_upper[row_perm],
                   mx.col_lower[col_perm], mx.col_upper[col_perm], mx.integer[col_perm],
-                  [cols[j] for j in col_perm], rws)
+                  [cols[j] for j in col_perm], rws), (nv, nb, len(rows))
+
+
+def _component_data(m: pyo.ConcreteModel, key: tuple, found: dict | None = None):
+    """The component data object of a key (`_names`); KeyError when the model has none. `found`: a cache
+    of each component's members by index."""
+    name, index = key
+    members = None if found is None else found.get(name)
+    if members is None:
+        comp = m.find_component(name)
+        if comp is None:
+            raise KeyError(key)
+        members = dict(comp.items()) if comp.is_indexed() else {None: comp}
+        if found is not None:
+            found[name] = members
+    return members[index]
 
 
 def _compiler_column_order(m: pyo.ConcreteModel, cols: list, A: sp.csr_array, rows: list) -> np.ndarray:
@@ -429,9 +450,9 @@ def _compiler_column_order(m: pyo.ConcreteModel, cols: list, A: sp.csr_array, ro
     pos = {id(v): j for j, v in enumerate(cols)}
     comp_of = [v.parent_component() for v in cols]
     order: dict[int, object] = {}
+    done: set[int] = set()
     for obj in m.component_data_objects(pyo.Objective, active=True, sort=SORTER):
-        for v in identify_variables(obj.expr, include_fixed=False):
-            order.setdefault(id(v.parent_component()), v.parent_component())
+        _components_met(obj.expr, order, done)
     csc = sp.csc_array(A)
     csc.sort_indices()
     nnz = np.diff(csc.indptr)
@@ -452,14 +473,53 @@ def _compiler_column_order(m: pyo.ConcreteModel, cols: list, A: sp.csr_array, ro
         comps = by_row[r]
         if len(comps) > 1:  # the order in which the row's expression names them
             seen = {id(c) for c in comps}
-            walk = [v.parent_component() for v in identify_variables(rows[r].body, include_fixed=False)]
-            comps = list({id(c): c for c in walk if id(c) in seen}.values())
+            met: dict[int, object] = {}
+            _components_met(rows[r].body, met, set())
+            comps = [c for k, c in met.items() if k in seen]
         for comp in comps:
             order.setdefault(id(comp), comp)
     perm = [pos[id(v)] for comp in order.values() for v in comp.values(SORTER) if id(v) in pos]
     if len(perm) != len(cols):
         raise NotSeparable("the assembled columns do not match the whole model's")
     return np.asarray(perm, dtype=np.int64)
+
+
+def _components_met(expr, out: dict, done: set) -> None:
+    """Add to `out` (id -> component) the variable components of expr in the order a depth-first walk meets
+    their first free variable, as the standard-form compiler's walk does; a named expression in `done` was
+    walked before and is skipped (it can add no component met for the first time)."""
+    stack = [expr]
+    kinds = _KINDS
+    while stack:
+        e = stack.pop()
+        cls = e.__class__
+        kind = kinds.get(cls)
+        if kind is None:
+            kind = kinds[cls] = _kind(e)
+        if kind == 1:
+            if not e.fixed:
+                comp = e.parent_component()
+                if id(comp) not in out:
+                    out[id(comp)] = comp
+        elif kind == 2:
+            if id(e) not in done:
+                done.add(id(e))
+                stack.append(e.expr)
+        elif kind == 3:
+            stack.extend(reversed(e.args))
+
+
+_KINDS: dict[type, int] = {}  # class -> 0 constant or parameter, 1 variable, 2 named expression, 3 expression
+
+
+def _kind(e) -> int:
+    if e.__class__ in native_types:
+        return 0
+    if e.is_variable_type():
+        return 1
+    if e.is_named_expression_type():
+        return 2
+    return 3 if e.is_expression_type() else 0
 
 
 def default_workers(threads: int) -> int:
@@ -484,7 +544,6 @@ def build_for_solve(inp: ModelInputs, rows: list[TargetYear], opts: Solver, sche
     if not use_parallel(opts, inp):
         return build_model(inp, rows), None, 0.0
     from .decompose import connect
-    from .solve import model_size
 
     client = connect(scheduler) if scheduler else None
     try:
@@ -493,10 +552,10 @@ def build_for_solve(inp: ModelInputs, rows: list[TargetYear], opts: Solver, sche
         built = build_model(inp, rows)
         t0 = time.perf_counter()
         try:
-            mx = bind(assemble(inp, company, wait()), built)
+            compiled = bind(assemble(inp, company, wait()), built)
         except NotSeparable:
             return built, None, time.perf_counter() - t0
-        return built, (mx, model_size(built.m)), time.perf_counter() - t0
+        return built, compiled, time.perf_counter() - t0
     finally:
         if client is not None:
             client.close()
