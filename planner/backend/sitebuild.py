@@ -41,7 +41,11 @@ from ..schemas.scenario import Solver
 from .builder import BuiltModel, build_model
 from .matrix import INF, Matrix, compile_model, constant_constraints
 
-PARALLEL_MIN_SITES = 50  # solver.build auto: parallel from this many sites (benchmarks/build.py --parallel)
+# solver.build auto: parallel from this many sites and workers. The whole Pyomo model is still built here (the
+# results read it), so the workers' builds are extra CPU: with 2 workers on 2 cores the build and hand-over took
+# more wall than serially (benchmarks/build.py --parallel); a third core is what lets them run beside this one
+PARALLEL_MIN_SITES = 50
+PARALLEL_MIN_WORKERS = 3
 CHUNK_SITES = 10  # sites per worker task: fewer tasks cost less overhead, more tasks balance better
 
 
@@ -100,13 +104,16 @@ def restrict(inp: ModelInputs, sites: list[str]) -> ModelInputs:
     return replace(inp, sites=[s for s in inp.sites if s in keep],
                    measures=[m for m in inp.measures if m.site is None or m.site in keep],
                    ets_sites=[s for s in inp.ets_sites if s in keep],
-                   site_products=[p for p in inp.site_products if p[0] in keep])
+                   site_products=[p for p in inp.site_products if p[0] in keep],
+                   product_output_kt={k: v for k, v in inp.product_output_kt.items() if k[0] in keep})
 
 
-def separable(inp: ModelInputs, elastic: bool = False) -> bool:
+def separable(inp: ModelInputs, rows: list[TargetYear], elastic: bool = False) -> bool:
     """Whether a model of these inputs may be built in parts: annual time (representative days add rows over
-    sites' hours, not tried) and no measure that names another site's measure."""
-    if elastic or inp.hourly is not None:
+    sites' hours, not tried), no target over named sites (a product intensity target's allocation: restricted
+    to a chunk without those sites it would read as all sites) and no measure that names another site's
+    measure."""
+    if elastic or inp.hourly is not None or any(r.site_factors for r in rows):
         return False
     site_of = {m.id: m.site for m in inp.measures}
     for m in inp.measures:
@@ -526,12 +533,13 @@ def default_workers(threads: int) -> int:
     return max(1, min(threads, os.cpu_count() or 1))
 
 
-def use_parallel(opts: Solver, inp: ModelInputs, elastic: bool = False) -> bool:
+def use_parallel(opts: Solver, inp: ModelInputs, rows: list[TargetYear], elastic: bool = False) -> bool:
     """`parallel` whenever the model splits, `serial` never, `auto` from PARALLEL_MIN_SITES sites with at least
-    two threads (a single worker only repeats the main process's build)."""
-    if opts.build == "serial" or not separable(inp, elastic):
+    PARALLEL_MIN_WORKERS workers (solver.threads, at most the machine's cores)."""
+    if opts.build == "serial" or not separable(inp, rows, elastic):
         return False
-    return opts.build == "parallel" or (len(inp.sites) >= PARALLEL_MIN_SITES and opts.threads > 1)
+    return opts.build == "parallel" or (len(inp.sites) >= PARALLEL_MIN_SITES
+                                        and default_workers(opts.threads) >= PARALLEL_MIN_WORKERS)
 
 
 def build_for_solve(inp: ModelInputs, rows: list[TargetYear], opts: Solver, scheduler: str | None = None
@@ -541,19 +549,22 @@ def build_for_solve(inp: ModelInputs, rows: list[TargetYear], opts: Solver, sche
     up and bound to that model's objects. Returns (built, compiled or None, seconds spent after the whole
     model was built: waiting for the workers, adding up, binding). Falls back to the serial build (compiled
     None: `solve` compiles) when the model does not split."""
-    if not use_parallel(opts, inp):
+    if not use_parallel(opts, inp, rows):
         return build_model(inp, rows), None, 0.0
     from .decompose import connect
 
     client = connect(scheduler) if scheduler else None
     try:
-        company = build_company(inp, rows)
-        wait = build_parts(inp, rows, company, default_workers(opts.threads), client)
-        built = build_model(inp, rows)
+        try:
+            company = build_company(inp, rows)
+            wait = build_parts(inp, rows, company, default_workers(opts.threads), client)
+        except Exception:  # noqa: BLE001 - any failure of the parts: the serial build is the reference
+            return build_model(inp, rows), None, 0.0
+        built = build_model(inp, rows)  # an input error shows here as in the serial build
         t0 = time.perf_counter()
         try:
             compiled = bind(assemble(inp, company, wait()), built)
-        except NotSeparable:
+        except Exception:  # noqa: BLE001 - NotSeparable, or a chunk that failed to build: compile serially
             return built, None, time.perf_counter() - t0
         return built, compiled, time.perf_counter() - t0
     finally:
