@@ -44,6 +44,7 @@ def test_assembled_matrix_equals_the_whole_models(four):
     names = sb._names(mx.columns)
     keys = sb.row_keys(mx, names)
     assert sorted(map(repr, a.columns)) == sorted(map(repr, names))
+    assert sorted(asm.names) == sorted(v.name for v in mx.columns)
     assert sorted(map(repr, a.rows)) == sorted(map(repr, keys))
     col = {k: j for j, k in enumerate(a.columns)}
     row = {k: i for i, k in enumerate(a.rows)}

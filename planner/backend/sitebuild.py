@@ -16,8 +16,9 @@ this (a row of several sites that E lacks, a company column E lacks) raises `Not
 builds serially.
 
 Order of the assembled matrix: the site columns chunk by chunk (each in the compiler's order), then E's
-columns; E's rows, then each chunk's own rows. Columns and rows carry names (`VarData.name`,
-`ConstraintData.name`), which `bind` maps onto a monolithic model's objects.
+columns; E's rows, then each chunk's own rows. Columns and rows carry keys (component name, index; a
+ConstraintList member: the list's name and its columns), which `bind` maps onto the whole model's objects,
+in the order the compiler gives that model.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
 from pyomo.common.numeric_types import native_types
+from pyomo.core.base.component_namer import index_repr
 from pyomo.core.expr.visitor import identify_variables
 from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents
 
@@ -39,7 +41,7 @@ from ..preprocess.inputs import ModelInputs
 from ..preprocess.targets import TargetYear
 from ..schemas.scenario import Solver
 from .builder import BuiltModel, build_model
-from .matrix import INF, Matrix, compile_model, constant_constraints
+from .matrix import Matrix, append_empty_rows, compile_model, constant_constraints, constant_row
 
 # solver.build auto: parallel from this many sites and workers. The whole Pyomo model is still built here (the
 # results read it), so the workers' builds are extra CPU: with 2 workers on 2 cores the build and hand-over took
@@ -97,6 +99,11 @@ class Assembled:
     owner: np.ndarray  # index of the column's measure in inp.measures, -1 for core and rule columns
     sites: list[str]
 
+    @property
+    def names(self) -> list[str]:
+        """Column names as Pyomo writes them (`VarData.name`)."""
+        return [name if index is None else name + index_repr(index) for name, index in self.mx.columns]
+
 
 def restrict(inp: ModelInputs, sites: list[str]) -> ModelInputs:
     """The inputs of the given sites only: their measures and the company's (no site)."""
@@ -137,7 +144,7 @@ def build_company(inp: ModelInputs, rows: list[TargetYear]) -> Company:
     b = build_model(restrict(inp, []), rows)
     mx = compile_model(b.m)
     have = {id(r) for r in mx.rows}  # rows without a free variable here (sums over no site) are kept empty
-    mx = _append_rows(mx, [t for t in constant_constraints(b.m) if id(t[0]) not in have])
+    mx = append_empty_rows(mx, [t for t in constant_constraints(b.m) if id(t[0]) not in have])
     _g, owner = _labels(b, mx)
     names = _names(mx.columns)
     return Company(mx, names, row_keys(mx, names), owner)
@@ -157,10 +164,10 @@ def build_part(inp: ModelInputs, rows: list[TargetYear], sites: list[str], compa
             found = [_component_data(b.m, k) for k in missing]
         except KeyError:
             raise NotSeparable(f"company rows missing in the model of sites {sites[0]}..{sites[-1]}") from None
-        mx = _append_rows(mx, [_constant_row(con) for con in found])
+        mx = append_empty_rows(mx, [constant_row(con) for con in found])
         keys += missing
-    del b
-    n_sites = len(b_sites := list(sites))
+    del b  # the chunk's Pyomo objects go before the arrays are made
+    n_sites = len(sites)
     own_col = np.flatnonzero(groups < n_sites)
     com_col = np.flatnonzero(groups == n_sites)
     e_col = {n: j for j, n in enumerate(company.names)}
@@ -200,27 +207,9 @@ def build_part(inp: ModelInputs, rows: list[TargetYear], sites: list[str], compa
     e_lo, e_hi = company_bounds(company, flip)
     rlo[nr:] = _difference(rlo[nr:], e_lo)
     rhi[nr:] = _difference(rhi[nr:], e_hi)
-    return SitePart(b_sites, [names[j] for j in own_col], groups[own_col], [owner[j] for j in own_col],
+    return SitePart(list(sites), [names[j] for j in own_col], groups[own_col], [owner[j] for j in own_col],
                     c, lo[:ns], hi[:ns], integer[:ns], mx.offset - E.offset, [keys[i] for i in own_row],
                     rlo, rhi, A, flip)
-
-
-def _constant_row(con) -> tuple[object, float, float]:
-    """(constraint, lower, upper) of a constraint without a free variable, its bounds less its constant."""
-    const = pyo.value(con.body)
-    lo = pyo.value(con.lower) - const if con.has_lb() else -INF
-    hi = pyo.value(con.upper) - const if con.has_ub() else INF
-    return con, lo, hi
-
-
-def _append_rows(mx: Matrix, rows: list[tuple[object, float, float]]) -> Matrix:
-    """The matrix with empty rows added (constraint, lower, upper)."""
-    if not rows:
-        return mx
-    extra = sp.csr_array((len(rows), mx.shape[1]))
-    return replace(mx, A=sp.csr_array(sp.vstack([mx.A, extra], format="csr")),
-                   row_lower=np.append(mx.row_lower, [lo for _, lo, _ in rows]),
-                   row_upper=np.append(mx.row_upper, [hi for _, _, hi in rows]), rows=mx.rows + [r for r, _, _ in rows])
 
 
 def row_keys(mx: Matrix, names: list[tuple]) -> list[tuple]:
