@@ -23,6 +23,7 @@ in the order the compiler gives that model.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import time
@@ -345,7 +346,13 @@ def chunks(sites: list[str], size: int = CHUNK_SITES) -> list[list[str]]:
     return [sites[i:i + size] for i in range(0, len(sites), size)]
 
 
-_JOB: tuple | None = None  # (inp, rows, company) inherited by forked workers
+_JOB: tuple | None = None  # (inp, rows, company) of a forked worker (`_set_job`)
+
+
+def _set_job(inp: ModelInputs, rows: list[TargetYear], company: Company) -> None:
+    """Worker initializer; with fork the arguments are inherited, not pickled."""
+    global _JOB
+    _JOB = (inp, rows, company)
 
 
 def _fork_task(sites: list[str]) -> SitePart:
@@ -362,18 +369,15 @@ def build_parts(inp: ModelInputs, rows: list[TargetYear], company: Company, work
         fut_inp, fut_rows, fut_com = client.scatter([inp, rows, company], broadcast=True)
         futs = [client.submit(build_part, fut_inp, fut_rows, t, fut_com, pure=False) for t in tasks]
         return lambda: client.gather(futs)
-    global _JOB
-    _JOB = (inp, rows, company)
-    pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=mp.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(tasks))), mp_context=mp.get_context("fork"),
+                               initializer=_set_job, initargs=(inp, rows, company))
     futs = [pool.submit(_fork_task, t) for t in tasks]
 
     def wait() -> list[SitePart]:
-        global _JOB
         try:
             return [f.result() for f in futs]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            _JOB = None
 
     return wait
 
@@ -549,7 +553,12 @@ def build_for_solve(inp: ModelInputs, rows: list[TargetYear], opts: Solver, sche
             wait = build_parts(inp, rows, company, default_workers(opts.threads), client)
         except Exception:  # noqa: BLE001 - any failure of the parts: the serial build is the reference
             return build_model(inp, rows), None, 0.0
-        built = build_model(inp, rows)  # an input error shows here as in the serial build
+        try:
+            built = build_model(inp, rows)  # an input error shows here as in the serial build
+        except BaseException:
+            with contextlib.suppress(Exception):
+                wait()  # the workers stop before the error goes up
+            raise
         t0 = time.perf_counter()
         try:
             compiled = bind(assemble(inp, company, wait()), built)
