@@ -25,9 +25,9 @@ def _with_solver(sc, **upd):
 
 @pytest.fixture(scope="module")
 def four():
-    """portfolio(4): its inputs, the whole model, its compiled matrix and the matrix built in parts (chunks
+    """portfolio(4) to 2035: its inputs, the whole model, its compiled matrix and the matrix built in parts (chunks
     of 3 sites on 2 forked workers: a chunk of 3 and one of 1)."""
-    pre = prepare(portfolio(4))
+    pre = prepare(portfolio(4, end_year=2035))
     inp, rows = pre.inputs, pre.targets
     built = build_model(inp, rows)
     mx = compile_model(built.m)
@@ -84,7 +84,7 @@ def test_bound_matrix_is_the_compiled_one_in_its_order(four):
 def test_parallel_build_gives_the_serial_plan(monkeypatch):
     """run_plan with solver.build parallel (chunks of 10: one chunk here, plus the company part) returns the
     frames of the serial build, value for value."""
-    sc = portfolio(3)
+    sc = portfolio(3, end_year=2032)
     serial = run_plan(_with_solver(sc, build="serial"))
     bound = []
     monkeypatch.setattr(sb, "bind", lambda asm, built, f=sb.bind: bound.append(f(asm, built)) or bound[-1])
@@ -96,15 +96,15 @@ def test_parallel_build_gives_the_serial_plan(monkeypatch):
         pd.testing.assert_frame_equal(frame, parallel.frames()[name], check_exact=True)
 
 
-def test_when_the_parallel_build_is_used():
+def test_when_the_parallel_build_is_used(four):
     """auto: from PARALLEL_MIN_SITES sites with PARALLEL_MIN_WORKERS workers; never for a model that does not
     split (a measure requiring another site's measure, a target over named sites)."""
-    pre = prepare(portfolio(3))
-    inp, rows = pre.inputs, pre.targets
-    solver = portfolio(3).solver
+    inp, built, _mx, _asm = four
+    rows = built.targets
+    solver = portfolio(1).solver
     assert not sb.use_parallel(solver.model_copy(update={"build": "serial"}), inp, rows)
     assert sb.use_parallel(solver.model_copy(update={"build": "parallel"}), inp, rows)
-    assert not sb.use_parallel(solver.model_copy(update={"build": "auto"}), inp, rows)  # 3 sites
+    assert not sb.use_parallel(solver.model_copy(update={"build": "auto"}), inp, rows)  # 4 sites
     big = dataclasses.replace(inp, sites=[f"s{i}" for i in range(sb.PARALLEL_MIN_SITES)])
     many = solver.model_copy(update={"build": "auto", "threads": sb.PARALLEL_MIN_WORKERS})
     assert sb.use_parallel(many, big, rows) == ((sb.default_workers(many.threads)) >= sb.PARALLEL_MIN_WORKERS)
