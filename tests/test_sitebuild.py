@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.backend import sitebind
 from planner.backend import sitebuild as sb
 from planner.backend.decompose import column_groups, column_owner
 from planner.backend.matrix import compile_model
@@ -69,10 +70,10 @@ def test_assembled_matrix_equals_the_whole_models(four):
 
 
 def test_bound_matrix_is_the_compiled_one_in_its_order(four):
-    """bind() puts the assembled matrix in the compiler's order with the whole model's objects: HiGHS gets
+    """sitebind.bind() puts the assembled matrix in the compiler's order with the whole model's objects: HiGHS gets
     exactly the matrix of a serial build (so the same plan), and model_size is the same."""
     _inp, built, mx, asm = four
-    bmx, size = sb.bind(asm, built)
+    bmx, size = sitebind.bind(asm, built)
     assert all(v is w for v, w in zip(bmx.columns, mx.columns, strict=True))
     assert all(r is s for r, s in zip(bmx.rows, mx.rows, strict=True))
     assert (bmx.A != mx.A).nnz == 0
@@ -87,7 +88,7 @@ def test_parallel_build_gives_the_serial_plan(monkeypatch):
     sc = portfolio(3, end_year=2032)
     serial = run_plan(_with_solver(sc, build="serial"))
     bound = []
-    monkeypatch.setattr(sb, "bind", lambda asm, built, f=sb.bind: bound.append(f(asm, built)) or bound[-1])
+    monkeypatch.setattr(sitebind, "bind", lambda asm, built, f=sitebind.bind: bound.append(f(asm, built)) or bound[-1])
     parallel = run_plan(_with_solver(sc, build="parallel"))
     assert len(bound) == 1  # the parallel path was taken, not the serial fallback
     assert parallel.summary["objective_cny"] == serial.summary["objective_cny"]
