@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 EXPORTS = {"COST_CATEGORIES": "builder", "BuiltModel": "builder", "build_model": "builder", "REGISTRY": "measures",
            "SolveInfo": "solve", "solve": "solve",
-           "relaxing_families": "relax"}  # name -> submodule that defines it
+           "relaxing_families": "relax", "build_for_solve": "sitebuild"}  # name -> submodule that defines it
 
 if TYPE_CHECKING:
     from .builder import COST_CATEGORIES, BuiltModel, build_model
     from .measures import REGISTRY
     from .relax import relaxing_families
+    from .sitebuild import build_for_solve
     from .solve import SolveInfo, solve
 
 
@@ -40,4 +41,5 @@ class _Backend(ModuleType):
 
 sys.modules[__name__].__class__ = _Backend
 
-__all__ = ["COST_CATEGORIES", "REGISTRY", "BuiltModel", "SolveInfo", "build_model", "relaxing_families", "solve"]
+__all__ = ["COST_CATEGORIES", "REGISTRY", "BuiltModel", "SolveInfo", "build_for_solve", "build_model",
+           "relaxing_families", "solve"]

@@ -62,25 +62,34 @@ def compile_model(m: pyo.ConcreteModel) -> Matrix:
     finally:
         for con, _lo, _hi in constant:
             con.activate()
-    extra = sp.csr_array((len(constant), mx.shape[1]))
+    return append_empty_rows(mx, constant)
+
+
+def append_empty_rows(mx: Matrix, rows: list[tuple[object, float, float]]) -> Matrix:
+    """The matrix with empty rows (constraint, lower, upper) added at the end."""
+    if not rows:
+        return mx
+    extra = sp.csr_array((len(rows), mx.shape[1]))
     return replace(mx, A=sp.csr_array(sp.vstack([mx.A, extra], format="csr")),
-                   row_lower=np.append(mx.row_lower, [lo for _, lo, _ in constant]),
-                   row_upper=np.append(mx.row_upper, [hi for _, _, hi in constant]),
-                   rows=mx.rows + [con for con, _, _ in constant])
+                   row_lower=np.append(mx.row_lower, [lo for _, lo, _ in rows]),
+                   row_upper=np.append(mx.row_upper, [hi for _, _, hi in rows]),
+                   rows=mx.rows + [con for con, _, _ in rows])
 
 
 def constant_constraints(m: pyo.ConcreteModel) -> list[tuple[object, float, float]]:
     """(constraint, lower, upper) of every active constraint without a free variable, its bounds less its
     constant (an empty row: feasible when lower <= 0 <= upper)."""
-    out = []
-    for con in m.component_data_objects(pyo.Constraint, active=True):
-        if not (con.has_lb() or con.has_ub()) or any(True for _ in identify_variables(con.body, include_fixed=False)):
-            continue
-        const = pyo.value(con.body)
-        lo = pyo.value(con.lower) - const if con.has_lb() else -INF
-        hi = pyo.value(con.upper) - const if con.has_ub() else INF
-        out.append((con, lo, hi))
-    return out
+    return [constant_row(con) for con in m.component_data_objects(pyo.Constraint, active=True)
+            if (con.has_lb() or con.has_ub()) and not any(True for _ in identify_variables(con.body,
+                                                                                          include_fixed=False))]
+
+
+def constant_row(con) -> tuple[object, float, float]:
+    """(constraint, lower, upper) of a constraint without a free variable, its bounds less its constant."""
+    const = pyo.value(con.body)
+    lo = pyo.value(con.lower) - const if con.has_lb() else -INF
+    hi = pyo.value(con.upper) - const if con.has_ub() else INF
+    return con, lo, hi
 
 
 def _compile(m: pyo.ConcreteModel) -> Matrix:

@@ -300,6 +300,9 @@ class Solver(Strict):
     threads: int = Field(1, ge=1, le=256)
     # first plan by site decomposition (docs/model.md §12): auto = for portfolios of 20+ sites
     heuristic: Literal["auto", "sites", "off"] = "auto"
+    # portfolio matrix built in chunks of sites by worker processes (docs/model.md §12): auto = from 50 sites
+    # with threads >= 2
+    build: Literal["auto", "serial", "parallel"] = "auto"
 
 
 TOU_CODES = {"c": "critical", "p": "peak", "f": "flat", "v": "valley"}  # one letter per hour of a tariff day
