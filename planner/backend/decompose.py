@@ -50,6 +50,8 @@ class FirstPlan:
     x: np.ndarray | None  # a feasible column vector of the whole model, or None
     highs_seconds: float  # wall inside HiGHS runs started here (in this process or summed over workers)
     figures: dict = field(default_factory=dict)
+    prices: np.ndarray | None = None  # the coupling rows' prices (row duals, 0 elsewhere): a warm start for
+    # a similar model (`decompose(..., prices=)`)
 
 
 def column_groups(built: BuiltModel, mx: Matrix) -> tuple[np.ndarray, list[str]]:
@@ -133,17 +135,32 @@ def solve_all(subs: list[SubProblem], workers: int, client=None) -> list[SubResu
 
 
 def first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float,
-               scheduler: str | None = None) -> FirstPlan:
-    """A feasible plan of the whole model by site decomposition, with a Lagrangian bound (see module doc)."""
+               scheduler: str | None = None, prices: np.ndarray | None = None) -> FirstPlan:
+    """A feasible plan of the whole model by site decomposition, with a Lagrangian bound (see module doc):
+    the adapter from a built Pyomo model to `decompose`."""
+    groups, names = column_groups(built, mx)
+    return decompose(mx, groups, names, column_owner(built, mx), opts, deadline, scheduler, prices)
+
+
+def decompose(mx: Matrix, col_group: np.ndarray, names: list[str], owner: np.ndarray, opts: Solver,
+              deadline: float, scheduler: str | None = None, prices: np.ndarray | None = None) -> FirstPlan:
+    """A feasible plan of the matrix by decomposition into column groups, with a Lagrangian bound.
+
+    col_group[j]: group of column j, 0..len(names)-1 for the sites (names) and len(names) for the company;
+    owner[j]: index of the measure owning column j, -1 for none (the timing repair keeps each site's choice
+    of measures); prices: row duals of a similar model (a previous sweep variant's FirstPlan.prices), used as
+    the first estimate of the coupling rows' prices."""
     client = connect(scheduler) if scheduler else None  # fail fast, before any solving
     try:
-        return _first_plan(built, mx, opts, deadline, client)
+        return _first_plan(mx, np.asarray(col_group, dtype=np.int64), list(names),
+                           np.asarray(owner, dtype=np.int64), opts, deadline, client, prices)
     finally:
         if client is not None:
             client.close()
 
 
-def _first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float, client) -> FirstPlan:
+def _first_plan(mx: Matrix, cg: np.ndarray, sites: list[str], owner: np.ndarray, opts: Solver, deadline: float,
+                client, prices: np.ndarray | None) -> FirstPlan:
     from .solve import highs_options
 
     t0 = time.perf_counter()
@@ -154,7 +171,6 @@ def _first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float, cl
     if y is None:
         fig["outcome"] = "lp_not_optimal"
         return FirstPlan(None, highs_s, fig)
-    cg, sites = column_groups(built, mx)
     company = len(sites)
     rg = row_groups(mx.A, cg, company + 1)
     coupling = np.flatnonzero(rg == -1)
@@ -168,7 +184,6 @@ def _first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float, cl
                 "mip_feasibility_tolerance": 1e-7, "primal_feasibility_tolerance": 1e-8,
                 "dual_feasibility_tolerance": 1e-8, "mip_heuristic_run_root_reduced_cost": False}
     workers = max(1, opts.threads)
-    owner = column_owner(built, mx)
     best = None
     for rnd in range(REPAIR_ROUNDS):
         left = deadline - time.perf_counter()
@@ -227,7 +242,7 @@ def _first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float, cl
         fig["gap"] = abs(fig["objective_mcny"] - bound) / max(abs(fig["objective_mcny"]), 1e-9)
     fig.setdefault("outcome", "infeasible_repair")
     fig["seconds"] = round(time.perf_counter() - t0, 3)
-    return FirstPlan(best, highs_s, fig)
+    return FirstPlan(best, highs_s, fig, y)
 
 
 def _lagrangian_bound(res: list[SubResult], y: np.ndarray, coupling: np.ndarray, mx: Matrix) -> float | None:
