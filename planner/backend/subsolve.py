@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -36,6 +36,7 @@ class SubResult:
     objective: float | None
     bound: float | None  # valid lower bound of the subproblem (dual bound), None if unknown
     seconds: float
+    basis: tuple[np.ndarray, np.ndarray] | None = None  # (column, row) simplex status of an LP, for a warm start
 
 
 _banner_shown = False
@@ -93,11 +94,26 @@ def pass_matrix(h: highspy.Highs, c, A, row_lower, row_upper, col_lower, col_upp
     h.passModel(lp)
 
 
-def solve_sub(p: SubProblem) -> SubResult:
-    """Solve one subproblem (single-threaded HiGHS)."""
+def solve_priced(p: SubProblem, c: np.ndarray, relax: bool = False,
+                 basis: tuple[np.ndarray, np.ndarray] | None = None, options: dict | None = None) -> SubResult:
+    """Solve the subproblem with objective c (the pricing step ships only c; the block stays where it is):
+    its LP relaxation when relax, warm-started from basis when given."""
+    return solve_sub(replace(p, c=c, integer=np.zeros_like(p.integer) if relax else p.integer,
+                             options={**p.options, **(options or {})}), basis)
+
+
+def solve_sub(p: SubProblem, basis: tuple[np.ndarray, np.ndarray] | None = None) -> SubResult:
+    """Solve one subproblem (single-threaded HiGHS); an LP returns its basis."""
     t0 = time.perf_counter()
     h = new_highs(p.options)
     pass_matrix(h, p.c, p.A, p.row_lower, p.row_upper, p.col_lower, p.col_upper, p.integer)
+    lp = not np.any(p.integer)
+    if lp and basis is not None:
+        b = highspy.HighsBasis()
+        b.col_status = [highspy.HighsBasisStatus(int(v)) for v in basis[0]]
+        b.row_status = [highspy.HighsBasisStatus(int(v)) for v in basis[1]]
+        b.valid = True
+        h.setBasis(b)
     h.run()
     st = h.getModelStatus()
     info = h.getInfo()
@@ -109,4 +125,8 @@ def solve_sub(p: SubProblem) -> SubResult:
     else:
         b = info.mip_dual_bound
         bound = float(b) if np.isfinite(b) and abs(b) < highspy.kHighsInf else None
-    return SubResult(p.name, st.name, x, obj, bound, time.perf_counter() - t0)
+    out = None
+    if lp and st == highspy.HighsModelStatus.kOptimal:
+        hb = h.getBasis()
+        out = (np.array([int(v) for v in hb.col_status], np.int8), np.array([int(v) for v in hb.row_status], np.int8))
+    return SubResult(p.name, st.name, x, obj, bound, time.perf_counter() - t0, out)
