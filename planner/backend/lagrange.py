@@ -9,14 +9,15 @@ l_C <= A_C x <= u_C. Relaxing those rows with prices y gives the Lagrangian dual
 a lower bound of the model for every sign-feasible y (y_r >= 0 needs a finite l_r, y_r <= 0 a finite u_r).
 With X_g the LP relaxation of group g, max_y L(y) is the LP bound; with X_g the group's MIP (its dual bound
 in place of the min) L(y) is at least as high. `maximise` runs a trust-region bundle method on the LP
-version: each evaluation solves every group's LP (in local threads or on Dask workers, warm-started from
-the group's previous basis) and adds one cutting plane per bucket of groups to a piecewise-linear model
-of L; the master LP (HiGHS) maximises the model inside a box around the best point so far.
+version: each evaluation solves every group's LP (in local threads or on Dask workers, each group's LP kept
+in its process and restarted from its last basis) and adds one cutting plane per bucket of groups to a
+piecewise-linear model of L; the master LP (HiGHS) maximises the model inside a box around the best point.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -25,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .matrix import Matrix
-from .subsolve import SubProblem, SubResult, new_highs, pass_matrix, solve_priced
+from .subsolve import SubProblem, SubResult, forget, new_highs, pass_matrix, solve_priced
 
 INF = highspy.kHighsInf
 BUCKETS = 64  # groups are summed into this many cutting-plane models (a small master LP, most of the detail)
@@ -81,39 +82,48 @@ class Evaluator:
     offset: float
     workers: int = 1
     client: object = None
-    bases: list = field(default_factory=list)
+    run: str = field(default_factory=lambda: uuid.uuid4().hex)  # names this run's LPs kept in the workers
     highs_seconds: float = 0.0
     evaluations: int = 0
     _remote: list | None = None
+    _where: list | None = None
     _pool: ThreadPoolExecutor | None = None
 
     def __post_init__(self):
-        self.bases = [None] * len(self.blocks)
-        if self.client is not None:
-            self._remote = self.client.scatter(self.blocks)
+        if self.client is not None:  # each group stays on one worker: its LP is kept there (same answers as local)
+            names = sorted(self.client.scheduler_info()["workers"])
+            self._where = [[names[g % len(names)]] for g in range(len(self.blocks))]
+            self._remote = [None] * len(self.blocks)
+            for i, name in enumerate(names):  # one hand-over per worker
+                mine = list(range(i, len(self.blocks), len(names)))
+                for g, fut in zip(mine, self.client.scatter([self.blocks[g] for g in mine], workers=[name]),
+                                  strict=True):
+                    self._remote[g] = fut
         elif self.workers > 1 and len(self.blocks) > 1:
             self._pool = ThreadPoolExecutor(max_workers=self.workers)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
+        if self.client is not None:
+            self.client.run(forget, self.run)
+        forget(self.run)
 
     def solve(self, y: np.ndarray, relax: bool, options: dict) -> list[SubResult]:
         cs = [c - A.T @ y for c, A in zip(self.c, self.sp_.ACg, strict=True)]
         n = len(cs)
-        bases = self.bases if relax else [None] * n
-        args = (cs, [relax] * n, bases, [options] * n)
+        args = (cs, [relax] * n, [options] * n, [(self.run, b.name) for b in self.blocks])
         t0 = time.perf_counter()
         if self._remote is not None:
-            res = self.client.gather(self.client.map(solve_priced, self._remote, *args, pure=False))
+            res = self.client.gather([self.client.submit(solve_priced, b, *a, workers=w, allow_other_workers=False,
+                                                         pure=False)
+                                      for b, w, *a in zip(self._remote, self._where, *args, strict=True)])
         elif self._pool is not None:
             res = list(self._pool.map(solve_priced, self.blocks, *args))
         else:
             res = list(map(solve_priced, self.blocks, *args))
         self.highs_seconds += time.perf_counter() - t0
         self.evaluations += 1
-        if relax:
-            self.bases = [r.basis if r.basis is not None else b for r, b in zip(res, self.bases, strict=True)]
         return res
 
     def value(self, y: np.ndarray, res: list[SubResult]) -> float | None:
@@ -162,20 +172,23 @@ def maximise(ev: Evaluator, y0: np.ndarray | None, options: dict, deadline: floa
         if y_new is None:
             break
         promised = model - L_hat
+        at_edge = np.max(np.abs(y_new - y_hat), initial=0.0) >= 0.99 * box
         if promised <= tol * max(abs(L_hat), 1.0):
-            converged = True
-            break
+            if not at_edge:  # the model's maximum lies inside the box: no y gains more than tol
+                converged = True
+                break
+            box *= 2.0  # the box held the step back: look further
+            continue
         res = ev.solve(y_new, True, options)
         L_new = ev.value(y_new, res)
         if L_new is None:
             break
         master.add_cuts(res)
         if L_new >= L_hat + SERIOUS * promised:
-            at_edge = np.max(np.abs(y_new - y_hat)) >= 0.99 * box
             y_hat, L_hat, best_res = y_new, L_new, res
             if at_edge:
                 box *= 2.0
-        elif L_new < L_hat:
+        elif L_new < L_hat - promised:  # the model was far off: trust it less
             box *= 0.5
     return Pricing(y_hat, L_hat, ev.evaluations, converged, best_res)
 
