@@ -1,18 +1,19 @@
-"""First plan for portfolios by site decomposition, priced by the LP relaxation (docs/model.md §12).
+"""First plan for portfolios by site decomposition, priced without the whole model's LP (docs/model.md §12).
 
 Sites are coupled only by company-level rows (targets, offsets, contract volumes, budgets, adoption
-limits). The method:
-1. solve the LP relaxation of the whole model; its row duals y price the coupling rows;
-2. split the matrix: every column belongs to one site (by its index or its measure's site) or to the
-   company; a row touching one site is that site's row, a row touching several groups is a coupling row;
-3. solve each site's MIP with objective c - A_Cᵀ y (its own rows only), in parallel (local processes or a
-   Dask cluster); the company part is solved the same way, and Σ of their dual bounds + y·b is a
-   Lagrangian lower bound of the whole MILP (at least the LP bound);
+limits). The method (`decompose` on a matrix and its column groups; `first_plan` from a built model):
+1. split the matrix: every column belongs to one site (by its index or its measure's site) or to the
+   company; a row touching one group is that group's row, a row touching several groups is a coupling row;
+2. price the coupling rows by a bundle method on the Lagrangian dual of the LP relaxation, which solves only
+   the groups' LPs (lagrange.py), started from given prices or from a sampled LP;
+3. solve each group's MIP with objective c - A_Cᵀ y (its own rows only, y the prices nudged up), in
+   parallel (local threads or a Dask cluster); Σ of their dual bounds + y·(active row bounds) is a
+   Lagrangian lower bound of the whole MILP;
 4. fix every site's integer decisions at its subproblem's answer and solve the rest (the repair MIP:
-   continuous decisions and company-level integers). If that is infeasible (integer answers at the LP
-   prices can fall short of a target), the prices of the coupling rows are raised and step 3 repeats
-   (REPAIR_ROUNDS in all); in the last round a failed repair is followed by the timing repair, which keeps
-   each site's choice of measures, fixes the measures no site chose at zero and lets the build years move.
+   continuous decisions and company-level integers). If that is infeasible (integer answers can fall short
+   of a target), the prices are raised and step 3 repeats (REPAIR_ROUNDS in all); in the last round a
+   failed repair is followed by the timing repair, which keeps each site's choice of measures, fixes the
+   measures no site chose at zero and lets the build years move.
 The repaired plan is feasible for the whole model; HiGHS starts from it. When its gap to the best bound
 is already within the requested gap, the solve stops there.
 """

@@ -33,6 +33,7 @@ BUCKETS = 64  # groups are summed into this many cutting-plane models (a small m
 PRICE_TOL = 2e-4  # stop when the model promises less than this (relative) over the best L(y) found
 MAX_ITERATIONS = 60
 SERIOUS = 0.1  # a step is taken when L rises by at least this share of the promised rise
+KEEP_PER_PROCESS = 300  # group LPs kept for hot starts per process (about 1.7 MB each); the rest solve cold
 BOX_START = 0.05  # MCNY per model unit (ktCO2e, GWh) on each coupling row, without a starting estimate
 
 
@@ -112,7 +113,9 @@ class Evaluator:
     def solve(self, y: np.ndarray, relax: bool, options: dict) -> list[SubResult]:
         cs = [c - A.T @ y for c, A in zip(self.c, self.sp_.ACg, strict=True)]
         n = len(cs)
-        args = (cs, [relax] * n, [options] * n, [(self.run, b.name) for b in self.blocks])
+        procs = len({w[0] for w in self._where}) if self._where else 1  # group g is on process g % procs
+        keys = [(self.run, b.name) if g // procs < KEEP_PER_PROCESS else None for g, b in enumerate(self.blocks)]
+        args = (cs, [relax] * n, [options] * n, keys)
         t0 = time.perf_counter()
         if self._remote is not None:
             res = self.client.gather([self.client.submit(solve_priced, b, *a, workers=w, allow_other_workers=False,
