@@ -66,7 +66,14 @@ def main() -> None:
         print(f"| {case} | {med['old']['wall']:.1f} | {med['new']['wall']:.1f} | "
               f"{med['old']['wall'] / med['new']['wall']:.2f}x | {med['old']['cpu']:.1f} | {med['new']['cpu']:.1f} | "
               f"{med['old']['cpu'] / med['new']['cpu']:.2f}x | {runs['old'][0]['npv'] / 1e6:,.3f} M | "
-              f"{runs['new'][0]['npv'] / 1e6:,.3f} M |", flush=True)
+              f"{runs['new'][0]['npv'] / 1e6:,.3f} M | {_tail(runs['old'])} | {_tail(runs['new'])} |", flush=True)
+
+
+def _tail(runs: list[dict]) -> str:
+    """Status, gap and peak memory of the last run."""
+    r = runs[-1]
+    gap = "-" if r.get("gap") is None else f"{r['gap']:.1e}"
+    return f"{r['status']}, {gap}, {r['rss_mb']:.0f}"
 
 
 if __name__ == "__main__":

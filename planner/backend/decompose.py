@@ -31,23 +31,26 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..schemas.scenario import Solver
 from .builder import BuiltModel
-from .lagrange import Evaluator, maximise, sample_prices, split
+from .lagrange import PRICE_TOL, Evaluator, maximise, sample_prices, split
 from .matrix import Matrix, new_highs, pass_matrix
 from .subsolve import SubProblem
 
 DECOMPOSE_MIN_SITES = 20  # below this a portfolio solves fast enough whole (benchmarks/run.py)
 REPAIR_ROUNDS = 3
 PRICE_RAISE = 1.5  # factor on the coupling prices after an infeasible repair
-FIXED_REPAIR_SECONDS = 20.0  # the fixed repair's time limit; past it, the next step is cheaper
+FIXED_REPAIR_SECONDS = 20.0  # the fixed repair's time limit (at least; REPAIR_SECONDS_PER_SITE x sites when
+REPAIR_SECONDS_PER_SITE = 0.1  # more): past it the next step is cheaper; 200 sites: 3.7 s
 NUDGE_PER_GAP = 40.0  # the site MIPs see the prices raised by 1 + δ, δ = min(NUDGE_MAX, this x mip_rel_gap):
 NUDGE_MAX = 0.05  # at the exact LP prices sites are indifferent at the margin and their integer answers
 # together often fall short of a target; L(y) stays valid at any sign-feasible y and loses about 2% of δ
 NUDGE_STEPS = (1.0, 3.0)  # δ multiples of the first rounds; the last round raises the prices by PRICE_RAISE
+PRICE_TOL_MAX = 1e-3  # the pricing stops within a tenth of the requested gap (at least lagrange.PRICE_TOL)
 PRICE_SHARE = 0.4  # pricing may use this share of the time left
 TIMING_REPAIR_SECONDS = 30.0  # the timing repair stops after this long with its best plan ...
 TIMING_REPAIR_GAP = 5e-3  # ... or once a plan is within this of the Lagrangian bound
 SCHEDULER_TIMEOUT = os.environ.get("PLANNER_DASK_TIMEOUT", "10s")  # connecting to --scheduler
-SUB_GAP = 1e-4  # subproblems are small: solve them tightly
+SUB_GAP = 1e-4  # subproblems are small: solve them tightly, to this gap or a fifth of the requested gap ...
+SUB_GAP_MAX = 1e-3  # ... but never looser than this
 INF = highspy.kHighsInf
 
 
@@ -150,7 +153,8 @@ def _first_plan(mx: Matrix, cg: np.ndarray, sites: list[str], owner: np.ndarray,
     coupling = parts.coupling
     fig: dict = {"method": "sites", "sites": len(sites), "coupling_rows": int(coupling.size),
                  "company_columns": int((cg == company).sum())}
-    sub_opts = {"mip_rel_gap": SUB_GAP, "threads": 1, "random_seed": opts.seed,
+    sub_gap = min(SUB_GAP_MAX, max(SUB_GAP, opts.mip_rel_gap / 5))
+    sub_opts = {"mip_rel_gap": sub_gap, "threads": 1, "random_seed": opts.seed,
                 "mip_feasibility_tolerance": 1e-7, "primal_feasibility_tolerance": 1e-8,
                 "dual_feasibility_tolerance": 1e-8, "mip_heuristic_run_root_reduced_cost": False}
     blocks = [_block(sites[g] if g < company else "company", mx, parts.cols_of[g], parts.rows_of[g], sub_opts)
@@ -179,8 +183,9 @@ def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarra
         y0, ceiling, est_s = sample_prices(mx, ev.sp_, company, base)
         ev.highs_seconds += est_s
         fig["estimate_seconds"] = round(est_s, 3)
+    tol = min(PRICE_TOL_MAX, max(PRICE_TOL, opts.mip_rel_gap / 10))
     pr = maximise(ev, y0, {"time_limit": max(1.0, deadline - t1)}, t1 + PRICE_SHARE * max(deadline - t1, 0.0),
-                  ceiling, base)
+                  ceiling, base, tol)
     fig.update(lp_bound_mcny=pr.bound, pricing_iterations=pr.iterations, pricing_converged=pr.converged,
                pricing_seconds=round(time.perf_counter() - t1, 3), warm_start=prices is not None)
     if pr.bound is None:
@@ -211,7 +216,8 @@ def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarra
             fig["outcome"] = "subproblem_failed"
             break
         # a feasible fixed repair is quick (200 sites: 3 s); proving one infeasible took 246 s there
-        rep_opts = {**base, "time_limit": max(1.0, min(deadline - time.perf_counter(), FIXED_REPAIR_SECONDS))}
+        cap = max(FIXED_REPAIR_SECONDS, REPAIR_SECONDS_PER_SITE * company)
+        rep_opts = {**base, "time_limit": max(1.0, min(deadline - time.perf_counter(), cap))}
         x, obj, rep_s = _repair(mx, cg, company, x_fix, rep_opts)
         if x is None and rnd == REPAIR_ROUNDS - 1:  # last resort: keep the measures, let their timing move
             # (not earlier: on 200 sites HiGHS spent 230 s in one root cut round of it, past its time limit,
