@@ -186,6 +186,7 @@ def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarra
     tol = min(PRICE_TOL_MAX, max(PRICE_TOL, opts.mip_rel_gap / 10))
     pr = maximise(ev, y0, {"time_limit": max(1.0, deadline - t1)}, t1 + PRICE_SHARE * max(deadline - t1, 0.0),
                   ceiling, base, tol)
+    ev.drop_kept()  # the site MIPs and the repair need the memory more
     fig.update(lp_bound_mcny=pr.bound, pricing_iterations=pr.iterations, pricing_converged=pr.converged,
                pricing_seconds=round(time.perf_counter() - t1, 3), warm_start=prices is not None)
     if pr.bound is None:

@@ -103,12 +103,16 @@ class Evaluator:
         elif self.workers > 1 and len(self.blocks) > 1:
             self._pool = ThreadPoolExecutor(max_workers=self.workers)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
+    def drop_kept(self) -> None:
+        """Free the LPs kept for hot starts (here and on the workers)."""
         if self.client is not None:
             self.client.run(forget, self.run)
         forget(self.run)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+        self.drop_kept()
 
     def solve(self, y: np.ndarray, relax: bool, options: dict) -> list[SubResult]:
         cs = [c - A.T @ y for c, A in zip(self.c, self.sp_.ACg, strict=True)]
