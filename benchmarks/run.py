@@ -54,7 +54,8 @@ def _case(name: str, n_sites: int, args: dict, q) -> None:
                results_s=round(st["results"], 2), p1=round(total / max(st["highs"], 1e-9), 2),
                lp_bound_mcny=h.get("lp_bound_mcny"), lagrangian_bound_mcny=h.get("lagrangian_bound_mcny"),
                heuristic_gap=h.get("gap"), heuristic_s=h.get("seconds"),
-               heuristic_stages={k: v for k, v in h.items() if k.endswith(("seconds", "repair")) or k == "rounds"},
+               heuristic_stages={k: v for k, v in h.items()
+                                 if k.endswith(("seconds", "repair")) or k in ("rounds", "pricing_iterations")},
                peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)))
 
 

@@ -1,4 +1,5 @@
-"""Site decomposition (docs/model.md §12): the first plan is feasible, its bound is valid, the final plan
+"""Site decomposition (docs/model.md §12): the prices come from the site problems alone and their bound is a
+valid lower bound of the monolithic LP, the first plan is feasible, its bound is valid, the final plan
 equals the monolithic optimum, and a Dask cluster gives the same plan as local threads."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import pytest
 
 from planner import plan
 from planner.backend.builder import build_model
-from planner.backend.decompose import column_groups, first_plan, row_groups
+from planner.backend.decompose import column_groups, column_owner, decompose, first_plan, row_groups
 from planner.backend.matrix import compile_model
 from planner.backend.solve import solve
 from planner.preprocess import baseline as bl
@@ -35,6 +36,13 @@ def four_sites():
     return sc, b, compile_model(b.m)
 
 
+@pytest.fixture(scope="module")
+def mono_four(four_sites):
+    """The monolithic MIP optimum of four_sites (HiGHS on the whole model)."""
+    sc = _with(four_sites[0], heuristic="off")
+    return solve(_built(sc), sc.solver)
+
+
 def test_every_column_belongs_to_its_site_and_only_company_rows_couple(four_sites):
     sc, b, mx = four_sites
     cg, sites = column_groups(b, mx)
@@ -50,11 +58,80 @@ def test_every_column_belongs_to_its_site_and_only_company_rows_couple(four_site
     assert coupling == {"target_level_max", "offsets_rule_max"}
 
 
-def test_first_plan_is_feasible_and_its_bound_lies_between_lp_and_optimum(four_sites):
-    sc, b, mx = four_sites
+def _monolithic_lp(mx, threads):
+    from planner.backend.matrix import new_highs, pass_matrix
+
+    h = new_highs({"threads": threads})
+    pass_matrix(h, mx.c, mx.A, mx.row_lower, mx.row_upper, mx.col_lower, mx.col_upper, np.zeros_like(mx.integer),
+                mx.offset)
+    h.run()
+    assert h.getModelStatus().name == "kOptimal"
+    return h.getInfo().objective_function_value, np.asarray(h.getSolution().row_dual)
+
+
+def test_bundle_prices_give_a_valid_bound_near_the_monolithic_lp(four_sites, mono_four):
     import time
 
-    fp = first_plan(b, mx, sc.solver, deadline=time.perf_counter() + 120)
+    from planner.backend import lagrange
+    from planner.backend.decompose import _block
+
+    sc, b, mx = four_sites
+    cg, sites = column_groups(b, mx)
+    n = len(sites) + 1
+    parts = lagrange.split(mx.A, mx.row_lower, mx.row_upper, cg, n, row_groups(mx.A, cg, n))
+    blocks = [_block(str(g), mx, parts.cols_of[g], parts.rows_of[g], {"threads": 1, "mip_rel_gap": 1e-6})
+              for g in range(n)]
+    ev = lagrange.Evaluator(blocks, [bl.c for bl in blocks], parts, mx.offset, workers=sc.solver.threads)
+    lp, duals = _monolithic_lp(mx, sc.solver.threads)
+    # from a 2-site sample (and from 0, no estimate) the bundle climbs to within its tolerance of the LP
+    # bound and never above it
+    main = {"threads": sc.solver.threads}  # HiGHS in this thread: the process's thread count (solve.ensure_threads)
+    y2, whole, _s = lagrange.sample_prices(mx, parts, len(sites), main, k=2)
+    assert whole is None and y2 is not None and np.all(y2 <= 0)  # the coupling rows here are all "<=" rows
+    for y0 in (y2, None):
+        ev.evaluations = 0
+        pr = lagrange.maximise(ev, y0, {}, time.perf_counter() + 60, master_options=main, tol=1e-3)
+        assert pr.converged and pr.iterations > 1
+        assert lp - 2e-3 * abs(lp) <= pr.bound <= lp + 1e-6 * abs(lp)
+    # L(y) of the relaxation at any sign-feasible y, e.g. twice the LP duals or the LP duals with the wrong
+    # sign (projected to 0), is below the LP bound; at the LP duals it equals it
+    yc = duals[parts.coupling]
+    for y in (2 * yc, -yc, yc):
+        y = lagrange.sign_feasible(y, parts.lower, parts.upper)
+        assert ev.value(y, ev.solve(y, True, {})) <= lp + 1e-6 * abs(lp)
+    assert ev.value(yc, ev.solve(yc, True, {})) == pytest.approx(lp, rel=1e-6)
+    # with every site's integrality the bound at the same prices is higher, still below the MIP optimum
+    lag = ev.value(yc, ev.solve(yc, False, {}))
+    assert lp <= lag <= mono_four.objective_mcny * (1 + 1e-6)
+    ev.close()
+
+
+def test_generic_entry_takes_arrays_and_starts_from_given_prices(four_sites, first_four):
+    import time
+
+    sc, b, mx = four_sites
+    cg, sites = column_groups(b, mx)
+    first = first_four
+    again = decompose(mx, cg, sites, column_owner(b, mx), sc.solver, time.perf_counter() + 120, prices=first.prices)
+    assert first.prices.shape == (mx.shape[0],) and np.any(first.prices != 0)
+    # the first run's sampled LP held every site, so its prices are the LP duals and the bundle stopped at
+    # once; from given prices the bundle has no such ceiling and climbs until the model promises < tol
+    assert first.figures["pricing_iterations"] == 1 and again.figures["warm_start"]
+    assert again.figures["lp_bound_mcny"] >= first.figures["lp_bound_mcny"] * (1 - 2e-4) - 1e-6
+    assert again.figures["objective_mcny"] == pytest.approx(first.figures["objective_mcny"], rel=1e-4)
+
+
+@pytest.fixture(scope="module")
+def first_four(four_sites):
+    import time
+
+    sc, b, mx = four_sites
+    return first_plan(b, mx, sc.solver, deadline=time.perf_counter() + 120)
+
+
+def test_first_plan_is_feasible_and_its_bound_lies_between_lp_and_optimum(four_sites, mono_four, first_four):
+    sc, b, mx = four_sites
+    fp = first_four
     x = fp.x
     assert x is not None and fp.figures["outcome"] == "feasible", fp.figures
     act = mx.A @ x
@@ -62,7 +139,7 @@ def test_first_plan_is_feasible_and_its_bound_lies_between_lp_and_optimum(four_s
     assert np.all(act <= mx.row_upper + 1e-6 * (1 + np.abs(mx.row_upper)))
     assert np.all(x >= mx.col_lower - TOL) and np.all(x <= mx.col_upper + TOL)
     assert np.allclose(x[mx.integer], np.round(x[mx.integer]), atol=1e-6)
-    mono = solve(_built(_with(sc, heuristic="off")), _with(sc, heuristic="off").solver)
+    mono = mono_four
     assert mono.status == "optimal"
     lag, lp = fp.figures["lagrangian_bound_mcny"], fp.figures["lp_bound_mcny"]
     assert lp - 1e-6 * abs(lp) <= lag <= mono.objective_mcny * (1 + 1e-5)

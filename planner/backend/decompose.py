@@ -1,18 +1,19 @@
-"""First plan for portfolios by site decomposition, priced by the LP relaxation (docs/model.md §12).
+"""First plan for portfolios by site decomposition, priced without the whole model's LP (docs/model.md §12).
 
 Sites are coupled only by company-level rows (targets, offsets, contract volumes, budgets, adoption
-limits). The method:
-1. solve the LP relaxation of the whole model; its row duals y price the coupling rows;
-2. split the matrix: every column belongs to one site (by its index or its measure's site) or to the
-   company; a row touching one site is that site's row, a row touching several groups is a coupling row;
-3. solve each site's MIP with objective c - A_Cᵀ y (its own rows only), in parallel (local processes or a
-   Dask cluster); the company part is solved the same way, and Σ of their dual bounds + y·b is a
-   Lagrangian lower bound of the whole MILP (at least the LP bound);
+limits). The method (`decompose` on a matrix and its column groups; `first_plan` from a built model):
+1. split the matrix: every column belongs to one site (by its index or its measure's site) or to the
+   company; a row touching one group is that group's row, a row touching several groups is a coupling row;
+2. price the coupling rows by a bundle method on the Lagrangian dual of the LP relaxation, which solves only
+   the groups' LPs (lagrange.py), started from given prices or from a sampled LP;
+3. solve each group's MIP with objective c - A_Cᵀ y (its own rows only, y the prices nudged up), in
+   parallel (local threads or a Dask cluster); Σ of their dual bounds + y·(active row bounds) is a
+   Lagrangian lower bound of the whole MILP;
 4. fix every site's integer decisions at its subproblem's answer and solve the rest (the repair MIP:
-   continuous decisions and company-level integers). If that is infeasible (integer answers at the LP
-   prices can fall short of a target), the prices of the coupling rows are raised and step 3 repeats
-   (REPAIR_ROUNDS in all); in the last round a failed repair is followed by the timing repair, which keeps
-   each site's choice of measures, fixes the measures no site chose at zero and lets the build years move.
+   continuous decisions and company-level integers). If that is infeasible (integer answers can fall short
+   of a target), the prices are raised and step 3 repeats (REPAIR_ROUNDS in all); in the last round a
+   failed repair is followed by the timing repair, which keeps each site's choice of measures, fixes the
+   measures no site chose at zero and lets the build years move.
 The repaired plan is feasible for the whole model; HiGHS starts from it. When its gap to the best bound
 is already within the requested gap, the solve stops there.
 """
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import highspy
@@ -31,17 +31,26 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..schemas.scenario import Solver
 from .builder import BuiltModel
+from .lagrange import PRICE_TOL, Evaluator, maximise, sample_prices, split
 from .matrix import Matrix, new_highs, pass_matrix
-from .subsolve import SubProblem, SubResult, solve_sub
+from .subsolve import SubProblem
 
 DECOMPOSE_MIN_SITES = 20  # below this a portfolio solves fast enough whole (benchmarks/run.py)
 REPAIR_ROUNDS = 3
 PRICE_RAISE = 1.5  # factor on the coupling prices after an infeasible repair
-FIXED_REPAIR_SECONDS = 20.0  # the fixed repair gets max(this, the LP's time); past it, the next step is cheaper
+FIXED_REPAIR_SECONDS = 20.0  # the fixed repair's time limit (at least; REPAIR_SECONDS_PER_SITE x sites when
+REPAIR_SECONDS_PER_SITE = 0.1  # more): past it the next step is cheaper; 200 sites: 3.7 s
+NUDGE_PER_GAP = 40.0  # the site MIPs see the prices raised by 1 + δ, δ = min(NUDGE_MAX, this x mip_rel_gap):
+NUDGE_MAX = 0.05  # at the exact LP prices sites are indifferent at the margin and their integer answers
+# together often fall short of a target; L(y) stays valid at any sign-feasible y and loses about 2% of δ
+NUDGE_STEPS = (1.0, 3.0)  # δ multiples of the first rounds; the last round raises the prices by PRICE_RAISE
+PRICE_TOL_MAX = 1e-3  # the pricing stops within a tenth of the requested gap (at least lagrange.PRICE_TOL)
+PRICE_SHARE = 0.4  # pricing may use this share of the time left
 TIMING_REPAIR_SECONDS = 30.0  # the timing repair stops after this long with its best plan ...
 TIMING_REPAIR_GAP = 5e-3  # ... or once a plan is within this of the Lagrangian bound
 SCHEDULER_TIMEOUT = os.environ.get("PLANNER_DASK_TIMEOUT", "10s")  # connecting to --scheduler
-SUB_GAP = 1e-4  # subproblems are small: solve them tightly
+SUB_GAP = 1e-4  # subproblems are small: solve them tightly, to this gap or a fifth of the requested gap ...
+SUB_GAP_MAX = 1e-3  # ... but never looser than this
 INF = highspy.kHighsInf
 
 
@@ -50,6 +59,8 @@ class FirstPlan:
     x: np.ndarray | None  # a feasible column vector of the whole model, or None
     highs_seconds: float  # wall inside HiGHS runs started here (in this process or summed over workers)
     figures: dict = field(default_factory=dict)
+    prices: np.ndarray | None = None  # the coupling rows' prices (row duals, 0 elsewhere): a warm start for
+    # a similar model (`decompose(..., prices=)`)
 
 
 def column_groups(built: BuiltModel, mx: Matrix) -> tuple[np.ndarray, list[str]]:
@@ -85,30 +96,12 @@ def row_groups(A: sp.csr_array, col_group: np.ndarray, n_groups: int) -> np.ndar
     return out
 
 
-def _subproblem(name: str, mx: Matrix, cols: np.ndarray, rows: np.ndarray, price: np.ndarray, opts: dict):
-    A = mx.A[rows][:, cols]
-    return SubProblem(name, mx.c[cols] - price[cols], sp.csr_array(A), mx.row_lower[rows], mx.row_upper[rows],
-                      mx.col_lower[cols], mx.col_upper[cols], mx.integer[cols], opts)
-
-
 def _main_highs(options: dict) -> highspy.Highs:
     """A HiGHS instance for this (main) thread, with the global scheduler sized for its thread count."""
     from .solve import ensure_threads
 
     ensure_threads(options["threads"])
     return new_highs(options)
-
-
-def _lp(mx: Matrix, options: dict) -> tuple[np.ndarray | None, float | None, float]:
-    t0 = time.perf_counter()
-    h = _main_highs(options)
-    pass_matrix(h, mx.c, mx.A, mx.row_lower, mx.row_upper, mx.col_lower, mx.col_upper,
-                np.zeros_like(mx.integer), mx.offset)
-    h.run()
-    ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    y = np.asarray(h.getSolution().row_dual) if ok else None
-    obj = float(h.getInfo().objective_function_value) if ok else None
-    return y, obj, time.perf_counter() - t0
 
 
 def connect(scheduler: str):
@@ -122,84 +115,109 @@ def connect(scheduler: str):
                          f"({type(exc).__name__})") from None
 
 
-def solve_all(subs: list[SubProblem], workers: int, client=None) -> list[SubResult]:
-    """Solve the subproblems in order: on a Dask cluster (client), in local threads, or here."""
-    if client is not None:
-        return client.gather(client.map(solve_sub, subs, pure=False))
-    if workers > 1 and len(subs) > 1:  # HiGHS releases the GIL while it solves
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(solve_sub, subs))
-    return [solve_sub(s) for s in subs]
-
-
 def first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float,
-               scheduler: str | None = None) -> FirstPlan:
-    """A feasible plan of the whole model by site decomposition, with a Lagrangian bound (see module doc)."""
+               scheduler: str | None = None, prices: np.ndarray | None = None) -> FirstPlan:
+    """A feasible plan of the whole model by site decomposition, with a Lagrangian bound (see module doc):
+    the adapter from a built Pyomo model to `decompose`."""
+    groups, names = column_groups(built, mx)
+    return decompose(mx, groups, names, column_owner(built, mx), opts, deadline, scheduler, prices)
+
+
+def decompose(mx: Matrix, col_group: np.ndarray, names: list[str], owner: np.ndarray, opts: Solver,
+              deadline: float, scheduler: str | None = None, prices: np.ndarray | None = None) -> FirstPlan:
+    """A feasible plan of the matrix by decomposition into column groups, with a Lagrangian bound.
+
+    col_group[j]: group of column j, 0..len(names)-1 for the sites (names) and len(names) for the company;
+    owner[j]: index of the measure owning column j, -1 for none (the timing repair keeps each site's choice
+    of measures); prices: row duals of a similar model (a previous sweep variant's FirstPlan.prices), used as
+    the first estimate of the coupling rows' prices."""
     client = connect(scheduler) if scheduler else None  # fail fast, before any solving
     try:
-        return _first_plan(built, mx, opts, deadline, client)
+        return _first_plan(mx, np.asarray(col_group, dtype=np.int64), list(names),
+                           np.asarray(owner, dtype=np.int64), opts, deadline, client, prices)
     finally:
         if client is not None:
             client.close()
 
 
-def _first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float, client) -> FirstPlan:
-    from .solve import highs_options
+def _first_plan(mx: Matrix, cg: np.ndarray, sites: list[str], owner: np.ndarray, opts: Solver, deadline: float,
+                client, prices: np.ndarray | None) -> FirstPlan:
+    from .solve import ensure_threads, highs_options
 
     t0 = time.perf_counter()
-    base = highs_options(opts, max(deadline - t0, 1.0))
-    y, lp_obj, lp_s = _lp(mx, {**base, "threads": opts.threads})
-    fig: dict = {"method": "sites", "lp_bound_mcny": lp_obj, "lp_seconds": round(lp_s, 3)}
-    highs_s = lp_s
-    if y is None:
-        fig["outcome"] = "lp_not_optimal"
-        return FirstPlan(None, highs_s, fig)
-    cg, sites = column_groups(built, mx)
+    base = highs_options(opts, max(deadline - t0, 1.0))  # for HiGHS runs in this thread
+    ensure_threads(opts.threads)
     company = len(sites)
     rg = row_groups(mx.A, cg, company + 1)
-    coupling = np.flatnonzero(rg == -1)
-    fig.update(sites=len(sites), coupling_rows=int(coupling.size), company_columns=int((cg == company).sum()))
-    cols_of = [np.flatnonzero(cg == g) for g in range(company + 1)]
-    rows_of = [np.flatnonzero(rg == g) for g in range(company + 1)]
-    # duals may carry tiny wrong signs on one-sided rows; keep them sign-feasible
-    y = np.where(np.isinf(mx.row_lower) & (y > 0), 0.0, y)
-    y = np.where(np.isinf(mx.row_upper) & (y < 0), 0.0, y)
-    sub_opts = {"mip_rel_gap": SUB_GAP, "threads": 1, "random_seed": opts.seed,
+    parts = split(mx.A, mx.row_lower, mx.row_upper, cg, company + 1, rg)
+    coupling = parts.coupling
+    fig: dict = {"method": "sites", "sites": len(sites), "coupling_rows": int(coupling.size),
+                 "company_columns": int((cg == company).sum())}
+    sub_gap = min(SUB_GAP_MAX, max(SUB_GAP, opts.mip_rel_gap / 5))
+    sub_opts = {"mip_rel_gap": sub_gap, "threads": 1, "random_seed": opts.seed,
                 "mip_feasibility_tolerance": 1e-7, "primal_feasibility_tolerance": 1e-8,
                 "dual_feasibility_tolerance": 1e-8, "mip_heuristic_run_root_reduced_cost": False}
-    workers = max(1, opts.threads)
-    owner = column_owner(built, mx)
+    blocks = [_block(sites[g] if g < company else "company", mx, parts.cols_of[g], parts.rows_of[g], sub_opts)
+              for g in range(company + 1)]
+    ev = Evaluator(blocks, [b.c for b in blocks], parts, mx.offset, max(1, opts.threads), client)
+    try:
+        return _price_and_repair(mx, cg, company, owner, opts, deadline, prices, ev, base, fig, t0)
+    finally:
+        ev.close()
+
+
+def _block(name: str, mx: Matrix, cols: np.ndarray, rows: np.ndarray, opts: dict) -> SubProblem:
+    """Group's own problem (its rows only; the coupling rows are priced into its objective per solve)."""
+    return SubProblem(name, mx.c[cols], sp.csr_array(mx.A[rows][:, cols]), mx.row_lower[rows], mx.row_upper[rows],
+                      mx.col_lower[cols], mx.col_upper[cols], mx.integer[cols], opts)
+
+
+def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarray, opts: Solver, deadline: float,
+                      prices: np.ndarray | None, ev: Evaluator, base: dict, fig: dict, t0: float) -> FirstPlan:
+    coupling = ev.sp_.coupling
+    t1 = time.perf_counter()
+    ceiling = None
+    if prices is not None:
+        y0 = np.asarray(prices, float)[coupling]
+    else:
+        y0, ceiling, est_s = sample_prices(mx, ev.sp_, company, base)
+        ev.highs_seconds += est_s
+        fig["estimate_seconds"] = round(est_s, 3)
+    tol = min(PRICE_TOL_MAX, max(PRICE_TOL, opts.mip_rel_gap / 10))
+    pr = maximise(ev, y0, {"time_limit": max(1.0, deadline - t1)}, t1 + PRICE_SHARE * max(deadline - t1, 0.0),
+                  ceiling, base, tol)
+    ev.drop_kept()  # the site MIPs and the repair need the memory more
+    fig.update(lp_bound_mcny=pr.bound, pricing_iterations=pr.iterations, pricing_converged=pr.converged,
+               pricing_seconds=round(time.perf_counter() - t1, 3), warm_start=prices is not None)
+    if pr.bound is None:
+        fig["outcome"] = "pricing_failed"
+        return FirstPlan(None, ev.highs_seconds, fig)
+    delta = min(NUDGE_MAX, NUDGE_PER_GAP * opts.mip_rel_gap)
     best = None
     for rnd in range(REPAIR_ROUNDS):
+        y = pr.y * (1 + delta * NUDGE_STEPS[rnd] if rnd < len(NUDGE_STEPS) else PRICE_RAISE)
         left = deadline - time.perf_counter()
         if left <= 1.0:
             fig["outcome"] = "time_limit"
             break
-        yc = np.zeros_like(y)
-        yc[coupling] = y[coupling]
-        price = mx.A.T @ yc  # per column: Σ over coupling rows of dual x coefficient
-        opts_r = {**sub_opts, "time_limit": max(1.0, min(60.0, left / 2))}
-        subs = [_subproblem(sites[g] if g < company else "company", mx, cols_of[g], rows_of[g], price, opts_r)
-                for g in range(company + 1)]
         t1 = time.perf_counter()
-        res = solve_all(subs, workers, client)
+        res = ev.solve(y, False, {"time_limit": max(1.0, min(60.0, left / 2))})
         fig[f"round{rnd}_subproblem_seconds"] = round(time.perf_counter() - t1, 3)
-        highs_s += time.perf_counter() - t1
-        if rnd == 0:
-            bound = _lagrangian_bound(res, y, coupling, mx)
-            fig["lagrangian_bound_mcny"] = bound
-        x_fix = np.zeros(len(mx.columns))
+        lag = ev.value(y, res)
+        if lag is not None and lag > (fig.get("lagrangian_bound_mcny") or -np.inf):
+            fig["lagrangian_bound_mcny"] = lag
+        x_fix = np.zeros(len(mx.c))
         ok = True
         for g, r in enumerate(res):
             if r.x is None:
                 ok = g == company  # the company part is re-solved in the repair anyway
                 continue
-            x_fix[cols_of[g]] = r.x
+            x_fix[ev.sp_.cols_of[g]] = r.x
         if not ok:
             fig["outcome"] = "subproblem_failed"
             break
         # a feasible fixed repair is quick (200 sites: 3 s); proving one infeasible took 246 s there
-        cap = max(FIXED_REPAIR_SECONDS, lp_s)
+        cap = max(FIXED_REPAIR_SECONDS, REPAIR_SECONDS_PER_SITE * company)
         rep_opts = {**base, "time_limit": max(1.0, min(deadline - time.perf_counter(), cap))}
         x, obj, rep_s = _repair(mx, cg, company, x_fix, rep_opts)
         if x is None and rnd == REPAIR_ROUNDS - 1:  # last resort: keep the measures, let their timing move
@@ -213,32 +231,22 @@ def _first_plan(built: BuiltModel, mx: Matrix, opts: Solver, deadline: float, cl
             fig[f"round{rnd}_repair"] = "timing" if x is not None else "failed"
         elif x is None:
             fig[f"round{rnd}_repair"] = "failed"
-        highs_s += rep_s
+        ev.highs_seconds += rep_s
         fig[f"round{rnd}_repair_seconds"] = round(rep_s, 3)
         if x is not None:
             best = x
             fig.update(outcome="feasible", rounds=rnd + 1, objective_mcny=obj)
             break
-        y = y * PRICE_RAISE
     if best is not None:
-        bound = max(b for b in (fig.get("lagrangian_bound_mcny"), lp_obj) if b is not None)
+        bound = max(b for b in (fig.get("lagrangian_bound_mcny"), pr.bound) if b is not None)
         bound = min(bound, fig["objective_mcny"])
         fig["bound_mcny"] = bound
         fig["gap"] = abs(fig["objective_mcny"] - bound) / max(abs(fig["objective_mcny"]), 1e-9)
     fig.setdefault("outcome", "infeasible_repair")
     fig["seconds"] = round(time.perf_counter() - t0, 3)
-    return FirstPlan(best, highs_s, fig)
-
-
-def _lagrangian_bound(res: list[SubResult], y: np.ndarray, coupling: np.ndarray, mx: Matrix) -> float | None:
-    """L(y) = offset + Σ_g (dual bound of group g) + Σ_coupling y_r x (active bound of r)."""
-    if any(r.bound is None for r in res):
-        return None
-    yc = y[coupling]
-    side = np.where(yc > 0, mx.row_lower[coupling], np.where(yc < 0, mx.row_upper[coupling], 0.0))
-    if not np.all(np.isfinite(side[yc != 0])):
-        return None
-    return float(mx.offset + sum(r.bound for r in res) + yc @ side)
+    y_rows = np.zeros(len(mx.row_lower))
+    y_rows[coupling] = pr.y
+    return FirstPlan(best, ev.highs_seconds, fig, y_rows)
 
 
 def column_owner(built: BuiltModel, mx: Matrix) -> np.ndarray:

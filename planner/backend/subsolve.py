@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -93,20 +93,56 @@ def pass_matrix(h: highspy.Highs, c, A, row_lower, row_upper, col_lower, col_upp
     h.passModel(lp)
 
 
+_live: dict[tuple[str, str], highspy.Highs] = {}  # LP relaxations kept for hot starts, by (run, group)
+
+
+def solve_priced(p: SubProblem, c: np.ndarray, relax: bool = False, options: dict | None = None,
+                 key: tuple[str, str] | None = None) -> SubResult:
+    """Solve the subproblem with objective c (the pricing ships only c; the block stays where it is). With
+    relax, its LP relaxation, kept in this process under `key` so that the next prices only change the
+    costs and HiGHS restarts from the last basis (`forget(run)` drops a run's LPs)."""
+    opts = {**p.options, **(options or {})}
+    if not relax or key is None:
+        return solve_sub(replace(p, c=c, integer=np.zeros_like(p.integer) if relax else p.integer, options=opts))
+    t0 = time.perf_counter()
+    h = _live.get(key)
+    if h is None:
+        h = _live[key] = new_highs(opts)
+        pass_matrix(h, c, p.A, p.row_lower, p.row_upper, p.col_lower, p.col_upper, np.zeros_like(p.integer))
+    else:
+        for k, v in opts.items():
+            h.setOptionValue(k, v)
+        h.changeColsCost(c.size, np.arange(c.size, dtype=np.int32), np.asarray(c, dtype=float))
+    h.run()
+    return _result(p.name, h, True, t0)
+
+
+def forget(run: str) -> None:
+    """Drop the LPs kept for a run (in this process)."""
+    for k in [k for k in _live if k[0] == run]:
+        del _live[k]
+
+
 def solve_sub(p: SubProblem) -> SubResult:
     """Solve one subproblem (single-threaded HiGHS)."""
     t0 = time.perf_counter()
     h = new_highs(p.options)
     pass_matrix(h, p.c, p.A, p.row_lower, p.row_upper, p.col_lower, p.col_upper, p.integer)
     h.run()
+    return _result(p.name, h, not np.any(p.integer), t0)
+
+
+def _result(name: str, h: highspy.Highs, lp: bool, t0: float) -> SubResult:
     st = h.getModelStatus()
     info = h.getInfo()
     has = info.primal_solution_status == 2
     x = np.asarray(h.getSolution().col_value) if has else None
     obj = float(info.objective_function_value) if has else None
-    if st == highspy.HighsModelStatus.kOptimal and not np.any(p.integer):
-        bound = obj
-    else:
+    MS = highspy.HighsModelStatus
+    bound = None  # a failed or unfinished run bounds nothing
+    if lp:
+        bound = obj if st == MS.kOptimal else None
+    elif st in (MS.kOptimal, MS.kTimeLimit, MS.kIterationLimit, MS.kSolutionLimit, MS.kInterrupt):
         b = info.mip_dual_bound
         bound = float(b) if np.isfinite(b) and abs(b) < highspy.kHighsInf else None
-    return SubResult(p.name, st.name, x, obj, bound, time.perf_counter() - t0)
+    return SubResult(name, st.name, x, obj, bound, time.perf_counter() - t0)
