@@ -8,6 +8,7 @@ throughput, elapsed time, the 2-worker speed-up, peak memory per worker, and the
 The start-up (starting the workers, solving the base scenario and the anchor variants once) is printed
 apart and counted once in the extrapolation. `writer_cpu_per_variant_s` is the CPU of the process that runs
 the sweep and writes the store (with several workers it competes with them for the cores).
+`cpu_s` is the CPU of this process and its worker processes together, beside `elapsed_s`.
 `--repeat R` runs every worker count R times, alternating their order (1 2, 2 1, 1 2, ...) so that a drift
 of the shared machine's speed does not favour one, and prints each repeat's speed-up and their median.
 Usage: python benchmarks/sweep.py [--variants 100] [--gap 1e-3] [--workers 1 2] [--warm-start anchors|base|none]
@@ -76,17 +77,20 @@ def main() -> None:
 def run(planner, read_store, f: Path, out: Path, w: int, full: int, rep: int) -> float:
     """One sweep on w workers: print its figures, return its throughput (variants per second)."""
     c0 = resource.getrusage(resource.RUSAGE_SELF)
+    k0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = planner.sweep(f, out, workers=w)
     elapsed = time.perf_counter() - t0  # includes starting the worker processes
     c1 = resource.getrusage(resource.RUSAGE_SELF)
+    k1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker processes (joined when the sweep ends)
+    cpu = sum(b.ru_utime - a.ru_utime + b.ru_stime - a.ru_stime for a, b in ((c0, c1), (k0, k1)))
     m = read_store(r.store, ("metrics",))["metrics"]
     startup = max(0.0, elapsed - m.wall_seconds.sum() / w)  # worker start, base and anchor solves
     rate = len(m) / (elapsed - startup)
     # one worker runs in this process (its start-up solves too), so only several workers isolate the writer
     writer = (c1.ru_utime - c0.ru_utime + c1.ru_stime - c0.ru_stime) / len(m) if w > 1 else None
     print(json.dumps({
-        "repeat": rep, "workers": w, "variants": len(m), "elapsed_s": round(elapsed, 1),
+        "repeat": rep, "workers": w, "variants": len(m), "elapsed_s": round(elapsed, 1), "cpu_s": round(cpu, 1),
         "startup_s": round(startup, 1), "variants_per_s": round(rate, 3), "statuses": m.status.value_counts().to_dict(),
         "rebuilt": int(m.rebuilt.sum()),
         "per_variant_wall_s": round(m.wall_seconds.mean(), 3),

@@ -289,19 +289,27 @@ def test_start_plans_solved_once_for_all_workers_are_those_a_worker_solves_alone
                                   solver={"mip_rel_gap": 1e-3, "anchors": 10}))
     design = make_design(spec)
     assert [len(r) for r in anchor_rounds(anchor_rows(design, 10))] == [8, 2]
-    alone = StartSet.of(Worker(spec).start_plans(len(design)))
+    lone = Worker(spec)
+    alone = StartSet.of(lone.start_plans(len(design)))
     assert alone.values.shape[0] == 11  # the base plan and ten anchors'
     with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn"), initializer=runner._init_process,
                              initargs=(spec,)) as ex:
-        local = runner._shared_plans(spec, design, lambda: ex.submit(runner._process_base),
-                                     lambda i, v, b: ex.submit(runner._process_anchor, i, v, b), lambda f: f.result())
+        local, local_rows = runner._shared_plans(spec, design, lambda: ex.submit(runner._process_base),
+                                                 lambda i, v, b: ex.submit(runner._process_anchor, i, v, b),
+                                                 lambda f: f.result())
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         [spec_f] = client.scatter([spec], broadcast=True)
-        dask = runner._shared_plans(spec, design, lambda: client.submit(runner.base_plan_task, spec_f, pure=False),
-                                    lambda i, v, b: client.submit(runner.anchor_plan_task, spec_f, i, v, b, pure=False),
-                                    lambda f: f.result())
+        dask, dask_rows = runner._shared_plans(
+            spec, design, lambda: client.submit(runner.base_plan_task, spec_f, pure=False),
+            lambda i, v, b: client.submit(runner.anchor_plan_task, spec_f, i, v, b, pure=False), lambda f: f.result())
     assert local.digest == dask.digest == alone.digest
+    # the anchors' solves are their variants' results, the same on a pool, on Dask and on a lone worker
+    assert sorted(local_rows) == sorted(dask_rows) == sorted(lone.anchor_results) == sorted(anchor_rows(design, 10))
+    for i, tables in lone.anchor_results.items():
+        for rows in (local_rows, dask_rows):
+            assert rows[i]["metrics"].objective_cny.iloc[0] == tables["metrics"].objective_cny.iloc[0]
+            pd.testing.assert_frame_equal(rows[i]["adoption"], tables["adoption"])
     assert local.dicts() == alone.dicts() and all(len(p) > 50 for p in local.dicts())
     w = Worker(spec)
     m = w.run(1, design.values[1], local)["metrics"].iloc[0]

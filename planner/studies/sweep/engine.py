@@ -124,6 +124,7 @@ class Worker:
         # candidate MIP starts by variable name: the base scenario's plan, then the anchors' plans
         self.start: list[dict[str, float]] | None = None
         self._plans_digest: str | None = None  # of the StartSet the plans came from
+        self.anchor_results: dict[int, dict[str, pd.DataFrame]] = {}  # anchors solved by start_plans
 
     def anchor_count(self, n: int) -> int:
         """How many anchor variants a sweep of n variants gets (`solver.anchors`, else `auto_anchors(n)`)."""
@@ -132,13 +133,16 @@ class Worker:
     def start_plans(self, n: int) -> list[dict[str, float]]:
         """The sweep's MIP start plans solved in this process: the base scenario's plan, then the first
         anchors' (FIRST_ANCHORS, each from the base plan, or from none when the base scenario has no plan),
-        then the further anchors' (each from the best of those plans, as a variant). Workers of a parallel
-        sweep share these solves instead (runner: the base on one worker, each round of anchors spread over
-        all)."""
+        then the further rounds' (each from the best of the earlier rounds' plans, as a variant). Workers of
+        a parallel sweep share these solves instead (runner: the base on one worker, each round of anchors
+        spread over all). The anchors' store rows are kept in `anchor_results` (variant -> tables): an
+        anchor's solve is its variant's result."""
         design = make_design(self.spec)
         plans = [p for p in [self.base_plan()] if p is not None]
         for rows in anchor_rounds(anchor_rows(design, self.anchor_count(n))):
-            plans += [p for p in [self.anchor_plan(i, design.values[i], plans) for i in rows] if p is not None]
+            solved = [self.anchor(i, design.values[i], plans) for i in rows]
+            self.anchor_results.update(zip(rows, (t for _, t in solved), strict=True))
+            plans += [p for p, _ in solved if p is not None]
         return plans
 
     def base_plan(self) -> dict[str, float] | None:
@@ -156,23 +160,26 @@ class Worker:
         return plan_by_name(built)
 
     def anchor_plan(self, i: int, values: np.ndarray, plans: list[dict[str, float]]) -> dict[str, float] | None:
+        """Anchor variant i's plan by variable name (None when it has none); see `anchor`."""
+        return self.anchor(i, values, plans)[0]
+
+    def anchor(self, i: int, values: np.ndarray,
+               plans: list[dict[str, float]]) -> tuple[dict[str, float] | None, dict[str, pd.DataFrame]]:
         """Anchor variant i solved from the plans of the earlier rounds (the base plan alone for the first
-        anchors; none when there is none): its plan by variable name (None when it has none). The same
-        model, options and start on every worker, hence the same plan wherever it runs."""
+        anchors; none when there is none): its plan by variable name (None when it has none) and its store
+        rows, which are its result as a variant (the sweep does not solve it again). The same model, options
+        and start on every worker, hence the same plan and rows wherever it runs."""
+        start, keep = [p for p in plans if p], self.start
+        self.start = start
+        if self.resolver is not None:
+            self.resolver.set_start(start)
         try:
-            sc, inp, rows, _ = self._prepare(i, values)
-        except PlannerError:
-            return None
-        start = [p for p in plans if p]
-        self._load(inp, rows, start)
-        self.resolver.set_start(start)
-        try:
-            info = self.resolver.solve(sc.solver)
+            tables, plan = self._solve(i, values, want_plan=True)
         finally:
-            self.resolver.set_start(self.start)
-        if not info.has_solution or info.status == "infeasible" or self.resolver.built.elastic:
-            return None
-        return plan_by_name(self.resolver.built)
+            self.start = keep
+            if self.resolver is not None:
+                self.resolver.set_start(keep)
+        return plan, tables
 
     def use_plans(self, plans: list[dict[str, float]]) -> None:
         """Start every following variant from the best of these plans (backend.solve)."""
@@ -212,23 +219,32 @@ class Worker:
         """Every store row of variant i (tables by name); never raises for a bad or unsolvable variant.
         `plans`: the sweep's start plans, solved once for all workers (runner); without them a worker's
         first call solves the base scenario and the anchors itself (not counted in the variant's
-        timings)."""
+        timings), and an anchor variant's rows are those of its anchor solve."""
         if plans is not None and plans.digest != self._plans_digest:
             self._plans_digest = plans.digest
             self.use_plans(plans.dicts())
         elif self.start is None:
             self.use_plans(self.start_plans(len(make_design(self.spec)))
                            if self.spec.sweep.solver.warm_start != "none" else [])
+        if i in self.anchor_results:
+            return self.anchor_results.pop(i)
+        return self._solve(i, values)[0]
+
+    def _solve(self, i: int, values: np.ndarray,
+               want_plan: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, float] | None]:
+        """Variant i from the current start plans: its store rows, and (`want_plan`) its plan by variable
+        name when it has one (None otherwise)."""
         t0, c0 = time.perf_counter(), time.process_time()
         row = dict(variant=i, status="", termination="", objective_cny=None, cash_npv_cny=None, bound_cny=None,
                    gap=None, targets_met=None, targets_missed=None, total_capex_cny=None, cumulative_scope12_tco2e=None,
                    shortfall="", message="", solve_seconds=0.0, highs_seconds=0.0, rebuilt=False, rebuild_reason="")
         tables: dict[str, pd.DataFrame] = {}
+        plan = None
         try:
             sc, inp, rows, bau_scope = self._prepare(i, values)
         except PlannerError as exc:
             row.update(status="invalid", message=str(exc))
-            return self._finish(row, tables, t0, c0)
+            return self._finish(row, tables, t0, c0), None
         reason = self._load(inp, rows, self.start)
         row.update(rebuilt=reason is not None, rebuild_reason=reason or "")
         info = self.resolver.solve(sc.solver)
@@ -241,10 +257,12 @@ class Worker:
         if info.status == "infeasible":
             self._shortfalls(sc, inp, rows, row, tables)
         elif info.has_solution:
+            if want_plan and not b.elastic:
+                plan = plan_by_name(b)
             self._read(b, sc, bau_scope, row, tables)
         else:
             row["message"] = f"solver stopped without a solution ({info.termination})"
-        return self._finish(row, tables, t0, c0)
+        return self._finish(row, tables, t0, c0), plan
 
     def _finish(self, row: dict, tables: dict, t0: float, c0: float) -> dict[str, pd.DataFrame]:
         row.update(wall_seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0, worker=os.getpid(),
