@@ -176,12 +176,21 @@ def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):
     assert cold.run(0, design.values[0])["metrics"].rebuild_reason.iloc[0] == "first variant"  # no model yet
 
 
-@pytest.mark.parametrize("n, anchors", [(5, 0), (12, 1), (100, 8), (224, 8), (225, 9), (400, 16), (999, 39),
-                                        (1000, 40), (10_000, 40)])
+@pytest.mark.parametrize("n, anchors", [(5, 0), (6, 1), (12, 2), (100, 16), (200, 33), (1000, 166), (1008, 168),
+                                        (10_000, 168)])
 def test_the_default_anchor_count_grows_with_the_sweep_as_documented(n, anchors):
     from planner.studies.sweep.engine import auto_anchors
 
     assert auto_anchors(n) == anchors
+
+
+def test_anchor_rounds_grow_fourfold():
+    from planner.studies.sweep.engine import anchor_rounds
+
+    # 8 from the base plan, then 32 from those 9 plans, then 128 from those 41, then the rest
+    assert [len(r) for r in anchor_rounds(list(range(200)))] == [8, 32, 128, 32]
+    assert [len(r) for r in anchor_rounds(list(range(40)))] == [8, 32] and anchor_rounds([]) == []
+    assert sum(anchor_rounds(list(range(200))), []) == list(range(200))
 
 
 def test_infeasible_variants_are_recorded_with_their_shortfall_not_dropped(tmp_path):

@@ -35,11 +35,12 @@ from ...schemas.types import MAX_ID_CHARS
 from ...units import KT_TO_T, MCNY_TO_CNY
 from .design import anchor_rows, make_design
 
-# anchors of a sweep that does not set `solver.anchors`: min(8, n // 12), and from 200 variants up one per 25
-# variants, at most 40 (docs/sweeps.md, "Solver settings": on the demo an anchor costs ~3 s of CPU once per
-# sweep, and each step 8 -> 24 -> 40 anchors took 8-12% off HiGHS per variant)
-FIRST_ANCHORS, MAX_AUTO_ANCHORS = 8, 40
-VARIANTS_PER_ANCHOR = (12, 25)  # up to FIRST_ANCHORS, then beyond
+# anchors of a sweep that does not set `solver.anchors`: one per 6 variants, at most 168 (three rounds: 8,
+# 32, 128). docs/sweeps.md, "Solver settings": an anchor's solve is
+# its variant's result, so an anchor costs no solve; each step 8 -> 24 -> 40 anchors took 8-12% off HiGHS per
+# variant
+FIRST_ANCHORS, MAX_AUTO_ANCHORS, ROUND_GROWTH = 8, 168, 4
+VARIANTS_PER_ANCHOR = 6
 SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
 # facts of the run (timings, which worker, in place or rebuilt, its memory), not of the variant
 EXECUTION_COLUMNS = ("solve_seconds", "highs_seconds", "wall_seconds", "cpu_seconds", "rebuilt", "rebuild_reason",
@@ -86,15 +87,21 @@ class StartSet:
 
 
 def auto_anchors(n: int) -> int:
-    """Anchors of an n-variant sweep that does not choose: min(8, n // 12), then n // 25 up to 40."""
-    return max(min(FIRST_ANCHORS, n // VARIANTS_PER_ANCHOR[0]), min(MAX_AUTO_ANCHORS, n // VARIANTS_PER_ANCHOR[1]))
+    """Anchors of an n-variant sweep that does not choose: n // 6, at most 168."""
+    return min(MAX_AUTO_ANCHORS, n // VARIANTS_PER_ANCHOR)
 
 
 def anchor_rounds(rows: list[int]) -> list[list[int]]:
-    """The anchors in the rounds they are solved in: the first FIRST_ANCHORS from the base plan, the rest
-    from the best of the base and first-round plans (a start as good as a variant's: ~1 s each on the
-    demo instead of ~3 s)."""
-    return [r for r in (list(rows[:FIRST_ANCHORS]), list(rows[FIRST_ANCHORS:])) if r]
+    """The anchors in the rounds they are solved in: the first FIRST_ANCHORS from the base plan, then
+    rounds ROUND_GROWTH times larger than the one before (32, then 128, ...), each from the best of the
+    plans of the rounds before it, as a variant is (on the demo ~1 s each instead of ~3 s from the base
+    plan alone). Anchors are the design's variants spread farthest apart first, so each round's anchors
+    start from the plans of their nearest solved neighbours."""
+    rounds, start, size = [], 0, FIRST_ANCHORS
+    while start < len(rows):
+        rounds.append(list(rows[start:start + size]))
+        start, size = start + size, size * ROUND_GROWTH
+    return rounds
 
 
 def anchor_count(spec: SweepSpec, n: int) -> int:
