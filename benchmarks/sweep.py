@@ -11,16 +11,21 @@ the sweep and writes the store (with several workers it competes with them for t
 `cpu_s` is the CPU of this process and its worker processes together, beside `elapsed_s`.
 `--repeat R` runs every worker count R times, alternating their order (1 2, 2 1, 1 2, ...) so that a drift
 of the shared machine's speed does not favour one, and prints each repeat's speed-up and their median.
+`--old CHECKOUT` compares two versions side by side in one run: each repeat runs the same sweep with the old
+checkout and with this one (each in a fresh process, alternating which goes first) and prints, per worker
+count, the median elapsed and CPU seconds of each and the old/new ratios.
 Usage: python benchmarks/sweep.py [--variants 100] [--gap 1e-3] [--workers 1 2] [--warm-start anchors|base|none]
-       [--anchors 8] [--repeat 1]
+       [--anchors 8] [--repeat 1] [--old /path/to/old/checkout]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +47,11 @@ def main() -> None:
     ap.add_argument("--anchors", type=int, default=None,
                     help="override solver.anchors (default: min(8, N // 12), then N // 25 up to 40)")
     ap.add_argument("--repeat", type=int, default=1, help="run each worker count this many times (alternating)")
+    ap.add_argument("--old", type=Path, default=None, help="an old checkout to compare with, side by side")
     args = ap.parse_args()
+    if args.old is not None:
+        compare(args)
+        return
     import planner
     from planner.studies.sweep import read_store
 
@@ -72,6 +81,33 @@ def main() -> None:
         print(f"speed-up over {len(ratios)} repeats: median {statistics.median(ratios):.2f}x "
               f"(each: {', '.join(f'{x:.2f}' for x in ratios)})", flush=True)
     sys.stdout.flush()
+
+
+def compare(args) -> None:
+    """Old checkout against this one, alternating, each sweep in a fresh process (PYTHONPATH = checkout)."""
+    child = [sys.executable, __file__, "--variants", str(args.variants), "--workers", *map(str, args.workers)]
+    for flag, value in (("--gap", args.gap), ("--warm-start", args.warm_start), ("--anchors", args.anchors)):
+        if value is not None:
+            child += [flag, str(value)]
+    runs: dict[tuple[str, int], list[dict]] = {}
+    trees = [("old", args.old.resolve()), ("new", ROOT)]
+    for rep in range(args.repeat):
+        for label, tree in (trees if rep % 2 == 0 else trees[::-1]):
+            out = subprocess.run(child, env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, text=True,
+                                 check=True).stdout
+            for line in out.splitlines():
+                if line.startswith("{"):
+                    r = json.loads(line)
+                    runs.setdefault((label, r["workers"]), []).append(r)
+                    print(json.dumps({"tree": label, **r}), flush=True)
+    for w in args.workers:
+        old, new = runs[("old", w)], runs[("new", w)]
+        med = {k: {f: statistics.median(r[f] for r in rs) for f in ("elapsed_s", "cpu_s")} for k, rs in
+               (("old", old), ("new", new))}
+        print(f"{w} worker(s), {args.variants} variants, median of {len(new)}: old {med['old']['elapsed_s']:.1f} s "
+              f"elapsed / {med['old']['cpu_s']:.1f} s CPU, new {med['new']['elapsed_s']:.1f} s / "
+              f"{med['new']['cpu_s']:.1f} s; old/new {med['old']['elapsed_s'] / med['new']['elapsed_s']:.2f}x "
+              f"elapsed, {med['old']['cpu_s'] / med['new']['cpu_s']:.2f}x CPU", flush=True)
 
 
 def run(planner, read_store, f: Path, out: Path, w: int, full: int, rep: int) -> float:

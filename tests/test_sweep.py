@@ -131,7 +131,12 @@ def test_anchor_plans_are_spread_over_the_design_and_results_ignore_worker_and_o
     assert chosen[1] == max(rest, key=lambda i: (gap[i], -i))
     assert anchor_rows(design, 2) == chosen and len(anchor_rows(design, 50)) == len(design)
     w = Worker(spec)
-    rows = [w.run(i, design.values[i])["metrics"].iloc[0] for i in range(len(design))]
+    w.use_plans(w.start_plans(len(design)))
+    kept = dict(w.anchor_results)
+    assert sorted(kept) == sorted(chosen)  # an anchor's solve is its variant's result: not solved again
+    rows = [w.run(i, design.values[i]) for i in range(len(design))]
+    assert all(rows[i] is kept[i] for i in chosen) and not w.anchor_results
+    rows = [r["metrics"].iloc[0] for r in rows]
     assert len(w.resolver.start) == 3  # the base plan and two anchors' plans
     exact_solver = {"mip_rel_gap": 0.0, "warm_start": "none"}
     exact = load_sweep(write_sweep(tmp_path, "exact", design="lhs", samples=6, seed=3,
