@@ -100,8 +100,10 @@ def test_every_variant_starts_from_the_base_plan_and_its_result_ignores_what_the
     w = Worker(spec)
     rows = [w.run(i, design.values[i])["metrics"].iloc[0] for i in range(len(design))]
     base = planner.plan(spec.base)  # the start: the base scenario's plan, by variable name
-    [by_name] = w.resolver.start.by_name  # 5 variants: no anchors (min(8, 5 // 12) = 0), the base plan alone
+    [by_name] = w.resolver.start.by_name  # 5 variants: no anchors (5 // 6 = 0), the base plan alone
     assert len(by_name) > 50
+    from planner.backend.solve import StartPlans  # the resolver's cached names give StartPlans.of's lookup
+    assert w.resolver.start.by_id == StartPlans.of(w.resolver.built.m, [by_name]).by_id
     built = {k.split(".")[0].removeprefix("measure_") for k, v in by_name.items() if ".build[" in k and v > 0.5}
     assert built and built == set(base.roadmap.measure)  # the measures the base plan builds
     for i in (4, 2):  # a new worker, other predecessors: the very same result
@@ -131,7 +133,12 @@ def test_anchor_plans_are_spread_over_the_design_and_results_ignore_worker_and_o
     assert chosen[1] == max(rest, key=lambda i: (gap[i], -i))
     assert anchor_rows(design, 2) == chosen and len(anchor_rows(design, 50)) == len(design)
     w = Worker(spec)
-    rows = [w.run(i, design.values[i])["metrics"].iloc[0] for i in range(len(design))]
+    w.use_plans(w.start_plans(len(design)))
+    kept = dict(w.anchor_results)
+    assert sorted(kept) == sorted(chosen)  # an anchor's solve is its variant's result: not solved again
+    rows = [w.run(i, design.values[i]) for i in range(len(design))]
+    assert all(rows[i] is kept[i] for i in chosen) and not w.anchor_results
+    rows = [r["metrics"].iloc[0] for r in rows]
     assert len(w.resolver.start) == 3  # the base plan and two anchors' plans
     exact_solver = {"mip_rel_gap": 0.0, "warm_start": "none"}
     exact = load_sweep(write_sweep(tmp_path, "exact", design="lhs", samples=6, seed=3,
@@ -176,12 +183,21 @@ def test_structural_changes_rebuild_and_still_match_a_fresh_solve(tmp_path):
     assert cold.run(0, design.values[0])["metrics"].rebuild_reason.iloc[0] == "first variant"  # no model yet
 
 
-@pytest.mark.parametrize("n, anchors", [(5, 0), (12, 1), (100, 8), (224, 8), (225, 9), (400, 16), (999, 39),
-                                        (1000, 40), (10_000, 40)])
+@pytest.mark.parametrize("n, anchors", [(5, 0), (6, 1), (12, 2), (100, 16), (200, 33), (1000, 166), (1008, 168),
+                                        (10_000, 168)])
 def test_the_default_anchor_count_grows_with_the_sweep_as_documented(n, anchors):
     from planner.studies.sweep.engine import auto_anchors
 
     assert auto_anchors(n) == anchors
+
+
+def test_anchor_rounds_grow_fourfold():
+    from planner.studies.sweep.engine import anchor_rounds
+
+    # 8 from the base plan, then 32 from those 9 plans, then 128 from those 41, then the rest
+    assert [len(r) for r in anchor_rounds(list(range(200)))] == [8, 32, 128, 32]
+    assert [len(r) for r in anchor_rounds(list(range(40)))] == [8, 32] and anchor_rounds([]) == []
+    assert sum(anchor_rounds(list(range(200))), []) == list(range(200))
 
 
 def test_infeasible_variants_are_recorded_with_their_shortfall_not_dropped(tmp_path):
@@ -289,19 +305,27 @@ def test_start_plans_solved_once_for_all_workers_are_those_a_worker_solves_alone
                                   solver={"mip_rel_gap": 1e-3, "anchors": 10}))
     design = make_design(spec)
     assert [len(r) for r in anchor_rounds(anchor_rows(design, 10))] == [8, 2]
-    alone = StartSet.of(Worker(spec).start_plans(len(design)))
+    lone = Worker(spec)
+    alone = StartSet.of(lone.start_plans(len(design)))
     assert alone.values.shape[0] == 11  # the base plan and ten anchors'
     with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn"), initializer=runner._init_process,
                              initargs=(spec,)) as ex:
-        local = runner._shared_plans(spec, design, lambda: ex.submit(runner._process_base),
-                                     lambda i, v, b: ex.submit(runner._process_anchor, i, v, b), lambda f: f.result())
+        local, local_rows = runner._shared_plans(spec, design, lambda: ex.submit(runner._process_base),
+                                                 lambda i, v, b: ex.submit(runner._process_anchor, i, v, b),
+                                                 lambda f: f.result())
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         [spec_f] = client.scatter([spec], broadcast=True)
-        dask = runner._shared_plans(spec, design, lambda: client.submit(runner.base_plan_task, spec_f, pure=False),
-                                    lambda i, v, b: client.submit(runner.anchor_plan_task, spec_f, i, v, b, pure=False),
-                                    lambda f: f.result())
+        dask, dask_rows = runner._shared_plans(
+            spec, design, lambda: client.submit(runner.base_plan_task, spec_f, pure=False),
+            lambda i, v, b: client.submit(runner.anchor_plan_task, spec_f, i, v, b, pure=False), lambda f: f.result())
     assert local.digest == dask.digest == alone.digest
+    # the anchors' solves are their variants' results, the same on a pool, on Dask and on a lone worker
+    assert sorted(local_rows) == sorted(dask_rows) == sorted(lone.anchor_results) == sorted(anchor_rows(design, 10))
+    for i, tables in lone.anchor_results.items():
+        for rows in (local_rows, dask_rows):
+            assert rows[i]["metrics"].objective_cny.iloc[0] == tables["metrics"].objective_cny.iloc[0]
+            pd.testing.assert_frame_equal(rows[i]["adoption"], tables["adoption"])
     assert local.dicts() == alone.dicts() and all(len(p) > 50 for p in local.dicts())
     w = Worker(spec)
     m = w.run(1, design.values[1], local)["metrics"].iloc[0]

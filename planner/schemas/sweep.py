@@ -107,7 +107,7 @@ class SweepSolver(Strict):
     # and the plans of `anchors` variants spread over the design, solved once per sweep; `base` = the base
     # scenario's plan; `none`
     warm_start: Literal["anchors", "base", "none"] = "anchors"
-    anchors: int | None = Field(None, ge=0, le=100)  # None: min(8, n // 12), from 200 variants n // 25 up to 40
+    anchors: int | None = Field(None, ge=0, le=1000)  # None: n // 6 up to 168
 
 
 class Sweep(Strict):

@@ -35,11 +35,12 @@ from ...schemas.types import MAX_ID_CHARS
 from ...units import KT_TO_T, MCNY_TO_CNY
 from .design import anchor_rows, make_design
 
-# anchors of a sweep that does not set `solver.anchors`: min(8, n // 12), and from 200 variants up one per 25
-# variants, at most 40 (docs/sweeps.md, "Solver settings": on the demo an anchor costs ~3 s of CPU once per
-# sweep, and each step 8 -> 24 -> 40 anchors took 8-12% off HiGHS per variant)
-FIRST_ANCHORS, MAX_AUTO_ANCHORS = 8, 40
-VARIANTS_PER_ANCHOR = (12, 25)  # up to FIRST_ANCHORS, then beyond
+# anchors of a sweep that does not set `solver.anchors`: one per 6 variants, at most 168 (three rounds: 8,
+# 32, 128). docs/sweeps.md, "Solver settings": an anchor's solve is
+# its variant's result, so an anchor costs no solve; each step 8 -> 24 -> 40 anchors took 8-12% off HiGHS per
+# variant
+FIRST_ANCHORS, MAX_AUTO_ANCHORS, ROUND_GROWTH = 8, 168, 4
+VARIANTS_PER_ANCHOR = 6
 SCOPES = ("scope1", "scope2_location", "scope2_market", "scope3")
 # facts of the run (timings, which worker, in place or rebuilt, its memory), not of the variant
 EXECUTION_COLUMNS = ("solve_seconds", "highs_seconds", "wall_seconds", "cpu_seconds", "rebuilt", "rebuild_reason",
@@ -86,15 +87,21 @@ class StartSet:
 
 
 def auto_anchors(n: int) -> int:
-    """Anchors of an n-variant sweep that does not choose: min(8, n // 12), then n // 25 up to 40."""
-    return max(min(FIRST_ANCHORS, n // VARIANTS_PER_ANCHOR[0]), min(MAX_AUTO_ANCHORS, n // VARIANTS_PER_ANCHOR[1]))
+    """Anchors of an n-variant sweep that does not choose: n // 6, at most 168."""
+    return min(MAX_AUTO_ANCHORS, n // VARIANTS_PER_ANCHOR)
 
 
 def anchor_rounds(rows: list[int]) -> list[list[int]]:
-    """The anchors in the rounds they are solved in: the first FIRST_ANCHORS from the base plan, the rest
-    from the best of the base and first-round plans (a start as good as a variant's: ~1 s each on the
-    demo instead of ~3 s)."""
-    return [r for r in (list(rows[:FIRST_ANCHORS]), list(rows[FIRST_ANCHORS:])) if r]
+    """The anchors in the rounds they are solved in: the first FIRST_ANCHORS from the base plan, then
+    rounds ROUND_GROWTH times larger than the one before (32, then 128, ...), each from the best of the
+    plans of the rounds before it, as a variant is (on the demo ~1 s each instead of ~3 s from the base
+    plan alone). Anchors are the design's variants spread farthest apart first, so each round's anchors
+    start from the plans of their nearest solved neighbours."""
+    rounds, start, size = [], 0, FIRST_ANCHORS
+    while start < len(rows):
+        rounds.append(list(rows[start:start + size]))
+        start, size = start + size, size * ROUND_GROWTH
+    return rounds
 
 
 def anchor_count(spec: SweepSpec, n: int) -> int:
@@ -124,6 +131,7 @@ class Worker:
         # candidate MIP starts by variable name: the base scenario's plan, then the anchors' plans
         self.start: list[dict[str, float]] | None = None
         self._plans_digest: str | None = None  # of the StartSet the plans came from
+        self.anchor_results: dict[int, dict[str, pd.DataFrame]] = {}  # anchors solved by start_plans
 
     def anchor_count(self, n: int) -> int:
         """How many anchor variants a sweep of n variants gets (`solver.anchors`, else `auto_anchors(n)`)."""
@@ -132,13 +140,16 @@ class Worker:
     def start_plans(self, n: int) -> list[dict[str, float]]:
         """The sweep's MIP start plans solved in this process: the base scenario's plan, then the first
         anchors' (FIRST_ANCHORS, each from the base plan, or from none when the base scenario has no plan),
-        then the further anchors' (each from the best of those plans, as a variant). Workers of a parallel
-        sweep share these solves instead (runner: the base on one worker, each round of anchors spread over
-        all)."""
+        then the further rounds' (each from the best of the earlier rounds' plans, as a variant). Workers of
+        a parallel sweep share these solves instead (runner: the base on one worker, each round of anchors
+        spread over all). The anchors' store rows are kept in `anchor_results` (variant -> tables): an
+        anchor's solve is its variant's result."""
         design = make_design(self.spec)
         plans = [p for p in [self.base_plan()] if p is not None]
         for rows in anchor_rounds(anchor_rows(design, self.anchor_count(n))):
-            plans += [p for p in [self.anchor_plan(i, design.values[i], plans) for i in rows] if p is not None]
+            solved = [self.anchor(i, design.values[i], plans) for i in rows]
+            self.anchor_results.update(zip(rows, (t for _, t in solved), strict=True))
+            plans += [p for p, _ in solved if p is not None]
         return plans
 
     def base_plan(self) -> dict[str, float] | None:
@@ -156,23 +167,26 @@ class Worker:
         return plan_by_name(built)
 
     def anchor_plan(self, i: int, values: np.ndarray, plans: list[dict[str, float]]) -> dict[str, float] | None:
+        """Anchor variant i's plan by variable name (None when it has none); see `anchor`."""
+        return self.anchor(i, values, plans)[0]
+
+    def anchor(self, i: int, values: np.ndarray,
+               plans: list[dict[str, float]]) -> tuple[dict[str, float] | None, dict[str, pd.DataFrame]]:
         """Anchor variant i solved from the plans of the earlier rounds (the base plan alone for the first
-        anchors; none when there is none): its plan by variable name (None when it has none). The same
-        model, options and start on every worker, hence the same plan wherever it runs."""
+        anchors; none when there is none): its plan by variable name (None when it has none) and its store
+        rows, which are its result as a variant (the sweep does not solve it again). The same model, options
+        and start on every worker, hence the same plan and rows wherever it runs."""
+        start, keep = [p for p in plans if p], self.start
+        self.start = start
+        if self.resolver is not None:
+            self.resolver.set_start(start)
         try:
-            sc, inp, rows, _ = self._prepare(i, values)
-        except PlannerError:
-            return None
-        start = [p for p in plans if p]
-        self._load(inp, rows, start)
-        self.resolver.set_start(start)
-        try:
-            info = self.resolver.solve(sc.solver)
+            tables, plan = self._solve(i, values, want_plan=True)
         finally:
-            self.resolver.set_start(self.start)
-        if not info.has_solution or info.status == "infeasible" or self.resolver.built.elastic:
-            return None
-        return plan_by_name(self.resolver.built)
+            self.start = keep
+            if self.resolver is not None:
+                self.resolver.set_start(keep)
+        return plan, tables
 
     def use_plans(self, plans: list[dict[str, float]]) -> None:
         """Start every following variant from the best of these plans (backend.solve)."""
@@ -212,23 +226,32 @@ class Worker:
         """Every store row of variant i (tables by name); never raises for a bad or unsolvable variant.
         `plans`: the sweep's start plans, solved once for all workers (runner); without them a worker's
         first call solves the base scenario and the anchors itself (not counted in the variant's
-        timings)."""
+        timings), and an anchor variant's rows are those of its anchor solve."""
         if plans is not None and plans.digest != self._plans_digest:
             self._plans_digest = plans.digest
             self.use_plans(plans.dicts())
         elif self.start is None:
             self.use_plans(self.start_plans(len(make_design(self.spec)))
                            if self.spec.sweep.solver.warm_start != "none" else [])
+        if i in self.anchor_results:
+            return self.anchor_results.pop(i)
+        return self._solve(i, values)[0]
+
+    def _solve(self, i: int, values: np.ndarray,
+               want_plan: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, float] | None]:
+        """Variant i from the current start plans: its store rows, and (`want_plan`) its plan by variable
+        name when it has one (None otherwise)."""
         t0, c0 = time.perf_counter(), time.process_time()
         row = dict(variant=i, status="", termination="", objective_cny=None, cash_npv_cny=None, bound_cny=None,
                    gap=None, targets_met=None, targets_missed=None, total_capex_cny=None, cumulative_scope12_tco2e=None,
                    shortfall="", message="", solve_seconds=0.0, highs_seconds=0.0, rebuilt=False, rebuild_reason="")
         tables: dict[str, pd.DataFrame] = {}
+        plan = None
         try:
             sc, inp, rows, bau_scope = self._prepare(i, values)
         except PlannerError as exc:
             row.update(status="invalid", message=str(exc))
-            return self._finish(row, tables, t0, c0)
+            return self._finish(row, tables, t0, c0), None
         reason = self._load(inp, rows, self.start)
         row.update(rebuilt=reason is not None, rebuild_reason=reason or "")
         info = self.resolver.solve(sc.solver)
@@ -241,10 +264,12 @@ class Worker:
         if info.status == "infeasible":
             self._shortfalls(sc, inp, rows, row, tables)
         elif info.has_solution:
+            if want_plan and not b.elastic:
+                plan = plan_by_name(b)
             self._read(b, sc, bau_scope, row, tables)
         else:
             row["message"] = f"solver stopped without a solution ({info.termination})"
-        return self._finish(row, tables, t0, c0)
+        return self._finish(row, tables, t0, c0), plan
 
     def _finish(self, row: dict, tables: dict, t0: float, c0: float) -> dict[str, pd.DataFrame]:
         row.update(wall_seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0, worker=os.getpid(),

@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing as mp
+import pickle
 import sys
+import tempfile
 import threading
 import time
 import warnings as pywarnings
@@ -83,12 +85,37 @@ def _process_base() -> dict[str, float] | None:
     return _worker(_SPEC).base_plan()
 
 
-def _process_anchor(i: int, values: np.ndarray, plans: list[dict[str, float]]) -> dict[str, float] | None:
-    return _worker(_SPEC).anchor_plan(i, values, plans)
+@dataclass(frozen=True)
+class _PlansFile:
+    """A StartSet written once to a file, handed to local worker processes by path: pickling the plans
+    into every task cost the process writing the store ~30 ms of CPU per variant (41 plans of the demo)."""
+
+    path: str
+    digest: str
+
+    @classmethod
+    def write(cls, plans: StartSet, folder: str) -> _PlansFile:
+        path = Path(folder) / f"plans-{plans.digest[:16]}.pkl"
+        path.write_bytes(pickle.dumps(plans, protocol=pickle.HIGHEST_PROTOCOL))
+        return cls(str(path), plans.digest)
 
 
-def _process_task(i: int, values: np.ndarray, plans: StartSet | None) -> tuple[int, dict[str, pd.DataFrame]]:
-    return i, _worker(_SPEC).run(i, values, plans)
+_PLANS: dict[str, StartSet] = {}  # this worker process's plans, read once per sweep
+
+
+def _read_plans(ref: _PlansFile) -> StartSet:
+    if ref.digest not in _PLANS:
+        _PLANS.clear()
+        _PLANS[ref.digest] = pickle.loads(Path(ref.path).read_bytes())
+    return _PLANS[ref.digest]
+
+
+def _process_anchor(i: int, values: np.ndarray, plans: list[dict[str, float]] | _PlansFile) -> tuple:
+    return _worker(_SPEC).anchor(i, values, plans if isinstance(plans, list) else _read_plans(plans).dicts())
+
+
+def _process_task(i: int, values: np.ndarray, plans: _PlansFile) -> tuple[int, dict[str, pd.DataFrame]]:
+    return i, _worker(_SPEC).run(i, values, _read_plans(plans))
 
 
 def base_plan_task(spec: SweepSpec) -> dict[str, float] | None:
@@ -96,10 +123,10 @@ def base_plan_task(spec: SweepSpec) -> dict[str, float] | None:
     return _worker(spec).base_plan()
 
 
-def anchor_plan_task(spec: SweepSpec, i: int, values: np.ndarray,
-                     plans: list[dict[str, float]]) -> dict[str, float] | None:
-    """Dask task: anchor variant i's plan, solved from the plans of the earlier rounds."""
-    return _worker(spec).anchor_plan(i, values, plans)
+def anchor_plan_task(spec: SweepSpec, i: int, values: np.ndarray, plans: list[dict[str, float]]) -> tuple:
+    """Dask task: anchor variant i's plan (None when it has none) and store rows, solved from the plans of
+    the earlier rounds."""
+    return _worker(spec).anchor(i, values, plans)
 
 
 def run_variant_task(spec: SweepSpec, i: int, values: np.ndarray,
@@ -109,16 +136,20 @@ def run_variant_task(spec: SweepSpec, i: int, values: np.ndarray,
 
 
 def _shared_plans(spec: SweepSpec, design: Design, submit_base: Callable, submit_anchor: Callable,
-                  result: Callable) -> StartSet:
+                  result: Callable) -> tuple[StartSet, dict[int, dict[str, pd.DataFrame]]]:
     """The sweep's start plans solved once for all workers: the base scenario on one worker, then each
-    round of anchors (engine.anchor_rounds) spread over all; the same plans a worker solves alone."""
+    round of anchors (engine.anchor_rounds) spread over all; the same plans a worker solves alone. Also
+    the anchors' store rows by variant: an anchor's solve is its variant's result."""
     if spec.sweep.solver.warm_start == "none":
-        return StartSet.of([])
+        return StartSet.of([]), {}
     plans = [p for p in [result(submit_base())] if p is not None]
+    anchored: dict[int, dict[str, pd.DataFrame]] = {}
     for rows in anchor_rounds(anchor_rows(design, anchor_count(spec, len(design)))):
         futures = [submit_anchor(i, design.values[i], plans) for i in rows]
-        plans = plans + [p for p in map(result, futures) if p is not None]
-    return StartSet.of(plans)
+        solved = [result(f) for f in futures]
+        anchored.update((i, tables) for i, (_, tables) in zip(rows, solved, strict=True))
+        plans = plans + [p for p, _ in solved if p is not None]
+    return StartSet.of(plans), anchored
 
 
 def _local_results(spec: SweepSpec, design: Design, todo: list[int], workers: int,
@@ -132,10 +163,20 @@ def _local_results(spec: SweepSpec, design: Design, todo: list[int], workers: in
         return
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_process,
-                             initargs=(spec,)) as ex:
-        plans = _shared_plans(spec, design, lambda: ex.submit(_process_base),
-                              lambda i, v, b: ex.submit(_process_anchor, i, v, b), lambda f: f.result())
-        yield from _bounded(todo, lambda i: ex.submit(_process_task, i, design.values[i], plans), 2 * workers,
+                             initargs=(spec,)) as ex, tempfile.TemporaryDirectory(prefix="sweep-") as folder:
+        files: dict[int, _PlansFile] = {}  # each round's plans written once (a round adds plans)
+
+        def anchor(i: int, values: np.ndarray, plans: list[dict[str, float]]):
+            if len(plans) not in files:
+                files[len(plans)] = _PlansFile.write(StartSet.of(plans), folder)
+            return ex.submit(_process_anchor, i, values, files[len(plans)])
+
+        plans, anchored = _shared_plans(spec, design, lambda: ex.submit(_process_base), anchor,
+                                        lambda f: f.result())
+        yield from ((i, anchored[i]) for i in todo if i in anchored)
+        rest = [i for i in todo if i not in anchored]
+        ref = _PlansFile.write(plans, folder)
+        yield from _bounded(rest, lambda i: ex.submit(_process_task, i, design.values[i], ref), 2 * workers,
                             lambda fs: wait(fs, timeout=tick, return_when=FIRST_COMPLETED)[0])
 
 
@@ -151,12 +192,14 @@ def _dask_results(spec: SweepSpec, design: Design, todo: list[int], scheduler,
         n = max(1, sum(client.nthreads().values()))
         [spec_f] = client.scatter([spec], broadcast=True)
         tag = f"sweep-{spec.digest}"
-        plans = _shared_plans(
+        plans, anchored = _shared_plans(
             spec, design, lambda: client.submit(base_plan_task, spec_f, pure=False, key=f"{tag}-base"),
             lambda i, v, b: client.submit(anchor_plan_task, spec_f, i, v, b, pure=False, key=f"{tag}-anchor-{i}"),
             lambda f: f.result())
         [plans_f] = client.scatter([plans], broadcast=True)
-        yield from _bounded(todo, lambda i: client.submit(run_variant_task, spec_f, i, design.values[i], plans_f,
+        yield from ((i, anchored[i]) for i in todo if i in anchored)
+        rest = [i for i in todo if i not in anchored]
+        yield from _bounded(rest, lambda i: client.submit(run_variant_task, spec_f, i, design.values[i], plans_f,
                                                           pure=False, key=f"{tag}-{i}"), 2 * n,
                             lambda fs: _dask_wait(dwait, fs, tick))
     finally:
