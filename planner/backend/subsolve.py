@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import highspy
@@ -146,3 +147,13 @@ def _result(name: str, h: highspy.Highs, lp: bool, t0: float) -> SubResult:
         b = info.mip_dual_bound
         bound = float(b) if np.isfinite(b) and abs(b) < highspy.kHighsInf else None
     return SubResult(name, st.name, x, obj, bound, time.perf_counter() - t0)
+
+
+def solve_all(subs: list[SubProblem], workers: int, client=None) -> list[SubResult]:
+    """Solve the subproblems in order: on a Dask cluster (client), in local threads, or here."""
+    if client is not None:
+        return client.gather(client.map(solve_sub, subs, pure=False))
+    if workers > 1 and len(subs) > 1:  # HiGHS releases the GIL while it solves
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(solve_sub, subs))
+    return [solve_sub(s) for s in subs]

@@ -15,7 +15,7 @@ expected-NPV objective (separable: Σ_k π_k NPV_k):
    requested one, and start only within DECOMPOSE_SHARE of the time limit;
 4. when the gap is still above the requested one, the whole tree MIP runs, started from the best plan,
    for the time left; its bound is the larger of HiGHS's and the decomposition's.
-The subproblems are `subsolve.SubProblem` arrays solved by `decompose.solve_all`: local threads (HiGHS
+The subproblems are `subsolve.SubProblem` arrays solved by `subsolve.solve_all`: local threads (HiGHS
 releases the GIL) or the Dask cluster of a client, the same workers as the site decomposition.
 """
 
@@ -29,10 +29,10 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 
 from ..schemas.scenario import Solver
-from .decompose import connect, solve_all
+from .decompose import connect
 from .matrix import Matrix, compile_model, load_values
 from .solve import SolveInfo, StartPlans, model_size, solve
-from .subsolve import SubProblem, SubResult
+from .subsolve import SubProblem, SubResult, solve_all
 from .tree import TreeModel, decisions
 
 DECOMPOSE_MIN_BINARIES = 1_000  # `auto`: trees with at least this many binaries (docs/robust.md, measured) ...
