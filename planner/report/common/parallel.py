@@ -4,8 +4,8 @@ min(2, CPUs)). A task draws exactly what the serial code draws, from a fresh fig
 bytes whichever process draws them. The workers are forked after the plan is made: they inherit it, the
 imported modules and the registered font, so nothing is pickled but a task's name and the PNG bytes it returns.
 
-A pool can also be started before its tasks exist (`Pool.start`, with a warm-up function that imports what the
-tasks need): its workers then get each task pickled, so a task is a module-level function of picklable
+A pool can also be started before its tasks exist (`Pool.start`, naming the modules its workers import
+meanwhile): its workers then get each task pickled, so a task is a module-level function of picklable
 arguments, and a large value shared by many tasks (the report's frames) travels as a `Shared`, unpickled once
 per worker.
 
@@ -15,6 +15,7 @@ with the same result."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import multiprocessing
 import os
@@ -53,11 +54,11 @@ def _noop() -> None:
     return None
 
 
-def _warm(fn: Callable | None) -> None:
-    """A worker's start: the warm-up (imports); a failure there only makes the first task pay for it."""
-    if fn is not None:
+def _warm(modules: tuple[str, ...]) -> None:
+    """A worker's start: import what its tasks will need; a failure here only makes the first task pay for it."""
+    for name in modules:
         try:
-            fn()
+            importlib.import_module(name)
         except Exception:  # noqa: BLE001 - warming is an optimisation; the task itself reports real errors
             pass
 
@@ -121,13 +122,13 @@ class Pool:
         self.executor: ProcessPoolExecutor | None = None
         self.started = False  # workers forked before the tasks (`start`): tasks are pickled to them
 
-    def start(self, warm: Callable | None = None) -> Pool:
-        """Fork the workers now, before the tasks exist, each running `warm` (a module-level function: imports)
-        while this process goes on (the CLI solves meanwhile)."""
+    def start(self, *modules: str) -> Pool:
+        """Fork the workers now, before the tasks exist, each importing `modules` (what the tasks will need)
+        while this process goes on (the CLI imports the solver and solves meanwhile)."""
         if self.n > 1 and _can_fork() and self.executor is None:
             try:
                 self.executor = ProcessPoolExecutor(self.n, mp_context=multiprocessing.get_context("fork"),
-                                                    initializer=_warm, initargs=(warm,))
+                                                    initializer=_warm, initargs=(modules,))
                 self.executor.submit(_noop)  # a forking pool starts all its workers at the first task
                 self.started = True
             except (OSError, RuntimeError, BrokenProcessPool):
