@@ -8,16 +8,12 @@ as when the report and the deck each draw their own figure (tests/test_report_pa
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
 from pathlib import Path
 
-import matplotlib
-
-from ..common import style
 from ..common.deck import chart_png
 from ..common.parallel import Shared
-from ..common.render import Draw, Frames
+from ..common.render import Draw, Frames, render_and_copy, render_one
 from ..common.workbook import write_sheets
 from . import gantt
 from .products import with_names
@@ -58,13 +54,12 @@ def chart(sh: Shared, lang: str, stem: str, out_dir: Path, when: datetime | None
     from a copy of the same figure where the deck shows that figure, else drawn for the slide."""
     fr, fns = specs(sh)
     fn = fns[stem]
-    with matplotlib.rc_context(style.rc()):
-        fig = fn(fr, lang)
-        twin = copy.deepcopy(fig) if slide and not stem.startswith("gantt_by_") else None
-        paths = style.save(fig, Path(out_dir) / f"{stem}_{lang}", when)
     if not slide:
-        return paths, None
-    return paths, chart_png((lambda: twin) if twin is not None else _slide_maker(fr, lang, stem, fn))
+        return render_one(fr, stem, fn, out_dir, lang, when), None
+    if stem.startswith("gantt_by_"):  # the deck draws its own figure of a Gantt part
+        return render_one(fr, stem, fn, out_dir, lang, when), chart_png(_slide_maker(fr, lang, stem, fn))
+    paths, twin = render_and_copy(fr, stem, fn, out_dir, lang, when)
+    return paths, chart_png(lambda: twin)
 
 
 def slide_picture(sh: Shared, lang: str, stem: str) -> Picture:
