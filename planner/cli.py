@@ -115,23 +115,24 @@ def _write_report(p, d: Path, lang: str, fmt: str = "html", stamp: bool = False,
 def report(file: str, root: str | None, out: str | None, lang: str, fmt: str, stamp: bool) -> None:
     """Solve a scenario and write charts, an offline HTML report and an Excel workbook, or a slide deck."""
     from .report.common.parallel import Pool
+    from .schemas import load_scenario
 
-    # the drawing processes first: they import matplotlib and the report while this process imports the solver
+    try:
+        sc = load_scenario(file, root)
+    except PlannerError as exc:
+        _fail(exc)
+    d = _out_dir(out, sc.name)
+    # then the drawing processes: they import matplotlib and the report while this process imports the solver
     # and solves (planner/report/common/parallel.py; PLANNER_REPORT_WORKERS=1: none)
-    with Pool().start("planner.report.plan.tasks", "planner.schemas") as pool:
+    with Pool().start("planner.report.plan.tasks") as pool:
         from .api import plan
-        from .schemas import load_scenario
         from .studies.standalone_macc import Background
 
-        macc = None
+        macc = Background(sc)  # the stand-alone MACC needs only the scenario: solved meanwhile on the other core
         try:
-            sc = load_scenario(file, root)
-            d = _out_dir(out, sc.name)
-            macc = Background(sc)  # the stand-alone MACC needs only the scenario: solved meanwhile on the other core
             p = plan(sc)
         except PlannerError as exc:
-            if macc is not None:
-                macc.close()
+            macc.close()
             _fail(exc)
         p.macc_standalone = macc.result()
         _write_report(p, d, lang, fmt, stamp, pool)
