@@ -43,18 +43,16 @@ def write_report(plan, out_dir: str | Path, langs: tuple[str, ...] = ("en",), fo
     html, pptx = "html" in formats, "pptx" in formats
     gantts = [stem for stem in stems if stem.startswith("gantt_by_")]
     # every drawing a task: a chart of the report (with the deck's picture of the same figure), a Gantt part
-    # drawn for a slide, or (no HTML) a slide picture; the costliest first (MACCs, costs), so that no long task
-    # is left for the end; then the workbook
+    # drawn for a slide, or (no HTML) a slide picture, and the workbook; the costliest first (MACCs, costs, the
+    # workbook), so that no long task is left for the end
     if html:
         work = [(tasks.chart, (sh, lang, stem, out / "charts", when, pptx and stem not in gantts))
                 for lang in langs for stem in stems]
         work += [(tasks.slide_picture, (sh, lang, stem)) for lang in langs for stem in gantts] if pptx else []
+        work.append((tasks.excel, (sh, out, when)))
     else:
         work = [(tasks.slide_picture, (sh, lang, stem)) for lang in langs for stem in stems]
-    order = sorted(range(len(work)), key=lambda k: _COSTLY.get(work[k][1][2], len(_COSTLY)))
-    if html:
-        work.append((tasks.excel, (sh, out, when)))
-        order.append(len(work) - 1)
+    order = sorted(range(len(work)), key=lambda k: _COSTLY.get(_name(work[k]), len(_COSTLY)))
     files: list[Path] = []
     own = pool is None
     pool = Pool() if own else pool
@@ -81,7 +79,13 @@ def write_report(plan, out_dir: str | Path, langs: tuple[str, ...] = ("en",), fo
     return files
 
 
-_COSTLY = {"macc_plan": 0, "macc_standalone": 1, "costs": 2}  # the slowest drawings, started first
+_COSTLY = {"macc_plan": 0, "macc_standalone": 1, "costs": 2, "excel": 3}  # the slowest tasks, started first
+
+
+def _name(task) -> str:
+    """A task's chart stem, or "excel" for the workbook."""
+    fn, args = task
+    return "excel" if fn is tasks.excel else args[2]
 
 
 class _Picture:
