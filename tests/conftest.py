@@ -66,22 +66,27 @@ def demo_report(demo_plan, tmp_path_factory):
     """The demo's report folder, both languages, HTML and slide deck, written once per test run: under
     pytest-xdist the first worker to need it writes it into the run's shared temporary folder, holding a file
     lock, with what writing it warned or logged beside it, and the other workers read both (the report is
-    byte-reproducible, so it does not matter which worker's solve it came from). Read only: a test that writes
-    files writes them to its own tmp_path."""
+    byte-reproducible, so it does not matter which worker's solve it came from; each worker gets a copy with
+    its own result files)."""
     root = tmp_path_factory.getbasetemp()
     if fcntl is None or not os.environ.get("PYTEST_XDIST_WORKER"):
         out = tmp_path_factory.mktemp("demo_report")
         DEMO_REPORT_MESSAGES.extend(_write_demo_report(demo_plan, out))
         return out
     root = root.parent  # the run's folder, shared by its workers (pytest's recipe for session data under xdist)
-    out, done = root / "demo_report", root / "demo_report_messages.json"
+    shared, done = root / "demo_report", root / "demo_report_messages.json"
     with open(root / "demo_report.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not done.is_file():
-            shutil.rmtree(out, ignore_errors=True)
-            out.mkdir()
-            done.write_text(json.dumps(_write_demo_report(demo_plan, out)), encoding="utf-8")
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            done.write_text(json.dumps(_write_demo_report(demo_plan, shared)), encoding="utf-8")
     DEMO_REPORT_MESSAGES.extend(json.loads(done.read_text(encoding="utf-8")))
+    # this worker's copy, with this worker's own solve's result files (summary.json holds the solve time; every
+    # other file is the same bytes from any solve of the demo)
+    out = tmp_path_factory.mktemp("demo_report")
+    shutil.copytree(shared, out, dirs_exist_ok=True)
+    demo_plan.write(out)
     return out
 
 
