@@ -8,7 +8,9 @@ workers), and the byte-identity of the two trees' outputs: the sha256 of every f
 (summary.json compared without its solve times, which differ from run to run by design).
 
 Usage: python benchmarks/report.py --old /tmp/h9old [--new .] [--repeats 5] [--scenario scenarios/demo.yaml]
-The old tree: `git archive f9fc13a | tar -x -C /tmp/h9old` (a checkout of the code before the change).
+The old tree: `git archive f9fc13a | tar -x -C /tmp/h9old` or `git worktree add --detach /tmp/h9old main` (a
+checkout of the code before the change). The stages run `write_report` in one process (its own pool, forked
+after the solve); the timed runs are the CLI, which starts the pool before the solve.
 """
 
 from __future__ import annotations

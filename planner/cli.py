@@ -90,11 +90,11 @@ def _langs(lang: str) -> tuple[str, ...]:
     return ("en", "zh") if lang == "both" else (lang,)
 
 
-def _write_report(p, d: Path, lang: str, fmt: str = "html", stamp: bool = False) -> None:
+def _write_report(p, d: Path, lang: str, fmt: str = "html", stamp: bool = False, pool=None) -> None:
     from .report import write_report
 
     formats = ("html", "pptx") if fmt == "all" else (fmt,)
-    files = write_report(p.with_standalone_macc(), d, _langs(lang), formats, stamp=stamp)
+    files = write_report(p.with_standalone_macc(), d, _langs(lang), formats, stamp=stamp, pool=pool)
     html = [f for f in files if f.suffix == ".html"]
     if html:
         click.echo(f"report: {', '.join(str(f) for f in html)}; workbook: {d / 'results.xlsx'}; charts: {d / 'charts'}")
@@ -114,22 +114,28 @@ def _write_report(p, d: Path, lang: str, fmt: str = "html", stamp: bool = False)
               "by default two runs give byte-identical files)")
 def report(file: str, root: str | None, out: str | None, lang: str, fmt: str, stamp: bool) -> None:
     """Solve a scenario and write charts, an offline HTML report and an Excel workbook, or a slide deck."""
-    from .api import plan
+    from .report.common.parallel import Pool
     from .schemas import load_scenario
-    from .studies.standalone_macc import Background
 
-    macc = None
     try:
         sc = load_scenario(file, root)
-        d = _out_dir(out, sc.name)
-        macc = Background(sc)  # the stand-alone MACC needs only the scenario: solved meanwhile on the other core
-        p = plan(sc)
     except PlannerError as exc:
-        if macc is not None:
-            macc.close()
         _fail(exc)
-    p.macc_standalone = macc.result()
-    _write_report(p, d, lang, fmt, stamp)
+    d = _out_dir(out, sc.name)
+    # then the drawing processes: they import matplotlib and the report while this process imports the solver
+    # and solves (planner/report/common/parallel.py; PLANNER_REPORT_WORKERS=1: none)
+    with Pool().start("planner.report.plan.tasks") as pool:
+        from .api import plan
+        from .studies.standalone_macc import Background
+
+        macc = Background(sc)  # the stand-alone MACC needs only the scenario: solved meanwhile on the other core
+        try:
+            p = plan(sc)
+        except PlannerError as exc:
+            macc.close()
+            _fail(exc)
+        p.macc_standalone = macc.result()
+        _write_report(p, d, lang, fmt, stamp, pool)
 
 
 @main.command()

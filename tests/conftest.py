@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
 import warnings
+
+try:
+    import fcntl  # the demo report's lock under pytest-xdist (POSIX); elsewhere each worker writes its own
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 import pytest
 from helpers import BASE, ROOT, TEST_DATA, LogRecords, built, scenario, solve  # noqa: F401
@@ -35,12 +43,10 @@ def steel_plan():
                                                                                       "threads": 1})}))
 
 
-@pytest.fixture(scope="session")
-def demo_report(demo_plan, tmp_path_factory):
-    """The demo's report folder, both languages, HTML and slide deck, written once."""
+def _write_demo_report(plan, out) -> list[str]:
+    """Write the demo's report into `out`; what writing it warned or logged (matplotlib)."""
     from planner.report import write_report
 
-    out = tmp_path_factory.mktemp("demo_report")
     rec = LogRecords()
     logging.getLogger("matplotlib").addHandler(rec)
     try:
@@ -49,10 +55,38 @@ def demo_report(demo_plan, tmp_path_factory):
             # drawn in this process (no worker pool), so that the warnings and log lines are caught here; the
             # pool's files are compared with these byte for byte (test_deliverables)
             mp.setenv("PLANNER_REPORT_WORKERS", "1")
-            write_report(demo_plan, out, ("en", "zh"), ("html", "pptx"))
+            write_report(plan, out, ("en", "zh"), ("html", "pptx"))
     finally:
         logging.getLogger("matplotlib").removeHandler(rec)
-    DEMO_REPORT_MESSAGES.extend([f"{w.category.__name__}: {w.message}" for w in caught] + rec.messages)
+    return [f"{w.category.__name__}: {w.message}" for w in caught] + rec.messages
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo_plan, tmp_path_factory):
+    """The demo's report folder, both languages, HTML and slide deck, written once per test run: under
+    pytest-xdist the first worker to need it writes it into the run's shared temporary folder, holding a file
+    lock, with what writing it warned or logged beside it, and the other workers read both (the report is
+    byte-reproducible, so it does not matter which worker's solve it came from; each worker gets a copy with
+    its own result files)."""
+    root = tmp_path_factory.getbasetemp()
+    if fcntl is None or not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp("demo_report")
+        DEMO_REPORT_MESSAGES.extend(_write_demo_report(demo_plan, out))
+        return out
+    root = root.parent  # the run's folder, shared by its workers (pytest's recipe for session data under xdist)
+    shared, done = root / "demo_report", root / "demo_report_messages.json"
+    with open(root / "demo_report.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.is_file():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            done.write_text(json.dumps(_write_demo_report(demo_plan, shared)), encoding="utf-8")
+    DEMO_REPORT_MESSAGES.extend(json.loads(done.read_text(encoding="utf-8")))
+    # this worker's copy, with this worker's own solve's result files (summary.json holds the solve time; every
+    # other file is the same bytes from any solve of the demo)
+    out = tmp_path_factory.mktemp("demo_report")
+    shutil.copytree(shared, out, dirs_exist_ok=True)
+    demo_plan.write(out)
     return out
 
 

@@ -90,3 +90,42 @@ def test_the_background_macc_forks_only_where_no_highs_ran(tmp_path):
                          text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True"
+
+
+def _shared_len(sh: parallel.Shared) -> tuple[int, int, int]:
+    return len(sh.value), id(sh.value), os.getpid()
+
+
+def test_a_started_pool_runs_pickled_tasks_and_unpickles_a_shared_value_once_per_worker():
+    """A pool started before its tasks (the CLI starts it before the solve) gets each task pickled: a Shared value
+    arrives once per worker (the same object in every task of a worker), a task that does not pickle (a lambda)
+    runs here."""
+    sh = parallel.Shared(list(range(1000)))
+    with Pool(2).start("planner.report.common.render") as pool:
+        tasks = pool.run([(_shared_len, (sh,)) for _ in range(8)] + [(lambda: os.getpid(), ())])
+        out = [t.result() for t in tasks]
+    assert all(n == 1000 for n, _, _ in out[:8])
+    assert out[-1] == PARENT
+    if "fork" in __import__("multiprocessing").get_all_start_methods():
+        by_pid: dict[int, set[int]] = {}
+        for _, ident, pid in out[:8]:
+            by_pid.setdefault(pid, set()).add(ident)
+        assert PARENT not in by_pid and all(len(ids) == 1 for ids in by_pid.values())
+
+
+def test_a_chart_task_gives_the_report_files_and_the_slide_picture_of_a_fresh_figure(demo_plan, tmp_path):
+    """The deck's picture of a non-Gantt chart comes from a copy of the report's figure (plan/tasks.py): the same
+    bytes as the figure drawn anew for the slide, and the report's PNG and SVG as the serial render writes them."""
+    from planner.report.common.deck import chart_png
+    from planner.report.common.render import render_one
+    from planner.report.plan import gantt, tasks
+
+    sh = tasks.shared(demo_plan)
+    fr, fns = tasks.specs(sh)
+    paths, picture = tasks.chart(sh, "zh", "compliance", tmp_path / "pool", None, True)
+    serial = render_one(fr, "compliance", fns["compliance"], tmp_path / "serial", "zh")
+    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in serial]
+    assert picture == chart_png(lambda: fns["compliance"](fr, "zh"))
+    stem = next(s for s in fns if s.startswith("gantt_by_"))  # a Gantt part: drawn anew at slide size
+    by, i = gantt.part_of(stem)
+    assert tasks.slide_picture(sh, "en", stem) == chart_png(lambda: gantt.slide(fr, "en", by, gantt.parts(fr, by)[i]))

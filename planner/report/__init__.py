@@ -14,10 +14,23 @@ stamp is asked for (`stamp=True`)."""
 
 from __future__ import annotations
 
-from .common.i18n import LANGS
-from .compare import write_comparison_report
-from .plan import FORMATS, render, write_deck, write_excel, write_html, write_report
-from .sweep import write_sweep_report
+import importlib
+from typing import Any
+
+# name -> the module that defines it, imported on first use (PEP 562), so that importing a light part of the
+# report (common/parallel.py: the CLI forks the drawing processes before the solve) does not import matplotlib
+_EXPORTS = {"LANGS": ".common.i18n", "write_comparison_report": ".compare", "FORMATS": ".plan", "render": ".plan",
+            "write_deck": ".plan", "write_excel": ".plan", "write_html": ".plan", "write_report": ".plan",
+            "write_sweep_report": ".sweep"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["FORMATS", "LANGS", "render", "write_comparison_report", "write_deck", "write_excel", "write_html",
            "write_report", "write_sweep_report"]

@@ -4,6 +4,7 @@ here (`render`) or by the pool of drawing processes (`render_langs`, common/para
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,18 @@ def render_one(fr: Frames, stem: str, fn: Draw, out_dir: Path, lang: str, when: 
     (`when`: a run stamp dates the SVG, else it carries no date)."""
     with matplotlib.rc_context(style.rc()):
         return style.save(fn(fr, lang), Path(out_dir) / f"{prefix}{stem}_{lang}", when)
+
+
+def render_and_copy(fr: Frames, stem: str, fn: Draw, out_dir: Path, lang: str, when: datetime | None = None,
+                    prefix: str = "") -> tuple[list[Path], Figure]:
+    """`render_one`, and a copy of the figure taken before its first draw, to be saved again elsewhere (the deck's
+    picture at slide resolution) without building it a second time: a figure once drawn lays out differently
+    when drawn again (constrained layout starts from where it ended), a copy of the undrawn one does not, so
+    the copy gives the bytes of a figure built anew."""
+    with matplotlib.rc_context(style.rc()):
+        fig = fn(fr, lang)
+        twin = copy.deepcopy(fig)
+        return style.save(fig, Path(out_dir) / f"{prefix}{stem}_{lang}", when), twin
 
 
 def render(fr: Frames, specs: list[ChartSpec], out_dir: Path, lang: str, when: datetime | None = None,

@@ -64,16 +64,10 @@ def assumption_rows(plan, lang: str) -> tuple[list[str], list[list[str]]]:
     return [COLUMNS["group"][i], COLUMNS["item"][i], COLUMNS["unit"][i]] + [str(y) for y in years], rows
 
 
-def slide_picture(plan, lang: str, i: int) -> tuple[bytes, float, float]:
-    """The picture of the deck's i-th chart slide (`chart_slides` order): (PNG bytes, width and height in
-    inches); what `write_deck` draws, for a worker process to draw instead (planner/report/common/parallel.py)."""
-    return chart_png(chart_slides(report_frames(plan), lang, titles=False)[i][2])
-
-
 def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None = None,
                pictures: list | None = None) -> Path:
     """deck_<lang>.pptx: title, headline, one slide per chart (takeaway + image), targets, key assumptions.
-    `pictures`: the chart slides' pictures already drawn (`slide_picture`, in order), each a (PNG bytes, width,
+    `pictures`: the chart slides' pictures already drawn (plan/tasks.py, in order), each a (PNG bytes, width,
     height) or a handle with `.result()` giving one; by default they are drawn here."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,4 +116,4 @@ def write_deck(plan, path: str | Path, lang: str = "en", when: datetime | None =
     return deck.save(prs, path, f"{TITLE[lang]} — {sc.company}", when)
 
 
-__all__ = ["assumption_rows", "slide_picture", "target_rows", "write_deck"]
+__all__ = ["assumption_rows", "target_rows", "write_deck"]

@@ -78,6 +78,16 @@ def _place(anchors: np.ndarray, ups: list[bool], widths: list[float], h: float, 
     return boxes
 
 
+def _layout(fig: Figure) -> None:
+    """Place the axes as a draw would (the constrained layout), without drawing: what the label placement reads
+    (the axes' box and data transform) is then what the figure is drawn with."""
+    engine = fig.get_layout_engine()
+    if engine is None:
+        fig.draw_without_rendering()
+    else:
+        engine.execute(fig)
+
+
 def _number_bars(fig: Figure, ax: Axes, bars: list[tuple[float, float, float, float]], lo: float, hi: float) -> None:
     """Number each bar (x0, x1, y0, y1) at its end, away from zero, stacking labels that would overlap;
     widens the y limits [lo, hi] so that every label stays inside the axes."""
@@ -91,7 +101,7 @@ def _number_bars(fig: Figure, ax: Axes, bars: list[tuple[float, float, float, fl
     ends = [(b[1], b[3]) if up else (b[0], b[2]) for b, up in zip(bars, ups, strict=True)]
     for _ in range(4):  # widening the limits moves the bars' ends: place again until the labels fit
         ax.set_ylim(lo, hi)
-        fig.draw_without_rendering()
+        _layout(fig)
         anchors = ax.transData.transform(ends)
         boxes = _place(anchors, ups, widths, h, gap, ax.bbox.x0, ax.bbox.x1)
         y_lo, y_hi = ax.transData.transform([(0, lo), (0, hi)])[:, 1]
