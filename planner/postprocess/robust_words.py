@@ -5,6 +5,8 @@ Chinese workbooks)."""
 
 from __future__ import annotations
 
+from ..schemas.workbook.words import OPTION_ZH
+
 WORDS: dict[str, dict[str, str]] = {
     # titles and sections
     "robust": {"en": "Stochastic roadmap", "zh": "随机路线图"},
@@ -173,9 +175,23 @@ def found_by(objective: str, lang: str, family=lambda f: f) -> str:
     return objective
 
 
+def column(c: str, lang: str) -> str:
+    """A robust frame's column header in `lang`: COLUMNS_ZH, and `value_<parameter>` (a branch's parameter
+    value) with the parameter's name kept."""
+    if lang == "en":
+        return c
+    if c.startswith("value_") and c not in COLUMNS_ZH:
+        return f"参数取值 {c[len('value_'):]}"
+    return COLUMNS_ZH.get(c, c)
+
+
+UNITS_ZH = {"adoption": "项"}  # a measure adopted whole (its size is 1); physical units keep their symbols
+
+
 def localise(df, lang: str, family=lambda f: f):
     """The robust frames' generated values in `lang` (unchanged for "en"): classes, verdicts, yes/no, the
-    evidence, how an alternative was found and the families (through `family`); identifiers keep their names."""
+    evidence, how an alternative was found, measure kinds (the workbook's words), the adoption unit and the
+    families (through `family`); identifiers keep their names."""
     if lang == "en" or df.empty:
         return df
     out = df.copy()
@@ -191,9 +207,14 @@ def localise(df, lang: str, family=lambda f: f):
         out["probe"] = ["" if p != p or not p else w(str(p), lang) for p in df.probe]
     if "objective" in out:
         out["objective"] = [found_by(str(o), lang, family) for o in out.objective]
+    if "kind" in out:
+        out["kind"] = [OPTION_ZH["kind"].get(k, k) if isinstance(k, str) else k for k in out.kind]
+    if "unit" in out:
+        out["unit"] = [UNITS_ZH.get(u, u) if isinstance(u, str) else u for u in out.unit]
     if "family" in out:
         out["family"] = [family(str(f)) for f in out.family]
     return out
 
 
-__all__ = ["COLUMNS_ZH", "SHEETS_ZH", "VERDICT_WORD", "WORDS", "evidence", "found_by", "localise", "w"]
+__all__ = ["COLUMNS_ZH", "SHEETS_ZH", "UNITS_ZH", "VERDICT_WORD", "WORDS", "column", "evidence", "found_by",
+           "localise", "w"]

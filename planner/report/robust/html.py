@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...postprocess.robust_words import COLUMNS_ZH, SHEETS_ZH, WORDS, localise, w
+from ...postprocess.robust_words import SHEETS_ZH, WORDS, column, localise, w
 from ..common.i18n import FAMILY, SCOPE, pick
 from ..common.pages import images, write_page
 from ..common.render import Frames, render_langs
@@ -57,7 +57,7 @@ def zh_frame(v: pd.DataFrame) -> pd.DataFrame:
     out = localise(v, "zh", family=lambda f: pick(FAMILY, f, "zh"))
     if "scope" in out:
         out = out.assign(scope=[pick(SCOPE, s, "zh") if s in SCOPE else s for s in out.scope])
-    return out.rename(columns=lambda c: COLUMNS_ZH.get(c, c))
+    return out.rename(columns=lambda c: column(c, "zh"))
 
 
 def zh_sheets(fr: Frames) -> Frames:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...postprocess.robust_words import COLUMNS_ZH, VERDICT_WORD, localise, w
+from ...postprocess.robust_words import VERDICT_WORD, column, localise, w
 from ..common.i18n import FAMILY, pick
 from ..common.render import Frames
 from ..common.tables import cell
@@ -63,7 +63,7 @@ def sheets(v: pd.DataFrame, lang: str) -> Frames:
     if lang == "en":
         return {SHEET[lang]: v}
     zh = localise(v, lang, family=lambda f: pick(FAMILY, f, lang))
-    return {SHEET[lang]: zh.rename(columns=lambda c: COLUMNS_ZH.get(c, c))}
+    return {SHEET[lang]: zh.rename(columns=lambda c: column(c, lang))}
 
 
 __all__ = ["read", "sheets", "table"]

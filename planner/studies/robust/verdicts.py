@@ -26,6 +26,7 @@ from .alternatives import adopted, probe
 from .pool import Pool
 
 DEFAULT_TOLERANCE = 1e-3  # the bundled sweeps' mip_rel_gap
+ANCHOR_SHARE = 10  # the variant's best plan (the cap's anchor) is solved to a gap of tolerance / ANCHOR_SHARE
 
 
 @dataclass
@@ -54,10 +55,13 @@ def variant_status(sc, tolerance: float) -> list[dict]:
         return []
     built = build_model(pre.inputs, pre.targets)
     opts = sc.solver.model_copy(update={"heuristic": "off"})
-    info = solve(built, opts)
+    tol = max(tolerance, sc.solver.mip_rel_gap)
+    # the anchor (the best plan, the cap's base) to a tenth of the tolerance: a plan returned at the variant's own
+    # gap could lie up to that gap above the optimum and move the cap with it (docs/robust.md §3)
+    anchor = opts.model_copy(update={"mip_rel_gap": min(sc.solver.mip_rel_gap, tol / ANCHOR_SHARE)})
+    info = solve(built, anchor)
     if not info.has_solution or info.status == "infeasible":
         return []
-    tol = max(tolerance, sc.solver.mip_rel_gap)
     best = info.objective_mcny
     cap = best + tol * abs(best)
     _, used, _ = adopted(built)
@@ -67,7 +71,8 @@ def variant_status(sc, tolerance: float) -> list[dict]:
         on = mm.id in used
         pr = probe(built, near, mm, "forbid" if on else "force", opts, cap=cap)
         cls, proven = pr.verdict(cap, "essential" if on else "never")
-        rows.append({"measure": mm.id, "family": mm.cfg.family_name, "adopted": on, "class": cls, "proven": proven})
+        rows.append({"measure": mm.id, "family": mm.cfg.family_name, "adopted": on, "class": cls, "proven": proven,
+                     "anchor_gap": info.gap})
     near.restore()
     return rows
 
@@ -115,7 +120,8 @@ def sweep_verdicts(sweep: str | Path | SweepSpec, tolerance: float = DEFAULT_TOL
     skipped = len(design) - sum(1 for got in results if got)
     for i, got in zip(index, results, strict=True):
         rows += [{"variant": i, **r} for r in got]
-    status = pd.DataFrame(rows, columns=["variant", "measure", "family", "adopted", "class", "proven"])
+    status = pd.DataFrame(rows, columns=["variant", "measure", "family", "adopted", "class", "proven",
+                                         "anchor_gap"])
     out = []
     for mid, g in status.groupby("measure", sort=True):
         n = len(g)

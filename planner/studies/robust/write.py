@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...postprocess.robust_words import COLUMNS_ZH, localise, w
+from ...postprocess.robust_words import column, localise, w
 
 
 def _range(r: list | None, lang: str) -> str:
@@ -40,7 +40,7 @@ def _table(df: pd.DataFrame, lang: str = "en") -> str:
     if df.empty:
         return ""
     shown = localise(df, lang)
-    cols = [COLUMNS_ZH.get(c, c) if lang == "zh" else c for c in df.columns]
+    cols = [column(c, lang) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(_value(c, v) for c, v in zip(df.columns, row, strict=True)) + " |"
               for row in shown.itertuples(index=False)]
