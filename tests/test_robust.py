@@ -390,3 +390,17 @@ def test_decomposed_tree_alone_repeats_its_plan():
     again = run()
     figures = lambda f: {k: v for k, v in f.items() if not k.endswith("_seconds")}  # noqa: E731
     assert again[1] == shared and again[2] == npv and figures(again[0].heuristic) == figures(fig)
+
+
+def test_commit_now_capex_is_the_branches_expected_capex(monkeypatch):
+    """The commit-now builds are equal in every branch, their capex is not (a branch may scale it): the table
+    shows the probability-weighted mean. Hand frames: 0.2 x 100,000 + 0.8 x 200,000 = 180,000 CNY."""
+    import pandas as pd
+
+    from planner.studies.robust import stochastic
+
+    rows = {"x": 100_000.0, "y": 200_000.0}
+    monkeypatch.setattr(stochastic, "_builds", lambda b, before: pd.DataFrame(
+        [{"measure": "e1", "site": "s1", "year": 2025, "capex_cny": rows[b]}]))
+    now = stochastic._expected_capex(["x", "y"], [0.2, 0.8], 2026)
+    assert now.capex_cny.tolist() == pytest.approx([180_000.0]) and now.measure.tolist() == ["e1"]

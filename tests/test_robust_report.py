@@ -160,6 +160,7 @@ def test_deck_takeaways_are_true_of_their_frames(written):
     assert _titles(out / "a" / "alternatives_en.pptx")[1:] == [story.measure_map(a, sa, "en"), story.costs(a, "en"),
                                                                story.measure_map(a, sa, "en")]
     assert _titles(out / "a" / "alternatives_zh.pptx")[2] == story.costs(a, "zh")
+    assert "(0.55 MCNY)" in deck_text(out / "a" / "alternatives_en.pptx")[0][1]  # the subtitle: as the takeaway
 
 
 def test_deck_text_is_readable_and_on_the_slide(written):

@@ -47,7 +47,8 @@ WORDS: dict[str, dict[str, str]] = {
     "value": {"en": "Value (CNY)", "zh": "数值（元）"}, "range": {"en": "Proven range (CNY)", "zh": "可证明范围（元）"},
     "item": {"en": "Item", "zh": "项目"}, "note": {"en": "Note", "zh": "说明"},
     "measure": {"en": "Measure", "zh": "措施"}, "site": {"en": "Site", "zh": "工厂"},
-    "year": {"en": "Year", "zh": "年份"}, "capex": {"en": "Capex (CNY)", "zh": "资本支出（元）"},
+    "year": {"en": "Year", "zh": "年份"},
+    "capex": {"en": "Expected capex (CNY)", "zh": "期望资本支出（元）"},  # over the branches (commit now)
     "class": {"en": "Class", "zh": "分类"},
     "earliest": {"en": "Earliest year", "zh": "最早年份"}, "latest": {"en": "Latest year", "zh": "最晚年份"},
     "map": {"en": "Measure map", "zh": "措施分类"}, "costs": {"en": "Alternatives' costs", "zh": "各方案成本"},
@@ -57,7 +58,7 @@ WORDS: dict[str, dict[str, str]] = {
     "by_least_npv": {"en": "least NPV", "zh": "最低净现值"}, "by_distance": {"en": "most different", "zh": "差异最大"},
     "by_min": {"en": "fewest years in service: {family}", "zh": "{family}投运年数最少"},
     "by_max": {"en": "most years in service: {family}", "zh": "{family}投运年数最多"},
-    "capex_mcny": {"en": "Capex (MCNY)", "zh": "资本支出（百万元）"},
+    "capex_mcny": {"en": "Expected capex (MCNY)", "zh": "期望资本支出（百万元）"},
     "npv_mcny": {"en": "NPV (MCNY)", "zh": "净现值（百万元）"},
     # classes (short labels) and their meaning
     "essential": {"en": "essential", "zh": "必做"}, "optional": {"en": "optional", "zh": "可选"},
