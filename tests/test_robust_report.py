@@ -272,6 +272,7 @@ def test_zh_markdown_and_workbooks_have_no_generated_english(written):
         for i in sorted(ids | extra | {"build", "size", "power_built"}, key=len, reverse=True):  # as whole words
             text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(i)}(?![A-Za-z0-9_])", " ", text)  # (decision variables:
         assert english_words(text, set()) == [], path.name  # model.md's names)
+    assert "; )" not in (out / "r" / "robust_zh.md").read_text(encoding="utf-8")  # no empty range left behind
     md = (out / "a" / "alternatives_zh.md").read_text(encoding="utf-8")
     assert "必做" in md and "松弛范围内无方案" in md and "最低净现值" in md and "essential" not in md
 

@@ -85,10 +85,10 @@ def write_robust(res, out: Path, langs: tuple[str, ...]) -> list[Path]:
                  f"## {w('commit_now', lang, split=split)}", ""]
         now = res.commit_now
         lines.append(_table(_builds(now), lang) if len(now) else w("nothing_now", lang, split=split))
-        lines += ["", f"- {w('evpi', lang)}: {w('cny', lang, x=s['evpi_cny'])} ({w('evpi_text', lang, split=split)}; "
-                  f"{_range(s['evpi_range_cny'], lang)})"]
-        vss = (w("cny", lang, x=s["vss_cny"]) + f" ({w('vss_text', lang)}; {_range(s['vss_range_cny'], lang)})"
-               if s["vss_cny"] is not None else w("vss_inf", lang))
+        evpi = "; ".join(x for x in (w("evpi_text", lang, split=split), _range(s["evpi_range_cny"], lang)) if x)
+        lines += ["", f"- {w('evpi', lang)}: {w('cny', lang, x=s['evpi_cny'])} ({evpi})"]
+        why = "; ".join(x for x in (w("vss_text", lang), _range(s["vss_range_cny"], lang)) if x)
+        vss = w("cny", lang, x=s["vss_cny"]) + f" ({why})" if s["vss_cny"] is not None else w("vss_inf", lang)
         lines += [f"- {w('vss', lang)}: {vss}", "", f"## {w('branches', lang)}", "", _table(res.branches, lang),
                   f"## {w('continuations', lang)}", "", _table(_builds(res.continuations), lang)]
         return lines
