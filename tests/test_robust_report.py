@@ -130,10 +130,11 @@ def test_deck_takeaways_are_true_of_their_frames(written):
     out, _ = written
     r = {n: pd.read_csv(out / "r" / f"{n}.csv") for n in ("robust_commit_now", "robust_emissions")}
     s = json.loads((out / "r" / "robust_summary.json").read_text(encoding="utf-8"))
-    assert story.commit(r, s, "en") == "Commit now, before 2026: 1 build, 0.15 MCNY capex, the same in all 2 branches"
+    assert story.commit(r, s, "en") == ("Commit now, before 2026: 1 build, 0.15 MCNY expected capex, the same in all "
+                                        "2 branches")
     assert story.commit({"robust_commit_now": r["robust_commit_now"].iloc[:0]}, s, "en").startswith(
         "Nothing to commit before 2026")
-    by = r["robust_emissions"].groupby(["branch", "year"]).tco2e.sum()
+    by = story.branch_totals(r).set_index(["branch", "year"]).tco2e
     last = by.xs(2026, level="year")
     assert story.fan(r, "en") == ("Every branch emits the same each year under the stochastic plan: "
                                   f"{last.iloc[0]:,.0f} tCO2e in 2026")
@@ -159,6 +160,7 @@ def test_deck_takeaways_are_true_of_their_frames(written):
     assert _titles(out / "a" / "alternatives_en.pptx")[1:] == [story.measure_map(a, sa, "en"), story.costs(a, "en"),
                                                                story.measure_map(a, sa, "en")]
     assert _titles(out / "a" / "alternatives_zh.pptx")[2] == story.costs(a, "zh")
+    assert "(0.55 MCNY)" in deck_text(out / "a" / "alternatives_en.pptx")[0][1]  # the subtitle: as the takeaway
 
 
 def test_deck_text_is_readable_and_on_the_slide(written):
@@ -247,3 +249,75 @@ def test_alternatives_comparison_needs_the_plans_and_how_each_was_found_reads_in
     assert story.found_by("max_efficiency", "en") == "most years in service: Energy efficiency"
     assert story.found_by("min_ccus", "zh") == "碳捕集利用与封存投运年数最少"
     assert (story.found_by("least_npv", "zh"), story.found_by("distance", "en")) == ("最低净现值", "most different")
+
+
+def _xlsx_text(path) -> str:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    return "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+                     if v is not None)
+
+
+def test_zh_markdown_and_workbooks_have_no_generated_english(written):
+    """The Chinese markdown pages and workbooks translate the generated values (classes, evidence, how each
+    alternative was found, yes/no, scopes, families in the workbooks); identifiers stay as written."""
+    out, _ = written
+    mm = pd.read_csv(out / "a" / "alternatives_measure_map.csv")
+    ids = set(mm.measure) | {"company", "micro", "high", "low", "s1", "e1", "elec", "EVPI", "VSS", "NPV", "CVaR",
+                             "tCO2e", "mip_rel_gap"}
+    for path, extra in ((out / "r" / "robust_zh.md", set()), (out / "a" / "alternatives_zh.md", set(mm.family)),
+                        (out / "r" / "robust_zh.xlsx", set()), (out / "a" / "alternatives_zh.xlsx", set())):
+        text = _xlsx_text(path) if path.suffix == ".xlsx" else path.read_text(encoding="utf-8")
+        for i in sorted(ids | extra | {"build", "size", "power_built"}, key=len, reverse=True):  # as whole words
+            text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(i)}(?![A-Za-z0-9_])", " ", text)  # (decision variables:
+        assert english_words(text, set()) == [], path.name  # model.md's names)
+    assert "; )" not in (out / "r" / "robust_zh.md").read_text(encoding="utf-8")  # no empty range left behind
+    md = (out / "a" / "alternatives_zh.md").read_text(encoding="utf-8")
+    assert "必做" in md and "松弛范围内无方案" in md and "最低净现值" in md and "essential" not in md
+
+
+def test_markdown_numbers_in_the_house_format():
+    """Years as written, missing values empty, large CNY whole with separators, small shares to 4 figures."""
+    from planner.studies.robust.write import _table
+
+    df = pd.DataFrame({"year": [2025.0, float("nan")], "npv_cny": [4.529e9, 1.5], "proven": [True, False],
+                       "class": ["essential", "unproven"]})
+    md = _table(df, "en")
+    assert "| 2025 | 4,529,000,000 | True | essential |" in md and "|  | 1.5 | False | unproven |" in md
+    assert "nan" not in md and "2,025" not in md and "e+09" not in md
+    zh = _table(df, "zh")
+    assert "| 2025 | 4,529,000,000 | 是 | 必做 |" in zh and "未证明" in zh
+
+
+def test_fan_counts_scope_2_once():
+    """robust_emissions holds both scope-2 bases; the fan and its takeaway use the plan report's total, scopes
+    1+2+3 market-based. Hand frame: x and y emit 100 (scope 1) + 50 / 80 (scope 2 market) + 10 (scope 3) in
+    2026, the same 160 in 2025; scope 2 location-based (x 1,000, y 0) would otherwise dominate."""
+    from planner.report.robust.charts import fan as fan_chart
+
+    rows = [(b, y, sc, t) for b in ("x", "y") for y in (2025, 2026) for sc, t in (
+        ("scope1", 100.0), ("scope2_location", 1000.0 if b == "x" else 0.0),
+        ("scope2_market", 80.0 if (b, y) == ("y", 2026) else 50.0), ("scope3", 10.0))]
+    fr = {"robust_emissions": pd.DataFrame(rows, columns=["branch", "year", "scope", "tco2e"])}
+    assert story.fan(fr, "en") == "The branches differ most in 2026: from 160 tCO2e (x) to 190 tCO2e (y)"
+    fig = fan_chart(fr, "en")
+    assert [list(ln.get_ydata()) for ln in fig.axes[0].lines] == [[160.0, 160.0], [160.0, 190.0]]
+
+
+def test_sweep_verdicts_of_another_sweep_are_not_shown_and_zh_sheet_is_chinese(tmp_path):
+    from planner.report.sweep import verdicts as sv
+
+    v = pd.DataFrame([dict(measure="m0", family="efficiency", verdict="interchangeable", naive_verdict="depends",
+                           variants=2, adopted=1, essential=0, optional=2, never=0, unproven=0)])
+    v.to_csv(tmp_path / "verdicts.csv", index=False)
+    (tmp_path / "verdicts_summary.json").write_text(json.dumps({"tolerance": 0.001, "digest": "aaa"}), "utf-8")
+    assert len(sv.read(tmp_path, "aaa")[0]) == 1
+    other = sv.read(tmp_path, "bbb")
+    sec = sv.table(*other, "en")
+    assert other[0].empty and sec["rows"] == [] and "another sweep (digest aaa, this store bbb)" in sec["empty"]
+    assert sv.sheets(other[0], "zh") == {}
+    (sheet,) = sv.sheets(v, "zh").values()
+    text = " ".join(str(x) for x in sheet.iloc[0])
+    assert "可互换" in text and "视情况而定" in text and "能效提升" in text
+    assert english_words(text, {"m0"}) == []

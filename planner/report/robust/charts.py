@@ -11,6 +11,7 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from ...postprocess.robust_words import w
 from ..common import style
 from ..common.render import Frames
+from .story import branch_totals
 
 CLASS_COLOURS = {"essential": "#2E7D32", "optional": "#F9A825", "never": "#9E9E9E", "unproven": "#90A4AE"}
 ORDER = ("essential", "optional", "unproven", "never")
@@ -21,10 +22,10 @@ TEXT = {"map_title": {"en": "Measure map (first year of adoption)", "zh": "æŽªæ–
 
 
 def fan(fr: Frames, lang: str):
-    """Emissions (all scopes summed) per year, one line per branch."""
+    """Total emissions (scopes 1+2+3 market-based: story.branch_totals) per year, one line per branch."""
     fig = style.new_figure()
     ax = fig.add_subplot()
-    e = fr["robust_emissions"].groupby(["branch", "year"], as_index=False).tco2e.sum()
+    e = branch_totals(fr)
     styles = ["-", "--", ":", "-."]  # branches with equal emissions stay visible on top of each other
     for i, (b, g) in enumerate(e.groupby("branch")):
         ax.plot(g.year, g.tco2e, marker="os^D"[i % 4], linestyle=styles[i % 4], label=str(b))

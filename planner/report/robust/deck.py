@@ -23,8 +23,8 @@ from .story import proven_range
 ROWS_PER_SLIDE = 14
 SUBTITLE = {"robust": {"en": "{n} branches split at {split}; objective: {obj}",
                        "zh": "{n}个分支，{split}年分叉；目标：{obj}"},
-            "alternatives": {"en": "{k} roadmaps within {slack:.1%} of the least NPV ({least:,.1f} MCNY)",
-                             "zh": "最低净现值（{least:,.1f}百万元）{slack:.1%}以内的{k}条路线图"}}
+            "alternatives": {"en": "{k} roadmaps within {slack:.1%} of the least NPV ({least:,.2f} MCNY)",
+                             "zh": "最低净现值（{least:,.2f}百万元）{slack:.1%}以内的{k}条路线图"}}
 
 
 def _chunks(rows: list, n: int = ROWS_PER_SLIDE) -> list[list]:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...postprocess.robust_words import COLUMNS_ZH, SHEETS_ZH, WORDS, w
+from ...postprocess.robust_words import SHEETS_ZH, WORDS, column, localise, w
+from ..common.i18n import FAMILY, SCOPE, pick
 from ..common.pages import images, write_page
 from ..common.render import Frames, render_langs
 from ..common.tables import cell, num
@@ -50,10 +51,18 @@ def _alt_tables(fr: Frames, lang: str) -> list[dict]:
              "header": [w(k, lang) for k in ("alternative", "found_by", "npv", "above", "builds")]}]
 
 
+def zh_frame(v: pd.DataFrame) -> pd.DataFrame:
+    """One frame in Chinese: generated values (classes, verdicts, yes/no, evidence, how found, families, scopes)
+    through the shared words (robust_words.localise), then the column headers; identifiers keep their names."""
+    out = localise(v, "zh", family=lambda f: pick(FAMILY, f, "zh"))
+    if "scope" in out:
+        out = out.assign(scope=[pick(SCOPE, s, "zh") if s in SCOPE else s for s in out.scope])
+    return out.rename(columns=lambda c: column(c, "zh"))
+
+
 def zh_sheets(fr: Frames) -> Frames:
-    """The frames with Chinese sheet names and column headers (postprocess/robust_words.py); parameter values
-    and identifiers keep their names."""
-    return {SHEETS_ZH.get(k, k): v.rename(columns=lambda c: COLUMNS_ZH.get(c, c)) for k, v in fr.items()}
+    """The frames with Chinese sheet names, column headers and generated values (zh_frame)."""
+    return {SHEETS_ZH.get(k, k): zh_frame(v) for k, v in fr.items()}
 
 
 def write_robust_report(folder: Path, kind: str, langs: tuple[str, ...], when: datetime | None = None) -> list[Path]:

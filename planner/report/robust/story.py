@@ -4,14 +4,17 @@ costs. tests/test_robust_report.py checks each against its frame."""
 
 from __future__ import annotations
 
+from ...postprocess.macc import MARKET_BASIS
+from ...postprocess.robust_words import found_by as words_found_by
 from ...postprocess.robust_words import w
 from ...units import CNY_TO_MCNY
 from ..common.i18n import FAMILY, pick
 from ..common.render import Frames
 
 TEXT: dict[str, dict[str, str]] = {
-    "commit": {"en": "Commit now, before {split}: {n} build{s}, {capex:,.2f} MCNY capex, the same in all {k} branches",
-               "zh": "现在承诺（{split}年前）：{n}项建设，资本支出{capex:,.2f}百万元，{k}个分支均相同"},
+    "commit": {"en": "Commit now, before {split}: {n} build{s}, {capex:,.2f} MCNY expected capex, the same in all {k} "
+                      "branches",
+               "zh": "现在承诺（{split}年前）：{n}项建设，期望资本支出{capex:,.2f}百万元，{k}个分支均相同"},
     "commit_none": {"en": "Nothing to commit before {split}: every build waits for the branch to be known",
                     "zh": "{split}年前无需承诺：所有建设都可等到分支明确后再定"},
     "fan_same": {"en": "Every branch emits the same each year under the stochastic plan: {x:,.0f} tCO2e in {year}",
@@ -48,10 +51,17 @@ def commit(fr: Frames, s: dict, lang: str) -> str:
              k=s["branches"])
 
 
+def branch_totals(fr: Frames):
+    """Total emissions per (branch, year), scopes 1+2+3 market-based (MARKET_BASIS: the plan report's total,
+    scope 2 counted once), from robust_emissions."""
+    e = fr["robust_emissions"]
+    return e[e.scope.isin(MARKET_BASIS)].groupby(["branch", "year"], as_index=False).tco2e.sum()
+
+
 def fan(fr: Frames, lang: str) -> str:
-    """The fan slide: the year the branches' emissions (all scopes summed, robust_emissions) differ most (the
-    earliest of equal spreads), with the lowest and highest branch; or that they never differ (under 0.5 t)."""
-    e = fr["robust_emissions"].groupby(["branch", "year"], as_index=False).tco2e.sum()
+    """The fan slide: the year the branches' total emissions (branch_totals) differ most (the earliest of equal
+    spreads), with the lowest and highest branch; or that they never differ (under 0.5 t)."""
+    e = branch_totals(fr)
     spread = e.groupby("year").tco2e.agg(lambda x: x.max() - x.min())
     if spread.max() < 0.5:
         year = int(e.year.max())
@@ -103,13 +113,9 @@ def costs(fr: Frames, lang: str) -> str:
 
 
 def found_by(objective: str, lang: str) -> str:
-    """How an alternative was found (alternatives.objective: least_npv, min_<family>, max_<family>, distance)."""
-    head, _, family = objective.partition("_")
-    if objective in ("least_npv", "distance"):
-        return w(f"by_{objective}", lang)
-    if head in ("min", "max") and family:
-        return w(f"by_{head}", lang, family=pick(FAMILY, family, lang))
-    return objective
+    """How an alternative was found (alternatives.objective: least_npv, min_<family>, max_<family>, distance),
+    the family named in `lang`."""
+    return words_found_by(objective, lang, lambda f: pick(FAMILY, f, lang))
 
 
-__all__ = ["TEXT", "proven_range", "commit", "costs", "fan", "found_by", "measure_map", "values"]
+__all__ = ["TEXT", "branch_totals", "proven_range", "commit", "costs", "fan", "found_by", "measure_map", "values"]

@@ -189,7 +189,7 @@ def write_sweep_report(d, fr: Frames, out_dir: str | Path | None = None,
     s = fr["summary"]
     columns = str(s.loc[s["item"] == "heatmap_columns", "value"].iloc[0]) if len(s) else "variant"
     files: list[Path] = []
-    noise_free = verdicts.read(d.path.parent)  # `planner sweep verdicts` next to the store, when run
+    noise_free = verdicts.read(d.path.parent, d.meta.get("digest"))  # `planner sweep verdicts` of this sweep
     drawn = render_langs(fr, chart_specs(fr, columns), out / "charts", langs, prefix="sweep_")  # the pool draws
     for lang in langs:
         charts = drawn[lang]

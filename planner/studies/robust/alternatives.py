@@ -6,7 +6,8 @@ Hamming distance of the builds (measure, year) to every roadmap found so far max
 every target (the model's constraints are unchanged). Every measure is then classified: `essential` when
 a solve that forbids it proves no roadmap within the slack exists without it (its bound exceeds the cap,
 or it is infeasible), `never` when a solve that forces it proves the same, `optional` when roadmaps within
-the slack exist with and without it (witnessed by two roadmaps). A probe is a feasibility solve under the
+the slack exist with and without it (witnessed by two roadmaps), `unproven` when its probe stopped (time
+limit) before either proof. A probe is a feasibility solve under the
 cap: infeasible proves the class, a plan found is the witness.
 """
 
@@ -23,6 +24,7 @@ from ...backend.nearopt import NearOptimal, distance, is_asset, years_in_service
 from ...errors import InputError, SolverError
 from ...postprocess import sbti
 from ...postprocess.results import cash_npv, extract, roadmap
+from ...postprocess.robust_words import evidence
 from ...preprocess.prepare import prepare
 from ...run import PlanResult, infeasible
 from ...schemas import Scenario, load_scenario
@@ -40,15 +42,15 @@ class Probe:
     bound_mcny: float | None
 
     def verdict(self, cap: float, proven: str) -> tuple[str, bool]:
-        """(`proven` verdict or `optional`, whether proven): `proven` when infeasible or the bound exceeds
-        the cap; optional when the plan found is within it; else `proven` verdict unproven."""
+        """(class, whether proven): `proven` (essential or never) when infeasible or the bound exceeds the cap;
+        `optional` when the plan found is within it; else (time limit before either) `unproven`."""
         if self.status == "infeasible":
             return proven, True
         if self.bound_mcny is not None and self.bound_mcny > cap:
             return proven, True
         if self.npv_mcny is not None and self.npv_mcny <= cap + 1e-9 * max(1.0, abs(cap)):
             return "optional", True
-        return proven, False
+        return "unproven", False
 
 
 def probe(built, near: NearOptimal, mm, mode: str, opts, cap: float | None = None) -> Probe:
@@ -116,17 +118,17 @@ def classify(built, near: NearOptimal, plans: list[set[str]], cap: float, opts) 
     n = len(plans)
     for mm in built.measures:
         k = sum(mm.id in p for p in plans)
+        mode, npv = "", None
         if 0 < k < n:
-            verdict, proven, how = "optional", True, "seen with and without"
+            verdict, proven = "optional", True
         else:
             mode, target = ("forbid", "essential") if k == n else ("force", "never")
             pr = probe(built, near, mm, mode, opts, cap=cap)
             verdict, proven = pr.verdict(cap, target)
-            how = (f"{mode}: no plan within the slack" if pr.status == "infeasible" else
-                   f"{mode}: a plan within the slack, NPV {pr.npv_mcny * MCNY_TO_CNY:,.0f} CNY"
-                   if pr.npv_mcny is not None else f"{mode}: {pr.status}")
+            npv = pr.npv_mcny * MCNY_TO_CNY if pr.npv_mcny is not None else None
         rows.append({"measure": mm.id, "family": mm.cfg.family_name, "site": mm.cfg.site or "company",
-                     "class": verdict, "proven": proven, "adopted_in": k, "roadmaps": n, "evidence": how})
+                     "class": verdict, "proven": proven, "adopted_in": k, "roadmaps": n, "probe": mode,
+                     "probe_npv_cny": npv, "evidence": evidence(mode, verdict, npv, "en")})
     return rows
 
 

@@ -58,7 +58,7 @@ class RobustResult:
 
     summary: dict
     branches: pd.DataFrame  # one row per branch: probability, parameter values, NPVs and regret
-    commit_now: pd.DataFrame  # the shared plan: builds before the split year
+    commit_now: pd.DataFrame  # the shared plan: builds before the split year, capex the branches' expected
     continuations: pd.DataFrame  # each branch's builds from the split year on
     average_plan: pd.DataFrame  # the expected-value plan's builds before the split year
     decisions: pd.DataFrame  # every shared decision's value in every branch (equal: non-anticipativity)
@@ -173,6 +173,16 @@ def _builds(built, before: int | None = None, after: int | None = None) -> pd.Da
     return df.reset_index(drop=True)
 
 
+def _expected_capex(built: list, probs, split: int) -> pd.DataFrame:
+    """The commit-now builds (equal in every branch) with capex_cny the probability-weighted mean of the
+    branches' capex (a branch may scale capex)."""
+    now = _builds(built[0], before=split)
+    keys = ["measure", "site", "year"]
+    each = [_builds(b, before=split).set_index(keys).capex_cny * p for b, p in zip(built, probs, strict=True)]
+    mean = pd.concat(each).groupby(level=keys, sort=False).sum()
+    return now.assign(capex_cny=[float(mean[k]) for k in now[keys].itertuples(index=False, name=None)])
+
+
 def _solve_alone(spec: TreeSpec, pool: Pool) -> tuple[list[BranchSolve], BranchSolve, list[BranchSolve]]:
     """(each branch alone: its own optimum, the average branch: the expected-value plan, each branch with
     that plan's decisions before the split imposed: the EEV and, together, a feasible start for the tree)."""
@@ -258,7 +268,7 @@ def robust(scenario: Scenario | str | Path, branches: str | Path | TreeSpec, obj
     rp = risk_value(npv, probs, own, risk)
     expected = sum(p * v for p, v in zip(probs, npv, strict=True))
     cvar_now = cvar(npv, probs, risk.cvar_alpha) if kind == "cvar" else None
-    commit = _builds(built[0], before=split)
+    commit = _expected_capex(built, probs, split)
     cont = pd.concat([_builds(b, after=split).assign(branch=n) for b, n in zip(built, spec.names, strict=True)],
                      ignore_index=True)
     shared = pd.DataFrame([{"branch": n, "measure": key[0], "variable": key[1], "year": key[2], "value": x}

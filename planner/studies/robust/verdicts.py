@@ -2,11 +2,13 @@
 never within a tolerance (at least the variant's MIP gap), proven by one probe solve: a measure the returned
 plan adopts is forbidden (essential when no plan without it lies within the tolerance), one it does not is
 forced (never when no plan with it does). Across variants: `no_regret` = essential in every variant, `never`
-= never in every one, `interchangeable` = optional in every one, else `depends`. The verdicts no longer
+= never in every one, `interchangeable` = optional in every one, `unproven` when a probe stopped (time
+limit) before proving a variant's class and the proven ones agree, else `depends`. The verdicts no longer
 depend on which of several plans within the gap HiGHS returned."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,7 @@ import pandas as pd
 
 from ...backend import build_model, solve
 from ...backend.nearopt import NearOptimal
-from ...errors import PlannerError
+from ...errors import InputError, PlannerError
 from ...preprocess.prepare import prepare
 from ...schemas.sweep import SweepSpec, load_sweep
 from ..sweep.design import make_design
@@ -24,6 +26,7 @@ from .alternatives import adopted, probe
 from .pool import Pool
 
 DEFAULT_TOLERANCE = 1e-3  # the bundled sweeps' mip_rel_gap
+ANCHOR_SHARE = 10  # the variant's best plan (the cap's anchor) is solved to a gap of tolerance / ANCHOR_SHARE
 
 
 @dataclass
@@ -52,10 +55,13 @@ def variant_status(sc, tolerance: float) -> list[dict]:
         return []
     built = build_model(pre.inputs, pre.targets)
     opts = sc.solver.model_copy(update={"heuristic": "off"})
-    info = solve(built, opts)
+    tol = max(tolerance, sc.solver.mip_rel_gap)
+    # the anchor (the best plan, the cap's base) to a tenth of the tolerance: a plan returned at the variant's own
+    # gap could lie up to that gap above the optimum and move the cap with it (docs/robust.md §3)
+    anchor = opts.model_copy(update={"mip_rel_gap": min(sc.solver.mip_rel_gap, tol / ANCHOR_SHARE)})
+    info = solve(built, anchor)
     if not info.has_solution or info.status == "infeasible":
         return []
-    tol = max(tolerance, sc.solver.mip_rel_gap)
     best = info.objective_mcny
     cap = best + tol * abs(best)
     _, used, _ = adopted(built)
@@ -65,12 +71,18 @@ def variant_status(sc, tolerance: float) -> list[dict]:
         on = mm.id in used
         pr = probe(built, near, mm, "forbid" if on else "force", opts, cap=cap)
         cls, proven = pr.verdict(cap, "essential" if on else "never")
-        rows.append({"measure": mm.id, "family": mm.cfg.family_name, "adopted": on, "class": cls, "proven": proven})
+        rows.append({"measure": mm.id, "family": mm.cfg.family_name, "adopted": on, "class": cls, "proven": proven,
+                     "anchor_gap": info.gap})
     near.restore()
     return rows
 
 
 def _verdict(classes: list[str]) -> str:
+    """The verdict across variants. An unproven class (a probe stopped at its time limit) counts toward no
+    verdict: `depends` when the proven classes already differ, else `unproven`."""
+    if "unproven" in classes:
+        proven = [c for c in classes if c != "unproven"]
+        return "depends" if len(set(proven)) > 1 else "unproven"
     if all(c == "essential" for c in classes):
         return "no_regret"
     if all(c == "never" for c in classes):
@@ -89,6 +101,8 @@ def sweep_verdicts(sweep: str | Path | SweepSpec, tolerance: float = DEFAULT_TOL
                    scheduler=None) -> SweepVerdicts:
     """Noise-free verdicts of every measure over a sweep file's variants (one solve per variant plus one
     probe per variant and measure), on `workers` local processes or the Dask cluster of `scheduler`."""
+    if not (math.isfinite(tolerance) and 0 <= tolerance < 1):
+        raise InputError("--tolerance", "", f"expected a share in [0, 1) (e.g. 0.001 or 0.1%), got {tolerance:g}")
     t0 = time.perf_counter()
     spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)
     design = make_design(spec)
@@ -106,17 +120,18 @@ def sweep_verdicts(sweep: str | Path | SweepSpec, tolerance: float = DEFAULT_TOL
     skipped = len(design) - sum(1 for got in results if got)
     for i, got in zip(index, results, strict=True):
         rows += [{"variant": i, **r} for r in got]
-    status = pd.DataFrame(rows, columns=["variant", "measure", "family", "adopted", "class", "proven"])
+    status = pd.DataFrame(rows, columns=["variant", "measure", "family", "adopted", "class", "proven",
+                                         "anchor_gap"])
     out = []
     for mid, g in status.groupby("measure", sort=True):
         n = len(g)
         naive = "no_regret" if g.adopted.all() else "never" if not g.adopted.any() else "depends"
         out.append({"measure": mid, "family": g.family.iloc[0], "verdict": _verdict(list(g["class"])),
                     "naive_verdict": naive, "variants": n, "adopted": int(g.adopted.sum()),
-                    **{c: int((g["class"] == c).sum()) for c in ("essential", "optional", "never")},
-                    "unproven": int((~g.proven).sum())})
+                    **{c: int((g["class"] == c).sum()) for c in ("essential", "optional", "never", "unproven")}})
     verdicts = pd.DataFrame(out)
-    summary = {"sweep": spec.name, "tolerance": tolerance, "variants": len(design), "unsolved": skipped,
+    summary = {"sweep": spec.name, "digest": spec.digest, "tolerance": tolerance, "variants": len(design),
+               "unsolved": skipped,
                "probes": len(status), "seconds": time.perf_counter() - t0,
                "changed": int((verdicts.verdict != verdicts.naive_verdict).sum()) if len(verdicts) else 0}
     res = SweepVerdicts(summary, verdicts, status)

@@ -6,11 +6,12 @@ HTML, workbooks and decks from the same frames."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
 
-from ...postprocess.robust_words import COLUMNS_ZH, w
+from ...postprocess.robust_words import column, localise, w
 
 
 def _range(r: list | None, lang: str) -> str:
@@ -21,14 +22,28 @@ def _range(r: list | None, lang: str) -> str:
     return w("noise", lang) if lo <= 0 < hi else w("range_text", lang, lo=lo, hi=hi)
 
 
+def _value(col: str, v) -> str:
+    """A value in the house's number format (the report's value_cell): missing as "", years as written,
+    numbers to four significant figures below 10, else whole with thousands separators."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, float | int) and not isinstance(v, bool) and (col == "year" or col.endswith("_year")):
+        return str(int(v))
+    if isinstance(v, float):
+        return f"{v:,.4g}" if abs(v) < 10 else f"{v:,.0f}"
+    return str(v)
+
+
 def _table(df: pd.DataFrame, lang: str = "en") -> str:
-    """A markdown table; column names in Chinese for `zh` (parameter values keep their names)."""
+    """A markdown table; column names and generated values (classes, verdicts, yes/no, evidence, how found) in
+    Chinese for `zh`; identifiers (measures, sites, families, parameter names) keep their names."""
     if df.empty:
         return ""
-    cols = [COLUMNS_ZH.get(c, c) if lang == "zh" else c for c in df.columns]
-    fmt = lambda v: f"{v:,.4g}" if isinstance(v, float) else str(v)  # noqa: E731
+    shown = localise(df, lang)
+    cols = [column(c, lang) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    lines += ["| " + " | ".join(_value(c, v) for c, v in zip(df.columns, row, strict=True)) + " |"
+              for row in shown.itertuples(index=False)]
     return "\n".join(lines) + "\n"
 
 
@@ -70,10 +85,10 @@ def write_robust(res, out: Path, langs: tuple[str, ...]) -> list[Path]:
                  f"## {w('commit_now', lang, split=split)}", ""]
         now = res.commit_now
         lines.append(_table(_builds(now), lang) if len(now) else w("nothing_now", lang, split=split))
-        lines += ["", f"- {w('evpi', lang)}: {w('cny', lang, x=s['evpi_cny'])} ({w('evpi_text', lang, split=split)}; "
-                  f"{_range(s['evpi_range_cny'], lang)})"]
-        vss = (w("cny", lang, x=s["vss_cny"]) + f" ({w('vss_text', lang)}; {_range(s['vss_range_cny'], lang)})"
-               if s["vss_cny"] is not None else w("vss_inf", lang))
+        evpi = "; ".join(x for x in (w("evpi_text", lang, split=split), _range(s["evpi_range_cny"], lang)) if x)
+        lines += ["", f"- {w('evpi', lang)}: {w('cny', lang, x=s['evpi_cny'])} ({evpi})"]
+        why = "; ".join(x for x in (w("vss_text", lang), _range(s["vss_range_cny"], lang)) if x)
+        vss = w("cny", lang, x=s["vss_cny"]) + f" ({why})" if s["vss_cny"] is not None else w("vss_inf", lang)
         lines += [f"- {w('vss', lang)}: {vss}", "", f"## {w('branches', lang)}", "", _table(res.branches, lang),
                   f"## {w('continuations', lang)}", "", _table(_builds(res.continuations), lang)]
         return lines
@@ -87,7 +102,7 @@ def write_alternatives(res, out: Path, langs: tuple[str, ...]) -> list[Path]:
     def page(lang: str) -> list[str]:
         lines = [f"# {w('alt_title', lang, slack=res.summary['slack'])}", "", _table(res.overview, lang), "",
                  f"## {w('map', lang)}", "",
-                 *(f"- {w(k + '_text', lang)}" for k in ("essential", "optional", "never")),
+                 *(f"- {w(k + '_text', lang)}" for k in ("essential", "optional", "never", "unproven")),
                  "", _table(res.measure_map, lang)]
         return lines
 
@@ -99,7 +114,8 @@ def write_verdicts(res, out: Path, langs: tuple[str, ...]) -> list[Path]:
 
     def page(lang: str) -> list[str]:
         lines = [f"# {w('verdict_title', lang, tol=res.summary['tolerance'])}", "",
-                 *(f"- {w(v + '_text', lang)}" for v in ("no_regret", "never_sweep", "interchangeable", "depends")),
+                 *(f"- {w(v + '_text', lang)}" for v in ("no_regret", "never_sweep", "interchangeable", "depends",
+                                                           "unproven_sweep")),
                  "", _table(res.verdicts, lang)]
         return lines
 
