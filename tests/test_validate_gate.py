@@ -44,6 +44,7 @@ def no_solve(monkeypatch):
         raise Reached(REACHED)
 
     monkeypatch.setattr("planner.run.build_model", stop)
+    monkeypatch.setattr("planner.run.build_for_solve", stop)  # the plan's build (serial or parallel, solver.build)
 
 
 def _verdicts(args: list[str], out: Path) -> tuple[tuple, tuple]:
