@@ -63,7 +63,8 @@ class Ledger:
 
     def items(self, ledger: str) -> Iterator[tuple[Hashable, Hashable, str | None, object]]:
         """(key, time, measure, expression) of every term in a ledger, in a stable order."""
-        for (name, key, time), lst in sorted(self.terms.items(), key=lambda kv: repr(kv[0])):
-            if name == ledger:
-                for measure, expr in lst:
-                    yield key, time, measure, expr
+        # only this ledger's terms are sorted (the same order as sorting all of them, then filtering)
+        mine = [kv for kv in self.terms.items() if kv[0][0] == ledger]
+        for (_name, key, time), lst in sorted(mine, key=lambda kv: repr(kv[0])):
+            for measure, expr in lst:
+                yield key, time, measure, expr

@@ -72,11 +72,12 @@ def measure_economics(roadmap: pd.DataFrame, measure_costs: pd.DataFrame, energy
     saving = abatement.cbam_saving_cny if "cbam_saving_cny" in abatement else pd.Series(0.0, index=abatement.index)
     cbam_total = saving.groupby(abatement.measure).sum()
     cbam_disc = (saving * abatement.year.map(discount)).groupby(abatement.measure).sum()
+    first_built = roadmap.groupby("measure").year.min()
     rows, flow_rows = [], []
     for mid, r in roadmap.drop_duplicates("measure").set_index("measure").iterrows():
         flows = flows_of.get(mid, np.zeros(len(years)))
         i = first_flow(flows)
-        start = int(roadmap.loc[roadmap.measure == mid, "year"].min()) if i is None else years[i]
+        start = int(first_built[mid]) if i is None else years[i]
         series = flows[yr >= start]
         flow_rows += [(mid, y, f, c, discount[y]) for y, f, c in zip(yr[yr >= start].tolist(), series.tolist(),
                                                                       np.cumsum(series).tolist(), strict=True)]

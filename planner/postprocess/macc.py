@@ -9,6 +9,7 @@ scope 1 + scope 2 market-based + scope 3 (consolidated). measure_economics.csv r
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..backend import BuiltModel
@@ -25,14 +26,18 @@ def plan_macc(b: BuiltModel, abatement: pd.DataFrame, measure_costs: pd.DataFram
     ab["disc"] = ab.tco2e * ab.year.map(discount)
     en = energy.assign(disc=energy.cny * energy.year.map(discount))
     own = measure_costs.groupby("measure").discounted_cny.sum()
+    # each measure's rows by position, in frame order (one pass, not one scan of the frame per measure)
+    ab_rows, en_rows = ab.groupby("measure", sort=False).indices, en.groupby("measure", sort=False).indices
+    ab_t, ab_d, en_d = ab.tco2e.to_numpy(), ab.disc.to_numpy(), en.disc.to_numpy()
+    none = np.zeros(0, dtype=int)
     rows = []
     for mm in b.measures:
-        a = ab[ab.measure == mm.id]
-        total, disc = float(a.tco2e.sum()), float(a.disc.sum())
+        i = ab_rows.get(mm.id, none)
+        total, disc = float(ab_t[i].sum()), float(ab_d[i].sum())
         if disc <= 1e-6:
             continue
-        cost = float(own.get(mm.id, 0.0)) + float(en.loc[en.measure == mm.id, "disc"].sum())
-        years = int((a.tco2e > 1e-6).sum())
+        cost = float(own.get(mm.id, 0.0)) + float(en_d[en_rows.get(mm.id, none)].sum())
+        years = int((ab_t[i] > 1e-6).sum())
         rows.append(dict(measure=mm.id, name=mm.cfg.label, name_zh=mm.cfg.label_zh, family=mm.cfg.family_name,
                          site=mm.cfg.site or "company",
                          abatement_tco2e=total, abatement_tco2e_per_yr=total / max(years, 1),
