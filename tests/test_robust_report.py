@@ -321,3 +321,12 @@ def test_sweep_verdicts_of_another_sweep_are_not_shown_and_zh_sheet_is_chinese(t
     text = " ".join(str(x) for x in sheet.iloc[0])
     assert "可互换" in text and "视情况而定" in text and "能效提升" in text
     assert english_words(text, {"m0"}) == []
+
+
+def test_fan_year_ticks_end_at_the_horizon():
+    """The fan's year axis shows the horizon's last year (2050), as every other chart of the house."""
+    from planner.report.robust.charts import fan as fan_chart
+
+    rows = [(b, y, "scope1", 100.0) for b in ("x", "y") for y in range(2025, 2051)]
+    fig = fan_chart({"robust_emissions": pd.DataFrame(rows, columns=["branch", "year", "scope", "tco2e"])}, "en")
+    assert list(fig.axes[0].get_xticks()) == [2025, 2030, 2035, 2040, 2045, 2050]

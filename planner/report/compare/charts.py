@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter
 from ...units import CNY_TO_MCNY, T_TO_KT
 from ..common import style
 from ..common.i18n import COST, FAMILY, pick, tr
+from ..common.numbers import year_ticks
 from ..common.render import ChartSpec, Frames
 from ..common.style import text
 
@@ -56,19 +57,6 @@ def look(fr: Frames, scenario: str) -> dict:
     if i == 0:
         return {"color": REF_COLOUR, "ls": "-", "lw": 2.8}
     return {"color": COLOURS[(i - 1) % len(COLOURS)], "ls": STYLES[(i - 1) % len(STYLES)], "lw": 1.8}
-
-
-def year_ticks(lo: int, hi: int, marks=()) -> list[int]:
-    """Year ticks from lo to hi: every 5 (10 past 40 years) years, the horizon end `hi` and every year in
-    `marks` (target years) always; the start and the round years only where they keep two years (four past
-    40) from a tick that must show."""
-    step = 5 if hi - lo <= 40 else 10
-    must = sorted({int(hi)} | {int(m) for m in marks if lo <= m <= hi})
-    ticks = list(must)
-    for y in [int(lo)] + list(range(-(-int(lo) // step) * step, int(hi), step)):
-        if all(abs(y - t) >= (2 if step == 5 else 4) for t in ticks):
-            ticks.append(y)
-    return sorted(ticks)
 
 
 def groups(fr: Frames) -> list[str]:

@@ -6,10 +6,11 @@ year. Drawn from alternatives_measure_map, alternatives_roadmaps and alternative
 from __future__ import annotations
 
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+from matplotlib.ticker import StrMethodFormatter
 
 from ...postprocess.robust_words import w
 from ..common import style
+from ..common.numbers import year_ticks
 from ..common.render import Frames
 from .story import branch_totals
 
@@ -29,7 +30,7 @@ def fan(fr: Frames, lang: str):
     styles = ["-", "--", ":", "-."]  # branches with equal emissions stay visible on top of each other
     for i, (b, g) in enumerate(e.groupby("branch")):
         ax.plot(g.year, g.tco2e, marker="os^D"[i % 4], linestyle=styles[i % 4], label=str(b))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xticks(year_ticks(int(e.year.min()), int(e.year.max())))  # the horizon's end always shown
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # whole tonnes, no "1e6" offset
     ax.set_title(w("fan_title", lang))
