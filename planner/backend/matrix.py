@@ -8,6 +8,9 @@ into the model and row duals belong to named constraints.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import sys
 from array import array
 from dataclasses import dataclass, replace
 
@@ -243,6 +246,26 @@ def column_bounds(columns: list) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds of the variables (None as -inf / inf)."""
     lo, hi, _ = column_data(columns)
     return lo, hi
+
+
+def release_freed_memory() -> None:
+    """Hand memory that is freed but still held by the C allocator back to the system (glibc's malloc_trim;
+    nothing elsewhere). Freed blocks stay with the allocator arena of the thread that freed them, where
+    another thread cannot reuse them: HiGHS runs in pool threads and the main thread, so a stage's garbage
+    otherwise adds to the next stage's peak (100 sites: the decomposition's repair peaked 140 MB lower when
+    the pricing's kept LPs were trimmed after being dropped)."""
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = False
+        if sys.platform.startswith("linux"):
+            with contextlib.suppress(OSError, AttributeError):
+                lib = ctypes.CDLL("libc.so.6")
+                _LIBC = lib if hasattr(lib, "malloc_trim") else False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC = None  # glibc, once looked up (False: none)
 
 
 def to_highs(mx: Matrix, options: dict) -> highspy.Highs:
