@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import sys
 from array import array
 from dataclasses import dataclass, replace
@@ -249,12 +250,15 @@ def column_bounds(columns: list) -> tuple[np.ndarray, np.ndarray]:
 
 
 def release_freed_memory() -> None:
-    """Hand memory that is freed but still held by the C allocator back to the system (glibc's malloc_trim;
-    nothing elsewhere). Freed blocks stay with the allocator arena of the thread that freed them, where
+    """Collect the young cyclic garbage (the compiler's walk leaves some 40,000 objects in cycles per 60 sites;
+    a collection of the two young generations takes 0.05 s there, a full one 0.6 s) and hand memory that is
+    freed but still held by the C allocator back to the system (glibc's malloc_trim; nothing elsewhere).
+    Freed blocks stay with the allocator arena of the thread that freed them, where
     another thread cannot reuse them: HiGHS runs in pool threads and the main thread, so a stage's garbage
     otherwise adds to the next stage's peak (100 sites: the decomposition's repair peaked 140 MB lower when
     the pricing's kept LPs were trimmed after being dropped)."""
     global _LIBC
+    gc.collect(1)
     if _LIBC is None:
         _LIBC = False
         if sys.platform.startswith("linux"):
