@@ -6,7 +6,10 @@ The machine is shared and noisy: CPU seconds are printed beside wall seconds; `-
 again and checks that the plan (NPV) is the same.
 Usage: python benchmarks/run.py [--sites 10 50 100 200] [--gap 5e-3] [--time-limit 600] [--repeat 1]
        [--heuristic auto|sites|off] [--build auto|serial|parallel] [--threads N] [--scheduler ADDRESS]
-       [--json FILE]
+       [--json FILE] [--profile-memory]
+With --profile-memory the resident memory is sampled every 50 ms and its peak printed per stage (build,
+hand-over, decomposition: estimate, pricing, site MIPs and repair, whole-model HiGHS, results): where the peak
+occurs (rss_by_stage_mb).
 Worker processes' CPU (the parallel build's chunks, docs/model.md §12) is printed apart (worker_cpu_s).
 """
 
@@ -23,7 +26,60 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+STAGES = [("planner.run", "build_for_solve", "build"), ("planner.backend.solve", "compile_model", "handover"),
+          ("planner.backend.decompose", "sample_prices", "decompose_estimate"),
+          ("planner.backend.decompose", "maximise", "decompose_pricing"),
+          ("planner.backend.decompose", "_repair", "decompose_repair"),
+          ("planner.backend.solve", "to_highs", "highs_whole_model"), ("planner.run", "extract", "results")]
+
+
+def _profile_memory() -> dict[str, float]:
+    """Peak resident MB per stage (STAGES, nested: the innermost counts; `other` between them), sampled by a
+    thread every 50 ms; a stage's entry and exit are sampled too. Wraps the stage functions in place."""
+    import importlib
+    import threading
+
+    peaks: dict[str, float] = {}
+    stack = ["other"]
+
+    def rss() -> float:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+    def note() -> None:
+        peaks[stack[-1]] = max(peaks.get(stack[-1], 0.0), rss())
+
+    def sample() -> None:
+        while True:
+            note()
+            time.sleep(0.05)
+
+    def wrap(mod, fname: str, label: str) -> None:
+        f = getattr(mod, fname, None)
+        if f is None:  # renamed: that stage counts to the one around it
+            return
+
+        def timed(*a, **k):
+            note()
+            stack.append(label)
+            try:
+                return f(*a, **k)
+            finally:
+                note()
+                stack.pop()
+
+        setattr(mod, fname, timed)
+
+    for mod, fname, label in STAGES:
+        wrap(importlib.import_module(mod), fname, label)
+    # the decomposition's site problems (pricing LPs and the MIP rounds) all go through Evaluator.solve
+    wrap(importlib.import_module("planner.backend.lagrange").Evaluator, "solve", "decompose_site_problems")
+    threading.Thread(target=sample, daemon=True).start()
+    return peaks
+
+
 def _case(name: str, n_sites: int, args: dict, q) -> None:
+    peaks = _profile_memory() if args.get("profile_memory") else None
     from planner.api import plan
     from planner.schemas import load_scenario
     from planner.synthetic import portfolio
@@ -56,7 +112,8 @@ def _case(name: str, n_sites: int, args: dict, q) -> None:
                heuristic_gap=h.get("gap"), heuristic_s=h.get("seconds"),
                heuristic_stages={k: v for k, v in h.items()
                                  if k.endswith(("seconds", "repair")) or k in ("rounds", "pricing_iterations")},
-               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)))
+               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+               **({"rss_by_stage_mb": {k: round(v) for k, v in peaks.items()}} if peaks is not None else {})))
 
 
 def main() -> None:
@@ -71,6 +128,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="solver.threads (default: the scenario's)")
     ap.add_argument("--scheduler", default=None)
     ap.add_argument("--json", default=None, help="also write the rows to this file")
+    ap.add_argument("--profile-memory", action="store_true", help="peak resident memory per stage")
     args = ap.parse_args()
     ctx = mp.get_context("spawn")
     cases = ([] if args.no_demo else [("demo", 0)]) + [(f"portfolio_{n}", n) for n in args.sites]

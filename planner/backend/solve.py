@@ -16,7 +16,7 @@ import pyomo.environ as pyo
 
 from ..schemas.scenario import Solver
 from .builder import BuiltModel
-from .matrix import Matrix, best_start, compile_model, load_values, set_start, to_highs
+from .matrix import Matrix, best_start, compile_model, load_values, release_freed_memory, set_start, to_highs
 
 MS = highspy.HighsModelStatus
 FALLBACK_SECONDS = 60.0  # time the decomposition may take past the limit when nothing was found in it
@@ -80,13 +80,18 @@ class SolveInfo:
 
 
 def model_size(m: pyo.ConcreteModel) -> tuple[int, int, int]:
-    """(variables, binaries, constraints) actually in the model (fixed variables excluded)."""
+    """(variables, binaries, constraints) actually in the model (fixed variables excluded). Whether a
+    variable is binary depends on its domain only: looked up once per domain object."""
     nv = nb = 0
+    binary: dict[int, bool] = {}
     for v in m.component_data_objects(pyo.Var, active=True):
         if v.fixed:
             continue
         nv += 1
-        nb += v.is_binary()
+        k = binary.get(id(v.domain))
+        if k is None:
+            k = binary[id(v.domain)] = v.is_binary()
+        nb += k
     nc = sum(1 for _ in m.component_data_objects(pyo.Constraint, active=True))
     return nv, nb, nc
 
@@ -147,14 +152,14 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | N
     else:
         mx, (nv, nb, nc) = compiled
     handover = time.perf_counter() - t0
+    release_freed_memory()  # the compiler's garbage, before the decomposition's threads allocate
     ensure_threads(opts.threads)
-    h = to_highs(mx, highs_options(opts))
-    if tee:
-        h.setOptionValue("output_flag", True)
     heur: dict = {}
     highs_s = 0.0
     first = None
     start = None
+    x0 = None
+    chosen_options: dict = {}
     if start_values is not None and mx.integer.any():
         vectors = start_values.vectors(mx.columns)
         x0 = vectors[0] if vectors else None
@@ -164,10 +169,7 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | N
             highs_s += time.perf_counter() - t_lp
             if chosen is not None:
                 x0 = chosen
-                for k, v in CHOSEN_START_OPTIONS.items():
-                    h.setOptionValue(k, v)
-        if x0 is not None:
-            set_start(h, x0)
+                chosen_options = CHOSEN_START_OPTIONS
     if use_decomposition(opts, built, scheduler) and mx.integer.any():
         from .decompose import first_plan
 
@@ -175,11 +177,21 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | N
         heur, highs_s, start = plan.figures, plan.highs_seconds, plan.x
         if start is not None:
             first = time.perf_counter() - t0
-            set_start(h, start)
+        release_freed_memory()  # the site problems' garbage (in the pool threads' arenas)
     left = opts.time_limit - (time.perf_counter() - t0)
     proven = heur.get("gap") is not None and heur["gap"] <= opts.mip_rel_gap
     if proven:
         return _finish(built, mx, None, start, heur, t0, handover, highs_s, first, (nv, nb, nc))
+    # the whole model goes to HiGHS only now: a decomposition that proves the gap never needs it, and at 1,000
+    # sites its copy of the matrix would sit in memory through the decomposition's peak
+    h = to_highs(mx, highs_options(opts))
+    if tee:
+        h.setOptionValue("output_flag", True)
+    for k, v in chosen_options.items():
+        h.setOptionValue(k, v)
+    for x in (x0, start):
+        if x is not None:
+            set_start(h, x)
     h.setOptionValue("time_limit", max(left, 1.0))
     t1 = time.perf_counter()
     found: list[float] = []
