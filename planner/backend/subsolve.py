@@ -73,25 +73,20 @@ def new_highs(options: dict) -> highspy.Highs:
 
 def pass_matrix(h: highspy.Highs, c, A, row_lower, row_upper, col_lower, col_upper, integer,
                 offset: float = 0.0) -> None:
-    """Load an LP/MIP given as arrays into a highspy model (column-wise)."""
-    lp = highspy.HighsLp()
+    """Load an LP/MIP given as arrays into a highspy model (column-wise). Uses the overload of passModel that
+    takes numpy arrays: filling a HighsLp's vectors converts element by element (6 ms for a site of 3,300
+    nonzeros, against 0.2 ms here)."""
     nrow, ncol = A.shape
-    lp.num_col_, lp.num_row_ = ncol, nrow
-    lp.col_cost_ = np.asarray(c, dtype=float)
-    lp.offset_ = float(offset)
-    lp.col_lower_, lp.col_upper_ = np.asarray(col_lower, dtype=float), np.asarray(col_upper, dtype=float)
-    lp.row_lower_, lp.row_upper_ = np.asarray(row_lower, dtype=float), np.asarray(row_upper, dtype=float)
     csc = sp.csc_array(A)
     csc.sort_indices()
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = csc.indices.astype(np.int32)
-    lp.a_matrix_.value_ = csc.data.astype(float)
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = ncol, nrow
-    if np.any(integer):
-        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in integer]
-    h.passModel(lp)
+    f64 = np.float64
+    integrality = np.asarray(integer, dtype=bool).astype(np.int32)  # HighsVarType: 0 continuous, 1 integer
+    h.passModel(int(ncol), int(nrow), int(csc.nnz), int(highspy.MatrixFormat.kColwise),
+                int(highspy.ObjSense.kMinimize), float(offset),
+                np.ascontiguousarray(c, dtype=f64), np.ascontiguousarray(col_lower, dtype=f64),
+                np.ascontiguousarray(col_upper, dtype=f64), np.ascontiguousarray(row_lower, dtype=f64),
+                np.ascontiguousarray(row_upper, dtype=f64), csc.indptr.astype(np.int32), csc.indices.astype(np.int32),
+                csc.data.astype(f64), integrality)
 
 
 _live: dict[tuple[str, str], highspy.Highs] = {}  # LP relaxations kept for hot starts, by (run, group)
