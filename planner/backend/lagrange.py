@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .matrix import Matrix
-from .subsolve import SubProblem, SubResult, forget, new_highs, pass_matrix, solve_priced
+from .subsolve import SubProblem, SubResult, forget, new_highs, pass_matrix, solve_chunk, solve_priced
 
 INF = highspy.kHighsInf
 BUCKETS = 64  # groups are summed into this many cutting-plane models (a small master LP, most of the detail)
@@ -121,10 +121,17 @@ class Evaluator:
         keys = [(self.run, b.name) if g // procs < KEEP_PER_PROCESS else None for g, b in enumerate(self.blocks)]
         args = (cs, [relax] * n, [options] * n, keys)
         t0 = time.perf_counter()
-        if self._remote is not None:
-            res = self.client.gather([self.client.submit(solve_priced, b, *a, workers=w, allow_other_workers=False,
-                                                         pure=False)
-                                      for b, w, *a in zip(self._remote, self._where, *args, strict=True)])
+        if self._remote is not None:  # one task per worker and evaluation: its groups, solved in turn (a task per
+            # group cost the scheduler a round trip per site LP, longer than the LP's hot-started solve)
+            names = sorted({w[0] for w in self._where})
+            futs = [self.client.submit(solve_chunk, [self._remote[g] for g in mine], [cs[g] for g in mine], relax,
+                                       options, [keys[g] for g in mine], workers=[name], allow_other_workers=False,
+                                       pure=False)
+                    for i, name in enumerate(names) for mine in [range(i, n, procs)]]
+            res = [None] * n
+            for i, part in enumerate(self.client.gather(futs)):
+                for g, r in zip(range(i, n, procs), part, strict=True):
+                    res[g] = r
         elif self._pool is not None:
             res = list(self._pool.map(solve_priced, self.blocks, *args))
         else:

@@ -113,6 +113,12 @@ def solve_priced(p: SubProblem, c: np.ndarray, relax: bool = False, options: dic
     return _result(p.name, h, True, t0)
 
 
+def solve_chunk(blocks: list[SubProblem], cs: list[np.ndarray], relax: bool, options: dict | None,
+                keys: list) -> list[SubResult]:
+    """`solve_priced` for several groups in turn: one task of a Dask worker per evaluation."""
+    return [solve_priced(p, c, relax, options, k) for p, c, k in zip(blocks, cs, keys, strict=True)]
+
+
 def forget(run: str) -> None:
     """Drop the LPs kept for a run (in this process)."""
     for k in [k for k in _live if k[0] == run]:
