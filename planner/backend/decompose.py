@@ -49,11 +49,13 @@ PRICE_SHARE = 0.4  # pricing may use this share of the time left
 TIMING_REPAIR_SECONDS = 30.0  # the timing repair stops after this long with its best plan ...
 TIMING_REPAIR_GAP = 5e-3  # ... or once a plan is within this of the Lagrangian bound
 SCHEDULER_TIMEOUT = os.environ.get("PLANNER_DASK_TIMEOUT", "10s")  # connecting to --scheduler
-SUB_GAP = 1e-4  # subproblems are small: solve them tightly, to this gap or a fifth of the requested gap ...
-SUB_GAP_MAX = 1e-3  # ... but never looser than this
+SUB_GAP = 1e-4  # subproblems solve to this gap or SUB_GAP_SHARE of the requested gap, but never looser than
+SUB_GAP_MAX = 2.5e-3  # this: 40 site MIPs of 100 sites at 1e-3 / 2.5e-3 / 5e-3 used 5.9 / 5.2 / 4.2 s CPU (means of 3),
+SUB_GAP_SHARE = 0.5  # their plans' cost +0 / +0.0003% / +0.057%, their dual bounds -0 / -0.014% / -0.024%
 SITE_MIP_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False,  # as solve.TUNED_OPTIONS
-                    # a site MIP ends at its root, whose rounding beats feasibility jump's plans; without it 60
-                    # site MIPs of 100 sites gave the same plans and bounds with 20-30% less CPU (2 A/B pairs)
+                    # a site MIP ends at its root, whose rounding beats feasibility jump's plans; without it site
+                    # MIPs of 100 sites gave the same plans and bounds with about 10% less CPU (6 A/B pairs of
+                    # 30-60 MIPs, a loaded machine: 4-30%; perf: the jump was 7% of the samples)
                     "mip_heuristic_run_feasibility_jump": False}
 INF = highspy.kHighsInf
 
@@ -166,7 +168,7 @@ def _first_plan(mx: Matrix, cg: np.ndarray, sites: list[str], owner: np.ndarray,
     coupling = parts.coupling
     fig: dict = {"method": "sites", "sites": len(sites), "coupling_rows": int(coupling.size),
                  "company_columns": int((cg == company).sum())}
-    sub_gap = min(SUB_GAP_MAX, max(SUB_GAP, opts.mip_rel_gap / 5))
+    sub_gap = min(SUB_GAP_MAX, max(SUB_GAP, opts.mip_rel_gap * SUB_GAP_SHARE))
     sub_opts = {"mip_rel_gap": sub_gap, "threads": 1, "random_seed": opts.seed,
                 "mip_feasibility_tolerance": 1e-7, "primal_feasibility_tolerance": 1e-8,
                 "dual_feasibility_tolerance": 1e-8, **SITE_MIP_OPTIONS}
