@@ -5,9 +5,10 @@ repair, results), the per-site cost of the parallel part (pricing + site MIPs), 
 projected wall for a larger portfolio on more workers.
 
 Usage: python benchmarks/scaling.py [--sites 200] [--gap 5e-3] [--configs threads1 threads2 dask1 dask2]
-       [--project-sites 5000] [--project-workers 32] [--time-limit 900] [--json FILE]
+       [--project-sites 5000] [--project-workers 32] [--time-limit 900] [--build auto] [--json FILE]
 CPU: of the planning process (all its threads) plus, for the Dask runs, of the worker processes (the
-decomposition's own figures add the workers' CPU to pricing and site MIPs; the Dask total adds it once).
+decomposition's own figures add the workers' CPU to pricing and site MIPs; the Dask total adds it once), plus
+the parallel build's child processes (solver.build; total only). The build and hand-over count as serial.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import resource
 import time
 from pathlib import Path
 
@@ -39,6 +41,11 @@ def _timed(module, name: str, into: dict, key: str) -> None:
             into[key][1] += time.process_time() - c
 
     setattr(module, name, wrapper)
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def _case(config: str, args: dict, q) -> None:
@@ -66,11 +73,12 @@ def _case(config: str, args: dict, q) -> None:
         sc = portfolio(args["sites"])
         sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={
             "mip_rel_gap": args["gap"], "time_limit": args["time_limit"], "heuristic": "sites",
-            "threads": workers if kind == "threads" else 1})})
+            "threads": workers if kind == "threads" else 1, "build": args["build"]})})
         wc0 = sum(client.run(time.process_time).values()) if client else 0.0
-        w0, c0 = time.perf_counter(), time.process_time()
+        w0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
         p = plan(sc, scheduler=address)
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        child_cpu = _children_cpu() - k0  # the parallel build's worker processes (solver.build)
         worker_cpu = sum(client.run(time.process_time).values()) - wc0 if client else 0.0
     finally:
         if client is not None:
@@ -97,7 +105,8 @@ def _case(config: str, args: dict, q) -> None:
     q.put(dict(config=config, sites=args["sites"], status=s["status"], gap=s["gap"], rounds=rounds,
                estimate_s=h.get("estimate_seconds", 0.0), npv_mcny=round(s["objective_cny"] / 1e6, 3),
                wall_s=round(wall, 2),
-               cpu_s=round(cpu + worker_cpu, 2), dask_worker_cpu_s=round(worker_cpu, 2),
+               cpu_s=round(cpu + worker_cpu + child_cpu, 2), dask_worker_cpu_s=round(worker_cpu, 2),
+               build_worker_cpu_s=round(child_cpu, 2),
                stages={k: [round(w, 2), None if c is None else round(c, 2)] for k, (w, c) in stages.items()}))
 
 
@@ -111,6 +120,7 @@ def main() -> None:
     ap.add_argument("--gap", type=float, default=5e-3)
     ap.add_argument("--configs", nargs="*", default=list(CONFIGS), choices=list(CONFIGS))
     ap.add_argument("--time-limit", type=float, default=900.0)
+    ap.add_argument("--build", default="auto", choices=["auto", "serial", "parallel"], help="solver.build")
     ap.add_argument("--project-sites", type=int, default=5000)
     ap.add_argument("--project-workers", type=int, default=32)
     ap.add_argument("--json", default=None, help="also write the rows to this file")
