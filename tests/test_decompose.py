@@ -69,7 +69,7 @@ def _monolithic_lp(mx, threads):
     return h.getInfo().objective_function_value, np.asarray(h.getSolution().row_dual)
 
 
-def test_bundle_prices_give_a_valid_bound_near_the_monolithic_lp(four_sites, mono_four):
+def test_bundle_prices_give_a_valid_bound_near_the_monolithic_lp(four_sites, mono_four, monkeypatch):
     import time
 
     from planner.backend import lagrange
@@ -93,6 +93,17 @@ def test_bundle_prices_give_a_valid_bound_near_the_monolithic_lp(four_sites, mon
         pr = lagrange.maximise(ev, y0, {}, time.perf_counter() + 60, master_options=main, tol=1e-3)
         assert pr.converged and pr.iterations > 1
         assert lp - 2e-3 * abs(lp) <= pr.bound <= lp + 1e-6 * abs(lp)
+    # groups past KEEP_PER_PROCESS keep only their LP's basis and restart from it: the same climb
+    from planner.backend import subsolve
+
+    monkeypatch.setattr(lagrange, "KEEP_PER_PROCESS", 0)
+    ev2 = lagrange.Evaluator(blocks, [bl.c for bl in blocks], parts, mx.offset, workers=sc.solver.threads)
+    pr2 = lagrange.maximise(ev2, y2, {}, time.perf_counter() + 60, master_options=main, tol=1e-3)
+    assert pr2.converged and pr2.iterations > 1
+    assert lp - 2e-3 * abs(lp) <= pr2.bound <= lp + 1e-6 * abs(lp)
+    assert sum(k[0] == ev2.run for k in subsolve._bases) == n and not any(k[0] == ev2.run for k in subsolve._live)
+    ev2.close()
+    assert not any(k[0] == ev2.run for k in subsolve._bases)
     # L(y) of the relaxation at any sign-feasible y, e.g. twice the LP duals or the LP duals with the wrong
     # sign (projected to 0), is below the LP bound; at the LP duals it equals it
     yc = duals[parts.coupling]

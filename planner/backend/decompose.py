@@ -49,8 +49,14 @@ PRICE_SHARE = 0.4  # pricing may use this share of the time left
 TIMING_REPAIR_SECONDS = 30.0  # the timing repair stops after this long with its best plan ...
 TIMING_REPAIR_GAP = 5e-3  # ... or once a plan is within this of the Lagrangian bound
 SCHEDULER_TIMEOUT = os.environ.get("PLANNER_DASK_TIMEOUT", "10s")  # connecting to --scheduler
-SUB_GAP = 1e-4  # subproblems are small: solve them tightly, to this gap or a fifth of the requested gap ...
-SUB_GAP_MAX = 1e-3  # ... but never looser than this
+SUB_GAP = 1e-4  # subproblems solve to this gap or SUB_GAP_SHARE of the requested gap, but never looser than
+SUB_GAP_MAX = 2.5e-3  # this: 40 site MIPs of 100 sites at 1e-3 / 2.5e-3 / 5e-3 used 5.9 / 5.2 / 4.2 s CPU (means of 3),
+SUB_GAP_SHARE = 0.5  # their plans' cost +0 / +0.0003% / +0.057%, their dual bounds -0 / -0.014% / -0.024%
+SITE_MIP_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False,  # as solve.TUNED_OPTIONS
+                    # a site MIP ends at its root, whose rounding beats feasibility jump's plans; without it site
+                    # MIPs of 100 sites gave the same plans and bounds with about 10% less CPU (6 A/B pairs of
+                    # 30-60 MIPs, a loaded machine: 4-30%; perf: the jump was 7% of the samples)
+                    "mip_heuristic_run_feasibility_jump": False}
 INF = highspy.kHighsInf
 
 
@@ -94,6 +100,15 @@ def row_groups(A: sp.csr_array, col_group: np.ndarray, n_groups: int) -> np.ndar
         hi = np.maximum.reduceat(g, starts[has])
         out[has] = np.where(lo == hi, lo, -1)
     return out
+
+
+def cpu_seconds(client=None) -> float:
+    """CPU seconds of this process (all its threads) plus, with a Dask client, of every worker process: the
+    decomposition's figures report each stage's CPU beside its wall (benchmarks/scaling.py)."""
+    here = time.process_time()
+    if client is None:
+        return here
+    return here + sum(client.run(time.process_time).values())
 
 
 def _main_highs(options: dict) -> highspy.Highs:
@@ -153,10 +168,10 @@ def _first_plan(mx: Matrix, cg: np.ndarray, sites: list[str], owner: np.ndarray,
     coupling = parts.coupling
     fig: dict = {"method": "sites", "sites": len(sites), "coupling_rows": int(coupling.size),
                  "company_columns": int((cg == company).sum())}
-    sub_gap = min(SUB_GAP_MAX, max(SUB_GAP, opts.mip_rel_gap / 5))
+    sub_gap = min(SUB_GAP_MAX, max(SUB_GAP, opts.mip_rel_gap * SUB_GAP_SHARE))
     sub_opts = {"mip_rel_gap": sub_gap, "threads": 1, "random_seed": opts.seed,
                 "mip_feasibility_tolerance": 1e-7, "primal_feasibility_tolerance": 1e-8,
-                "dual_feasibility_tolerance": 1e-8, "mip_heuristic_run_root_reduced_cost": False}
+                "dual_feasibility_tolerance": 1e-8, **SITE_MIP_OPTIONS}
     blocks = [_block(sites[g] if g < company else "company", mx, parts.cols_of[g], parts.rows_of[g], sub_opts)
               for g in range(company + 1)]
     ev = Evaluator(blocks, [b.c for b in blocks], parts, mx.offset, max(1, opts.threads), client)
@@ -176,6 +191,7 @@ def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarra
                       prices: np.ndarray | None, ev: Evaluator, base: dict, fig: dict, t0: float) -> FirstPlan:
     coupling = ev.sp_.coupling
     t1 = time.perf_counter()
+    c1 = cpu_seconds(ev.client)
     ceiling = None
     if prices is not None:
         y0 = np.asarray(prices, float)[coupling]
@@ -188,7 +204,8 @@ def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarra
                   ceiling, base, tol)
     ev.drop_kept()  # the site MIPs and the repair need the memory more
     fig.update(lp_bound_mcny=pr.bound, pricing_iterations=pr.iterations, pricing_converged=pr.converged,
-               pricing_seconds=round(time.perf_counter() - t1, 3), warm_start=prices is not None)
+               pricing_seconds=round(time.perf_counter() - t1, 3), warm_start=prices is not None,
+               pricing_cpu_seconds=round(cpu_seconds(ev.client) - c1, 3))
     if pr.bound is None:
         fig["outcome"] = "pricing_failed"
         return FirstPlan(None, ev.highs_seconds, fig)
@@ -200,9 +217,11 @@ def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarra
         if left <= 1.0:
             fig["outcome"] = "time_limit"
             break
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), cpu_seconds(ev.client)
         res = ev.solve(y, False, {"time_limit": max(1.0, min(60.0, left / 2))})
         fig[f"round{rnd}_subproblem_seconds"] = round(time.perf_counter() - t1, 3)
+        fig[f"round{rnd}_subproblem_cpu_seconds"] = round(cpu_seconds(ev.client) - c1, 3)
+        c1 = time.process_time()
         lag = ev.value(y, res)
         if lag is not None and lag > (fig.get("lagrangian_bound_mcny") or -np.inf):
             fig["lagrangian_bound_mcny"] = lag
@@ -233,6 +252,7 @@ def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarra
             fig[f"round{rnd}_repair"] = "failed"
         ev.highs_seconds += rep_s
         fig[f"round{rnd}_repair_seconds"] = round(rep_s, 3)
+        fig[f"round{rnd}_repair_cpu_seconds"] = round(time.process_time() - c1, 3)
         if x is not None:
             best = x
             fig.update(outcome="feasible", rounds=rnd + 1, objective_mcny=obj)

@@ -26,14 +26,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from .matrix import Matrix
-from .subsolve import SubProblem, SubResult, forget, new_highs, pass_matrix, solve_priced
+from .subsolve import SubProblem, SubResult, forget, new_highs, pass_matrix, solve_chunk, solve_priced
 
 INF = highspy.kHighsInf
 BUCKETS = 64  # groups are summed into this many cutting-plane models (a small master LP, most of the detail)
 PRICE_TOL = 2e-4  # stop when the model promises less than this (relative) over the best L(y) found
 MAX_ITERATIONS = 60
 SERIOUS = 0.1  # a step is taken when L rises by at least this share of the promised rise
-KEEP_PER_PROCESS = 300  # group LPs kept for hot starts per process (about 1.7 MB each); the rest solve cold
+KEEP_PER_PROCESS = 300  # group LPs kept for hot starts per process (about 1.7 MB each); the rest keep
+# their last basis only (subsolve.solve_priced)
 BOX_START = 0.05  # MCNY per model unit (ktCO2e, GWh) on each coupling row, without a starting estimate
 
 
@@ -89,6 +90,7 @@ class Evaluator:
     _remote: list | None = None
     _where: list | None = None
     _pool: ThreadPoolExecutor | None = None
+    _ACgT: list | None = None
 
     def __post_init__(self):
         if self.client is not None:  # each group stays on one worker: its LP is kept there (same answers as local)
@@ -115,16 +117,26 @@ class Evaluator:
         self.drop_kept()
 
     def solve(self, y: np.ndarray, relax: bool, options: dict) -> list[SubResult]:
-        cs = [c - A.T @ y for c, A in zip(self.c, self.sp_.ACg, strict=True)]
+        if self._ACgT is None:  # transposed once: a transpose per group and evaluation cost 0.6 ms each
+            self._ACgT = [sp.csr_array(A.T) for A in self.sp_.ACg]
+        cs = [c - AT @ y for c, AT in zip(self.c, self._ACgT, strict=True)]
         n = len(cs)
         procs = len({w[0] for w in self._where}) if self._where else 1  # group g is on process g % procs
-        keys = [(self.run, b.name) if g // procs < KEEP_PER_PROCESS else None for g, b in enumerate(self.blocks)]
-        args = (cs, [relax] * n, [options] * n, keys)
+        keys = [(self.run, b.name) for b in self.blocks]
+        keeps = [g // procs < KEEP_PER_PROCESS for g in range(n)]  # the others keep only their basis
+        args = (cs, [relax] * n, [options] * n, keys, keeps)
         t0 = time.perf_counter()
-        if self._remote is not None:
-            res = self.client.gather([self.client.submit(solve_priced, b, *a, workers=w, allow_other_workers=False,
-                                                         pure=False)
-                                      for b, w, *a in zip(self._remote, self._where, *args, strict=True)])
+        if self._remote is not None:  # one task per worker and evaluation: its groups, solved in turn (a task per
+            # group cost the scheduler a round trip per site LP, longer than the LP's hot-started solve)
+            names = sorted({w[0] for w in self._where})
+            futs = [self.client.submit(solve_chunk, [self._remote[g] for g in mine], [cs[g] for g in mine], relax,
+                                       options, [keys[g] for g in mine], [keeps[g] for g in mine], workers=[name],
+                                       allow_other_workers=False, pure=False)
+                    for i, name in enumerate(names) for mine in [range(i, n, procs)]]
+            res = [None] * n
+            for i, part in enumerate(self.client.gather(futs)):
+                for g, r in zip(range(i, n, procs), part, strict=True):
+                    res[g] = r
         elif self._pool is not None:
             res = list(self._pool.map(solve_priced, self.blocks, *args))
         else:
