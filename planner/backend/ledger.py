@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 LEDGERS = {
     "elec_load": "extra electricity demand at a site, GWh (negative = saving)",
@@ -33,6 +34,29 @@ LEDGERS = {
     "capex": "nominal capital spending counted against the budget, MCNY (key None; per period)",
     "adoptions": "number of builds (key None; per period)",
 }
+
+
+def sum_terms(terms: list):
+    """sum(terms) as the same Pyomo expression, built at once instead of one + at a time (each + makes a new sum
+    object): for two or more products or named expressions (the terms the + operator collects in a plain
+    SumExpression); anything else is summed as before."""
+    if len(terms) < 2:
+        return sum(terms)
+    cls = _expression_classes()
+    if not all(t.__class__ in cls.other for t in terms):
+        return sum(terms)
+    return cls.SumExpression(list(terms))
+
+
+@cache
+def _expression_classes():
+    """Pyomo's expression classes, imported on first use (validation does not import Pyomo)."""
+    from types import SimpleNamespace
+
+    from pyomo.core.base.expression import ExpressionData, ScalarExpression
+    from pyomo.core.expr.numeric_expr import ProductExpression, SumExpression
+
+    return SimpleNamespace(SumExpression=SumExpression, other=(ProductExpression, ExpressionData, ScalarExpression))
 
 
 # the objective sums exactly these

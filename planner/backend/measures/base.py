@@ -18,7 +18,7 @@ from ...preprocess.inputs import ModelInputs
 from ...schemas.measure import AssetMeasure, MeasureBase, SizedMeasure, register_kind
 from ...units import CNY_TO_MCNY, MCNY_TO_CNY
 from ..lazy_pyomo import pyo
-from ..ledger import Ledger
+from ..ledger import Ledger, sum_terms
 
 REGISTRY: dict[str, type[MeasureModel]] = {}
 
@@ -134,9 +134,12 @@ class AssetModel(MeasureModel):
         return getattr(self.cfg, "stages", 1)
 
     def window(self, t: int) -> list[int]:
-        """Build years whose asset is in service in year t."""
-        life = self.cfg.lifetime
-        return [tau for tau in self.build_years if tau <= t <= tau + life - 1]
+        """Build years whose asset is in service in year t (computed once per year: the rules ask often)."""
+        memo = self.__dict__.setdefault("_windows", {})
+        if t not in memo:
+            life = self.cfg.lifetime
+            memo[t] = [tau for tau in self.build_years if tau <= t <= tau + life - 1]
+        return memo[t]
 
     def build(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg = self.inp, self.cfg
@@ -188,8 +191,10 @@ class AssetModel(MeasureModel):
             ledger.add("adoptions", None, t, blk.build[t], self.id)
         # fixed O&M per year as a named expression: a sweep that changes one measure's capex then recompiles
         # only that measure's terms of the objective (backend/patch.py), not every measure's window sums
-        blk.fixed_om = pyo.Expression([t for t in years if self.window(t)], rule=lambda b, t: sum(
-            cfg.fom_share * b.capex[x] for x in self.window(t)) + cfg.fom_fixed_cny * CNY_TO_MCNY * b.in_service[t],
+        fom_share, fom_fixed = cfg.fom_share, cfg.fom_fixed_cny * CNY_TO_MCNY
+        capex = {x: blk.capex[x] for x in self.build_years}
+        blk.fixed_om = pyo.Expression([t for t in years if self.window(t)], rule=lambda b, t: sum_terms(
+            [fom_share * capex[x] for x in self.window(t)]) + fom_fixed * b.in_service[t],
             doc="fixed O&M of the builds in service, MCNY")
         for t in blk.fixed_om:
             self.cost(ledger, "fixed_om", t, share * blk.fixed_om[t])
