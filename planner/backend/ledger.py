@@ -38,14 +38,18 @@ LEDGERS = {
 
 def sum_terms(terms: list):
     """sum(terms) as the same Pyomo expression, built at once instead of one + at a time (each + makes a new sum
-    object): for two or more products or named expressions (the terms the + operator collects in a plain
-    SumExpression); anything else is summed as before."""
+    object): a list of two or more variables and linear monomials is the LinearExpression the + operator would
+    build, a list of two or more products and named expressions its SumExpression; anything else is summed."""
     if len(terms) < 2:
         return sum(terms)
     cls = _expression_classes()
-    if not all(t.__class__ in cls.other for t in terms):
-        return sum(terms)
-    return cls.SumExpression(list(terms))
+    first = terms[0].__class__
+    if first in cls.linear:
+        if all(t.__class__ in cls.linear for t in terms):
+            return cls.LinearExpression(list(terms))
+    elif first in cls.other and all(t.__class__ in cls.other for t in terms):
+        return cls.SumExpression(list(terms))
+    return sum(terms)
 
 
 @cache
@@ -54,9 +58,12 @@ def _expression_classes():
     from types import SimpleNamespace
 
     from pyomo.core.base.expression import ExpressionData, ScalarExpression
-    from pyomo.core.expr.numeric_expr import ProductExpression, SumExpression
+    from pyomo.core.base.var import ScalarVar, VarData
+    from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, ProductExpression, SumExpression
 
-    return SimpleNamespace(SumExpression=SumExpression, other=(ProductExpression, ExpressionData, ScalarExpression))
+    return SimpleNamespace(SumExpression=SumExpression, LinearExpression=LinearExpression,
+                           other=(ProductExpression, ExpressionData, ScalarExpression),
+                           linear=(VarData, ScalarVar, MonomialTermExpression))
 
 
 # the objective sums exactly these
@@ -80,7 +87,7 @@ class Ledger:
 
     def total(self, ledger: str, key: Hashable, time: Hashable):
         """Sum of the terms (0 when none)."""
-        return sum((e for _m, e in self.terms.get((ledger, key, time), ())), 0)
+        return sum_terms([e for _m, e in self.terms.get((ledger, key, time), ())])
 
     def has(self, ledger: str, key: Hashable, time: Hashable) -> bool:
         return bool(self.terms.get((ledger, key, time)))

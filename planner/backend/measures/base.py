@@ -150,11 +150,13 @@ class AssetModel(MeasureModel):
         blk.build = pyo.Var(blk.build_years, domain=pyo.Binary, doc="a build or reinvestment starts")
         lifetime = cfg.lifetime
 
+        build_set = set(self.build_years)
+
         def recursive(var, built):  # var[t] = var[t-1] + built[t] - built[t-lifetime]: the window sum, sparsely
             def rule(b, t):
                 prev = var[t - 1] if t > years[0] else 0
-                add = built[t] if t in self.build_years else 0
-                drop = built[t - lifetime] if (t - lifetime) in self.build_years else 0
+                add = built[t] if t in build_set else 0
+                drop = built[t - lifetime] if (t - lifetime) in build_set else 0
                 return var[t] == prev + add - drop
             return rule
 
@@ -192,9 +194,9 @@ class AssetModel(MeasureModel):
         # fixed O&M per year as a named expression: a sweep that changes one measure's capex then recompiles
         # only that measure's terms of the objective (backend/patch.py), not every measure's window sums
         fom_share, fom_fixed = cfg.fom_share, cfg.fom_fixed_cny * CNY_TO_MCNY
-        capex = {x: blk.capex[x] for x in self.build_years}
+        fom = {x: fom_share * blk.capex[x] for x in self.build_years}  # each term made once, shared by its years
         blk.fixed_om = pyo.Expression([t for t in years if self.window(t)], rule=lambda b, t: sum_terms(
-            [fom_share * capex[x] for x in self.window(t)]) + fom_fixed * b.in_service[t],
+            [fom[x] for x in self.window(t)]) + fom_fixed * b.in_service[t],
             doc="fixed O&M of the builds in service, MCNY")
         for t in blk.fixed_om:
             self.cost(ledger, "fixed_om", t, share * blk.fixed_om[t])
