@@ -22,7 +22,7 @@ from ..preprocess.inputs import ModelInputs
 from ..preprocess.targets import TargetYear
 from ..units import T_TO_KT
 from .core import Core
-from .ledger import COST_CATEGORIES, Ledger
+from .ledger import COST_CATEGORIES, Ledger, sum_terms
 from .measures import REGISTRY, MeasureModel
 from .rules import add_rules
 from .targets import add_targets
@@ -110,7 +110,7 @@ def _build(inp: ModelInputs, targets: list[TargetYear], elastic: bool) -> BuiltM
     add_targets(m, core, ledger, inp, targets, elastic)
     m.cost = pyo.Expression(COST_CATEGORIES, m.periods, rule=lambda m, c, y: ledger.total("cost", c, y),
                             doc="nominal cost by category and year, MCNY")
-    m.npv = pyo.Expression(expr=sum(inp.discount[y] * m.cost[c, y] for c in COST_CATEGORIES for y in inp.years))
+    m.npv = pyo.Expression(expr=sum_terms([inp.discount[y] * m.cost[c, y] for c in COST_CATEGORIES for y in inp.years]))
     if elastic:
         weight = {r.key: 1.0 / max(r.base_tco2e * T_TO_KT, 1e-6) if r.target.type != "renewable_share" else 1.0
                   for r in targets}
