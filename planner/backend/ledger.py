@@ -43,11 +43,10 @@ def sum_terms(terms: list):
     if len(terms) < 2:
         return sum(terms)
     cls = _expression_classes()
-    first = terms[0].__class__
-    if first in cls.linear:
-        if all(t.__class__ in cls.linear for t in terms):
-            return cls.LinearExpression(list(terms))
-    elif first in cls.other and all(t.__class__ in cls.other for t in terms):
+    kinds = set(map(type, terms))
+    if kinds <= cls.linear:
+        return cls.LinearExpression(list(terms))
+    if kinds <= cls.other:
         return cls.SumExpression(list(terms))
     return sum(terms)
 
@@ -62,8 +61,8 @@ def _expression_classes():
     from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, ProductExpression, SumExpression
 
     return SimpleNamespace(SumExpression=SumExpression, LinearExpression=LinearExpression,
-                           other=(ProductExpression, ExpressionData, ScalarExpression),
-                           linear=(VarData, ScalarVar, MonomialTermExpression))
+                           other=frozenset((ProductExpression, ExpressionData, ScalarExpression)),
+                           linear=frozenset((VarData, ScalarVar, MonomialTermExpression)))
 
 
 # the objective sums exactly these

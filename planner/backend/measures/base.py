@@ -11,6 +11,7 @@ the capex index), fixed O&M and salvage follow from the builds; subclasses add p
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -135,16 +136,17 @@ class AssetModel(MeasureModel):
 
     def window(self, t: int) -> list[int]:
         """Build years whose asset is in service in year t (computed once per year: the rules ask often)."""
-        memo = self.__dict__.setdefault("_windows", {})
-        if t not in memo:
-            life = self.cfg.lifetime
-            memo[t] = [tau for tau in self.build_years if tau <= t <= tau + life - 1]
+        memo = self._windows
+        if t not in memo:  # build years are ascending: those in t - lifetime + 1 .. t
+            by = self.build_years
+            memo[t] = by[bisect_left(by, t - self.cfg.lifetime + 1):bisect_right(by, t)]
         return memo[t]
 
     def build(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg = self.inp, self.cfg
         years = inp.years
         self.build_years = self.years
+        self._windows: dict[int, list[int]] = {}  # window(t), filled on demand
         blk.periods = pyo.Set(initialize=years, ordered=True)
         blk.build_years = pyo.Set(initialize=self.build_years, ordered=True)
         blk.build = pyo.Var(blk.build_years, domain=pyo.Binary, doc="a build or reinvestment starts")
