@@ -148,3 +148,21 @@ def test_scopes_sum_to_totals(elec, gas, hfc, s3, approach, share):
     for scope in bl.SCOPES:
         assert by[by.scope == scope].tco2e.sum() == pytest.approx(inv[inv.scope == scope].tco2e.sum(), abs=1e-6)
     assert (bau.tco2e == bau.tco2e_site * bau.share).all()
+
+
+def test_grouped_lookups_match_scans():
+    """The per-site groupings built once (BAU fuels of a site, measures of a site, process keys) list what a scan
+    of every entry lists, in the same order."""
+    from planner.backend.core import Core
+    from planner.preprocess.prepare import prepare
+    from planner.synthetic import portfolio
+
+    pre = prepare(portfolio(4))
+    drv, inp = pre.drivers, pre.inputs
+    core = Core(None, inp)
+    keys = sorted({k[:3] for k in inp.bau_process_kt})
+    for s in inp.sites:
+        assert drv.fuels(s) == [c for (ss, c) in drv.efficiency if ss == s]
+        assert inp.measures_at(s) == [m for m in inp.measures if m.site == s]
+        assert core.process_keys[s] == [(k, g) for ss, k, g in keys if ss == s]
+    assert inp.measures_at(None) == [m for m in inp.measures if m.site is None]

@@ -32,8 +32,10 @@ class Core:
         # per site: scope-1 fuels (combusted on site), scope-2 heat carriers, (process kind, gas) keys
         self.scope1_fuels = {s: [c for c in inp.site_fuels[s] if inp.carrier_scope[c] == 1] for s in inp.sites}
         self.scope2_heat = {s: [c for c in inp.site_fuels[s] if inp.carrier_scope[c] == 2] for s in inp.sites}
-        keys = sorted({k[:3] for k in inp.bau_process_kt})
-        self.process_keys = {s: [(k, g) for ss, k, g in keys if ss == s] for s in inp.sites}
+        self.process_keys: dict[str, list[tuple[str, str]]] = {s: [] for s in inp.sites}
+        for s, k, g in sorted({k[:3] for k in inp.bau_process_kt}):  # grouped in one pass (sorted within a site)
+            if s in self.process_keys:
+                self.process_keys[s].append((k, g))
         self.scope3_categories = inp.scope3_categories
 
     # -- phase 1 ----------------------------------------------------------------------------------------

@@ -58,17 +58,18 @@ def add_connection(m: pyo.ConcreteModel, inp: ModelInputs, ledger: Ledger) -> No
     conns = {s: c for s, c in hi.connection.items() if c is not None}
     years = time.years
     up = {s: c.upgrade for s, c in conns.items() if c.upgrade is not None}
-    builds = [(s, t) for s, u in up.items() for t in years if t >= (u.earliest_year or years[0])]
+    built_years = {s: [t for t in years if t >= (u.earliest_year or years[0])] for s, u in up.items()}
+    builds = [(s, t) for s, ts in built_years.items() for t in ts]
     m.connection_built = pyo.Var(builds, domain=pyo.NonNegativeReals, doc="connection capacity added, MW")
     if any(u.max_mw is not None for u in up.values()):
         m.connection_built_max = pyo.Constraint(m.periods, [s for s, u in up.items() if u.max_mw is not None],
                                                 rule=lambda m, y, s: sum(
-            m.connection_built[s, t] for ss, t in builds if ss == s and t <= y) <= up[s].max_mw)
+            m.connection_built[s, t] for t in built_years[s] if t <= y) <= up[s].max_mw)
 
     def added(s: str, y: int):
         if s not in up:
             return 0.0
-        return sum(m.connection_built[s, t] for ss, t in builds if ss == s and t <= y < t + up[s].lifetime)
+        return sum(m.connection_built[s, t] for t in built_years[s] if t <= y < t + up[s].lifetime)
 
     m.connection_mw = pyo.Expression([(s, y) for s in conns for y in years], rule=lambda m, s, y: (
         (conns[s].contracted_mw or 0.0) + added(s, y)), doc="import limit in service, MW")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 LEDGERS = {
     "elec_load": "extra electricity demand at a site, GWh (negative = saving)",
@@ -35,6 +36,35 @@ LEDGERS = {
 }
 
 
+def sum_terms(terms: list):
+    """sum(terms) as the same Pyomo expression, built at once instead of one + at a time (each + makes a new sum
+    object): a list of two or more variables and linear monomials is the LinearExpression the + operator would
+    build, a list of two or more products and named expressions its SumExpression; anything else is summed."""
+    if len(terms) < 2:
+        return sum(terms)
+    cls = _expression_classes()
+    kinds = set(map(type, terms))
+    if kinds <= cls.linear:
+        return cls.LinearExpression(list(terms))
+    if kinds <= cls.other:
+        return cls.SumExpression(list(terms))
+    return sum(terms)
+
+
+@cache
+def _expression_classes():
+    """Pyomo's expression classes, imported on first use (validation does not import Pyomo)."""
+    from types import SimpleNamespace
+
+    from pyomo.core.base.expression import ExpressionData, ScalarExpression
+    from pyomo.core.base.var import ScalarVar, VarData
+    from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, ProductExpression, SumExpression
+
+    return SimpleNamespace(SumExpression=SumExpression, LinearExpression=LinearExpression,
+                           other=frozenset((ProductExpression, ExpressionData, ScalarExpression)),
+                           linear=frozenset((VarData, ScalarVar, MonomialTermExpression)))
+
+
 # the objective sums exactly these
 COST_CATEGORIES = ("capex", "fixed_om", "variable_om", "energy", "carbon_ets", "carbon_cbam", "carbon_internal",
                    "ppa_premium", "certificates", "credits", "export_revenue", "salvage")
@@ -56,7 +86,7 @@ class Ledger:
 
     def total(self, ledger: str, key: Hashable, time: Hashable):
         """Sum of the terms (0 when none)."""
-        return sum((e for _m, e in self.terms.get((ledger, key, time), ())), 0)
+        return sum_terms([e for _m, e in self.terms.get((ledger, key, time), ())])
 
     def has(self, ledger: str, key: Hashable, time: Hashable) -> bool:
         return bool(self.terms.get((ledger, key, time)))

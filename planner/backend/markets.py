@@ -31,15 +31,27 @@ def bau_production_kt(inp: ModelInputs, s: str, p: str, y: int) -> float:
     return inp.product_output_kt.get((s, p, y), 0.0)
 
 
+def _output_by_site(inp: ModelInputs) -> dict[str, list[tuple[str, int, float]]]:
+    """(product, year, kt) of each site's output, in the order of `inp.product_output_kt`; grouped once per
+    dict, so that asking for every site and year costs one pass, not one per site and year."""
+    memo = inp.__dict__.get("_output_by_site")
+    if memo is None or memo[0] is not inp.product_output_kt:
+        by_site: dict[str, list[tuple[str, int, float]]] = {}
+        for (s, p, y), v in inp.product_output_kt.items():
+            by_site.setdefault(s, []).append((p, y, v))
+        memo = inp.__dict__["_output_by_site"] = (inp.product_output_kt, by_site)
+    return memo[1]
+
+
 def benchmark_products(inp: ModelInputs, s: str) -> list[str]:
     """Products of site s with an ETS benchmark, sorted."""
     bench = {p for p, _y in inp.ets_benchmark}
-    return sorted({p for ss, p, _y in inp.product_output_kt if ss == s and p in bench})
+    return sorted({p for p, _y, _v in _output_by_site(inp).get(s, ()) if p in bench})
 
 
 def allocation_share(inp: ModelInputs, s: str, p: str, y: int) -> float:
     """alpha_{s,p,y}: product p's share of the t site s sells (the mass allocation of docs/model.md §6.11)."""
-    sold = sum(v for (ss, _q, yy), v in inp.product_output_kt.items() if ss == s and yy == y)
+    sold = sum(v for _q, yy, v in _output_by_site(inp).get(s, ()) if yy == y)
     return inp.product_output_kt.get((s, p, y), 0.0) / sold if sold > 0 else 0.0
 
 

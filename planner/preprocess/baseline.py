@@ -145,7 +145,13 @@ class Drivers:
 
     def fuels(self, site: str) -> list[str]:
         """Fuel and heat carriers of a site with a BAU entry (its own energy, then its routes'), in that order."""
-        return [c for (s, c) in self.efficiency if s == site]
+        memo = self.__dict__.get("_fuels_by_site")  # grouped in one pass (a frozen dataclass: set through __dict__)
+        if memo is None:
+            memo = {}
+            for s, c in self.efficiency:
+                memo.setdefault(s, []).append(c)
+            self.__dict__["_fuels_by_site"] = memo
+        return list(memo.get(site, ()))
 
 
 def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
@@ -156,6 +162,7 @@ def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
     share = {s.id: ent[s.entity] for s in sc.sites}
     idx = interpolate(sc.grid.factor_index, years, default=1.0)
     grid_factor = cache(lib.grid_factor)  # many sites share a region: look each (region, year) up once
+    gwp = cache(lambda gas: lib.gwp_of(gas, sc.gwp))  # a table look-up: once per gas, not per site and year
     elec, fuel, eff, proc, gl, gm, out = {}, {}, {}, {}, {}, {}, {}
     residual = (interpolate(sc.grid.residual_factor, years) if sc.grid.residual_factor is not None else
                 {y: grid_factor("national_residual", y) * idx[y] for y in years})
@@ -176,7 +183,7 @@ def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
                     fuel[s.id, c, y] = amount * lib.carriers[c].mwh_per_unit * g[y]
             for kind, table in (("process", s.process_emissions), ("fugitive", s.fugitive_emissions)):
                 for gas, t in table.items():
-                    proc[s.id, kind, gas, y] = t * lib.gwp_of(gas, sc.gwp) * g[y]
+                    proc[s.id, kind, gas, y] = t * gwp(gas) * g[y]
         for c in s.energy:
             if c != "electricity":
                 eff[s.id, c] = s.heat_efficiency.get(c, lib.carriers[c].default_efficiency)
@@ -188,7 +195,7 @@ def drivers(sc: Scenario, lib: Library | None = None) -> Drivers:
         if (sid, c) not in eff:
             eff[sid, c] = sc.site(sid).heat_efficiency.get(c, lib.carriers[c].default_efficiency)
     for (sid, gas, y), t in pb.process_t.items():
-        proc[sid, "route", gas, y] = t * lib.gwp_of(gas, sc.gwp)
+        proc[sid, "route", gas, y] = t * gwp(gas)
     fco2, foth = {}, {}
     for c in lib.carriers:
         fco2[c], foth[c] = fuel_factor(lib, c, sc.gwp)
@@ -241,10 +248,11 @@ def bau_emissions(sc: Scenario, drv: Drivers | None = None, lib: Library | None 
     return df.sort_values(["year", "site", "scope", "source"], kind="stable").reset_index(drop=True)
 
 
-def inventory(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
+def inventory(sc: Scenario, lib: Library | None = None, drv: Drivers | None = None) -> pd.DataFrame:
     """Base-year inventory with activity data: site, scope, source, activity, unit, factor, tCO2e."""
     lib = lib or load_library()
-    drv = drivers(sc, lib)
+    drv = drv or drivers(sc, lib)
+    gwp = cache(lambda gas: lib.gwp_of(gas, sc.gwp))
     y = sc.base_year
     rows = []
     pb = drv.products
@@ -270,7 +278,7 @@ def inventory(sc: Scenario, lib: Library | None = None) -> pd.DataFrame:
                  and yy == y}
         for kind, table in (("process", s.process_emissions), ("fugitive", s.fugitive_emissions), ("route", route)):
             for gas, t in sorted(table.items()):
-                g = lib.gwp_of(gas, sc.gwp)
+                g = gwp(gas)
                 rows.append((s.id, "scope1", f"{kind}:{gas}", t, f"t {gas}", g, t * g, w))
     for cat, spec in sorted(sc.scope3.categories.items()):
         rows.append(("company", "scope3", f"cat{cat:02d} {SCOPE3_CATEGORIES[cat]}", spec.tco2e, "tCO2e", 1.0,

@@ -183,7 +183,18 @@ class ModelInputs:
 
     def fuel_rise(self, site: str, carrier: str) -> float:
         """Largest relative rise of a site's BAU demand for a carrier that its measures can cause."""
-        return sum(m.carrier_rise(carrier) for m in self.measures if m.site == site)
+        return sum(m.carrier_rise(carrier) for m in self.measures_at(site))
+
+    def measures_at(self, site: str | None) -> list[MeasureBase]:
+        """The enabled measures of a site (None: company measures), in their order; grouped once per measures
+        list, so that asking for every site costs one pass, not one pass per site."""
+        memo = self.__dict__.get("_measures_by_site")
+        if memo is None or memo[0] is not self.measures:
+            by_site: dict[str | None, list[MeasureBase]] = {}
+            for m in self.measures:
+                by_site.setdefault(m.site, []).append(m)
+            memo = self.__dict__["_measures_by_site"] = (self.measures, by_site)
+        return memo[1].get(site, [])
 
 
 LIMITS = {  # model units; beyond these the MILP's numerics break down (HiGHS can crash)

@@ -35,7 +35,7 @@ def prepare(sc: Scenario, lib: Library | None = None) -> Prepared:
     lib = lib or load_library()
     drv = bl.drivers(sc, lib)
     bau = bl.bau_emissions(sc, drv, lib)
-    inv = bl.inventory(sc, lib)
+    inv = bl.inventory(sc, lib, drv)
     inp = build_inputs(sc, lib, drv)
     rows = target_years(sc, bau, drv)
     return Prepared(sc, lib, drv, bau, inv, inp, rows)

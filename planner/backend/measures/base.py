@@ -11,6 +11,7 @@ the capex index), fixed O&M and salvage follow from the builds; subclasses add p
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -18,7 +19,7 @@ from ...preprocess.inputs import ModelInputs
 from ...schemas.measure import AssetMeasure, MeasureBase, SizedMeasure, register_kind
 from ...units import CNY_TO_MCNY, MCNY_TO_CNY
 from ..lazy_pyomo import pyo
-from ..ledger import Ledger
+from ..ledger import Ledger, sum_terms
 
 REGISTRY: dict[str, type[MeasureModel]] = {}
 
@@ -134,63 +135,75 @@ class AssetModel(MeasureModel):
         return getattr(self.cfg, "stages", 1)
 
     def window(self, t: int) -> list[int]:
-        """Build years whose asset is in service in year t."""
-        life = self.cfg.lifetime
-        return [tau for tau in self.build_years if tau <= t <= tau + life - 1]
+        """Build years whose asset is in service in year t (computed once per year: the rules ask often)."""
+        memo = self._windows
+        if t not in memo:  # build years are ascending: those in t - lifetime + 1 .. t
+            by = self.build_years
+            memo[t] = by[bisect_left(by, t - self.cfg.lifetime + 1):bisect_right(by, t)]
+        return memo[t]
 
     def build(self, blk: pyo.Block, core, ledger: Ledger) -> None:
         inp, cfg = self.inp, self.cfg
         years = inp.years
         self.build_years = self.years
+        self._windows: dict[int, list[int]] = {}  # window(t), filled on demand
         blk.periods = pyo.Set(initialize=years, ordered=True)
         blk.build_years = pyo.Set(initialize=self.build_years, ordered=True)
         blk.build = pyo.Var(blk.build_years, domain=pyo.Binary, doc="a build or reinvestment starts")
         lifetime = cfg.lifetime
+        build = dict(blk.build.items())
+        # rows and expressions below are given as {index: expression} (the same expressions their rules made, in the
+        # same order): Pyomo then skips inspecting a rule function per component
 
         def recursive(var, built):  # var[t] = var[t-1] + built[t] - built[t-lifetime]: the window sum, sparsely
-            def rule(b, t):
-                prev = var[t - 1] if t > years[0] else 0
-                add = built[t] if t in self.build_years else 0
-                drop = built[t - lifetime] if (t - lifetime) in self.build_years else 0
-                return var[t] == prev + add - drop
-            return rule
+            return {t: var[t] == (var[t - 1] if t > years[0] else 0) + (built[t] if t in built else 0)
+                    - (built[t - lifetime] if (t - lifetime) in built else 0) for t in years}
 
         if self.sized:
             smax = self.max_size()
             self.smax = smax
             blk.size = pyo.Var(blk.build_years, bounds=(0, smax), doc=f"size built, {self.size_unit}")
-            blk.size_max = pyo.Constraint(blk.build_years, rule=lambda b, t: b.size[t] <= smax * b.build[t])
+            size = dict(blk.size.items())
+            blk.size_max = pyo.Constraint(blk.build_years, rule={t: size[t] <= smax * build[t] for t in size})
             floor = max(cfg.min_size, MIN_BUILD_SHARE * smax)  # a build has a meaningful size, never ~0
             self.size_floor = floor
-            blk.size_min = pyo.Constraint(blk.build_years, rule=lambda b, t: b.size[t] >= floor * b.build[t])
+            blk.size_min = pyo.Constraint(blk.build_years, rule={t: size[t] >= floor * build[t] for t in size})
             if smax <= 0:  # nothing to build (no potential at the site)
                 for t in self.build_years:
                     blk.build[t].fix(0)
             blk.capacity = pyo.Var(blk.periods, bounds=(0, smax * self.stages),
                                    doc="capacity in service (site potential as bound)")
-            blk.capacity_def = pyo.Constraint(blk.periods, rule=recursive(blk.capacity, blk.size))
+            blk.capacity_def = pyo.Constraint(blk.periods, rule=recursive(dict(blk.capacity.items()), size))
+        else:
+            size = build
         blk.in_service = pyo.Var(blk.periods, bounds=(0, self.stages),
                                  doc="builds in service (at most `stages` vintages at a time; 1 by default)")
-        blk.in_service_def = pyo.Constraint(blk.periods, rule=recursive(blk.in_service, blk.build))
+        in_service = dict(blk.in_service.items())
+        blk.in_service_def = pyo.Constraint(blk.periods, rule=recursive(in_service, build))
         if not cfg.reinvest:
             blk.build_count_max = pyo.Constraint(expr=sum(blk.build[t] for t in blk.build_years) <= self.stages)
         blk.unit_capex = pyo.Param(blk.build_years, initialize={t: self.unit_capex(t) for t in self.build_years},
                                    mutable=True, within=pyo.Reals, doc="capex per unit of size (per build), MCNY")
         index = core.capex_index(cfg.cost_index)
         share = self.share
-        size = blk.size if self.sized else blk.build
         fixed = cfg.capex_fixed_cny * CNY_TO_MCNY
-        blk.capex = pyo.Expression(blk.build_years, rule=lambda b, t: (  # MCNY, nominal, at 100% of the site
-            b.unit_capex[t] * index[t] * size[t] + fixed * b.build[t]), doc="capex of a build, MCNY")
+        unit_capex = dict(blk.unit_capex.items())
+        blk.capex = pyo.Expression(blk.build_years, initialize={t: (  # MCNY, nominal, at 100% of the site
+            unit_capex[t] * index[t] * size[t] + fixed * build[t]) for t in self.build_years},
+            doc="capex of a build, MCNY")
+        capex = dict(blk.capex.items())
         for t in self.build_years:
-            self.cost(ledger, "capex", t, share * blk.capex[t])
-            ledger.add("capex", None, t, share * blk.capex[t], self.id)
-            ledger.add("adoptions", None, t, blk.build[t], self.id)
+            self.cost(ledger, "capex", t, share * capex[t])
+            ledger.add("capex", None, t, share * capex[t], self.id)
+            ledger.add("adoptions", None, t, build[t], self.id)
         # fixed O&M per year as a named expression: a sweep that changes one measure's capex then recompiles
         # only that measure's terms of the objective (backend/patch.py), not every measure's window sums
-        blk.fixed_om = pyo.Expression([t for t in years if self.window(t)], rule=lambda b, t: sum(
-            cfg.fom_share * b.capex[x] for x in self.window(t)) + cfg.fom_fixed_cny * CNY_TO_MCNY * b.in_service[t],
-            doc="fixed O&M of the builds in service, MCNY")
+        fom_share, fom_fixed = cfg.fom_share, cfg.fom_fixed_cny * CNY_TO_MCNY
+        fom = {x: fom_share * capex[x] for x in self.build_years}  # each term made once, shared by its years
+        om_years = [t for t in years if self.window(t)]
+        blk.fixed_om = pyo.Expression(om_years, initialize={t: sum_terms([fom[x] for x in self.window(t)])
+                                                            + fom_fixed * in_service[t] for t in om_years},
+                                      doc="fixed O&M of the builds in service, MCNY")
         for t in blk.fixed_om:
             self.cost(ledger, "fixed_om", t, share * blk.fixed_om[t])
         end = years[-1]

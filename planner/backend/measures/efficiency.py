@@ -71,16 +71,19 @@ class EfficiencyModel(AssetModel):
         blk.fuels = pyo.Set(initialize=fuels)
         blk.saving = pyo.Var(blk.fuels, m.slices, domain=pyo.NonNegativeReals, doc="fuel saved, GWh")
         fuel_max = {c: self.max_fuel(c) for c in fuels}
-        blk.saving_fuel_max = pyo.Constraint(blk.fuels, m.slices, rule=lambda b, c, ts: (
-            b.saving[c, ts] <= saving_share * m.useful_heat[s, c, ts] / eff[s, c]))
-        blk.saving_in_service_max = pyo.Constraint(blk.fuels, m.slices, rule=lambda b, c, ts: (
-            b.saving[c, ts] <= saving_share * fuel_max[c] * b.in_service[period(ts)]))
-        blk.saving_fuel_min = pyo.Constraint(blk.fuels, m.slices, rule=lambda b, c, ts: (
-            b.saving[c, ts] >= saving_share * m.useful_heat[s, c, ts] / eff[s, c]
-            - saving_share * fuel_max[c] * (1 - b.in_service[period(ts)])))
+        # rows as {index: expression} (no rule function for Pyomo to inspect), variables looked up once
+        keys = [(c, ts) for c in fuels for ts in m.slices]
+        saving, in_service = dict(blk.saving.items()), dict(blk.in_service.items())
+        left = {(c, ts): saving_share * m.useful_heat[s, c, ts] / eff[s, c] for c, ts in keys}  # share x fuel left
+        blk.saving_fuel_max = pyo.Constraint(blk.fuels, m.slices, rule={k: saving[k] <= left[k] for k in keys})
+        blk.saving_in_service_max = pyo.Constraint(blk.fuels, m.slices, rule={(c, ts): (
+            saving[c, ts] <= saving_share * fuel_max[c] * in_service[period(ts)]) for c, ts in keys})
+        blk.saving_fuel_min = pyo.Constraint(blk.fuels, m.slices, rule={(c, ts): (
+            saving[c, ts] >= left[c, ts] - saving_share * fuel_max[c] * (1 - in_service[period(ts)]))
+            for c, ts in keys})
         for ts in m.slices:
             if "electricity" in cfg.carriers:
                 y = period(ts)
-                ledger.add("elec_load", s, ts, -saving_share * inp.elec_load_gwh(s, ts) * blk.in_service[y], self.id)
+                ledger.add("elec_load", s, ts, -saving_share * inp.elec_load_gwh(s, ts) * in_service[y], self.id)
             for c in fuels:
-                ledger.add("fuel_saved", (s, c), ts, blk.saving[c, ts], self.id)
+                ledger.add("fuel_saved", (s, c), ts, saving[c, ts], self.id)

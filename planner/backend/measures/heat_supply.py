@@ -61,10 +61,11 @@ class HeatSupplyModel(SizedAssetModel):
         # the heat is needed, so a MW delivers at most 1 MW in any hour (8.76 GWh/yr as a rate)
         hours = GWH_PER_YEAR_PER_MW if inp.heat_shaped(s) else cfg.full_load_hours * MWH_TO_GWH
         blk.heat = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="useful heat supplied, GWh_th")
-        blk.heat_capacity_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-            b.heat[ts] <= hours * b.capacity[period(ts)]))
-        blk.heat_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-            b.heat[ts] <= cfg.max_share * inp.heat_gwh(s, c, ts)))
+        heat, capacity = dict(blk.heat.items()), dict(blk.capacity.items())  # rows as {slice: expression}
+        blk.heat_capacity_max = pyo.Constraint(m.slices, rule={ts: heat[ts] <= hours * capacity[period(ts)]
+                                                               for ts in m.slices})
+        blk.heat_share_max = pyo.Constraint(m.slices, rule={ts: heat[ts] <= cfg.max_share * inp.heat_gwh(s, c, ts)
+                                                            for ts in m.slices})
         for ts in m.slices:
             ledger.add("heat_displaced", (s, c), ts, blk.heat[ts], self.id)
             self.input_energy(blk, core, ledger, ts)

@@ -11,7 +11,7 @@ from ...schemas.types import NonNeg, Share
 from ...units import CNY_PER_KW_TO_MCNY_PER_MW, MWH_TO_GWH
 from ..hourly import natural_generation_mw
 from ..lazy_pyomo import pyo
-from ..ledger import Ledger
+from ..ledger import Ledger, sum_terms
 from .base import SizedAssetModel
 
 
@@ -56,35 +56,42 @@ class OnsiteGenerationModel(SizedAssetModel):
         hourly = inp.hourly is not None
         gwh_per_mw = cfg.yield_mwh_per_mw * MWH_TO_GWH
         shape = {ts: inp.shape(cfg.technology, s, ts) for ts in m.slices} if hourly else None
+        slices = list(m.slices)
+        size, capacity = dict(blk.size.items()), dict(blk.capacity.items())
+        # expressions and rows as {slice: expression} (no rule function for Pyomo to inspect)
         if cfg.degradation:  # vintage-specific output
-            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: sum(
-                b.size[x] * gwh_per_mw * (1 - cfg.degradation) ** (period(ts) - x) for x in self.window(period(ts)))
-                * (shape[ts] if hourly else 1))
+            blk.generation = pyo.Expression(m.slices, initialize={ts: sum_terms([
+                size[x] * gwh_per_mw * (1 - cfg.degradation) ** (period(ts) - x) for x in self.window(period(ts))])
+                * (shape[ts] if hourly else 1) for ts in slices})
         elif hourly:
-            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: (
-                gwh_per_mw * shape[ts] * b.capacity[period(ts)]))
+            blk.generation = pyo.Expression(m.slices, initialize={ts: (
+                gwh_per_mw * shape[ts] * capacity[period(ts)]) for ts in slices})
         else:
-            blk.generation = pyo.Expression(m.slices, rule=lambda b, ts: gwh_per_mw * b.capacity[period(ts)])
+            blk.generation = pyo.Expression(m.slices, initialize={ts: gwh_per_mw * capacity[period(ts)]
+                                                                  for ts in slices})
         blk.direct = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="used on site directly, GWh")
         blk.export = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="exported, GWh")
+        generation, direct, export = dict(blk.generation.items()), dict(blk.direct.items()), dict(blk.export.items())
         if hourly:  # a battery charges from the site's bus (its charge is load), so no separate flow to storage
-            blk.generation_split_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-                b.direct[ts] + b.export[ts] <= b.generation[ts]))
+            blk.generation_split_max = pyo.Constraint(m.slices, rule={ts: (
+                direct[ts] + export[ts] <= generation[ts]) for ts in slices})
         else:
             blk.to_storage = pyo.Var(m.slices, domain=pyo.NonNegativeReals, doc="sent to storage, GWh")
-            blk.generation_split_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-                b.direct[ts] + b.export[ts] + b.to_storage[ts] <= b.generation[ts]))
+            to_storage = dict(blk.to_storage.items())
+            blk.generation_split_max = pyo.Constraint(m.slices, rule={ts: (
+                direct[ts] + export[ts] + to_storage[ts] <= generation[ts]) for ts in slices})
         if not hourly:  # hourly: the load balance of each hour decides what the site can use
-            blk.direct_self_consumption_max = pyo.Constraint(m.slices, rule=lambda b, ts: (
-                b.direct[ts] <= cfg.self_consumption * b.generation[ts]))
+            blk.direct_self_consumption_max = pyo.Constraint(m.slices, rule={ts: (
+                direct[ts] <= cfg.self_consumption * generation[ts]) for ts in slices})
         limit = inp.export_limit_share[s]
-        blk.export_share_max = pyo.Constraint(m.slices, rule=lambda b, ts: b.export[ts] <= limit * b.generation[ts])
+        blk.export_share_max = pyo.Constraint(m.slices, rule={ts: export[ts] <= limit * generation[ts]
+                                                              for ts in slices})
         for ts in m.slices:
-            ledger.add("onsite_supply", s, ts, blk.direct[ts], self.id)
+            ledger.add("onsite_supply", s, ts, direct[ts], self.id)
             if hourly:
-                ledger.add("export", s, ts, blk.export[ts], self.id)
+                ledger.add("export", s, ts, export[ts], self.id)
             else:
-                ledger.add("surplus_to_storage", s, ts, blk.to_storage[ts], self.id)
+                ledger.add("surplus_to_storage", s, ts, to_storage[ts], self.id)
         for y, ts, w in inp.time.flows():
             share = self.share * w
-            self.cost(ledger, "export_revenue", y, -share * core.export_price(s, y, ts) * blk.export[ts])
+            self.cost(ledger, "export_revenue", y, -share * core.export_price(s, y, ts) * export[ts])
