@@ -15,6 +15,7 @@ The three read the same series f_0..f_T (t = years from the series' first year):
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -48,6 +49,17 @@ def npv(flows: np.ndarray, rate: float) -> float:
     return float((np.asarray(flows, dtype=float) / (1.0 + rate) ** t).sum())
 
 
+@lru_cache(maxsize=32)
+def _grid(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the rates searched, their discount factors (1 + rate)^-t for t = 0..n-1): one table per series length,
+    read-only, shared by every series of that length."""
+    rates = np.expm1(np.linspace(math.log1p(LO), math.log1p(HI), GRID))
+    t = np.arange(n)
+    factors = (1.0 + rates[:, None]) ** -t[None, :]
+    rates.flags.writeable = factors.flags.writeable = False
+    return rates, factors
+
+
 def irr(flows: np.ndarray) -> tuple[float, str]:
     """(IRR, "") or (NaN, why there is none); see the module doc."""
     f = np.asarray(flows, dtype=float)
@@ -60,9 +72,8 @@ def irr(flows: np.ndarray) -> tuple[float, str]:
         return math.nan, NEVER_POSITIVE
     if f.min() >= -tol:
         return math.nan, NEVER_NEGATIVE
-    rates = np.expm1(np.linspace(math.log1p(LO), math.log1p(HI), GRID))
-    t = np.arange(len(f))
-    values = (f[None, :] * (1.0 + rates[:, None]) ** -t[None, :]).sum(axis=1)
+    rates, factors = _grid(len(f))
+    values = (f[None, :] * factors).sum(axis=1)
     # the NPV's sign for rates just above -100% (the last flow dominates) and towards +infinity (the first)
     signs = np.r_[np.sign(f[nz[-1]]), np.sign(values), np.sign(f[nz[0]])]
     signs = signs[signs != 0]
@@ -80,9 +91,10 @@ def irr(flows: np.ndarray) -> tuple[float, str]:
     if not len(neg):
         return math.nan, ABOVE_RANGE
     lo, hi = float(rates[pos[-1]]), float(rates[neg[0]])
+    t = np.arange(len(f))
     for _ in range(200):
         mid = (lo + hi) / 2
-        if npv(f, mid) > 0:
+        if float((f / (1.0 + mid) ** t).sum()) > 0:  # npv(f, mid), inline
             lo = mid
         else:
             hi = mid
