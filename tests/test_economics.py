@@ -102,6 +102,35 @@ def test_npv_irr_and_payback_agree_on_random_series(flows, rate):
         assert math.isnan(r)
 
 
+def _irr_one(f: np.ndarray) -> tuple[float, str]:
+    """The one-series IRR as irr computed it before cashflow.irrs: bisect on npv from the bracket, alone."""
+    found = cashflow._bracket(f)
+    if isinstance(found[1], str):
+        return found
+    g, lo, hi = found
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if cashflow.npv(g, mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12:
+            break
+    return (lo + hi) / 2, ""
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.floats(1.0, 1e9), FLOWS), min_size=1, max_size=12))
+def test_irrs_side_by_side_give_each_series_own_irr_bit_for_bit(cases):
+    """Issue 30: the bisections of many series run side by side (measure_economics) give the very floats the
+    series' own bisection gives: rows of mixed lengths, leading zeros, scales and IRR-less series together."""
+    series = [np.r_[np.zeros(lead), -scale, scale * np.array(flows) / 1000] for lead, scale, flows in cases]
+    got = cashflow.irrs(series)
+    for f, (rate, note) in zip(series, got, strict=True):
+        want, why = _irr_one(f)
+        assert note == why and (rate == want or math.isnan(rate) and math.isnan(want)), f
+
+
 def test_irr_notes_say_why():
     assert cashflow.irr(np.array([0.0, 0.0]))[1] == cashflow.NO_FLOWS
     assert cashflow.irr(np.array([-1.0, -2.0]))[1] == cashflow.NEVER_POSITIVE

@@ -10,21 +10,28 @@ from __future__ import annotations
 import pandas as pd
 
 from ..backend import BuiltModel
+from ..backend.reads import LedgerValues
 from ..preprocess.baseline import fuel_emission_rows
 from ..units import KT_TO_T, MCNY_TO_CNY
 
 
-def attribute(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+def attribute(b: BuiltModel, lv: LedgerValues | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(abatement: year, measure, site, scope, source, tco2e; energy: year, measure, cny)."""
-    inp, led, time, m = b.inp, b.ledger, b.inp.time, b.m
-    w, val = inp.site_share, b.value
+    lv = lv or LedgerValues(b)
+    inp, time, m = b.inp, b.inp.time, b.m
+    w, val = inp.site_share, lv.value
     gl, gm = inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh
     ab: list[tuple] = []
     en: list[tuple] = []
+    prices: dict[tuple, float] = {}
+
+    def elec_price(s, y, ts) -> float:  # read once per (site, year, slice): several measures' terms use it
+        if (s, y, ts) not in prices:
+            prices[s, y, ts] = val(b.core.elec_price(s, y, ts))
+        return prices[s, y, ts]
 
     def terms(name):
-        for key, ts, mid, expr in led.items(name):
-            x = val(expr)
+        for key, ts, mid, x in lv.terms(name):
             for y, wt in time.uses(ts):  # its own year and any interpolated year it stands in for (§15.1)
                 yield key, y, mid, x * wt, ts
 
@@ -32,11 +39,11 @@ def attribute(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     for s, y, mid, x, ts in terms("elec_load"):  # extra load: more grid power
         ab += [(y, mid, s, "scope2_location", "", -x * w[s] * KT_TO_T * gl[s, y] * f(s, ts)),
                (y, mid, s, "scope2_market", "", -x * w[s] * KT_TO_T * gm[s, y] * f(s, ts, True))]
-        en.append((y, mid, x * val(b.core.elec_price(s, y, ts)) * w[s]))
+        en.append((y, mid, x * elec_price(s, y, ts) * w[s]))
     for s, y, mid, x, ts in terms("onsite_supply"):  # on-site power replaces grid power
         ab += [(y, mid, s, "scope2_location", "", x * w[s] * KT_TO_T * gl[s, y] * f(s, ts)),
                (y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y] * f(s, ts, True))]
-        en.append((y, mid, -x * val(b.core.elec_price(s, y, ts)) * w[s]))
+        en.append((y, mid, -x * elec_price(s, y, ts) * w[s]))
     for s, y, mid, x, ts in terms("green_claims"):
         ab.append((y, mid, s, "scope2_market", "", x * w[s] * KT_TO_T * gm[s, y] * f(s, ts, True)))
     for name in ("heat_displaced", "fuel_saved"):

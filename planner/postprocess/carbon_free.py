@@ -13,16 +13,19 @@ from __future__ import annotations
 import pandas as pd
 
 from ..backend.builder import BuiltModel
+from ..backend.reads import LedgerValues
 from ..units import GWH_TO_MWH
 
 COLUMNS = ["year", "site", "consumption_mwh", "onsite_mwh", "matched_mwh", "carbon_free_mwh", "cfe_share"]
 
 
-def carbon_free(b: BuiltModel) -> pd.DataFrame | None:
+def carbon_free(b: BuiltModel, lv: LedgerValues | None = None) -> pd.DataFrame | None:
     """The 24/7 carbon-free share frame, or None in the annual model."""
-    inp, m, v, led = b.inp, b.m, b.value, b.ledger
+    inp = b.inp
     if inp.hourly is None:
         return None
+    lv = lv or LedgerValues(b)
+    v, total, purchase = lv.value, lv.total, lv.indexed(b.m.grid_purchase)
     contracts = [mm for mm in b.measures if hasattr(mm, "supply")]
     rows = []
     for s in inp.sites:
@@ -32,7 +35,7 @@ def carbon_free(b: BuiltModel) -> pd.DataFrame | None:
             for sl, w in inp.time.members(y):
                 ts = sl.key
                 if ts not in cache:
-                    grid, own = v(m.grid_purchase[s, ts]), v(led.total("onsite_supply", s, ts))
+                    grid, own = purchase[s, ts], total("onsite_supply", s, ts)
                     supply = sum(mm.supply(v, s, ts) for mm in contracts)
                     cache[ts] = (grid + own, own, min(grid, supply))
                 u, o, x = cache[ts]

@@ -9,19 +9,21 @@ from __future__ import annotations
 import pandas as pd
 
 from ..backend.builder import BuiltModel
+from ..backend.reads import LedgerValues
 from ..units import MCNY_TO_CNY
 
 MW_PER_RATE = 1000.0 / 8760.0  # a slice's annual rate (GWh/yr) in MW
 MCNY_PER_GWH_TO_CNY_PER_MWH = MCNY_TO_CNY / 1000.0
 
 
-def dispatch(b: BuiltModel) -> pd.DataFrame | None:
+def dispatch(b: BuiltModel, lv: LedgerValues | None = None) -> pd.DataFrame | None:
     """Tidy dispatch frame, or None in the annual model."""
     inp, m = b.inp, b.m
     hi = inp.hourly
     if hi is None:
         return None
-    v = b.value
+    lv = lv or LedgerValues(b)
+    v, purchase = lv.value, lv.indexed(m.grid_purchase)
     rows = []
     by_site: dict[str, list] = {s: [] for s in inp.sites}
     for mm in b.measures:
@@ -34,7 +36,7 @@ def dispatch(b: BuiltModel) -> pd.DataFrame | None:
                    "day_weight_days": hi.day_weight[sl.day], "period": hi.tou_period[s, sl.day, sl.hour],
                    "price_cny_per_mwh": v(m.price_elec[s, ts]) * MCNY_PER_GWH_TO_CNY_PER_MWH,
                    "bau_load_mw": inp.elec_load_gwh(s, ts) * MW_PER_RATE,
-                   "grid_import_mw": v(m.grid_purchase[s, ts]) * MW_PER_RATE,
+                   "grid_import_mw": purchase[s, ts] * MW_PER_RATE,
                    "onsite_mw": 0.0, "export_mw": 0.0, "curtailed_mw": 0.0, "battery_charge_mw": 0.0,
                    "battery_discharge_mw": 0.0, "battery_soc_mwh": 0.0,
                    # location-based grid factor of the hour (docs/model.md §15.6), t/MWh

@@ -29,7 +29,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .cashflow import first_flow, irr, payback
+from .cashflow import first_flow, irrs, payback
 from .macc import MARKET_BASIS
 
 COLUMNS = ["measure", "name", "name_zh", "family", "site", "kind", "first_year", "discounted_cost_cny",
@@ -43,7 +43,7 @@ def _table(series: pd.Series, years: list[int]) -> dict[str, np.ndarray]:
     if series.empty:
         return {}
     wide = series.unstack("year").reindex(columns=years, fill_value=0.0).fillna(0.0)
-    return {mid: row.to_numpy(dtype=float) for mid, row in wide.iterrows()}
+    return dict(zip(wide.index, np.ascontiguousarray(wide.to_numpy(dtype=float)), strict=True))
 
 
 def cash_flows(measure_costs: pd.DataFrame, energy: pd.DataFrame, years: list[int]) -> dict[str, np.ndarray]:
@@ -67,29 +67,36 @@ def measure_economics(roadmap: pd.DataFrame, measure_costs: pd.DataFrame, energy
     capex_of = _table(measure_costs[measure_costs.category == "capex"].groupby(["measure", "year"]).nominal_cny.sum(),
                       years)
     ab = abatement[abatement.scope.isin(MARKET_BASIS)].groupby(["measure", "year"]).tco2e.sum().reset_index()
-    ab_total = ab.groupby("measure").tco2e.sum()
-    ab_disc = (ab.tco2e * ab.year.map(discount)).groupby(ab.measure).sum()
+    # per-measure figures as plain dicts (a Series lookup per measure costs more than the figure)
+    ab_total = ab.groupby("measure").tco2e.sum().to_dict()
+    ab_disc = (ab.tco2e * ab.year.map(discount)).groupby(ab.measure).sum().to_dict()
     saving = abatement.cbam_saving_cny if "cbam_saving_cny" in abatement else pd.Series(0.0, index=abatement.index)
-    cbam_total = saving.groupby(abatement.measure).sum()
-    cbam_disc = (saving * abatement.year.map(discount)).groupby(abatement.measure).sum()
-    first_built = roadmap.groupby("measure").year.min()
-    rows, flow_rows = [], []
-    for mid, r in roadmap.drop_duplicates("measure").set_index("measure").iterrows():
-        flows = flows_of.get(mid, np.zeros(len(years)))
+    cbam_total = saving.groupby(abatement.measure).sum().to_dict()
+    cbam_disc = (saving * abatement.year.map(discount)).groupby(abatement.measure).sum().to_dict()
+    first_built = roadmap.groupby("measure").year.min().to_dict()
+    zero = np.zeros(len(years))
+    rows, flow_rows, series_of = [], [], []
+    firsts = roadmap.drop_duplicates("measure")
+    for mid, name, name_zh, family, site, kind in zip(*(firsts[c].tolist() for c in (
+            "measure", "name", "name_zh", "family", "site", "kind")), strict=True):
+        flows = flows_of.get(mid, zero)
         i = first_flow(flows)
         start = int(first_built[mid]) if i is None else years[i]
-        series = flows[yr >= start]
-        flow_rows += [(mid, y, f, c, discount[y]) for y, f, c in zip(yr[yr >= start].tolist(), series.tolist(),
+        after = yr >= start
+        series = flows[after]
+        series_of.append(series)
+        flow_rows += [(mid, y, f, c, discount[y]) for y, f, c in zip(yr[after].tolist(), series.tolist(),
                                                                       np.cumsum(series).tolist(), strict=True)]
         value = float((flows * disc).sum())
         d_ab = float(ab_disc.get(mid, 0.0))
-        rate, irr_note = irr(series)
-        years_back, payback_note = payback(series, capex_of.get(mid, np.zeros(len(years)))[yr >= start])
-        rows.append(dict(measure=mid, name=r["name"], name_zh=r["name_zh"], family=r["family"], site=r["site"],
-                         kind=r["kind"], first_year=start, discounted_cost_cny=-value,
+        years_back, payback_note = payback(series, capex_of.get(mid, zero)[after])
+        rows.append(dict(measure=mid, name=name, name_zh=name_zh, family=family, site=site,
+                         kind=kind, first_year=start, discounted_cost_cny=-value,
                          abatement_tco2e=float(ab_total.get(mid, 0.0)), discounted_abatement_tco2e=d_ab,
                          plan_cost_cny_per_tco2e=-value / d_ab if d_ab > 1e-6 else math.nan,
-                         npv_vs_not_adopting_cny=value, irr=rate, irr_note=irr_note, payback_years=years_back,
+                         npv_vs_not_adopting_cny=value, irr=math.nan, irr_note="", payback_years=years_back,
                          payback_note=payback_note, cbam_saving_cny=float(cbam_total.get(mid, 0.0)),
                          discounted_cbam_saving_cny=float(cbam_disc.get(mid, 0.0))))
+    for row, (rate, irr_note) in zip(rows, irrs(series_of), strict=True):  # all series at once (cashflow.irrs)
+        row.update(irr=rate, irr_note=irr_note)
     return pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)

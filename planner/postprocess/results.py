@@ -2,7 +2,9 @@
 
 Abatement is attributed to measures through their tagged ledger terms (attribution.py), so by construction
 it sums to BAU minus plan for every year, site and scope (tests check this identity). Values are read
-through `BuiltModel.value`; this stage never touches Pyomo itself.
+through the backend (`LedgerValues`: the floats `BuiltModel.value` gives, each ledger term read once); this stage
+never touches Pyomo itself. Every frame function takes an optional `lv`, so that `extract` reads each value once
+for all of them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..backend import COST_CATEGORIES, BuiltModel
+from ..backend.reads import LedgerValues
 from ..preprocess.baseline import fuel_emission_rows
 from ..preprocess.targets import describe
 from ..units import GWH_TO_MWH, KT_TO_T, MCNY_TO_CNY
@@ -27,47 +30,50 @@ ROADMAP_COLUMNS = ["measure", "name", "name_zh", "kind", "family", "site", "year
                    "capex_cny", "end_year", "share"]
 
 
-def roadmap(b: BuiltModel) -> pd.DataFrame:
+def roadmap(b: BuiltModel, lv: LedgerValues | None = None) -> pd.DataFrame:
     """One row per build (assets) or per year of purchases (contracts), from each measure's own rows."""
+    val = (lv or LedgerValues(b)).value
     rows = []
     for mm in b.measures:
         cfg = mm.cfg
         base = dict(measure=cfg.id, name=cfg.label, name_zh=cfg.label_zh, kind=cfg.kind, family=cfg.family_name,
                     site=cfg.site or "company")
-        rows += [{**base, **r} for r in mm.roadmap_rows(b.value)]
+        rows += [{**base, **r} for r in mm.roadmap_rows(val)]
     df = pd.DataFrame(rows, columns=ROADMAP_COLUMNS)
     return df.sort_values(["year", "site", "measure"], kind="stable").reset_index(drop=True)
 
 
-def plan_emissions(b: BuiltModel) -> pd.DataFrame:
+def plan_emissions(b: BuiltModel, lv: LedgerValues | None = None) -> pd.DataFrame:
     """Plan emissions by year, site, scope, source (consolidated and at 100%), with the biogenic CO2 of the fuels
     burned on site apart from the scopes (biogenic_co2_t_site, biogenic_co2_t)."""
-    m, inp, core, led, val = b.m, b.inp, b.core, b.ledger, b.value
+    lv = lv or LedgerValues(b)
+    m, inp, core, val, total = b.m, b.inp, b.core, lv.value, lv.total
     time = inp.time
     gl, gm = inp.grid_location_kt_per_gwh, inp.grid_market_kt_per_gwh
+    purchase = lv.indexed(m.grid_purchase)
+    fuel_purchase = lv.indexed(m.fuel_purchase)
     rows = []
     for s in inp.sites:
         w = inp.site_share[s]
         for y in inp.years:
             slices = [(sl.key, wt) for sl, wt in time.members(y)]
             f = inp.factor_shape  # hourly grid factor of a slice (docs/model.md §15.6), 1 without one
-            grid = sum(val(m.grid_purchase[s, ts]) * wt * f(s, ts) for ts, wt in slices)
-            net = sum((val(m.grid_purchase[s, ts]) - val(led.total("green_claims", s, ts))) * wt * f(s, ts, True)
-                      for ts, wt in slices)
+            grid = sum(purchase[s, ts] * wt * f(s, ts) for ts, wt in slices)
+            net = sum((purchase[s, ts] - total("green_claims", s, ts)) * wt * f(s, ts, True) for ts, wt in slices)
             rows.append((y, s, "scope2_location", "electricity", grid * gl[s, y] * KT_TO_T, 0.0, w))
             rows.append((y, s, "scope2_market", "electricity", net * gm[s, y] * KT_TO_T, 0.0, w))
             for c in core.scope1_fuels[s] + core.scope2_heat[s]:
-                fuel = sum(val(m.fuel_purchase[s, c, ts]) * wt for ts, wt in slices) * KT_TO_T
+                fuel = sum(fuel_purchase[s, c, ts] * wt for ts, wt in slices) * KT_TO_T
                 e, bio = fuel * inp.fuel_factor(s, c), fuel * inp.fuel_biogenic(s, c)
                 rows += [(y, s, scope, src, e, bio if scope == "scope1" else 0.0, w)
                          for scope, src in fuel_emission_rows(c, inp.carrier_scope[c])]
             for k, g in core.process_keys[s]:
-                cut = sum(val(led.total("process_cut", (s, k, g), ts)) * wt for ts, wt in slices)
+                cut = sum(total("process_cut", (s, k, g), ts) * wt for ts, wt in slices)
                 rows.append((y, s, "scope1", f"{k}:{g}", (inp.bau_process_kt[s, k, g, y] - cut) * KT_TO_T, 0.0, w))
     by_id = {mm.id: mm for mm in b.measures}
     for name in ("scope1_other", "biogenic_co2"):
-        for s, ts, mid, expr in led.items(name):
-            x = val(expr) * KT_TO_T
+        for s, ts, mid, x in lv.terms(name):
+            x = x * KT_TO_T
             for y, wt in time.uses(ts):
                 e, bio = (x * wt, 0.0) if name == "scope1_other" else (0.0, x * wt)
                 rows.append((y, s, "scope1", by_id[mid].scope1_source(), e, bio, inp.site_share[s]))
@@ -82,10 +88,10 @@ def plan_emissions(b: BuiltModel) -> pd.DataFrame:
         biogenic_co2_t=("biogenic_co2_t", "sum"))
 
 
-def emissions(b: BuiltModel, bau: pd.DataFrame) -> pd.DataFrame:
+def emissions(b: BuiltModel, bau: pd.DataFrame, lv: LedgerValues | None = None) -> pd.DataFrame:
     """BAU and plan side by side (consolidated tCO2e) for every horizon year, with the biogenic CO2 of each
     source apart from the scopes (bau_biogenic_co2_t, plan_biogenic_co2_t; never in the tCO2e columns)."""
-    plan = plan_emissions(b)
+    plan = plan_emissions(b, lv)
     keys = ["year", "site", "scope", "source"]
     bau_h = bau[bau.year.isin(b.inp.years)][keys + ["tco2e", "biogenic_co2_t"]].rename(
         columns={"tco2e": "bau_tco2e", "biogenic_co2_t": "bau_biogenic_co2_t"})
@@ -98,17 +104,19 @@ def emissions(b: BuiltModel, bau: pd.DataFrame) -> pd.DataFrame:
         keys, kind="stable").reset_index(drop=True)
 
 
-def electricity(b: BuiltModel) -> pd.DataFrame:
+def electricity(b: BuiltModel, lv: LedgerValues | None = None) -> pd.DataFrame:
     """Electricity use by year and site, MWh at 100% of the site: grid purchases, on-site supply (generation
     and storage used on site) and green claims (PPA, certificates), with the consolidation share."""
-    m, inp, led, val, time = b.m, b.inp, b.ledger, b.value, b.inp.time
+    lv = lv or LedgerValues(b)
+    inp, total, time = b.inp, lv.total, b.inp.time
+    purchase = lv.indexed(b.m.grid_purchase)
     rows = []
     for s in inp.sites:
         for y in inp.years:
             slices = [(sl.key, wt) for sl, wt in time.members(y)]
-            rows.append((y, s, sum(val(m.grid_purchase[s, ts]) * w for ts, w in slices) * GWH_TO_MWH,
-                         sum(val(led.total("onsite_supply", s, ts)) * w for ts, w in slices) * GWH_TO_MWH,
-                         sum(val(led.total("green_claims", s, ts)) * w for ts, w in slices) * GWH_TO_MWH,
+            rows.append((y, s, sum(purchase[s, ts] * w for ts, w in slices) * GWH_TO_MWH,
+                         sum(total("onsite_supply", s, ts) * w for ts, w in slices) * GWH_TO_MWH,
+                         sum(total("green_claims", s, ts) * w for ts, w in slices) * GWH_TO_MWH,
                          inp.site_share[s]))
     return pd.DataFrame(rows, columns=["year", "site", "grid_mwh", "onsite_mwh", "green_claims_mwh", "share"])
 
@@ -132,11 +140,11 @@ def cash_npv(costs_frame: pd.DataFrame) -> float:
     return float(costs_frame.loc[~costs_frame.category.isin(SHADOW_CATEGORIES), "discounted_cny"].sum())
 
 
-def costs(b: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+def costs(b: BuiltModel, lv: LedgerValues | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(costs by year and category, costs by year, measure and category), nominal and discounted CNY."""
-    inp, val = b.inp, b.value
+    inp, lv = b.inp, lv or LedgerValues(b)
     # every cost term once; m.cost[c, y] is the sum of the terms of (c, y)
-    terms = pd.DataFrame([(y, mid or "", c, val(e) * MCNY_TO_CNY) for c, y, mid, e in b.ledger.items("cost")],
+    terms = pd.DataFrame([(y, mid or "", c, x * MCNY_TO_CNY) for c, y, mid, x in lv.terms("cost")],
                          columns=["year", "measure", "category", "nominal_cny"])
     grid = pd.MultiIndex.from_product([inp.years, COST_CATEGORIES], names=["year", "category"])
     df = terms.groupby(["year", "category"]).nominal_cny.sum().reindex(grid, fill_value=0.0).reset_index()
@@ -152,9 +160,9 @@ TARGET_DTYPES = {"target": object, "description": object, "type": object, "year"
                  "met": bool, "milestone": bool, "scope1": bool, "scope2": object, "scope3": object}
 
 
-def targets_frame(b: BuiltModel, sc) -> pd.DataFrame:
+def targets_frame(b: BuiltModel, sc, lv: LedgerValues | None = None) -> pd.DataFrame:
     """Required vs achieved for every constrained (target, year), with the coverage of each target."""
-    m, core, led, val = b.m, b.core, b.ledger, b.value
+    m, core, led, val = b.m, b.core, b.ledger, (lv or LedgerValues(b)).value
     rows = []
     for r in b.targets:
         t, k = r.target, r.key
@@ -201,14 +209,15 @@ class Frames:
 
 def extract(b: BuiltModel, bau: pd.DataFrame, sc) -> Frames:
     with b.evaluation():
-        c, mc = costs(b)
-        attributed, energy = attribute(b)
+        lv = LedgerValues(b)  # every value read once, shared by the frames
+        c, mc = costs(b, lv)
+        attributed, energy = attribute(b, lv)
         cbam = cbam_exposure(b)
         ab = abatement(b, attributed, bau, cbam)
-        rm = roadmap(b)
+        rm = roadmap(b, lv)
         econ, flows = measure_economics(rm, mc, energy, ab, b.inp.discount)
         out_t = {k: v * KT_TO_T for k, v in b.inp.product_output_kt.items()}
         products = (product_output(b), product_intensity(b, bau, sc, out_t)) if out_t else (None, None)
-        return Frames(rm, emissions(b, bau), ab, c, mc, targets_frame(b, sc), plan_macc(b, ab, mc, energy),
-                      econ, flows, electricity(b), dispatch(b), *products, carbon_free(b), ets_position(b),
-                      cbam)
+        return Frames(rm, emissions(b, bau, lv), ab, c, mc, targets_frame(b, sc, lv), plan_macc(b, ab, mc, energy),
+                      econ, flows, electricity(b, lv), dispatch(b, lv), *products, carbon_free(b, lv),
+                      ets_position(b), cbam)
