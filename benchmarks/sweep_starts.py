@@ -31,6 +31,7 @@ SETTINGS = {
     "chosen": ({}, CHOSEN),
     "chosen+rens": ({"mip_heuristic_run_rens": True}, CHOSEN),
     "chosen+restart_presolve": ({"restart_presolve_reduction_limit": -1}, CHOSEN),  # HiGHS's default
+    "chosen+presolve_probing": ({"presolve_rule_off": 0}, CHOSEN),  # probing and enumeration on (default)
     "chosen+no_rins": ({"mip_heuristic_run_rins": False}, CHOSEN),
     "chosen+heuristic_effort_0": ({"mip_heuristic_effort": 0.0}, CHOSEN),
     "chosen+no_feasibility_jump": ({"mip_heuristic_run_feasibility_jump": False}, CHOSEN),

@@ -26,8 +26,11 @@ TUNED_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False}
 # with a start chosen among several plans (sweep anchors, docs/sweeps.md) the start is near-optimal and RENS
 # sub-MIPs only cost time: 2.6x less HiGHS CPU on demo LHS variants (benchmarks/sweep_starts.py); and the
 # restart HiGHS makes after root reduced-cost fixing skips a second presolve: 6% less CPU on 150 variants,
-# the same objectives (python benchmarks/sweep_starts.py --settings chosen,chosen+restart_presolve)
-CHOSEN_START_OPTIONS = {"mip_heuristic_run_rens": False, "restart_presolve_reduction_limit": 0}
+# the same objectives (python benchmarks/sweep_starts.py --settings chosen,chosen+restart_presolve); and
+# presolve without probing and enumeration (presolve_rule_off bits 15, 16): 13-18% less CPU on 60 variants,
+# the same objectives (docs/sweeps.md, "Solver settings"; --settings chosen,chosen+presolve_probing)
+CHOSEN_START_OPTIONS = {"mip_heuristic_run_rens": False, "restart_presolve_reduction_limit": 0,
+                        "presolve_rule_off": 2**15 + 2**16}
 
 
 @dataclass
