@@ -32,7 +32,7 @@ from ..errors import InputError
 from ..schemas.scenario import Solver
 from .builder import BuiltModel
 from .lagrange import PRICE_TOL, Evaluator, maximise, sample_prices, split
-from .matrix import Matrix, new_highs, pass_matrix
+from .matrix import Matrix, new_highs, pass_matrix, release_freed_memory
 from .subsolve import SubProblem
 
 DECOMPOSE_MIN_SITES = 20  # below this a portfolio solves fast enough whole (benchmarks/run.py)
@@ -203,6 +203,7 @@ def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarra
     pr = maximise(ev, y0, {"time_limit": max(1.0, deadline - t1)}, t1 + PRICE_SHARE * max(deadline - t1, 0.0),
                   ceiling, base, tol)
     ev.drop_kept()  # the site MIPs and the repair need the memory more
+    release_freed_memory()  # hand the kept LPs' memory back (freed in pool threads: 100 sites, repair -140 MB)
     fig.update(lp_bound_mcny=pr.bound, pricing_iterations=pr.iterations, pricing_converged=pr.converged,
                pricing_seconds=round(time.perf_counter() - t1, 3), warm_start=prices is not None,
                pricing_cpu_seconds=round(cpu_seconds(ev.client) - c1, 3))
