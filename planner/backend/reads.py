@@ -109,7 +109,11 @@ def reader(b: BuiltModel) -> Callable[[object], float]:
                     u, r = a._args_
                     ku, kr = kinds.get(u.__class__), kinds.get(r.__class__)
                     x = u if ku == _NATIVE else u.value if ku == _LEAF else ev(u)
-                    vals.append(x * (r if kr == _NATIVE else r.value if kr == _LEAF else ev(r)))
+                    if kr == _NAMED:  # a named expression read before (a capex in a fixed O&M window)
+                        y = memo.get(id(r))
+                        vals.append(x * (ev(r) if y is None else y))
+                    else:
+                        vals.append(x * (r if kr == _NATIVE else r.value if kr == _LEAF else ev(r)))
                 else:
                     vals.append(a.value if ka == _LEAF else ev(a))
             if not vals:
@@ -140,6 +144,7 @@ class LedgerValues:
         self.b = b
         self.value = reader(b)
         self._terms: dict[str, list[tuple]] = {}
+        self._items: dict[str, list[tuple]] = {}
         self._totals: dict[str, dict] = {}
         self._indexed: dict[int, dict] = {}
 
@@ -153,7 +158,9 @@ class LedgerValues:
     def terms(self, ledger: str) -> list[tuple]:
         """(key, time, measure, value) of every term of a ledger, in the order of `Ledger.items`."""
         if ledger not in self._terms:
-            self._read(ledger)
+            value = self.value
+            self._items[ledger] = items = list(self.b.ledger.items(ledger))
+            self._terms[ledger] = [(key, time, mid, value(e)) for key, time, mid, e in items]
         return self._terms[ledger]
 
     def total(self, ledger: str, key, time) -> float:
@@ -162,15 +169,14 @@ class LedgerValues:
         on (SumExpression): so it is that sum of the values read once. Where a term is a number or a sum
         (which Pyomo would merge into the total, adding in another order), the total is built and read."""
         if ledger not in self._totals:
-            self._read(ledger)
+            self._add_up(ledger)
         x = self._totals[ledger].get((key, time), 0.0)
         return self.value(self.b.ledger.total(ledger, key, time)) if x is None else x
 
-    def _read(self, ledger: str) -> None:
-        rows, groups = [], {}
-        for key, time, mid, e in self.b.ledger.items(ledger):
-            x = self.value(e)
-            rows.append((key, time, mid, x))
+    def _add_up(self, ledger: str) -> None:
+        groups: dict[tuple, list] = {}
+        values = self.terms(ledger)
+        for (key, time, _mid, e), (*_, x) in zip(self._items[ledger], values, strict=True):
             plain = e.__class__ not in native_numeric_types and not isinstance(e, ne.SumExpression)
             groups.setdefault((key, time), []).append(x if plain else None)
         totals = {}
@@ -182,4 +188,4 @@ class LedgerValues:
             for x in xs[1:]:
                 t += x
             totals[k] = t
-        self._terms[ledger], self._totals[ledger] = rows, totals
+        self._totals[ledger] = totals
