@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .backend import SolveInfo, build_for_solve, build_model, relaxing_families, solve
+from .backend import BuiltModel, SolveInfo, build_for_solve, build_model, relaxing_families, solve
 from .errors import NON_TARGET_CONFLICT, InfeasibleError, InputError, Shortfall, SolverError
 from .postprocess import sbti
 from .postprocess.assumptions import assumptions, stand_ins
@@ -223,7 +223,8 @@ def infeasible(sc: Scenario, inp: ModelInputs, rows: list[TargetYear]) -> Infeas
     return InfeasibleError(sc.name, [s.text for s in found], details=found)
 
 
-def _read(sc: Scenario, inp: ModelInputs, rows: list[TargetYear], built, bau: pd.DataFrame, info: SolveInfo):
+def _read(sc: Scenario, inp: ModelInputs, rows: list[TargetYear], built: BuiltModel, bau: pd.DataFrame,
+          info: SolveInfo) -> Frames:
     """The plan's frames, or the error saying why there is no plan."""
     if info.status == "infeasible":
         raise infeasible(sc, inp, rows)
@@ -242,6 +243,9 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
     `scheduler`: address of a Dask scheduler for the site subproblems of the decomposition."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     lib = load_library()
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.collect()  # while the heap is small (see the freeze below)
     t0 = time.perf_counter()
     pre = prepare(sc, lib)  # every pre-solve check, shared with `planner validate` (preprocess/prepare.py)
     drv, bau, inv, inp, rows = pre.drivers, pre.bau, pre.inventory, pre.inputs, pre.targets
@@ -249,13 +253,18 @@ def run_plan(scenario: Scenario | str | Path, out_dir: str | Path | None = None,
     built, compiled, handover_s = build_for_solve(inp, rows, sc.solver, scheduler)  # solver.build
     t2 = time.perf_counter()
     build_s = t2 - t0
-    gc.freeze()  # the built model lives to the end: full collections need not walk it again (results: -25% CPU)
+    # the built model lives to the end: full collections need not walk it again (100 sites: results -25% CPU);
+    # only when nobody froze before us (unfreeze is process-wide), and after collecting the garbage of earlier
+    # runs, which a freeze would otherwise keep (a previous run's whole model)
+    if freeze:
+        gc.freeze()
     try:
         info: SolveInfo = solve(built, sc.solver, scheduler=scheduler, compiled=compiled)
         t3 = time.perf_counter()
         fr = _read(sc, inp, rows, built, bau, info)
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
     checks = sbti.check(sc, bau, drv)
     ok = sbti.summary(checks)
     timings = {"preprocess": t1 - t0, "build": t2 - t1 - handover_s, "handover": info.handover_seconds + handover_s,

@@ -170,11 +170,18 @@ def test_decomposed_plan_equals_monolithic_optimum(n, seed):
     assert dec.summary["best_bound_cny"] <= m * (1 + 1e-9) + 1.0
 
 
-def test_dask_cluster_gives_the_local_plan():
+def test_dask_cluster_gives_the_local_plan(monkeypatch):
     from dask import distributed
+
+    from planner.backend import lagrange
+
+    # one kept LP per process: locally group 0 keeps its LP and groups 1.. only their bases; on two workers
+    # groups 0 and 1 keep theirs. The plans must not depend on which restart a group gets; two threads per
+    # worker: one task per thread
+    monkeypatch.setattr(lagrange, "KEEP_PER_PROCESS", 1)
     sc = _with(portfolio(3, seed=2), mip_rel_gap=1e-4, heuristic="sites", threads=2)
     local = plan(sc)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=True, dashboard_address=None) as cl:
         remote = plan(sc, scheduler=cl.scheduler_address)
     assert remote.summary["objective_cny"] == local.summary["objective_cny"]
     assert remote.summary["heuristic"]["lagrangian_bound_mcny"] == local.summary["heuristic"]["lagrangian_bound_mcny"]

@@ -100,3 +100,35 @@ def test_whole_model_goes_to_highs_only_when_the_decomposition_has_not_proven_th
     built = build_model(pre.inputs, pre.targets)
     info = solve_mod.solve(built, sc.solver.model_copy(update={"mip_rel_gap": 0.5}))
     assert info.has_solution and info.termination == "heuristic_gap_reached" and made == []
+
+
+class _StoppedHighs:
+    """A HiGHS run stopped by its time limit holding plan x with dual bound `bound` (what HiGHS reports when
+    the plan that closes the gap arrives in its last batch of nodes: it checks the clock before its queue)."""
+
+    def __init__(self, x, bound):
+        self.x, self.bound = x, bound
+
+    def getModelStatus(self):
+        return solve_mod.MS.kTimeLimit
+
+    def getInfo(self):
+        return type("Info", (), {"primal_solution_status": 2, "mip_dual_bound": self.bound})()
+
+    def getSolution(self):
+        return type("Solution", (), {"col_value": self.x})()
+
+
+def test_a_time_limited_run_within_the_requested_gap_is_optimal_and_beyond_it_is_not(two):
+    sc, pre = two
+    built = build_model(pre.inputs, pre.targets)
+    mx = stream_compile(built.m)
+    info = solve_mod.solve(built, sc.solver.model_copy(update={"mip_rel_gap": 1e-4, "heuristic": "off"}))
+    x = np.array([v.value or 0.0 for v in mx.columns])
+    obj = float(mx.c @ x + mx.offset)
+    assert abs(obj - info.objective_mcny) <= 1e-9 * abs(obj)
+    for bound, gap, status in ((obj - 0.5e-4 * abs(obj), 0.5e-4, "optimal"),
+                               (obj - 2e-4 * abs(obj), 2e-4, "time_limit")):
+        got = solve_mod._finish(built, mx, _StoppedHighs(x, bound), None, {}, 0.0, 0.0, 0.0, 1.0, (1, 1, 1), 1e-4)
+        assert got.status == status and got.termination == "kTimeLimit"
+        assert got.gap == pytest.approx(gap, rel=1e-6)

@@ -128,14 +128,19 @@ class Evaluator:
         t0 = time.perf_counter()
         if self._remote is not None:  # one task per worker and evaluation: its groups, solved in turn (a task per
             # group cost the scheduler a round trip per site LP, longer than the LP's hot-started solve)
+            # (a worker with several threads gets one task per thread)
             names = sorted({w[0] for w in self._where})
+            threads = self.client.nthreads()
+            chunks = [(name, list(range(i, n, procs))[t::max(1, threads.get(name, 1))])
+                      for i, name in enumerate(names) for t in range(max(1, threads.get(name, 1)))]
+            chunks = [(name, mine) for name, mine in chunks if mine]
             futs = [self.client.submit(solve_chunk, [self._remote[g] for g in mine], [cs[g] for g in mine], relax,
                                        options, [keys[g] for g in mine], [keeps[g] for g in mine], workers=[name],
                                        allow_other_workers=False, pure=False)
-                    for i, name in enumerate(names) for mine in [range(i, n, procs)]]
+                    for name, mine in chunks]
             res = [None] * n
-            for i, part in enumerate(self.client.gather(futs)):
-                for g, r in zip(range(i, n, procs), part, strict=True):
+            for (_name, mine), part in zip(chunks, self.client.gather(futs), strict=True):
+                for g, r in zip(mine, part, strict=True):
                     res[g] = r
         elif self._pool is not None:
             res = list(self._pool.map(solve_priced, self.blocks, *args))

@@ -6,16 +6,17 @@ stage (`reader`, `LedgerValues`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pyomo.environ as pyo
 from pyomo.common.numeric_types import native_numeric_types
 from pyomo.core.expr import numeric_expr as ne
 from pyomo.core.expr.visitor import identify_mutable_parameters
 
-from ..preprocess.inputs import ModelInputs
-from ..preprocess.targets import TargetYear
-from .builder import BuiltModel
-from .resolve import structural_change, update_in_place
+if TYPE_CHECKING:  # the results stage imports this module: not the builder's and solver's imports (highspy, scipy)
+    from ..preprocess.inputs import ModelInputs
+    from ..preprocess.targets import TargetYear
+    from .builder import BuiltModel
 
 
 def read_parameters(m: pyo.ConcreteModel) -> list:
@@ -35,6 +36,8 @@ def model_difference(built: BuiltModel, params: list, inp: ModelInputs, rows: li
     """What differs between `built` and the model `inp`/`rows` give: a structural change, new discount
     factors or the first read parameter entry (`params`: read_parameters) whose value changes; '' when
     nothing does. `built` is left as it was."""
+    from .resolve import structural_change, update_in_place
+
     reason = structural_change(built, inp, rows)
     if reason is not None:
         return reason
@@ -59,7 +62,7 @@ _OPERATIONS = ((ne.ProductExpression._apply_operation, _PRODUCT), (ne.SumExpress
 _KIND: dict[type, int] = {}
 
 
-def _kind(e) -> int:
+def _kind(e: object) -> int:
     cls = e.__class__
     if cls in native_numeric_types:
         kind = _NATIVE

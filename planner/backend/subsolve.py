@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -55,6 +56,23 @@ def new_highs(options: dict) -> highspy.Highs:
     if _banner_shown:
         h = highspy.Highs()
     else:
+        with _BANNER_LOCK:  # two threads redirecting descriptor 1 at once could leave it on /dev/null
+            h = _first_highs()
+    h.setOptionValue("output_flag", False)
+    for k, v in options.items():
+        h.setOptionValue(k, v)
+    return h
+
+
+_BANNER_LOCK = threading.Lock()
+
+
+def _first_highs() -> highspy.Highs:
+    """The process's first instance, made with descriptor 1 pointed at /dev/null (HiGHS's banner)."""
+    global _banner_shown
+    if _banner_shown:
+        return highspy.Highs()
+    else:
         sys.stdout.flush()
         saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
@@ -65,9 +83,6 @@ def new_highs(options: dict) -> highspy.Highs:
             os.close(saved)
             os.close(null)
         _banner_shown = True
-    h.setOptionValue("output_flag", False)
-    for k, v in options.items():
-        h.setOptionValue(k, v)
     return h
 
 
@@ -133,8 +148,8 @@ def solve_chunk(blocks: list[SubProblem], cs: list[np.ndarray], relax: bool, opt
 def forget(run: str) -> None:
     """Drop the LPs and bases kept for a run (in this process)."""
     for kept in (_live, _bases):
-        for k in [k for k in kept if k[0] == run]:
-            del kept[k]
+        for k in [k for k in list(kept) if k[0] == run]:  # a copy: other threads may add entries meanwhile
+            kept.pop(k, None)
 
 
 def solve_sub(p: SubProblem) -> SubResult:
