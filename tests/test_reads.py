@@ -75,3 +75,33 @@ def test_frames_read_alone_equal_the_frames_read_together(solved):
     alone = (costs(b)[1], electricity(b), plan_emissions(b), roadmap(b))
     for x, y in zip(together, alone, strict=True):
         assert x.equals(y) and len(x)
+
+
+class _PyomoValues:
+    """The reference: every value read by Pyomo's own evaluation (`BuiltModel.value`), as the results stage
+    read them before LedgerValues."""
+
+    def __init__(self, b):
+        self.b = b
+        self.value = b.value
+
+    def terms(self, name: str) -> list[tuple]:
+        return [(k, t, m, self.b.value(x)) for k, t, m, x in self.b.ledger.items(name)]
+
+    def total(self, name: str, key, time) -> float:
+        return self.b.value(self.b.ledger.total(name, key, time))
+
+    def indexed(self, component) -> dict:
+        return {k: self.b.value(v) for k, v in component.items()}
+
+
+def test_frames_from_the_fast_reads_equal_frames_from_pyomos_evaluation(solved):
+    b = solved
+    with b.evaluation():
+        fast = (costs(b, LedgerValues(b))[1], electricity(b, LedgerValues(b)), plan_emissions(b, LedgerValues(b)),
+                roadmap(b, LedgerValues(b)))
+    with b.evaluation():
+        ref = _PyomoValues(b)
+        slow = (costs(b, ref)[1], electricity(b, ref), plan_emissions(b, ref), roadmap(b, ref))
+    for x, y in zip(fast, slow, strict=True):
+        assert x.equals(y) and len(x)
