@@ -8,12 +8,10 @@ Usage: python benchmarks/build_versions.py --old /path/to/old/checkout [--new .]
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
+
+from versions import run_child  # benchmarks/versions.py: a fresh process per checkout
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
@@ -34,11 +32,7 @@ KEYS = ("preprocess_wall", "preprocess_cpu", "build_wall", "build_cpu")
 
 
 def _run(checkout: Path, n: int) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
-    out = subprocess.run([sys.executable, "-c", CHILD, str(n)], env=env, capture_output=True, text=True, cwd=checkout)
-    if out.returncode:
-        sys.exit(f"{checkout} failed on {n} sites:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(checkout, CHILD, str(n))
 
 
 def main() -> None:

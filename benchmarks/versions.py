@@ -35,13 +35,17 @@ print(json.dumps({"wall": time.perf_counter() - w, "cpu": time.process_time() - 
 """
 
 
-def _run(checkout: Path, case: str, solver: dict) -> dict:
+def run_child(checkout: Path, code: str, *argv: str) -> dict:
+    """Run `code` in a fresh Python process importing the planner from `checkout`; the JSON of its last line."""
     env = {**os.environ, "PYTHONPATH": str(checkout)}
-    out = subprocess.run([sys.executable, "-c", CHILD, case, str(ROOT), json.dumps(solver)], env=env,
-                         capture_output=True, text=True, cwd=checkout)
+    out = subprocess.run([sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, cwd=checkout)
     if out.returncode:
-        sys.exit(f"{checkout} failed on {case}:\n{out.stderr[-3000:]}")
+        sys.exit(f"{checkout} failed on {' '.join(argv)}:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _run(checkout: Path, case: str, solver: dict) -> dict:
+    return run_child(checkout, CHILD, case, str(ROOT), json.dumps(solver))
 
 
 def main() -> None:
