@@ -27,6 +27,7 @@ from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents
 
+from .linear_walk import FastLinearWalk
 from .subsolve import new_highs, pass_matrix
 
 try:  # the standard-form compiler's column recorder (Pyomo 6.9+); without it Pyomo's compiler is used
@@ -119,7 +120,7 @@ class _NotStreamable(Exception):
     """The model uses something `stream_compile` leaves to Pyomo's compiler (templates, several objectives)."""
 
 
-def stream_compile(m: pyo.ConcreteModel) -> Matrix:
+def stream_compile(m: pyo.ConcreteModel, fast: bool = True) -> Matrix:
     """The matrix Pyomo's standard-form compiler gives (`pyomo_compile`: mixed form, minimisation), entry for
     entry and in its column and row order, made in one pass that keeps only flat arrays: the compiler keeps
     every row's linear representation (dicts) until its end, which at 1,000 sites held more memory than the
@@ -134,12 +135,13 @@ def stream_compile(m: pyo.ConcreteModel) -> Matrix:
     recorder = _TemplateVarRecorder(var_map, SORTER)
     order = recorder.var_order  # filled as the recorder meets variable components
     visitor = LinearRepnVisitor({}, var_recorder=recorder)
+    walk = FastLinearWalk(visitor).walk if fast else visitor.walk_expression
     with PauseGC():
         obj_index, obj_data, offset = [], [], 0.0
         for obj in objectives:
             if hasattr(obj, "template_expr"):
                 raise _NotStreamable
-            repn = visitor.walk_expression(obj.expr)
+            repn = walk(obj.expr)
             if repn.nonlinear is not None:
                 raise _NotStreamable  # the compiler names the error
             obj_index = [order[k] for k in repn.linear]
@@ -158,7 +160,7 @@ def stream_compile(m: pyo.ConcreteModel) -> Matrix:
                 lb = pyo.value(lb)
             if ub.__class__ not in native_types:
                 ub = pyo.value(ub)
-            repn = visitor.walk_expression(body)
+            repn = walk(body)
             if repn.nonlinear is not None:
                 raise _NotStreamable
             if lb is None and ub is None:
