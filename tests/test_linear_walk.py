@@ -18,7 +18,7 @@ from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.util import TemplateVarRecorder
 from test_matrix import assert_identical
 
-from planner.backend.linear_walk import FastLinearWalk
+from planner.backend.linear_walk import FastLinearWalk, walker
 from planner.backend.matrix import SORTER, pyomo_compile, stream_compile
 from planner.backend.patch import MatrixPatcher
 from planner.preprocess.prepare import prepare
@@ -51,6 +51,17 @@ def assert_same_repn(a, b) -> None:
 
 def _visitor() -> LinearRepnVisitor:
     return LinearRepnVisitor({}, var_recorder=TemplateVarRecorder({}, SORTER))
+
+
+def test_the_compiler_and_the_patcher_use_the_written_out_walk():
+    """On this Pyomo the written-out walk is the one used (the comparisons below compare it, not the walker
+    with itself)."""
+    assert isinstance(walker(_visitor()).__self__, FastLinearWalk)
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var()
+    m.c = pyo.Constraint(expr=m.x >= 1)
+    m.o = pyo.Objective(expr=m.x)
+    assert isinstance(MatrixPatcher(m).walk.__self__, FastLinearWalk)
 
 
 def walk_both(exprs) -> None:

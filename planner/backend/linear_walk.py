@@ -15,6 +15,8 @@ What it saves is the generic walker's per-node cost (recursion bookkeeping, disp
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pyomo.common.numeric_types import native_numeric_types, native_types
 from pyomo.core.base.param import ParamData
 from pyomo.core.expr.numeric_expr import (
@@ -24,22 +26,41 @@ from pyomo.core.expr.numeric_expr import (
     ProductExpression,
 )
 from pyomo.repn.linear import LinearBeforeChildDispatcher as _D
-from pyomo.repn.linear import LinearRepn, LinearRepnVisitor, _handle_product_ANY_constant, _handle_product_constant_ANY
-from pyomo.repn.linear import _handle_named_ANY as _named_any
-from pyomo.repn.linear import _handle_negation_ANY as _neg_any
-from pyomo.repn.linear import _handle_negation_constant as _neg_const
+from pyomo.repn.linear import LinearRepn, LinearRepnVisitor
 from pyomo.repn.util import BeforeChildDispatcher as _B
 from pyomo.repn.util import ExprType, InvalidNumber, check_constant, sum_like_expression_types
+
+try:  # the walker's handlers this module writes out or calls by name (Pyomo 6.9+); else the walker itself is used
+    from pyomo.repn.linear import _handle_named_ANY as _named_any
+    from pyomo.repn.linear import _handle_negation_ANY as _neg_any
+    from pyomo.repn.linear import _handle_negation_constant as _neg_const
+    from pyomo.repn.linear import _handle_product_ANY_constant, _handle_product_constant_ANY
+
+    _COPIED = (_D._before_linear, _D._before_monomial, _D._before_var, _D._before_named_expression,
+               _D.record_monomial, _B._before_native_numeric, _B._before_general_expression)
+    AVAILABLE = True
+except (ImportError, AttributeError):  # pragma: no cover - another Pyomo
+    AVAILABLE = False
+
+
+def walker(visitor: LinearRepnVisitor) -> Callable:
+    """`FastLinearWalk(visitor).walk` where this module knows the visitor (a plain LinearRepnVisitor of a
+    Pyomo whose handlers it copies), else the visitor's own `walk_expression`."""
+    if AVAILABLE and type(visitor) is LinearRepnVisitor and visitor.Result is LinearRepn \
+            and hasattr(visitor, "var_recorder"):
+        return FastLinearWalk(visitor).walk
+    return visitor.walk_expression
+
 
 _CONSTANT, _FIXED, _LINEAR, _GENERAL = ExprType.CONSTANT, ExprType.FIXED, ExprType.LINEAR, ExprType.GENERAL
 # the walker's product handlers that `_term` writes out
 _PRODUCT_HANDLERS = {(_LINEAR, _CONSTANT): _handle_product_ANY_constant,
                      (_GENERAL, _CONSTANT): _handle_product_ANY_constant,
                      (_CONSTANT, _LINEAR): _handle_product_constant_ANY,
-                     (_CONSTANT, _GENERAL): _handle_product_constant_ANY}
+                     (_CONSTANT, _GENERAL): _handle_product_constant_ANY} if AVAILABLE else {}
 # how a sum takes a term: written out (monomial, variable, number), through `_term` (named expression,
 # negation, product: the walker's handlers on a result it need not copy), or the node's own result
-TERM_OTHER, TERM_MONOMIAL, TERM_VAR, TERM_NUMBER, TERM_NAMED, TERM_NEGATION, TERM_PRODUCT = range(7)
+TERM_OTHER, TERM_MONOMIAL, TERM_VAR, TERM_NUMBER, TERM_NAMED, TERM_NEGATION, TERM_PRODUCT, TERM_LINEAR = range(8)
 
 
 class FastLinearWalk:
@@ -121,6 +142,8 @@ class FastLinearWalk:
             kind = TERM_NUMBER
         elif h is _D._before_named_expression:
             kind = TERM_NAMED
+        elif h is _D._before_linear:
+            kind = TERM_LINEAR
         elif h is _B._before_general_expression and cls is NegationExpression and self.inline_ops:
             kind = TERM_NEGATION
         elif h is _B._before_general_expression and cls is ProductExpression and self.inline_ops:
@@ -184,22 +207,32 @@ class FastLinearWalk:
                 continue
             elif kind == TERM_PRODUCT:  # a number times a cached named expression: written out here
                 a, b = arg.args
-                if kinds.get(a.__class__) == TERM_NUMBER and kinds.get(b.__class__) == TERM_NAMED:
-                    hit = cache.get(id(b))
-                    if hit is not None and hit[0] is _LINEAR:
-                        t, X = hit
-                        m = X.multiplier * a  # _handle_product_constant_ANY
-                    else:
-                        t, X, m = self._term(arg)
-                elif kinds.get(b.__class__) == TERM_NUMBER and kinds.get(a.__class__) == TERM_NAMED:
-                    hit = cache.get(id(a))
-                    if hit is not None and hit[0] is _LINEAR:
-                        t, X = hit
-                        m = X.multiplier * b  # _handle_product_ANY_constant
-                    else:
-                        t, X, m = self._term(arg)
+                if kinds.get(a.__class__) == TERM_NUMBER:
+                    num, named = a, b
+                elif kinds.get(b.__class__) == TERM_NUMBER:
+                    num, named = b, a
                 else:
+                    named = None
+                hit = cache.get(id(named)) if kinds.get(named.__class__) == TERM_NAMED else None
+                if hit is None or hit[0] is not _LINEAR:
                     t, X, m = self._term(arg)
+                else:
+                    t, X = hit
+                    # _handle_product_constant_ANY / _handle_product_ANY_constant: the copy's multiplier times
+                    # the number
+                    m = X.multiplier * num
+                    if m and m != 1 and X.nonlinear is None:  # LinearRepn.append, multiplier not 0 or 1
+                        if X.constant:
+                            const += m * X.constant
+                        for vid, coef in X.linear.items():
+                            if vid in lin:
+                                lin[vid] += m * coef
+                            else:
+                                lin[vid] = m * coef
+                        continue
+            elif kind == TERM_LINEAR:
+                t, X = self._linear(arg)
+                m = None if t <= _FIXED else X.multiplier
             else:
                 t, X, m = self._term(arg)
             if t <= _FIXED:
@@ -282,6 +315,8 @@ class FastLinearWalk:
             t, X = self._owned_exit(arg, [(t, X, m), (t2, X2, m2)])
         elif kind == TERM_NUMBER:
             return _CONSTANT, arg, None
+        elif kind == TERM_LINEAR:
+            t, X = self._linear(arg)
         else:
             t, X = self._child(arg)
             if kind is None:

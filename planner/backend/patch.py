@@ -24,7 +24,7 @@ from pyomo.core.expr.visitor import identify_mutable_parameters, identify_variab
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.util import VarRecorder
 
-from .linear_walk import FastLinearWalk
+from .linear_walk import walker
 from .matrix import INF, Matrix, column_bounds, compile_model
 
 EQUAL, UPPER, LOWER = 0, 1, -1  # row kinds: lower == upper, only an upper bound, only a lower bound
@@ -59,7 +59,7 @@ class MatrixPatcher:
         # expressions that read it
         self.cache: dict = {}
         self.visitor = LinearRepnVisitor(self.cache, var_recorder=VarRecorder({id(v): v for v in mx.columns}, None))
-        self.walk = FastLinearWalk(self.visitor).walk  # the visitor's walk_expression, faster (linear_walk.py)
+        self.walk = walker(self.visitor)  # the visitor's walk_expression, faster (linear_walk.py)
         # what each column's bounds were compiled from (the raw bound objects and domain, read without
         # evaluating them); columns whose bounds are expressions (a parameter may move them) are evaluated
         self.bound_objects = [_bound_objects(v) for v in mx.columns]
