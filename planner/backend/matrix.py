@@ -178,18 +178,27 @@ def stream_compile(m: pyo.ConcreteModel, fast: bool = True) -> Matrix:
                                                     f"'{con.name}'")
             # mixed form: an equality is one row; a ranged row is two (upper, then lower), as the compiler
             if lb == ub:
-                sides = ((ub - const, ub - const),)
-            else:
-                sides = (((-INF, ub - const),) if ub is not None else ()) + \
-                        (((lb - const, INF),) if lb is not None else ())
-            cols = list(map(order.__getitem__, linear))
-            for lo, hi in sides:
-                index.extend(cols)
-                data.extend(linear.values())
-                ptr.append(len(index))
-                lower.append(lo)
-                upper.append(hi)
-                rows.append(con)
+                lo = hi = ub - const
+            elif lb is None:
+                lo, hi = -INF, ub - const
+            elif ub is None:
+                lo, hi = lb - const, INF
+            else:  # ranged
+                cols = list(map(order.__getitem__, linear))
+                for lo, hi in ((-INF, ub - const), (lb - const, INF)):
+                    index.extend(cols)
+                    data.extend(linear.values())
+                    ptr.append(len(index))
+                    lower.append(lo)
+                    upper.append(hi)
+                    rows.append(con)
+                continue
+            index.extend(map(order.__getitem__, linear))
+            data.extend(linear.values())
+            ptr.append(len(index))
+            lower.append(lo)
+            upper.append(hi)
+            rows.append(con)
     columns = list(var_map.values())
     n = len(columns)
     A = sp.csr_array((np.frombuffer(data, dtype=float), np.frombuffer(index, dtype=np.int32),
