@@ -10,7 +10,7 @@ walker's `finalizeResult`. Only the leaf handlers of the walker's before-child d
 work (linear expressions, monomials, variables, numbers, named expressions) are copied here, with the
 walker's arithmetic in the walker's order; any other kind of leaf is handed to the walker's own handler.
 What it saves is the generic walker's per-node cost (recursion bookkeeping, dispatch through
-`beforeChild`/`enterNode`/`exitNode`, a function call per monomial): 2-3x on our models' constraints.
+`beforeChild`/`enterNode`/`exitNode`, a function call per monomial): 1.6x on a 100-site portfolio (objective and rows).
 """
 
 from __future__ import annotations
