@@ -4,9 +4,11 @@
 the same linear dict, keys in the same order, coefficients bit for bit, the same constant), with the same
 side effects (variables registered with the visitor's recorder in the same order, named expressions
 cached in its subexpression cache). It is the walker's own algorithm, node for node: the children of a node
-are visited in order, each sum-like node collects its children with `LinearRepn.append`, every other node
-is closed by the walker's own exit handler (`exit_node_dispatcher`), and the result goes through the
-walker's `finalizeResult`. Only the leaf handlers of the walker's before-child dispatcher that carry the
+are visited in order, each sum-like node collects its children as `LinearRepn.append` does (written out;
+a cached named expression, or a number times one, is added without the copy the walker makes, since append
+never changes its argument), negations and products by a number keep the walker's multiplier products, every
+other node is closed by the walker's own exit handler (`exit_node_dispatcher`), and the result goes through
+the walker's `finalizeResult`. Only the leaf handlers of the walker's before-child dispatcher that carry the
 work (linear expressions, monomials, variables, numbers, named expressions) are copied here, with the
 walker's arithmetic in the walker's order; any other kind of leaf is handed to the walker's own handler.
 What it saves is the generic walker's per-node cost (recursion bookkeeping, dispatch through
