@@ -4,10 +4,10 @@ A sweep variant that changes only coefficients writes new values into the model'
 (resolve.py). Compiling the whole model again (matrix.py) costs about 0.2 s on the demo, yet only a few
 dozen of its 3,147 constraints read a parameter. `MatrixPatcher` remembers which constraints read which
 parameter; after an update it walks only the constraints (and the objective) whose parameters changed,
-with the same Pyomo visitor the standard-form compiler uses, and writes their coefficients and
-right-hand sides into a copy of the matrix. The numbers are the compiler's own (same visitor, same
-expression, same arithmetic), so the patched matrix is bit for bit the matrix a fresh compile gives
-(tested); whenever that cannot be guaranteed — a coefficient that becomes or stops being zero, a row
+with the same Pyomo visitor the standard-form compiler uses (its walk written out, linear_walk.py), and
+writes their coefficients and right-hand sides into a copy of the matrix. The numbers are the compiler's
+own (same visitor, same expression, same arithmetic), so the patched matrix is bit for bit the matrix a
+fresh compile gives (tested); whenever that cannot be guaranteed — a coefficient that becomes or stops being zero, a row
 that appears or disappears, a fixed variable in a changed row, a column fixed or re-bounded since the
 compile — it compiles the whole model instead. Only parameter values may change between patches:
 re-assigning an Expression other than the objective (`set_value`) is not tracked.
@@ -24,6 +24,7 @@ from pyomo.core.expr.visitor import identify_mutable_parameters, identify_variab
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.util import VarRecorder
 
+from .linear_walk import walker
 from .matrix import INF, Matrix, column_bounds, compile_model
 
 EQUAL, UPPER, LOWER = 0, 1, -1  # row kinds: lower == upper, only an upper bound, only a lower bound
@@ -58,6 +59,7 @@ class MatrixPatcher:
         # expressions that read it
         self.cache: dict = {}
         self.visitor = LinearRepnVisitor(self.cache, var_recorder=VarRecorder({id(v): v for v in mx.columns}, None))
+        self.walk = walker(self.visitor)  # the visitor's walk_expression, faster (linear_walk.py)
         # what each column's bounds were compiled from (the raw bound objects and domain, read without
         # evaluating them); columns whose bounds are expressions (a parameter may move them) are evaluated
         self.bound_objects = [_bound_objects(v) for v in mx.columns]
@@ -151,7 +153,7 @@ class MatrixPatcher:
         mx = self.mx
         A = mx.A.copy()
         lower, upper = mx.row_lower.copy(), mx.row_upper.copy()
-        visitor = self.visitor
+        walk = self.walk
         for con in cons:
             rows = self.rows.get(id(con))
             if rows is None or id(con) in self.folds_fixed:
@@ -159,7 +161,7 @@ class MatrixPatcher:
             lb, body, ub = con.to_bounded_expression()
             lb = None if lb is None else pyo.value(lb)
             ub = None if ub is None else pyo.value(ub)
-            repn = visitor.walk_expression(body)
+            repn = walk(body)
             if repn.nonlinear is not None:
                 return None
             if not _same_kinds(self.kind[rows], lb, ub):
@@ -186,18 +188,18 @@ class MatrixPatcher:
                     lower[i] = lb - offset
         c, offset = mx.c, mx.offset
         if objective:
-            c, offset = self._objective(visitor)
+            c, offset = self._objective()
             if c is None:
                 return None
         return replace(mx, c=c, offset=offset, A=A, row_lower=lower, row_upper=upper)
 
-    def _objective(self, visitor: LinearRepnVisitor) -> tuple[np.ndarray | None, float]:
+    def _objective(self) -> tuple[np.ndarray | None, float]:
         objs = list(self.m.component_data_objects(pyo.Objective, active=True))
         if len(objs) != 1 or objs[0].sense != pyo.minimize:
             return None, 0.0
         if self.objective_folds_fixed:
             return None, 0.0  # the compiler folds fixed variables in after the walk
-        repn = visitor.walk_expression(objs[0].expr)
+        repn = self.walk(objs[0].expr)
         if repn.nonlinear is not None:
             return None, 0.0
         c = np.zeros(len(self.mx.columns))
