@@ -139,3 +139,28 @@ DEMO_REPORT_MESSAGES: list[str] = []  # warnings and matplotlib log lines while 
 def demo_report_messages(demo_report) -> list[str]:
     """What writing the demo report warned or logged (matplotlib): the report tests require none of it."""
     return DEMO_REPORT_MESSAGES
+
+
+CPU_LOG = os.environ.get("PLANNER_TEST_CPU_LOG")  # a path: each test's CPU seconds are appended there (tab-separated)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With PLANNER_TEST_CPU_LOG set, append `nodeid, CPU s, wall s, xdist worker` per test: CPU of this process and
+    of the child processes it waited for (solver pools, CLI subprocesses, chromium), setup and teardown included
+    (a session fixture counts where it is first built). Sum by file to see where the suite's CPU goes."""
+    if not CPU_LOG:
+        yield
+        return
+    import resource
+    import time
+
+    def cpu() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    c0, w0 = cpu(), time.perf_counter()
+    yield
+    with open(CPU_LOG, "a", encoding="utf-8") as f:
+        f.write(f"{item.nodeid}\t{cpu() - c0:.3f}\t{time.perf_counter() - w0:.3f}\t"
+                f"{os.environ.get('PYTEST_XDIST_WORKER', '-')}\n")
