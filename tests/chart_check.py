@@ -114,8 +114,8 @@ def problems(fig: Figure, zero: list[tuple[int, str]] = ()) -> list[str]:
     """Everything wrong with a figure; `zero` lists (axes index, "x" | "y") of quantity axes that must start
     at zero."""
     canvas = FigureCanvasAgg(fig)
-    with _drawn_texts() as texts:
-        canvas.draw()
+    with _drawn_texts() as texts:  # the whole draw (layout, ticks, texts) without rasterising: the same geometry
+        fig.draw_without_rendering()  # as canvas.draw() at a third less time (no pixel is looked at here)
     renderer = canvas.get_renderer()
     w, h = canvas.get_width_height()
     out: list[str] = []

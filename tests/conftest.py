@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import shutil
 import warnings
 
@@ -14,7 +15,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 import pytest
-from helpers import BASE, ROOT, TEST_DATA, LogRecords, built, scenario, solve  # noqa: F401
+from helpers import BASE, DEMO_VARIANTS, ROOT, TEST_DATA, LogRecords, built, scenario, solve  # noqa: F401
 
 
 @pytest.fixture
@@ -24,23 +25,64 @@ def testlib(monkeypatch):
     yield
 
 
+def once_per_run(tmp_path_factory, name: str, make):
+    """`make()` computed once per test run: under pytest-xdist the first worker to need it computes it holding a
+    file lock and pickles it into the run's shared temporary folder, and the other workers unpickle it (the
+    demo report's pattern below; a solved plan pickles, as compare's worker processes return it)."""
+    if fcntl is None or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make()
+    root = tmp_path_factory.getbasetemp().parent  # the run's folder, shared by its workers
+    done = root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if done.is_file():
+            return pickle.loads(done.read_bytes())
+        value = make()
+        part = root / f"{name}.pickle.part"
+        part.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        part.replace(done)
+        return value
+
+
 @pytest.fixture(scope="session")
-def demo_plan():
-    """The bundled demo solved once, with its stand-alone MACC (shared by the report tests)."""
+def demo_plan(tmp_path_factory):
+    """The bundled demo solved once per test run, with its stand-alone MACC (shared by the report tests)."""
     import planner
 
-    return planner.plan(ROOT / "scenarios" / "demo.yaml").with_standalone_macc()
+    return once_per_run(tmp_path_factory, "demo_plan",
+                        lambda: planner.plan(ROOT / "scenarios" / "demo.yaml").with_standalone_macc())
 
 
 @pytest.fixture(scope="session")
-def steel_plan():
-    """The bundled steel scenario (benchmark ETS, EU CBAM) solved once at a 2% gap on one thread."""
+def bundled_plan(tmp_path_factory):
+    """name -> the bundled scenario `name` (one of DEMO_VARIANTS) solved once per test run, as `planner.plan`
+    solves it; for the files that compare or draw the demo's variants (the demo itself: `demo_plan`)."""
+    import planner
+
+    plans = {}
+
+    def get(name: str):
+        assert name in DEMO_VARIANTS, name
+        if name not in plans:
+            plans[name] = once_per_run(tmp_path_factory, name,
+                                       lambda: planner.plan(ROOT / "scenarios" / f"{name}.yaml"))
+        return plans[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def steel_plan(tmp_path_factory):
+    """The bundled steel scenario (benchmark ETS, EU CBAM) solved once per test run at a 2% gap on one thread."""
     import planner
     from planner.schemas import load_scenario
 
-    sc = load_scenario(ROOT / "scenarios" / "steel.yaml")
-    return planner.plan(sc.model_copy(update={"solver": sc.solver.model_copy(update={"mip_rel_gap": 0.02,
-                                                                                      "threads": 1})}))
+    def make():
+        sc = load_scenario(ROOT / "scenarios" / "steel.yaml")
+        return planner.plan(sc.model_copy(update={"solver": sc.solver.model_copy(update={"mip_rel_gap": 0.02,
+                                                                                          "threads": 1})}))
+
+    return once_per_run(tmp_path_factory, "steel_plan", make)
 
 
 def _write_demo_report(plan, out) -> list[str]:
@@ -97,3 +139,28 @@ DEMO_REPORT_MESSAGES: list[str] = []  # warnings and matplotlib log lines while 
 def demo_report_messages(demo_report) -> list[str]:
     """What writing the demo report warned or logged (matplotlib): the report tests require none of it."""
     return DEMO_REPORT_MESSAGES
+
+
+CPU_LOG = os.environ.get("PLANNER_TEST_CPU_LOG")  # a path: each test's CPU seconds are appended there (tab-separated)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With PLANNER_TEST_CPU_LOG set, append `nodeid, CPU s, wall s, xdist worker` per test: CPU of this process and
+    of the child processes it waited for (solver pools, CLI subprocesses, chromium), setup and teardown included
+    (a session fixture counts where it is first built). Sum by file to see where the suite's CPU goes."""
+    if not CPU_LOG:
+        yield
+        return
+    import resource
+    import time
+
+    def cpu() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    c0, w0 = cpu(), time.perf_counter()
+    yield
+    with open(CPU_LOG, "a", encoding="utf-8") as f:
+        f.write(f"{item.nodeid}\t{cpu() - c0:.3f}\t{time.perf_counter() - w0:.3f}\t"
+                f"{os.environ.get('PYTEST_XDIST_WORKER', '-')}\n")

@@ -16,6 +16,7 @@ from planner.schemas.yamlio import deep_merge
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = Path(__file__).parent / "data"
+DEMO_VARIANTS = ("demo_no_ccus", "demo_high_carbon", "demo_strict")  # conftest.bundled_plan solves them once per run
 
 BASE = {
     "name": "micro", "company": "Micro Co", "base_year": 2024, "horizon": {"start": 2025, "end": 2025},
@@ -25,6 +26,19 @@ BASE = {
     "grid": {"factors": {"East": 0.5}, "residual_factor": 0.6},
     "solver": {"threads": 1, "time_limit": 60, "mip_rel_gap": 0.0},
 }
+
+
+def compared(plans: dict, reference: str | None = None):
+    """What `compare([scenarios/<name>.yaml, ...])` returns, built from plans of those files already solved
+    (name -> plan, e.g. the session's `demo_plan` and `bundled_plan`): the same runs (label: the scenario's name,
+    source: its file, its scenario and plan, reference first) and the same frames (test_compare.py checks it)."""
+    from planner.studies.compare import Comparison, Run, build_frames
+
+    runs = [Run(p.scenario.name, str(ROOT / "scenarios" / f"{name}.yaml"), p.scenario, p, p.summary["status"])
+            for name, p in plans.items()]
+    ref = reference or runs[0].label
+    runs.sort(key=lambda r: r.label != ref)
+    return Comparison(ref, runs, build_frames(runs))
 
 
 def scenario(**over):

@@ -23,12 +23,27 @@ def run(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True, text=True, cwd=cwd)
 
 
+def run_here(*args):
+    """`planner run ...` in this process (click's test runner): the exit code and stderr as `run` gives them."""
+    from types import SimpleNamespace
+
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    r = CliRunner().invoke(main, list(args))
+    return SimpleNamespace(returncode=r.exit_code, stdout=r.stdout, stderr=r.stderr + (repr(r.exception) if
+                                                                                     r.exit_code else ""))
+
+
 @pytest.fixture(scope="module")
 def demo_runs(tmp_path_factory):
+    """`planner run` on the demo as a real subprocess; on its three variants in this process (the same command,
+    without starting an interpreter and importing the solver three more times)."""
     out = {}
     for name in ["demo", "demo_high_carbon", "demo_no_ccus", "demo_strict"]:
         d = tmp_path_factory.mktemp(name)
-        r = run("run", str(ROOT / "scenarios" / f"{name}.yaml"), "--out", str(d))
+        r = (run if name == "demo" else run_here)("run", str(ROOT / "scenarios" / f"{name}.yaml"), "--out", str(d))
         out[name] = (r, d)
     return out
 

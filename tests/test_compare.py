@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from helpers import ROOT, efficiency, scenario, two_retrofits
+from helpers import ROOT, compared, efficiency, scenario, two_retrofits
 
 import planner
 from planner.cli import main
@@ -22,11 +22,6 @@ DEMO, NO_CCUS = ROOT / "scenarios" / "demo.yaml", ROOT / "scenarios" / "demo_no_
 @pytest.fixture(scope="module")
 def demo_vs_no_ccus():
     return compare([DEMO, NO_CCUS], workers=2)  # solved in two worker processes
-
-
-@pytest.fixture(scope="module")
-def demo_plan():
-    return planner.plan(DEMO)
 
 
 def test_comparing_a_plan_with_itself_is_all_zero_and_same(demo_plan):
@@ -61,6 +56,20 @@ def test_demo_vs_no_ccus_shows_ccus_its_cause_and_single_run_kpis(demo_vs_no_ccu
     assert other.delta == pytest.approx(other.value - k["cash_npv"])
     fam = c.abatement.set_index(["scenario", "family"]).tco2e
     assert fam["demo", "ccus"] > 0 and ("demo_no_ccus", "ccus") not in fam.index
+
+
+def test_compared_from_solved_plans_is_compare_of_the_files(demo_vs_no_ccus, demo_plan, bundled_plan):
+    """helpers.compared (the comparison test files' frames, from the session's plans) gives what `compare` of the
+    scenario files (solved here in two worker processes) gives: the same runs and every frame equal."""
+    c = compared({"demo": demo_plan, "demo_no_ccus": bundled_plan("demo_no_ccus")})
+    assert c.reference == demo_vs_no_ccus.reference == "demo"
+    assert [(r.label, r.source, r.status) for r in c.runs] == [(r.label, r.source, r.status)
+                                                                 for r in demo_vs_no_ccus.runs]
+    assert [r.source for r in c.runs] == [str(DEMO), str(NO_CCUS)]
+    a, b = c.frames(), demo_vs_no_ccus.frames()
+    assert list(a) == list(b)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=False, rtol=1e-9, obj=name)
 
 
 def test_result_folders_stand_in_for_scenarios_and_old_folders_are_refused(demo_plan, tmp_path):

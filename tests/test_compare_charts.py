@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from chart_check import problems
-from helpers import ROOT
+from helpers import compared
 from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
 from test_compare_report import BAD, REF, VAR, make_frames
@@ -21,15 +21,15 @@ from test_deliverables import _Text, english_words, scenario_text
 from planner.report.common import style
 from planner.report.compare import charts as cc
 from planner.report.compare import write_comparison_report
-from planner.studies.compare import compare
 
 DEMOS = ["demo", "demo_no_ccus", "demo_high_carbon", "demo_strict"]
 
 
 @pytest.fixture(scope="module")
-def demo4():
-    """The four bundled demo scenarios compared (solved in two worker processes)."""
-    return compare([ROOT / "scenarios" / f"{n}.yaml" for n in DEMOS], workers=2)
+def demo4(demo_plan, bundled_plan):
+    """The four bundled demo scenarios compared, as `compare` of their files gives it, from the plans the session
+    fixtures solve once per test run (helpers.compared; compare's own solves in worker processes: test_compare.py)."""
+    return compared({"demo": demo_plan, **{n: bundled_plan(n) for n in DEMOS[1:]}})
 
 NAN = float("nan")
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ROOT, two_retrofits
+from helpers import compared, two_retrofits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,15 +16,14 @@ import planner
 from planner.postprocess import cashflow
 from planner.report.common.i18n import NOTE
 from planner.report.plan import story
-from planner.studies.compare import compare
-
-DEMO, NO_CCUS, HIGH = (ROOT / "scenarios" / f"{n}.yaml" for n in ("demo", "demo_no_ccus", "demo_high_carbon"))
 
 
 @pytest.fixture(scope="module")
-def demos():
-    """demo, demo_no_ccus and demo_high_carbon compared (each solved once)."""
-    return compare([DEMO, NO_CCUS, HIGH], reference="demo")
+def demos(demo_plan, bundled_plan):
+    """demo, demo_no_ccus and demo_high_carbon compared, as `compare` of their files gives it, from the plans the
+    session fixtures solve once per test run (helpers.compared)."""
+    return compared({"demo": demo_plan, **{n: bundled_plan(n) for n in ("demo_no_ccus", "demo_high_carbon")}},
+                    reference="demo")
 
 
 def _plans(c) -> dict[str, planner.Plan]:

@@ -11,7 +11,7 @@ import matplotlib
 import pytest
 from chart_check import problems
 from click.testing import CliRunner
-from helpers import ROOT
+from helpers import DEMO_VARIANTS, ROOT
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from openpyxl import load_workbook
@@ -30,14 +30,18 @@ ZERO = {"trajectory": [(0, "y")], "macc_standalone": [(0, "x")], "macc_plan": [(
 
 
 @pytest.fixture(scope="module")
-def frames(demo_plan):
-    """Scenario name -> result frames: the demo (with its stand-alone MACC) from the session fixture, the other
-    bundled scenarios solved once here at a 2% gap on one thread, without the stand-alone MACC (one forced solve
-    per measure; its chart is drawn by the same code as the plan's MACC, checked on the demo)."""
+def frames(demo_plan, bundled_plan):
+    """Scenario name -> result frames: the demo (with its stand-alone MACC) and its three variants from the
+    session fixtures (solved once per test run as `planner.plan` solves them, shared with the comparison tests),
+    the hourly demo solved here at a 2% gap on one thread; the others without the stand-alone MACC (one forced
+    solve per measure; its chart is drawn by the same code as the plan's MACC, checked on the demo)."""
     from planner.schemas import load_scenario
 
     out = {"demo": demo_plan.frames()}
     for name in OTHERS:
+        if name in DEMO_VARIANTS:
+            out[name] = bundled_plan(name).frames()
+            continue
         sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
         sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"mip_rel_gap": 0.02, "threads": 1})})
         out[name] = planner.plan(sc).frames()
@@ -192,6 +196,31 @@ def test_the_chart_check_finds_a_twin_axis_whose_zero_is_out_of_view():
         assert problems(fig) == []
 
 
+def test_the_chart_check_measures_what_a_full_draw_draws(frames):
+    """chart_check.problems draws without rasterising (Figure.draw_without_rendering): the texts it sees, their
+    boxes and the bars' boxes are those of a full Agg draw (checked here on the demo's costs and Gantt charts)."""
+    import numpy as np
+    from chart_check import _drawn_texts, _polygon
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    def geometry(fig, full: bool):
+        canvas = FigureCanvasAgg(fig)
+        with _drawn_texts() as texts:
+            canvas.draw() if full else fig.draw_without_rendering()
+        r = canvas.get_renderer()
+        return ([t.get_text() for t in texts], [_polygon(t, r).tolist() for t in texts],
+                [p.get_window_extent(r).bounds for ax in fig.axes for p in ax.patches],
+                [(ax.get_position().bounds, ax.get_xlim(), ax.get_ylim()) for ax in fig.axes])
+
+    fr = frames["demo"]
+    specs = dict(chart_specs(fr))
+    for stem in ("costs", "gantt_by_site_1"):
+        with matplotlib.rc_context(style.rc()):
+            full, fast = geometry(specs[stem](fr, "zh"), True), geometry(specs[stem](fr, "zh"), False)
+        assert len(full[0]) > 10 and full[0] == fast[0], stem
+        assert np.array_equal(np.array(full[1]), np.array(fast[1])) and full[2:] == fast[2:], stem
+
+
 def test_intensity_reduction_reads_the_target_description():
     from planner.report.plan.compliance_chart import intensity_reduction, reductions
 
@@ -267,14 +296,14 @@ SECTORS = ("steel", "cement", "aluminium")
 
 
 @pytest.fixture(scope="module")
-def sectors():
-    """The bundled heavy-industry scenarios solved once (2% gap, one thread; each solves in about a second), with
-    the product and route names the report adds (specs.report_frames)."""
+def sectors(steel_plan):
+    """The bundled heavy-industry scenarios solved once (2% gap, one thread; each solves in about a second; steel:
+    the session fixture, solved so), with the product and route names the report adds (specs.report_frames)."""
     from planner.report.plan.specs import report_frames
     from planner.schemas import load_scenario
 
-    out = {}
-    for name in SECTORS:
+    out = {"steel": report_frames(steel_plan)}
+    for name in SECTORS[1:]:
         sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
         sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"mip_rel_gap": 0.02, "threads": 1})})
         out[name] = report_frames(planner.plan(sc))
