@@ -56,16 +56,18 @@ REFINE_PASSES = 3  # ... in up to this many passes
 TIMING_REPAIR_SECONDS = 30.0  # the timing repair stops after this long with its best plan ...
 TIMING_REPAIR_GAP = 5e-3  # ... or once a plan is within this of the Lagrangian bound
 SCHEDULER_TIMEOUT = os.environ.get("PLANNER_DASK_TIMEOUT", "10s")  # connecting to --scheduler
-SUB_GAP = 1e-4  # the site MIPs solve to SUB_GAP_SHARE of the requested gap, at least this, at most SUB_GAP_MAX
-SUB_GAP_MAX = 5e-3  # (the gap budget, docs/model.md §12): 100 / 200 sites at the requested 5e-3, site MIPs at
-SUB_GAP_SHARE = 1.0  # 5e-3 against 2.5e-3: 8-10% less CPU, Σ of their gaps 113 / 200 MCNY against 60 / 116
+SUB_GAP = 1e-4  # subproblems solve to this gap or SUB_GAP_SHARE of the requested gap, but never looser than
+SUB_GAP_MAX = 2.5e-3  # this: 40 site MIPs of 100 sites at 1e-3 / 2.5e-3 / 5e-3 used 5.9 / 5.2 / 4.2 s CPU (means of 3),
+SUB_GAP_SHARE = 0.5  # their plans' cost +0 / +0.0003% / +0.057%, their dual bounds -0 / -0.014% / -0.024%;
+# at 5e-3 (the whole requested gap) the repair failed more often: 5 of 9 portfolios of 20-100 sites at the gap 5e-3
+# needed extra rounds with site MIPs to 5e-3 without probing, 1 of 9 at 2.5e-3 (docs/model.md §12, "Gap budget")
 SITE_MIP_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False,  # as solve.TUNED_OPTIONS
                     # a site MIP ends at its root, whose rounding beats feasibility jump's plans; without it site
                     # MIPs of 100 sites gave the same plans and bounds with about 10% less CPU (6 A/B pairs of
                     # 30-60 MIPs, a loaded machine: 4-30%; perf: the jump was 7% of the samples)
                     "mip_heuristic_run_feasibility_jump": False,
                     # presolve without probing and enumeration (bits 15, 16; docs/sweeps.md, seventh sitting):
-                    # the site MIPs of 100 / 200 sites 12-15% less CPU at the same gap tolerance
+                    # the site MIPs of 100 / 200 sites 12-15% less CPU at the same gap tolerance, plans +0.02%
                     "presolve_rule_off": 98304}
 INF = highspy.kHighsInf
 
