@@ -59,8 +59,8 @@ SCHEDULER_TIMEOUT = os.environ.get("PLANNER_DASK_TIMEOUT", "10s")  # connecting 
 SUB_GAP = 1e-4  # subproblems solve to this gap or SUB_GAP_SHARE of the requested gap, but never looser than
 SUB_GAP_MAX = 2.5e-3  # this: 40 site MIPs of 100 sites at 1e-3 / 2.5e-3 / 5e-3 used 5.9 / 5.2 / 4.2 s CPU (means of 3),
 SUB_GAP_SHARE = 0.5  # their plans' cost +0 / +0.0003% / +0.057%, their dual bounds -0 / -0.014% / -0.024%;
-# at 5e-3 (the whole requested gap) the repair failed more often: 5 of 9 portfolios of 20-100 sites at the gap 5e-3
-# needed extra rounds with site MIPs to 5e-3 without probing, 1 of 9 at 2.5e-3 (docs/model.md §12, "Gap budget")
+# to the whole requested gap the repairs failed more often: of 9 portfolios of 20-100 sites at the gap 5e-3, site
+# MIPs to 5e-3 failed 5 repairs on 3 portfolios, to 2.5e-3 1 repair (docs/model.md §12, "Gap budget")
 SITE_MIP_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False,  # as solve.TUNED_OPTIONS
                     # a site MIP ends at its root, whose rounding beats feasibility jump's plans; without it site
                     # MIPs of 100 sites gave the same plans and bounds with about 10% less CPU (6 A/B pairs of
