@@ -4,8 +4,10 @@ Sites are coupled only by company-level rows (targets, offsets, contract volumes
 limits). The method (`decompose` on a matrix and its column groups; `first_plan` from a built model):
 1. split the matrix: every column belongs to one site (by its index or its measure's site) or to the
    company; a row touching one group is that group's row, a row touching several groups is a coupling row;
-2. price the coupling rows by a bundle method on the Lagrangian dual of the LP relaxation, which solves only
-   the groups' LPs (lagrange.py), started from given prices or from a sampled LP;
+2. price the coupling rows: given prices or the duals of a sampled LP; a bundle method on the Lagrangian dual
+   of the LP relaxation, which solves only the groups' LPs (lagrange.py), runs from there only when the
+   rounds at those prices (steps 3-4) do not prove the requested gap and refining the sites' bounds does not
+   either (`_price_and_repair`, docs/model.md §12 "Gap budget and order");
 3. solve each group's MIP with objective c - A_Cᵀ y (its own rows only, y the prices nudged up), in
    parallel (local threads or a Dask cluster); Σ of their dual bounds + y·(active row bounds) is a
    Lagrangian lower bound of the whole MILP;
