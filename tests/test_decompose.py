@@ -241,3 +241,72 @@ def test_best_start_completes_only_the_plans_cheapest_as_they_stand():
     b_again = np.array([0.0, 1.0, 0.9])  # b's integers: takes no place of its own
     assert best_start(mx, [b, b_again, d, a], {}, keep=2)[1] == pytest.approx(2.5)
     assert best_start(mx, [c, b_again, b, a], {}, keep=2)[1] == pytest.approx(2.5)  # b_again ranks, not b
+
+
+# The gap budget (docs/model.md §12, "Gap budget"): the rounds run first at the estimate's prices, the site bounds
+# are refined where that proves the gap, the bundle runs only when neither does; every proven gap is a true gap.
+
+def _mono(sc):
+    """The monolithic MIP of sc solved to 1e-6: its optimum lies in [bound, objective]."""
+    off = _with(sc, heuristic="off", mip_rel_gap=1e-6)
+    info = solve(_built(off), off.solver)
+    assert info.status == "optimal"
+    return info
+
+
+def _first(sc):
+    import time
+
+    b = _built(sc)
+    return first_plan(b, compile_model(b.m), sc.solver, deadline=time.perf_counter() + 120)
+
+
+def _assert_true_gap(fp, mono, gap):
+    """The plan is feasible for the whole model's optimum's range, its bound below that optimum, its gap <= gap."""
+    f = fp.figures
+    assert f["outcome"] == "feasible" and f["gap"] <= gap, f
+    assert f["bound_mcny"] <= mono.objective_mcny * (1 + 1e-9)  # a valid lower bound of the optimum
+    assert f["objective_mcny"] >= mono.bound_mcny * (1 - 1e-9)  # no plan beats the optimum
+    assert (f["objective_mcny"] - f["bound_mcny"]) / abs(f["objective_mcny"]) == pytest.approx(f["gap"], abs=1e-12)
+
+
+@pytest.mark.parametrize("n,seed,gap", [(3, 0, 5e-3), (5, 2, 5e-3), (6, 3, 5e-3), (5, 5, 2e-3), (6, 6, 1e-2)])
+def test_rounds_at_the_estimate_prove_the_requested_gap_without_the_bundle(n, seed, gap):
+    sc = _with(portfolio(n, seed=seed), mip_rel_gap=gap, time_limit=120)
+    fp = _first(sc)
+    assert fp.figures["pricing_iterations"] == 0 and fp.figures["rounds"] == 1 and "lp_bound_mcny" not in fp.figures
+    _assert_true_gap(fp, _mono(sc), gap)
+
+
+def test_refined_site_bounds_prove_a_gap_the_first_bounds_miss(monkeypatch):
+    from planner.backend import decompose as dec
+
+    sc = _with(portfolio(4, seed=7), mip_rel_gap=1e-3, time_limit=120)
+    fp = _first(sc)
+    f = fp.figures
+    assert f["round0_refined_sites"] >= 1 and f["pricing_iterations"] == 0
+    mono = _mono(sc)
+    _assert_true_gap(fp, mono, 1e-3)
+    # without the refinement the round's bound misses the gap and the bundle has to run (it stays at the
+    # estimate, the LP duals of this small portfolio: no more rounds, the same plan)
+    monkeypatch.setattr(dec, "REFINE_PASSES", 0)
+    unrefined = _first(sc).figures
+    assert unrefined["objective_mcny"] == f["objective_mcny"] and unrefined["pricing_iterations"] >= 1
+    assert unrefined["rounds"] == 1 and "round0_refined_sites" not in unrefined
+    lag = unrefined["lagrangian_bound_mcny"]
+    assert (f["objective_mcny"] - lag) / abs(f["objective_mcny"]) > 1e-3
+    assert lag < f["lagrangian_bound_mcny"] <= mono.objective_mcny
+
+
+def test_a_poor_estimate_falls_back_to_the_bundle(monkeypatch):
+    from planner.backend import decompose as dec
+
+    # prices 0: the sites abate nothing of their own accord and the repair at those answers fails; the bundle
+    # then prices the coupling rows and the next round proves the gap
+    monkeypatch.setattr(dec, "sample_prices", lambda mx, parts, n, options: (np.zeros(parts.coupling.size), None, 0.0))
+    sc = _with(portfolio(6, seed=3), mip_rel_gap=5e-3, time_limit=120)
+    fp = _first(sc)
+    f = fp.figures
+    assert f["round0_repair"] == "failed" and f["pricing_iterations"] > 1 and f["rounds"] == 2
+    _assert_true_gap(fp, _mono(sc), 5e-3)
+    assert f["lp_bound_mcny"] <= f["bound_mcny"]
