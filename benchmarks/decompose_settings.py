@@ -5,7 +5,8 @@ its proven gap. A setting is a list of `module.NAME=python-expression` patches o
 or `subsolve` (S); `base` is the code as it stands.
 
 Usage: python benchmarks/decompose_settings.py [--cases 20:6 100:0] [--gap 5e-3] [--threads 2]
-       [--setting base] [--setting "D.SUB_GAP_SHARE=1 D.SUB_GAP_MAX=5e-3"] [--setting "D.SUB_GAP_MAX=2.5e-3 D.SITE_MIP_OPTIONS={}"] [--repeat 1]
+       [--setting base] [--setting "D.SUB_GAP_SHARE=1 D.SUB_GAP_MAX=5e-3"]
+       [--repeat 1]
 (a case is sites:seed of planner.synthetic.portfolio; the 9 portfolios of the note: 20:6 25:7 30:0 40:4 50:8
 60:3 100:0 100:1 100:2)
 """
