@@ -50,12 +50,14 @@ def test_the_rescaled_model_is_the_same_model_in_other_units_bit_for_bit(demo):
     assert np.array_equal(units, f) and opts["mip_feasibility_tolerance"] == 1e-7 * s
 
 
-def test_row_scale_leaves_small_models_alone(demo):
+def test_row_scale_leaves_small_models_alone_and_stops_at_2_to_the_minus_6(demo):
     _spec, _design, w = demo
     mx = compile_model(w.resolver.built.m)
     small = scaled(mx, 2.0 ** -7)[0]  # largest row bound 6.5: below 16, nothing to do
     assert row_scale(small) == 1.0
     assert chosen_start_model(small, highs_options(w.spec.base.solver))[1] is None
+    big = scaled(mx, 2.0 ** 8)[0]  # largest row bound 212,992: the rule would give 2**-14, capped at 2**-6
+    assert row_scale(big) == 2.0 ** -6
 
 
 def test_a_variant_solved_rescaled_returns_the_unscaled_plan_within_the_gap_of_its_optimum(demo, monkeypatch):
