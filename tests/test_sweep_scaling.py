@@ -77,3 +77,27 @@ def test_a_variant_solved_rescaled_returns_the_unscaled_plan_within_the_gap_of_i
         ref = planner.plan(sc).summary
         assert a.bound_cny <= ref["objective_cny"] * (1 + 1e-9)  # a valid bound
         assert a.objective_cny <= ref["objective_cny"] * (1 + gap)  # within the gap of the optimum
+
+
+def test_a_bound_equal_to_the_plan_from_a_chosen_start_is_stored_as_the_gap_limit(demo):
+    """HiGHS reports its incumbent as the dual bound when it prunes the root against its gap limit (seen on
+    rescaled demo variants whose optimum was lower): a chosen-start solve stores the limit instead."""
+    from types import SimpleNamespace
+
+    spec, _design, w = demo
+    mx = compile_model(w.resolver.built.m)
+    x = w.resolver.start.vectors(mx.columns)[0]
+    obj = float(mx.c @ x + mx.offset)
+    stub = SimpleNamespace(getModelStatus=lambda: solve_mod.MS.kOptimal,
+                           getInfo=lambda: SimpleNamespace(primal_solution_status=2, mip_dual_bound=obj),
+                           getSolution=lambda: SimpleNamespace(col_value=list(x)))
+    gap = spec.base.solver.mip_rel_gap
+    args = (w.resolver.built, mx, stub, None, {}, 0.0, 0.0, 0.0, None, (0, 0, 0), gap)
+    kept = solve_mod._finish(*args, chosen=True)
+    assert kept.objective_mcny == pytest.approx(obj, rel=1e-12)
+    assert kept.bound_mcny == pytest.approx(obj - gap * abs(obj), rel=1e-12) and kept.gap == pytest.approx(gap)
+    assert solve_mod._finish(*args).bound_mcny == pytest.approx(obj, rel=1e-12)  # other solves keep HiGHS's word
+    lower = SimpleNamespace(**{**vars(stub), "getInfo": lambda: SimpleNamespace(primal_solution_status=2,
+                                                                                 mip_dual_bound=obj * 0.9995)})
+    assert solve_mod._finish(w.resolver.built, mx, lower, *args[3:], chosen=True).bound_mcny == pytest.approx(
+        obj * 0.9995, rel=1e-12)  # a bound below the plan's objective is HiGHS's proof, kept

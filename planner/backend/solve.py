@@ -257,13 +257,15 @@ def solve(built: BuiltModel, opts: Solver, tee: bool = False, scheduler: str | N
         highs_s += plan.highs_seconds
         if start is not None:
             first = time.perf_counter() - t0
-    return _finish(built, mx, h, start, heur, t0, handover, highs_s, first, (nv, nb, nc), opts.mip_rel_gap, units)
+    return _finish(built, mx, h, start, heur, t0, handover, highs_s, first, (nv, nb, nc), opts.mip_rel_gap, units,
+                   chosen=bool(chosen_options))
 
 
 def _finish(built, mx: Matrix, h, start, heur, t0, handover, highs_s, first, size, rel_gap: float,
-            units: np.ndarray | None = None) -> SolveInfo:
+            units: np.ndarray | None = None, chosen: bool = False) -> SolveInfo:
     """Read HiGHS's result (or the heuristic's proven plan when h is None) and load the plan. `units`: the
-    per-column factor of a rescaled model (`scaled`); HiGHS's solution is divided by it."""
+    per-column factor of a rescaled model (`scaled`); HiGHS's solution is divided by it. `chosen`: a solve from
+    a chosen start, where a dual bound equal to the plan's objective is replaced by the gap limit (below)."""
     if h is None:
         obj, bound = heur["objective_mcny"], heur["bound_mcny"]
         load_values(mx, start)
@@ -287,6 +289,10 @@ def _finish(built, mx: Matrix, h, start, heur, t0, handover, highs_s, first, siz
         if mx.integer.any():
             b = info.mip_dual_bound
             bound = float(b) if np.isfinite(b) and abs(b) < highspy.kHighsInf else None
+            if chosen and rel_gap > 0 and bound is not None and st == MS.kOptimal and bound >= obj - 1e-9 * abs(obj):
+                # HiGHS reports its incumbent as the bound when it pruned the root against its gap limit, which
+                # proves only the limit (docs/sweeps.md, "Eighth sitting"): the limit is the bound stored
+                bound = obj - rel_gap * abs(obj)
         else:
             bound = obj if status == "optimal" else None
         if heur.get("bound_mcny") is not None:
