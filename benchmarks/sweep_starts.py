@@ -5,12 +5,13 @@ then N variants (from `--first`) are updated in place and compiled into their Hi
 with every setting in turn (settings alternate per variant, so machine noise spreads evenly). Starts: none;
 the base scenario's plan (`base`); the previously solved variant's plan (`previous`, order-dependent, for
 comparison); the best of the base and anchor plans completed by an LP (`chosen`, what sweeps do, with
-RENS off); HiGHS options on top of `chosen`. Single thread and the sweep's gap (1e-3). Prints per setting:
-HiGHS CPU (sum, median, largest), B&B nodes, the sum of objectives, the largest final gap and the CPU ratio
-to the first setting.
+RENS off, on the model rescaled by `solve.row_scale`); HiGHS options on top of `chosen`; `chosen+unscaled`:
+the same without the rescaling (before the eighth sitting); `chosen+scale_K`: rescaled by 2**K instead.
+Single thread and the sweep's gap (1e-3). Prints per setting: HiGHS CPU (sum, median, largest), B&B nodes,
+the sum of the returned plans' objectives, the largest final gap and the CPU ratio to the first setting.
 
 Usage: python benchmarks/sweep_starts.py [--variants 24] [--first 500] [--anchors 8]
-       [--settings chosen,chosen+primal,...]
+       [--settings chosen,chosen+unscaled,chosen+scale_-4,chosen+primal,...]
 """
 
 from __future__ import annotations
@@ -24,11 +25,16 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 CHOSEN = "chosen"
+UNSCALED = "unscaled"  # not a HiGHS option: the chosen start's model without solve.row_scale's rescaling
+SCALE = "scale_log2"  # not a HiGHS option: the chosen start's model rescaled by 2**value (solve.scaled)
 SETTINGS = {
     "none": ({}, None),
     "base": ({}, "base"),
     "previous": ({}, "previous"),
     "chosen": ({}, CHOSEN),
+    "chosen+unscaled": ({UNSCALED: True}, CHOSEN),
+    # HiGHS's own rescaling of the unscaled model (its dual bound comes back in the scaled units)
+    "chosen+user_bound_scale_-6": ({UNSCALED: True, "user_bound_scale": -6}, CHOSEN),
     "chosen+rens": ({"mip_heuristic_run_rens": True}, CHOSEN),
     "chosen+restart_presolve": ({"restart_presolve_reduction_limit": -1}, CHOSEN),  # HiGHS's default
     "chosen+presolve_probing": ({"presolve_rule_off": 0}, CHOSEN),  # probing and enumeration on (default)
@@ -80,7 +86,7 @@ def main() -> None:
     ap.add_argument("--settings", default="none,base,chosen,chosen+rens,chosen+primal,chosen+pool_500")
     args = ap.parse_args()
     from planner.backend.matrix import set_start, to_highs
-    from planner.backend.solve import CHOSEN_START_OPTIONS, highs_options
+    from planner.backend.solve import CHOSEN_START_OPTIONS, chosen_start_model, highs_options, scaled
 
     names = args.settings.split(",")
     spec, variants = _variants(args.variants, args.first, args.anchors)
@@ -89,18 +95,31 @@ def main() -> None:
     prev: dict[str, np.ndarray] = {}
     for mx, base_x, chosen in variants:
         for k in names:
-            extra, start = SETTINGS[k]
-            chosen_opts = CHOSEN_START_OPTIONS if start == CHOSEN else {}
-            h = to_highs(mx, {**opts, **chosen_opts, **extra})
+            extra, start = SETTINGS[k] if k in SETTINGS else ({SCALE: int(k.split("_")[-1])}, CHOSEN)
+            hmx, units, chosen_opts = mx, None, {}
+            if start == CHOSEN:
+                hmx, units, chosen_opts = chosen_start_model(mx, opts)
+                if extra.get(UNSCALED):
+                    hmx, units, chosen_opts = mx, None, CHOSEN_START_OPTIONS
+                if SCALE in extra:
+                    f = 2.0 ** extra[SCALE]
+                    hmx, units = scaled(mx, f)
+                    chosen_opts = {**CHOSEN_START_OPTIONS,
+                                   "mip_feasibility_tolerance": opts["mip_feasibility_tolerance"] * f,
+                                   "primal_feasibility_tolerance": opts["primal_feasibility_tolerance"] * f}
+            h = to_highs(hmx, {**opts, **chosen_opts, **{o: v for o, v in extra.items() if o not in (UNSCALED, SCALE)}})
             x0 = {"base": base_x, CHOSEN: chosen, "previous": prev.get(k)}.get(start)
             if x0 is not None:
-                set_start(h, x0)
+                set_start(h, x0 if units is None else x0 * units)
             c0, w0 = time.process_time(), time.perf_counter()
             h.run()
+            cpu, wall = time.process_time() - c0, time.perf_counter() - w0
             info = h.getInfo()
-            runs[k].append((time.process_time() - c0, time.perf_counter() - w0, info.objective_function_value,
-                            info.mip_node_count, info.mip_gap))
-            prev[k] = np.asarray(h.getSolution().col_value)
+            x = np.asarray(h.getSolution().col_value)
+            prev[k] = x if units is None else x / units
+            # the objective of the returned plan in the model's units (HiGHS's own is in its scaled units with
+            # user_bound_scale); a reported gap of 0 where the start is not optimal: see docs/sweeps.md
+            runs[k].append((cpu, wall, float(mx.c @ prev[k] + mx.offset), info.mip_node_count, info.mip_gap))
     ref = sum(r[0] for r in runs[names[0]])
     print(f"{len(variants)} variants of demo_lhs from {args.first}, {args.anchors} anchors, threads "
           f"{opts['threads']}, gap {opts['mip_rel_gap']:g}")
