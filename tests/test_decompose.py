@@ -310,3 +310,62 @@ def test_a_poor_estimate_falls_back_to_the_bundle(monkeypatch):
     assert f["round0_repair"] == "failed" and f["pricing_iterations"] > 1 and f["rounds"] == 2
     _assert_true_gap(fp, _mono(sc), 5e-3)
     assert f["lp_bound_mcny"] <= f["bound_mcny"]
+
+
+def test_given_prices_of_a_sign_their_row_forbids_are_dropped_not_a_crash():
+    import time
+
+    from planner.backend.decompose import split
+
+    # a caller's prices (a previous run's) with a positive price on a coupling row that has no lower bound:
+    # that price would make L(y) -inf; it is dropped (sign_feasible) and the run gives the plan of clean prices
+    sc = _with(portfolio(3, seed=0), mip_rel_gap=1e-3, time_limit=120)
+    b = _built(sc)
+    mx = compile_model(b.m)
+    cg, sites = column_groups(b, mx)
+    own = column_owner(b, mx)
+    first = decompose(mx, cg, sites, own, sc.solver, time.perf_counter() + 120)
+    parts = split(mx.A, mx.row_lower, mx.row_upper, np.asarray(cg), len(sites) + 1,
+                  row_groups(mx.A, np.asarray(cg), len(sites) + 1))
+    rows = [int(r) for r in parts.coupling if not np.isfinite(mx.row_lower[r]) and np.isfinite(mx.row_upper[r])]
+    assert rows, "the portfolio has a coupling row with only an upper bound"
+    clean = first.prices.copy()
+    clean[rows[0]] = 0.0
+    bad = clean.copy()
+    bad[rows[0]] = 1e-12
+    a = decompose(mx, cg, sites, own, sc.solver, time.perf_counter() + 120, prices=bad).figures
+    c = decompose(mx, cg, sites, own, sc.solver, time.perf_counter() + 120, prices=clean).figures
+    assert a["outcome"] == "feasible" and np.isfinite(a["lagrangian_bound_mcny"])
+    for k in ("objective_mcny", "lagrangian_bound_mcny", "bound_mcny", "gap"):
+        assert a[k] == c[k], k
+
+
+def test_a_later_round_whose_site_fails_keeps_the_earlier_plan_and_its_outcome(monkeypatch):
+    import dataclasses
+
+    from planner.backend import decompose as dec
+    from planner.backend import lagrange
+
+    # round 0 at a (scaled) estimate gives a feasible plan that is not proven; the bundle moves the prices and
+    # in the next round one site MIP returns no plan (as at its time limit): the first plan stays, "feasible"
+    monkeypatch.setattr(dec, "REFINE_PASSES", 0)
+    sample = dec.sample_prices
+    monkeypatch.setattr(dec, "sample_prices", lambda *a: (lambda r: (r[0] * 1.05, r[1], r[2]))(sample(*a)))
+    calls = {"n": 0}
+    solve = lagrange.Evaluator.solve
+
+    def failing(self, y, relax, options, groups=None):
+        res = solve(self, y, relax, options, groups)
+        if not relax and groups is None:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                res[0] = dataclasses.replace(res[0], x=None)
+        return res
+
+    monkeypatch.setattr(lagrange.Evaluator, "solve", failing)
+    sc = _with(portfolio(4, seed=7), mip_rel_gap=1e-3, time_limit=120)
+    fp = _first(sc)
+    f = fp.figures
+    assert calls["n"] >= 2 and f["round1_subproblem"] == "failed", f
+    assert fp.x is not None and f["outcome"] == "feasible"
+    _assert_true_gap(fp, _mono(sc), 1e-3)

@@ -33,7 +33,7 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..schemas.scenario import Solver
 from .builder import BuiltModel
-from .lagrange import PRICE_TOL, Evaluator, maximise, sample_prices, split
+from .lagrange import PRICE_TOL, Evaluator, maximise, sample_prices, sign_feasible, split
 from .matrix import Matrix, new_highs, pass_matrix, release_freed_memory
 from .subsolve import SubProblem
 
@@ -208,8 +208,8 @@ def _price_and_repair(mx: Matrix, cg: np.ndarray, company: int, owner: np.ndarra
     bounds refined where that suffices; else the bundle from the estimate and the rounds at its prices."""
     t1, c1 = time.perf_counter(), cpu_seconds(ev.client)
     ceiling = None
-    if prices is not None:
-        y0 = np.asarray(prices, float)[ev.sp_.coupling]
+    if prices is not None:  # a caller's prices (a previous run's): only signs the rows allow bound anything
+        y0 = sign_feasible(np.asarray(prices, float)[ev.sp_.coupling], ev.sp_.lower, ev.sp_.upper)
     else:
         y0, ceiling, est_s = sample_prices(mx, ev.sp_, company, base)
         ev.highs_seconds += est_s
@@ -310,12 +310,17 @@ class _Rounds:
             fig[f"round{rnd}_subproblem_cpu_seconds"] = round(cpu_seconds(ev.client) - c1, 3)
             c1 = time.process_time()
             lag = ev.value(y, res)
-            if lag is not None and lag > (fig.get("lagrangian_bound_mcny") or -np.inf):
+            if lag is not None and not np.isfinite(lag):
+                lag = None  # bounds nothing
+            prev = fig.get("lagrangian_bound_mcny")
+            if lag is not None and (prev is None or lag > prev):
                 fig["lagrangian_bound_mcny"] = lag
             x_fix = np.zeros(len(mx.c))
             for g, r in enumerate(res):
                 if r.x is None and g != company:  # the company part is re-solved in the repair anyway
-                    fig["outcome"] = "subproblem_failed"
+                    fig[f"round{rnd}_subproblem"] = "failed"
+                    if self.best is None:  # an earlier round's plan stays the result (and its outcome)
+                        fig["outcome"] = "subproblem_failed"
                     return
                 if r.x is not None:
                     x_fix[ev.sp_.cols_of[g]] = r.x
@@ -327,8 +332,8 @@ class _Rounds:
                 if self.best is None or obj < fig["objective_mcny"]:
                     self.best = x
                     fig.update(outcome="feasible", objective_mcny=obj)
-                if not self.proven() and lag is not None and lag >= (fig.get("lagrangian_bound_mcny") or lag):
-                    self.refine(y, res, rnd)
+                if not self.proven() and lag is not None and lag >= fig["lagrangian_bound_mcny"]:
+                    self.refine(y, res, rnd)  # this round's bound is the best one: raising it can prove the plan
                 return
 
     def _repair(self, x_fix: np.ndarray, rnd: int, last: bool):
