@@ -124,8 +124,8 @@ def demo_report(demo_plan, tmp_path_factory):
             shared.mkdir()
             done.write_text(json.dumps(_write_demo_report(demo_plan, shared)), encoding="utf-8")
     DEMO_REPORT_MESSAGES.extend(json.loads(done.read_text(encoding="utf-8")))
-    # this worker's copy, with this worker's own solve's result files (summary.json holds the solve time; every
-    # other file is the same bytes from any solve of the demo)
+    # this worker's copy, with the result files of `demo_plan` (under xdist the first worker's solve, pickled by
+    # `once_per_run`; summary.json holds the solve time; every other file is the same bytes from any solve)
     out = tmp_path_factory.mktemp("demo_report")
     shutil.copytree(shared, out, dirs_exist_ok=True)
     demo_plan.write(out)

@@ -94,6 +94,7 @@ class FastLinearWalk:
         # are the ones the walker would call, else OTHER (the node's own result, appended by the walker's code)
         self.kinds: dict[type, int] = {}
         self.inline_ops = (self.exits[(NegationExpression, _LINEAR)] is _neg_any
+                           and self.exits[(NegationExpression, _GENERAL)] is _neg_any
                            and self.exits[(NegationExpression, _CONSTANT)] is _neg_const
                            and all(self.exits[(ProductExpression, *k)] is h for k, h in _PRODUCT_HANDLERS.items()))
 
