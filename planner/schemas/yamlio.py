@@ -115,19 +115,26 @@ class _Limits:
     node graph (self-reference, alias bombs, nesting through aliases) is checked before construction."""
 
     _nesting = 0
+    _nodes = 0  # nodes composed
+    _anchors = False  # whether the document has anchors (and so may have aliases)
 
     def compose_node(self, parent, index):
         self._nesting += 1
+        self._nodes += 1
         try:
             if self._nesting > MAX_NESTING:
                 raise ConstructorError(None, None, f"nesting deeper than {MAX_NESTING} levels",
                                        self.peek_event().start_mark)
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
+            if self._nesting == 1:  # the root: the composer forgets the anchors once the document is composed
+                self._anchors = bool(self.anchors)
+            return node
         finally:
             self._nesting -= 1
 
     def construct_document(self, node):
-        _check_graph(node)
+        if self._anchors or self._nodes > MAX_NODES:  # else a tree the composer checked (nesting, size)
+            _check_graph(node)
         return super().construct_document(node)
 
     def construct_mapping(self, node, deep=False):
@@ -153,18 +160,22 @@ class _Limits:
             return super().construct_yaml_int(node)
         except ValueError:
             if self.resolve(ScalarNode, node.value, (True, False)) != "tag:yaml.org,2002:int":
-                raise  # `!!int abc`: not an integer at all (construct_object says so)
+                raise  # `!!int abc`: not an integer at all
             raise ConstructorError(None, None, f"integer too long (expected a number within ±{MAX_ABS_NUMBER:g})",
                                    node.start_mark) from None
 
-    def construct_object(self, node, deep=False):
+
+def _readable(construct):
+    """A scalar constructor whose failures (`!!float abc`, `!!bool maybe`, `2024-02-30`) are refusals at the
+    scalar, not tracebacks."""
+    def construct_checked(self, node):
         try:
-            return super().construct_object(node, deep)
+            return construct(self, node)
         except (ValueError, LookupError, AttributeError, TypeError, OverflowError):
-            if not isinstance(node, ScalarNode):
-                raise
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")  # `!!float abc`, `!!bool maybe`, `!!timestamp x`
-            raise ConstructorError(None, None, f"cannot read {node.value[:60]!r} as {tag}", node.start_mark) from None
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise ConstructorError(None, None, f"cannot read {str(node.value)[:60]!r} as {tag}",
+                                   node.start_mark) from None
+    return construct_checked
 
 
 class PureLoader(_Limits, yaml.SafeLoader):
@@ -183,12 +194,6 @@ if CParser is not None:
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
 
-        def compose_scalar_node(self, anchor):
-            event = self.peek_event()
-            if event.tag == "!":  # PyYAML resolves `!` as a plain scalar, empty ones too (libyaml: a string)
-                event.implicit = (True, False)
-            return super().compose_scalar_node(anchor)
-
     LOADERS: tuple[type, ...] = (CLoader, PureLoader)
 else:
     LOADERS = (PureLoader,)
@@ -197,7 +202,10 @@ Loader = LOADERS[0]  # what parse_yaml tries first
 # YAML 1.2 floats: `1e6` and `1.2e6` are numbers (YAML 1.1, PyYAML's default, reads them as strings)
 _FLOAT = "tag:yaml.org,2002:float"
 for _cls in LOADERS:
-    _cls.add_constructor("tag:yaml.org,2002:int", _Limits.construct_yaml_int)
+    for _tag, _construct in (("int", _Limits.construct_yaml_int), ("float", SafeConstructor.construct_yaml_float),
+                             ("bool", SafeConstructor.construct_yaml_bool),
+                             ("timestamp", SafeConstructor.construct_yaml_timestamp)):
+        _cls.add_constructor(f"tag:yaml.org,2002:{_tag}", _readable(_construct))
     _cls.yaml_implicit_resolvers = {
         ch: [(tag, rx) for tag, rx in resolvers if tag != _FLOAT]
         for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
