@@ -161,6 +161,9 @@ def test_bundled_files_same_value_on_the_c_path(path):
      "line 6, column 5: invalid YAML (expands to more than 100,000 values (alias bomb?))"),
     ("a: " + "9" * 5000 + "\n", "line 1, column 4: invalid YAML (integer too long (expected a number within ±1e+15))"),
     ("a: !!float abc\n", "line 1, column 4: invalid YAML (cannot read 'abc' as !!float)"),
+    ("名字é: {a: 1, a: 2}\n", "line 1, column 13: invalid YAML (duplicate key 'a' (first at line 1))"),
+    ("\U0001F600: {b: 1, b: 2}\n", "line 1, column 11: invalid YAML (duplicate key 'b' (first at line 1))"),
+    ("a: 2024-02-30\n", "line 1, column 4: invalid YAML (cannot read '2024-02-30' as !!timestamp)"),
 ])
 def test_refusals_on_the_c_path(text, words):
     """Refusals the C path makes itself (the limits): PyYAML's message, at the same line and column."""
