@@ -207,3 +207,25 @@ def test_without_libyaml_the_pure_loader_reads_alike():
     value, message = r.stdout.splitlines()
     assert value == repr(yamlio.parse_yaml(DEMO_TEXT, "f"))
     assert message == "f: line 2, column 1: invalid YAML (duplicate key 'a' (first at line 1))"
+
+
+class AlwaysChecked(yamlio.PureLoader):
+    """The loader as it was: the node graph checked on every document, anchors or not."""
+
+    def construct_document(self, node):
+        yamlio._check_graph(node)
+        return super(yamlio._Limits, self).construct_document(node)
+
+
+@settings(max_examples=300, deadline=None)
+@given(soup)
+def test_skipping_the_graph_check_without_anchors_changes_nothing(text):
+    assert outcome(yamlio.PureLoader, text) == outcome(AlwaysChecked, text)
+
+
+@pytest.mark.parametrize("n", [yamlio.MAX_NODES - 4, yamlio.MAX_NODES - 3])
+def test_many_values_without_anchors_refused_as_before(n):
+    text = "a: [" + "1, " * n + "1]\n"  # the mapping, `a`, the list and its n + 1 items: n + 4 nodes
+    for loader in (yamlio.CLoader, yamlio.PureLoader):
+        assert outcome(loader, text) == outcome(AlwaysChecked, text)
+    assert (outcome(AlwaysChecked, text)[0] == "error") == (n + 4 > yamlio.MAX_NODES)
