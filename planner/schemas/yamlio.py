@@ -184,7 +184,7 @@ class PureLoader(_Limits, yaml.SafeLoader):
 
 if CParser is not None:
     class CLoader(_Limits, Composer, CParser, SafeConstructor, Resolver):
-        """The same loader on libyaml's scanner and parser (C; the demo parses ~6x faster). PyYAML's Python
+        """The same loader on libyaml's scanner and parser (C; the demo parses ~4.5x faster). PyYAML's Python
         composer builds the nodes from libyaml's events: libyaml's composer recurses in C and overflows the C
         stack on ~100,000 nested brackets (a 200 kB file) before any limit could apply."""
 
