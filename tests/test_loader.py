@@ -14,8 +14,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.errors import InputError
+from planner.schemas import yamlio
 from planner.schemas.loader import load_scenario
 from planner.schemas.yamlio import deep_merge
+
+
+@pytest.fixture(params=[c.__name__ for c in yamlio.LOADERS])
+def each_loader(request, monkeypatch):
+    """Run the test with libyaml's parser (CLoader, when PyYAML has it) and with the pure-Python one."""
+    monkeypatch.setattr(yamlio, "Loader", getattr(yamlio, request.param))
+    return yamlio.Loader
 
 
 def write(tmp_path: Path, name: str, data) -> Path:
@@ -58,6 +66,7 @@ def bad(tmp_path, mutate) -> InputError:
                                                   {"id": "q", "owners": [{"entity": "p", "share": 1}]}]),
      "organisation", "cycle"),
 ])
+@pytest.mark.usefixtures("each_loader")
 def test_bad_input_names_file_path_and_expectation(tmp_path, mutate, path, words):
     err = bad(tmp_path, mutate)
     msg = str(err)
@@ -67,6 +76,7 @@ def test_bad_input_names_file_path_and_expectation(tmp_path, mutate, path, words
     assert "\n" not in msg
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_invalid_yaml_and_missing_file(tmp_path):
     with pytest.raises(InputError, match=r"line 2, column \d+: invalid YAML"):
         load_scenario(write(tmp_path, "x.yaml", "name: a\n  b: [\n"))
@@ -85,6 +95,7 @@ def test_cli_bad_input_exit_2_one_line_no_traceback(tmp_path):
         assert "sites[0].grid_region" in r.stderr
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_extends_merges_and_variants_stay_short(tmp_path):
     write(tmp_path, "base.yaml", {**BASE, "measures": [
         {"id": "a", "template": "vsd_motors", "site": "s1"}, {"id": "b", "template": "led_lighting", "site": "s1"}]})
@@ -97,6 +108,7 @@ def test_extends_merges_and_variants_stay_short(tmp_path):
     assert list(ms) == ["a", "b", "c"] and not ms["b"].enabled and ms["a"].saving_share == 0.06
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_extends_cycle(tmp_path):
     write(tmp_path, "a.yaml", {"extends": "b.yaml"})
     write(tmp_path, "b.yaml", {"extends": "a.yaml"})
@@ -104,6 +116,7 @@ def test_extends_cycle(tmp_path):
         load_scenario(tmp_path / "a.yaml")
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_demo_and_variants_validate():
     for f in sorted((ROOT / "scenarios").glob("*.yaml")):
         assert load_scenario(f).name == f.stem
@@ -127,6 +140,7 @@ def test_deep_merge_properties(a, b):
     assert deep_merge(a, {}) == a if isinstance(a, dict) else True
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_chinese_names_from_templates_and_renames(tmp_path):
     write(tmp_path, "s.yaml", {**BASE, "measures": [
         {"id": "a", "template": "rooftop_pv", "site": "s1"},
@@ -136,3 +150,44 @@ def test_chinese_names_from_templates_and_renames(tmp_path):
     assert ms["a"].label_zh == "屋顶光伏"
     assert ms["b"].label_zh == "Route change"  # the template's Chinese name described something else
     assert ms["c"].label_zh == "路线变更"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("a: 1e6\nb: 1.2e-3\nc: 2030\nd: 0.5\ne: abc\nf: 0x1F\ng: 1_000\nh: .inf\ni: ~\nj: yes\nk: '1e6'\n",
+     {"a": 1e6, "b": 1.2e-3, "c": 2030, "d": 0.5, "e": "abc", "f": 31, "g": 1000, "h": float("inf"), "i": None,
+      "j": True, "k": "1e6"}),
+    ("base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n", {"base": {"x": 1, "y": 2}, "d": {"x": 1, "y": 3}}),
+    ("a: !!str 1\nb: ! 2\nc: |\n  x\n  y\nd: >-\n  p\n  q\n", {"a": "1", "b": 2, "c": "x\ny\n", "d": "p q"}),
+])
+def test_values_with_each_loader(each_loader, text, value):
+    """YAML 1.2 floats, PyYAML's other implicit types, merge keys, tags and block scalars: the same values."""
+    got = yamlio.parse_yaml(text, "f")
+    assert got == value and [type(v) for v in got.values()] == [type(v) for v in value.values()]
+
+
+@pytest.mark.parametrize("text, where, words", [
+    ("a: 1\nb:\n  c: 2\n  c: 3\n", "line 4, column 3", "duplicate key 'c' (first at line 3)"),
+    ("a: {x: 1, x: 2}\n", "line 1, column 11", "duplicate key 'x' (first at line 1)"),
+    ("a: " + "[" * 40 + "]" * 40 + "\n", "line 1, column 43", "nesting deeper than 40 levels"),
+    ("z: &a0 [1]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 45)), "line 40, column 6",
+     "nesting deeper than 40 levels once aliases are expanded"),
+    ("a: &a [*a]\n", "line 1, column 4", "self-reference"),
+    ("b0: &b0 [x]\n" + "".join(f"b{i}: &b{i} [" + ", ".join([f"*b{i - 1}"] * 9) + "]\n" for i in range(1, 9)),
+     "line 6, column 5", "expands to more than 100,000 values"),
+    ("a: " + "9" * 5000 + "\n", "line 1, column 4", "integer too long"),
+    ("a: !!float abc\n", "line 1, column 4", "cannot read 'abc' as !!float"),
+    ("a: !!bool maybe\n", "line 1, column 4", "cannot read 'maybe' as !!bool"),
+    ("a: !!python/name:os.system\n", "line 1, column 4", "could not determine a constructor"),
+    ("a: 1\n  b: [\n", "line 2, column 4", "mapping values are not allowed here"),
+    ("a: [1, 2\n", "line 2, column 1", "expected ',' or ']', but got '<stream end>'"),
+    ("a: *nope\n", "line 1, column 4", "found undefined alias 'nope'"),
+    ("a: 1\n---\nb: 2\n", "line 2, column 1", "expected a single document in the stream"),
+    ("a: 1\t# c\n", "line 1, column 5", "found character '\\t' that cannot start any token"),
+    ("a: x\x01y\n", "line 1, column 5", "character U+0001 is not allowed"),
+])
+def test_refusals_with_each_loader(each_loader, text, where, words):
+    """Every refusal names the place and the problem, on one line, whichever parser read the text."""
+    with pytest.raises(InputError) as exc:
+        yamlio.parse_yaml(text, "f.yaml")
+    msg = str(exc.value)
+    assert msg.startswith(f"f.yaml: {where}: invalid YAML (") and words in msg and "\n" not in msg, msg

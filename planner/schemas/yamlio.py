@@ -5,7 +5,9 @@ only) and `decode` (UTF-8, or UTF-8/16/32 with a byte-order mark; anything else 
 YAML is parsed by `Loader`, a SafeLoader (no Python tags) that refuses duplicate keys, nesting deeper than
 MAX_NESTING, documents that expand (through aliases) to more than MAX_NODES nodes, self-referencing
 aliases and integers too long to convert. Each problem is an InputError naming the file and the line and
-column (or the key path), on one line.
+column (or the key path), on one line. `Loader` scans and parses with libyaml (C) when PyYAML has it, and
+hands text libyaml reads differently or refuses to the pure-Python `PureLoader`, so values and messages are
+PyYAML's own either way.
 """
 
 from __future__ import annotations
@@ -18,8 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+try:  # libyaml's scanner and parser, when PyYAML was built with it
+    from yaml.cyaml import CParser
+except ImportError:
+    CParser = None
 
 from ..errors import InputError
 from .types import MAX_ABS_NUMBER
@@ -101,25 +110,31 @@ def _guess(data: bytes) -> str:
     return "it looks like binary data"
 
 
-class Loader(yaml.SafeLoader):
-    """SafeLoader with limits: duplicate keys, nesting, alias expansion and huge integers are errors."""
+class _Limits:
+    """The limits both loaders add to PyYAML's safe loading: duplicate keys, nesting, huge integers; the
+    node graph (self-reference, alias bombs, nesting through aliases) is checked before construction."""
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._nesting = 0
+    _nesting = 0
+    _nodes = 0  # nodes composed
+    _anchors = False  # whether the document has anchors (and so may have aliases)
 
     def compose_node(self, parent, index):
         self._nesting += 1
+        self._nodes += 1
         try:
             if self._nesting > MAX_NESTING:
                 raise ConstructorError(None, None, f"nesting deeper than {MAX_NESTING} levels",
                                        self.peek_event().start_mark)
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
+            if self._nesting == 1:  # the root: the composer forgets the anchors once the document is composed
+                self._anchors = bool(self.anchors)
+            return node
         finally:
             self._nesting -= 1
 
     def construct_document(self, node):
-        _check_graph(node)
+        if self._anchors or self._nodes > MAX_NODES:  # else a tree the composer checked (nesting, size)
+            _check_graph(node)
         return super().construct_document(node)
 
     def construct_mapping(self, node, deep=False):
@@ -144,24 +159,73 @@ class Loader(yaml.SafeLoader):
         try:
             return super().construct_yaml_int(node)
         except ValueError:
+            if self.resolve(ScalarNode, node.value, (True, False)) != "tag:yaml.org,2002:int":
+                raise  # `!!int abc`: not an integer at all
             raise ConstructorError(None, None, f"integer too long (expected a number within ±{MAX_ABS_NUMBER:g})",
                                    node.start_mark) from None
 
 
-Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
+def _readable(construct):
+    """A scalar constructor whose failures (`!!float abc`, `!!bool maybe`, `2024-02-30`) are refusals at the
+    scalar, not tracebacks."""
+    def construct_checked(self, node):
+        try:
+            return construct(self, node)
+        except (ValueError, LookupError, AttributeError, TypeError, OverflowError):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise ConstructorError(None, None, f"cannot read {str(node.value)[:60]!r} as {tag}",
+                                   node.start_mark) from None
+    return construct_checked
+
+
+class PureLoader(_Limits, yaml.SafeLoader):
+    """SafeLoader with the limits: PyYAML's pure-Python reader, scanner and parser (the reference)."""
+
+
+if CParser is not None:
+    class CLoader(_Limits, Composer, CParser, SafeConstructor, Resolver):
+        """The same loader on libyaml's scanner and parser (C; the demo parses ~4.5x faster). PyYAML's Python
+        composer builds the nodes from libyaml's events: libyaml's composer recurses in C and overflows the C
+        stack on ~100,000 nested brackets (a 200 kB file) before any limit could apply."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    LOADERS: tuple[type, ...] = (CLoader, PureLoader)
+else:
+    LOADERS = (PureLoader,)
+Loader = LOADERS[0]  # what parse_yaml tries first
 
 # YAML 1.2 floats: `1e6` and `1.2e6` are numbers (YAML 1.1, PyYAML's default, reads them as strings)
 _FLOAT = "tag:yaml.org,2002:float"
-Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != _FLOAT]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-Loader.add_implicit_resolver(_FLOAT, re.compile(r"""^(?:
+for _cls in LOADERS:
+    for _tag, _construct in (("int", _Limits.construct_yaml_int), ("float", SafeConstructor.construct_yaml_float),
+                             ("bool", SafeConstructor.construct_yaml_bool),
+                             ("timestamp", SafeConstructor.construct_yaml_timestamp)):
+        _cls.add_constructor(f"tag:yaml.org,2002:{_tag}", _readable(_construct))
+    _cls.yaml_implicit_resolvers = {
+        ch: [(tag, rx) for tag, rx in resolvers if tag != _FLOAT]
+        for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _cls.add_implicit_resolver(_FLOAT, re.compile(r"""^(?:
     [-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
     |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
     |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
     |[-+]?\.(?:inf|Inf|INF)
     |\.(?:nan|NaN|NAN))$""", re.X), list("-+0123456789."))
+
+# Text libyaml reads differently from PyYAML goes to PureLoader (found by tests/test_yaml_c.py): tabs, a
+# byte-order mark, characters YAML does not allow, a comment right after a block scalar's `|` or `>`, tags
+# (`!`), and `?` where flow collections (`[` `{`) are.
+_PURE_ONLY = re.compile("[^\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+                        "|[|>][-+0-9]{0,2}#")
+
+
+def _pure_only(text: str) -> bool:
+    return "!" in text or ("?" in text and ("[" in text or "{" in text)) or bool(_PURE_ONLY.search(text))
 
 
 def _children(node: Node) -> list[Node]:
@@ -204,10 +268,25 @@ def _check_graph(root: Node) -> None:
         stack.extend((c, False) for c in _children(node))
 
 
+def _load(text: str) -> Any:
+    """The value of a YAML document by `Loader`. Text libyaml reads differently, and any text libyaml refuses
+    for a reason other than the limits (syntax, characters, aliases, documents), goes to `PureLoader`: every
+    value and every message is PyYAML's own."""
+    if Loader is PureLoader or _pure_only(text):
+        return yaml.load(text, Loader=PureLoader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - safe constructors only
+    except ConstructorError:
+        raise
+    except (yaml.YAMLError, UnicodeError):
+        pass
+    return yaml.load(text, Loader=PureLoader)  # noqa: S506
+
+
 def parse_yaml(text: str, file: str) -> Any:
     """Parse one YAML document with `Loader`; any problem is an InputError at the line and column."""
     try:
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader subclass
+        return _load(text)
     except yaml.reader.ReaderError as exc:
         ch = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
         raise InputError(file, _line_col(text, exc.position), f"invalid YAML (character U+{ch:04X} is not "
