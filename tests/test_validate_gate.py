@@ -178,3 +178,33 @@ def test_mutated_demo_same_verdict_in_validate_and_run_plan(no_solve, mutations)
         assert verdict is None, f"validate: {verdict}; run reached the build"
     except InputError as exc:
         assert verdict == str(exc), f"validate: {verdict}; run: {exc}"
+
+
+TARIFF = "tariffs/jiangsu_industrial.yaml"
+BROKEN_TARIFFS = [  # (id, new text of the bundled tariff file, key path, words of the message)
+    ("bad-price", lambda t: t.replace("peak: 1075", "peak: abc"), r"prices_cny_per_mwh\.peak", "number"),
+    ("unknown-key", lambda t: t + "\nsurcharge: 3\n", "surcharge", "unknown key"),
+    ("not-a-mapping", lambda t: "- 1\n- 2\n", "", "mapping"),
+    ("duplicate-key", lambda t: t + "\ndemand_charge_cny_per_kw_month: 41\n", r"line \d+, column \d+", "duplicate key"),
+    ("not-utf8", lambda t: t.encode("gbk"), r"line \d+, column \d+", "UTF-8"),
+]
+
+
+@pytest.mark.usefixtures("no_solve")
+@pytest.mark.parametrize("case", BROKEN_TARIFFS, ids=[c[0] for c in BROKEN_TARIFFS])
+def test_a_broken_bundled_tariff_is_one_line_naming_the_file_in_validate_and_run(case, tmp_path, monkeypatch):
+    import shutil
+
+    _id, edit, path, words = case
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    new = edit((data / TARIFF).read_text(encoding="utf-8"))
+    (data / TARIFF).write_bytes(new if isinstance(new, bytes) else new.encode("utf-8"))
+    monkeypatch.setenv("PLANNER_DATA", str(data))
+    monkeypatch.chdir(tmp_path)
+    v, r = _verdicts([str(ROOT / "scenarios" / "demo_hourly.yaml")], tmp_path / "out")
+    assert v == r and v[0] == 2, (v, r)
+    line = v[1].strip()
+    assert "\n" not in line and "Traceback" not in line, line
+    assert str(data / TARIFF) in line and re.search(words, line), line
+    assert re.search(path, line), (path, line)

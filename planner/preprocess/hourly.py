@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import yaml
+from pydantic import ValidationError
 
 from ..errors import InputError
 from ..schemas.connection import Connection
 from ..schemas.library import data_dir
+from ..schemas.loader import _format
 from ..schemas.scenario import TOU_CODES, Scenario, Tariff
+from ..schemas.yamlio import check_tree, decode, parse_yaml, read_bytes
 from .given_days import PRICES, SHAPES, read_days
 from .profiles import MONTH_OF_DAY, profile
 
@@ -65,8 +67,15 @@ def load_tariff(ref: str | Tariff) -> Tariff:
     if not path.exists():
         have = sorted(p.stem for p in (data_dir() / "tariffs").glob("*.yaml"))
         raise InputError("scenario", "time.sites.tariff", f"no bundled tariff {ref!r}; have {have}")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Tariff.model_validate(raw, strict=False)
+    file = str(path)  # read and checked as a scenario file is: one-line errors naming the file and key path
+    raw = parse_yaml(decode(read_bytes(path, file, "tariff file"), file), file)
+    if not isinstance(raw, dict):
+        raise InputError(file, "", "expected a mapping of tariff keys at the top level")
+    check_tree(raw, file)
+    try:
+        return Tariff.model_validate(raw, strict=False)
+    except ValidationError as exc:
+        raise _format(exc, raw, file) from None
 
 
 def _blocks(x: np.ndarray, hours: int) -> np.ndarray:
