@@ -65,6 +65,15 @@ _PRODUCT_HANDLERS = {(_LINEAR, _CONSTANT): _handle_product_ANY_constant,
 TERM_OTHER, TERM_MONOMIAL, TERM_VAR, TERM_NUMBER, TERM_NAMED, TERM_NEGATION, TERM_PRODUCT, TERM_LINEAR = range(8)
 
 
+
+def _add_scaled(lin: dict, linear: dict, m) -> None:
+    """lin += m * linear, term by term in linear's order (LinearRepn.append with a multiplier other than 0 or 1)."""
+    for vid, coef in linear.items():
+        if vid in lin:
+            lin[vid] += m * coef
+        else:
+            lin[vid] = m * coef
+
 class FastLinearWalk:
     """`walk(expr)`: `visitor.walk_expression(expr)`, faster (module docstring). The visitor must be a plain
     LinearRepnVisitor (its handlers are the ones copied)."""
@@ -227,11 +236,7 @@ class FastLinearWalk:
                     if m and m != 1 and X.nonlinear is None:  # LinearRepn.append, multiplier not 0 or 1
                         if X.constant:
                             const += m * X.constant
-                        for vid, coef in X.linear.items():
-                            if vid in lin:
-                                lin[vid] += m * coef
-                            else:
-                                lin[vid] = m * coef
+                        _add_scaled(lin, X.linear, m)
                         continue
             elif kind == TERM_LINEAR:
                 t, X = self._linear(arg)
@@ -259,11 +264,7 @@ class FastLinearWalk:
             else:
                 if X.constant:
                     const += m * X.constant
-                for vid, coef in X.linear.items():
-                    if vid in lin:
-                        lin[vid] += m * coef
-                    else:
-                        lin[vid] = m * coef
+                _add_scaled(lin, X.linear, m)
         R.constant = const
         return R.walker_exitNode()
 
